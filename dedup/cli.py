@@ -1,0 +1,176 @@
+"""The command line: parses options and calls the library. Results on stdout, progress and
+logs on stderr, a one-line message and a non-zero exit on bad input."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from dedup import DedupError, __version__, pipeline, store
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+DEFAULT_DB = Path("reports/syndication.duckdb")
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
+Inputs = Annotated[list[Path], typer.Argument(help="Folders of .txt, or .jsonl/.csv/.parquet files.")]
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    parquet = "parquet"
+
+
+def _fail(err: Exception) -> None:
+    typer.echo(f"error: {err}", err=True)
+    raise typer.Exit(2)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"dedup {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log stage timings.")] = False,
+) -> None:
+    """Trace news syndication: shared passages, wire sources and derivation, in DuckDB."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
+
+
+def _run(inputs: list[Path], db: Path, quiet: bool, stages: tuple[str, ...], command: str) -> None:
+    try:
+        counts = pipeline.run(inputs, db, quiet=quiet, stages=stages, command=command)
+    except DedupError as err:
+        _fail(err)
+    if not quiet:
+        tables = counts["tables"]
+        summary = ", ".join(f"{v} {k}" for k, v in tables.items())
+        typer.echo(f"{db}: {summary}", err=True)
+
+
+@app.command()
+def run(inputs: Inputs, db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+    """Ingest INPUTS and run every stage (incremental: known articles are not redone)."""
+    _run(inputs, db, quiet, pipeline.STAGES, "run")
+
+
+@app.command()
+def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+    """Read articles into the database (bad records go to the rejects table)."""
+    _run(inputs, db, quiet, ("ingest",), "ingest")
+
+
+@app.command()
+def detect(db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+    """Find shared passages: fingerprints, candidates, alignments, clusters, derivation."""
+    _require(db)
+    _run([], db, quiet, ("detect",), "detect")
+
+
+@app.command()
+def attribute(db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+    """Attribute every paragraph to its sources (wire cues, alignments, quotes)."""
+    _require(db)
+    _run([], db, quiet, ("attribute",), "attribute")
+
+
+def _require(db: Path) -> None:
+    if not db.exists():
+        _fail(DedupError(f"database not found: {db}"))
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A SQL query.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+) -> None:
+    """Run a read-only SQL query and print the result."""
+    try:
+        with store.open_db(db) as con:
+            result = store.frame(con, query)
+    except DedupError as err:
+        _fail(err)
+    except Exception as err:  # duckdb's errors: one line is what a user needs
+        _fail(DedupError(str(err).strip().splitlines()[0]))
+    if fmt is Format.csv:
+        sys.stdout.write(result.write_csv())
+    elif fmt is Format.json:
+        sys.stdout.write(json.dumps(result.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n")
+    else:
+        from rich.table import Table
+
+        table = Table(*result.columns)
+        for row in result.iter_rows():
+            table.add_row(*("" if v is None else str(v) for v in row))
+        Console().print(table)
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="Folder for one file per table.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.csv,
+) -> None:
+    """Write every contract table as CSV or Parquet."""
+    from dedup import export as exporter
+
+    try:
+        paths = exporter.export(db, out, fmt.value)
+    except DedupError as err:
+        _fail(err)
+    for path in paths:
+        typer.echo(str(path))
+
+
+@app.command()
+def trace(
+    article_id: Annotated[str, typer.Argument(help="The article to trace.")],
+    db: DbOption = DEFAULT_DB,
+    fmt: Annotated[Format, typer.Option("--format", help="table (terminal) or json.")] = Format.table,
+) -> None:
+    """Paragraph-by-paragraph provenance of one article."""
+    from dedup import attribute as attribution
+
+    try:
+        with store.open_db(db) as con:
+            result = attribution.trace(con, article_id)
+    except (DedupError, KeyError, LookupError) as err:
+        _fail(DedupError(str(err).strip("'\"")))
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=1) + "\n")
+    else:
+        attribution.render_trace(result, Console())
+
+
+@app.command()
+def report(
+    db: DbOption = DEFAULT_DB,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("reports"),
+) -> None:
+    """Write report.html, report.md and one CSV/Parquet file per query in reports/queries."""
+    from dedup import report as reporter
+
+    try:
+        result = reporter.report(db, out)
+    except DedupError as err:
+        _fail(err)
+    typer.echo(json.dumps(result, default=str) if not isinstance(result, str) else result)

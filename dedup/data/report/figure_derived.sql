@@ -1,0 +1,2 @@
+-- Derived fraction of every article (the distribution figure).
+SELECT derived_fraction, derivation FROM article_derivation

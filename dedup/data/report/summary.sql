@@ -1,0 +1,13 @@
+-- The summary numbers at the top of report.html and report.md (one row).
+SELECT
+    (SELECT count(*) FROM articles) AS articles,
+    (SELECT count(DISTINCT outlet) FROM articles) AS outlets,
+    (SELECT count(*) FROM articles WHERE kind = 'wire') AS wire_articles,
+    (SELECT count(*) FROM paragraphs) AS paragraphs,
+    (SELECT count(*) FROM alignments) AS alignments,
+    (SELECT count(*) FROM clusters) AS clusters,
+    (SELECT count(*) FROM article_derivation WHERE derivation = 'wholly') AS wholly_derived,
+    (SELECT count(*) FROM article_derivation WHERE derivation = 'partially') AS partially_derived,
+    (SELECT count(*) FROM article_derivation WHERE derivation = 'non') AS non_derived,
+    (SELECT count(*) FROM attributions) AS attributions,
+    (SELECT count(*) FROM rejects) AS rejects

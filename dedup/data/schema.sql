@@ -1,0 +1,201 @@
+-- The DuckDB schema. Tables marked "contract" are public (see README "Schema"):
+-- researchers write SQL against them. Offsets are 0-based, end-exclusive, in Python
+-- string characters of articles.text.
+
+-- contract: one row per article.
+CREATE TABLE IF NOT EXISTS articles (
+    article_id   VARCHAR PRIMARY KEY,
+    outlet       VARCHAR,
+    kind         VARCHAR NOT NULL DEFAULT 'outlet',   -- 'wire' or 'outlet'
+    url          VARCHAR,
+    title        VARCHAR,
+    published    TIMESTAMP,                           -- UTC when the input gave an offset
+    language     VARCHAR,
+    source_path  VARCHAR,
+    text         VARCHAR NOT NULL,                    -- NFC; every offset refers to this
+    content_hash VARCHAR NOT NULL,                    -- sha256 of text: re-ingest is a no-op
+    encoding     VARCHAR NOT NULL,                    -- how the bytes were decoded
+    run_id       INTEGER
+);
+
+-- contract: paragraphs with their role (headline, body, caption, boilerplate).
+CREATE TABLE IF NOT EXISTS paragraphs (
+    paragraph_id VARCHAR PRIMARY KEY,                 -- '<article_id>/<seq>'
+    article_id   VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,
+    char_start   INTEGER NOT NULL,
+    char_end     INTEGER NOT NULL,
+    role         VARCHAR NOT NULL,
+    role_reason  VARCHAR,                             -- which rule gave the role
+    base_role    VARCHAR NOT NULL,                    -- role from the article alone
+    base_reason  VARCHAR,
+    text         VARCHAR NOT NULL,
+    norm_key     VARCHAR NOT NULL                     -- normalised text, for repeat detection
+);
+
+-- internal: sentences of every paragraph (offsets into articles.text).
+CREATE TABLE IF NOT EXISTS sentences (
+    sentence_id  VARCHAR PRIMARY KEY,                 -- '<paragraph_id>/<seq>'
+    paragraph_id VARCHAR NOT NULL,
+    article_id   VARCHAR NOT NULL,
+    seq          INTEGER NOT NULL,
+    char_start   INTEGER NOT NULL,
+    char_end     INTEGER NOT NULL
+);
+
+-- internal: fingerprint units (sentences and their clauses) and their signatures.
+-- A unit's signature is shared by every unit with the same normalised text (norm_hash).
+CREATE TABLE IF NOT EXISTS units (
+    sentence_id  VARCHAR NOT NULL,
+    article_id   VARCHAR NOT NULL,
+    unit_kind    VARCHAR NOT NULL,                    -- 'sentence' or 'clause'
+    char_start   INTEGER NOT NULL,
+    char_end     INTEGER NOT NULL,
+    norm_hash    UBIGINT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS signatures (
+    norm_hash    UBIGINT PRIMARY KEY,
+    n_shingles   INTEGER NOT NULL,
+    hashvalues   BLOB NOT NULL                        -- num_perm little-endian uint32
+);
+
+-- internal: settings that must stay fixed for the life of a database (fingerprints).
+CREATE TABLE IF NOT EXISTS meta (
+    key   VARCHAR PRIMARY KEY,
+    value VARCHAR NOT NULL
+);
+
+-- internal: shingles too common to be evidence (the maxDF filter), frozen with the sample.
+CREATE TABLE IF NOT EXISTS stop_shingles (
+    shingle_hash UINTEGER PRIMARY KEY
+);
+
+-- internal: sentence pairs already aligned (accepted or not), so runs stay incremental.
+CREATE TABLE IF NOT EXISTS pair_checks (
+    sentence_a   VARCHAR NOT NULL,
+    sentence_b   VARCHAR NOT NULL,
+    accepted     BOOLEAN NOT NULL,
+    PRIMARY KEY (sentence_a, sentence_b)
+);
+
+-- internal: span pairs per aligned sentence pair, before merging into alignments.
+CREATE TABLE IF NOT EXISTS sentence_alignments (
+    sentence_a   VARCHAR NOT NULL,
+    sentence_b   VARCHAR NOT NULL,
+    a_start      INTEGER NOT NULL,
+    a_end        INTEGER NOT NULL,
+    b_start      INTEGER NOT NULL,
+    b_end        INTEGER NOT NULL,
+    matched_tokens INTEGER NOT NULL
+);
+
+-- contract: aligned span pairs between two articles.
+CREATE TABLE IF NOT EXISTS alignments (
+    alignment_id        BIGINT PRIMARY KEY,
+    source_article_id   VARCHAR NOT NULL,
+    source_paragraph_id VARCHAR NOT NULL,
+    source_start        INTEGER NOT NULL,
+    source_end          INTEGER NOT NULL,
+    target_article_id   VARCHAR NOT NULL,
+    target_paragraph_id VARCHAR NOT NULL,
+    target_start        INTEGER NOT NULL,
+    target_end          INTEGER NOT NULL,
+    score               DOUBLE NOT NULL,              -- rapidfuzz ratio of the two span texts
+    match_kind          VARCHAR NOT NULL,             -- verbatim / near_verbatim / rewrite
+    cluster_id          BIGINT,
+    same_outlet         BOOLEAN NOT NULL,             -- an outlet's own template, not syndication
+    direction_basis     VARCHAR NOT NULL              -- published / kind / article_id
+);
+
+-- contract: reuse clusters (connected components of aligned spans).
+CREATE TABLE IF NOT EXISTS clusters (
+    cluster_id        BIGINT PRIMARY KEY,
+    n_articles        INTEGER NOT NULL,
+    n_outlets         INTEGER NOT NULL,
+    n_alignments      INTEGER NOT NULL,
+    origin_article_id VARCHAR NOT NULL,
+    first_published   TIMESTAMP
+);
+
+-- contract: how much of each article is derived from earlier articles.
+CREATE TABLE IF NOT EXISTS article_derivation (
+    article_id            VARCHAR PRIMARY KEY,
+    outlet                VARCHAR,
+    total_chars           INTEGER NOT NULL,           -- body characters
+    derived_chars         INTEGER NOT NULL,
+    derived_fraction      DOUBLE NOT NULL,
+    derivation            VARCHAR NOT NULL,           -- wholly / partially / non
+    top_source_article_id VARCHAR,
+    top_source            VARCHAR                     -- outlet (or wire name) of the top source
+);
+
+-- contract: where each paragraph comes from, with the evidence.
+CREATE TABLE IF NOT EXISTS attributions (
+    paragraph_id VARCHAR NOT NULL,
+    article_id   VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL,
+    source_type  VARCHAR NOT NULL,                    -- wire / outlet
+    method       VARCHAR NOT NULL,                    -- explicit / inherited / propagated / matched
+    evidence     VARCHAR NOT NULL,
+    confidence   DOUBLE NOT NULL,
+    chain_role   VARCHAR NOT NULL DEFAULT 'source',   -- source / origin / relay
+    cue_start    INTEGER,                             -- the cue's span in articles.text
+    cue_end      INTEGER,
+    alignment_id BIGINT
+);
+
+-- photo credits: recorded, never taken as the source of the text.
+CREATE TABLE IF NOT EXISTS image_credits (
+    paragraph_id VARCHAR NOT NULL,
+    article_id   VARCHAR NOT NULL,
+    source       VARCHAR NOT NULL,
+    source_type  VARCHAR NOT NULL,
+    chain_role   VARCHAR NOT NULL,                    -- source / origin / relay
+    evidence     VARCHAR NOT NULL,
+    cue_start    INTEGER,
+    cue_end      INTEGER
+);
+
+-- direct quotations and who said them.
+CREATE TABLE IF NOT EXISTS quotes (
+    quote_id     VARCHAR PRIMARY KEY,                 -- '<paragraph_id>/q<n>'
+    article_id   VARCHAR NOT NULL,
+    paragraph_id VARCHAR NOT NULL,
+    char_start   INTEGER NOT NULL,                    -- the quoted words, without the marks
+    char_end     INTEGER NOT NULL,
+    text         VARCHAR NOT NULL,
+    speaker      VARCHAR,
+    norm_text    VARCHAR NOT NULL,
+    trail_id     BIGINT
+);
+
+-- the same quote across articles: who printed it first.
+CREATE TABLE IF NOT EXISTS quote_trails (
+    trail_id         BIGINT PRIMARY KEY,
+    text             VARCHAR NOT NULL,
+    n_articles       INTEGER NOT NULL,
+    n_outlets        INTEGER NOT NULL,
+    first_article_id VARCHAR NOT NULL,
+    first_outlet     VARCHAR,
+    first_published  TIMESTAMP
+);
+
+-- contract: bad input, with the reason; nothing is dropped silently.
+CREATE TABLE IF NOT EXISTS rejects (
+    source_path VARCHAR,
+    record      VARCHAR,
+    reason      VARCHAR NOT NULL,
+    run_id      INTEGER
+);
+
+-- contract: every run with its settings and counts.
+CREATE TABLE IF NOT EXISTS runs (
+    run_id       INTEGER PRIMARY KEY,
+    command      VARCHAR NOT NULL,
+    started      TIMESTAMP NOT NULL,
+    finished     TIMESTAMP,
+    tool_version VARCHAR NOT NULL,
+    settings     JSON,
+    counts       JSON
+);

@@ -1,0 +1,289 @@
+"""Ingest: read a corpus into article records; bad records become rejects with a reason.
+
+Inputs (see README "Input"): a folder of ``*.txt`` with an optional ``manifest.csv``,
+or JSONL / CSV / Parquet files with one record per article. Nothing is dropped silently:
+every record either becomes an article, is recognised as already stored (same id, same
+text), or becomes a row in ``rejects``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from dedup import DedupError
+
+FIELDS = ("outlet", "kind", "published", "url", "language", "title")
+KINDS = ("wire", "outlet")
+#: share of control characters above which a file is taken for binary
+BINARY_CONTROL_SHARE = 0.05
+RECORD_PREVIEW = 200
+
+
+@dataclass
+class Article:
+    article_id: str
+    text: str
+    source_path: str
+    encoding: str
+    outlet: str | None = None
+    kind: str = "outlet"
+    published: datetime | None = None
+    url: str | None = None
+    language: str | None = None
+    title: str | None = None
+    content_hash: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.content_hash = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Reject:
+    source_path: str
+    record: str
+    reason: str
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Decode bytes as UTF-8, falling back to cp1252/latin-1 (recorded in the result).
+
+    Raises ValueError for binary content. Newlines are unified and the text is NFC, so
+    that offsets computed later are stable whatever the source platform was.
+    """
+    if b"\x00" in raw:
+        raise ValueError("binary file (NUL bytes)")
+    try:
+        text, encoding = raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        try:
+            text, encoding = raw.decode("cp1252"), "cp1252 (fallback)"
+        except UnicodeDecodeError:
+            text, encoding = raw.decode("latin-1"), "latin-1 (fallback)"
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    if text and controls / len(text) > BINARY_CONTROL_SHARE:
+        raise ValueError("binary file (control characters)")
+    return normalise_text(text), encoding
+
+
+def normalise_text(text: str) -> str:
+    """NFC with unified newlines: the form every stored offset refers to."""
+    return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """ISO 8601 date or datetime; aware values are converted to naive UTC."""
+    if value is None or str(value).strip() == "":
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value).strip())
+        except ValueError as err:
+            raise ValueError(f"published is not an ISO 8601 date: {value!r}") from err
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
+
+
+def first_line(text: str) -> str | None:
+    """The first non-empty line: the default title."""
+    for line in text.split("\n"):
+        if line.strip():
+            return line.strip()
+    return None
+
+
+def preview(record: object) -> str:
+    text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False, default=str)
+    return text[:RECORD_PREVIEW]
+
+
+def make_article(record: dict, source_path: str, encoding: str) -> Article:
+    """Validate one input record; raises ValueError with the reject reason."""
+    raw_id = record.get("id")
+    if raw_id is None or str(raw_id).strip() == "":
+        raise ValueError("missing id")
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError("missing text" if text is None else "text is not a string")
+    text = normalise_text(text)
+    if not text.strip():
+        raise ValueError("empty text")
+    meta = {k: (str(record[k]).strip() or None) if record.get(k) is not None else None for k in FIELDS}
+    kind = (meta["kind"] or "outlet").lower()
+    if kind not in KINDS:
+        raise ValueError(f"kind must be 'wire' or 'outlet', not {meta['kind']!r}")
+    return Article(
+        article_id=str(raw_id).strip(),
+        text=text,
+        source_path=source_path,
+        encoding=encoding,
+        outlet=meta["outlet"],
+        kind=kind,
+        published=parse_published(meta["published"]),
+        url=meta["url"],
+        language=meta["language"],
+        title=meta["title"] or first_line(text),
+    )
+
+
+def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article | Reject]:
+    """Turn (record, encoding) pairs into articles, or rejects when invalid."""
+    for record, encoding in items:
+        if isinstance(record, Reject):
+            yield record
+            continue
+        try:
+            yield make_article(record, path, encoding)  # type: ignore[arg-type]
+        except ValueError as err:
+            yield Reject(path, preview(record), str(err))
+
+
+def read_folder(folder: Path) -> Iterator[Article | Reject]:
+    """Every ``*.txt`` is an article (id = file stem); ``manifest.csv`` adds metadata."""
+    manifest: dict[str, dict] = {}
+    manifest_path = folder / "manifest.csv"
+    if manifest_path.exists():
+        for row in read_csv_rows(manifest_path):
+            if isinstance(row, Reject):
+                yield row
+            elif not row.get("file"):
+                yield Reject(str(manifest_path), preview(row), "manifest row without file")
+            else:
+                manifest[row["file"].strip()] = row
+    files = sorted(folder.glob("*.txt"))
+    names = {f.name for f in files}
+    for name, row in manifest.items():
+        if name not in names:
+            yield Reject(str(manifest_path), preview(row), f"manifest names a missing file: {name}")
+    for path in files:
+        yield from read_txt(path, manifest.get(path.name, {}))
+
+
+def read_txt(path: Path, meta: dict | None = None) -> Iterator[Article | Reject]:
+    """One ``.txt`` article: id is the file stem, metadata from the manifest row."""
+    try:
+        text, encoding = decode(path.read_bytes())
+    except OSError as err:
+        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+        return
+    except ValueError as err:
+        yield Reject(str(path), "", str(err))
+        return
+    record = {k: v for k, v in (meta or {}).items() if k in FIELDS}
+    record.update(id=path.stem, text=text)
+    yield from _records(iter([(record, encoding)]), str(path))
+
+
+def read_jsonl(path: Path) -> Iterator[Article | Reject]:
+    text, encoding = _decode_or_reject(path)
+    if text is None:
+        yield Reject(str(path), "", encoding)
+        return
+
+    def items() -> Iterator[tuple[object, str]]:
+        for lineno, line in enumerate(text.split("\n"), start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}"), ""
+                continue
+            if not isinstance(record, dict):
+                yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object"), ""
+                continue
+            yield record, encoding
+
+    yield from _records(items(), str(path))
+
+
+def _decode_or_reject(path: Path) -> tuple[str | None, str]:
+    """Decoded text and encoding, or (None, reason) for a binary or unreadable file."""
+    try:
+        return decode(path.read_bytes())
+    except OSError as err:
+        return None, f"unreadable file: {err.strerror or err}"
+    except ValueError as err:
+        return None, str(err)
+
+
+def read_csv_rows(path: Path) -> Iterator[dict | Reject]:
+    """CSV rows as dicts; a row with the wrong number of fields is a reject."""
+    text, encoding = _decode_or_reject(path)
+    if text is None:
+        yield Reject(str(path), "", encoding)
+        return
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [h.strip() for h in next(reader)]
+    except StopIteration:
+        return
+    except csv.Error as err:
+        yield Reject(str(path), "", f"malformed CSV header: {err}")
+        return
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as err:
+            yield Reject(f"{path}:{reader.line_num}", "", f"malformed CSV row: {err}")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            reason = f"malformed CSV row: expected {len(header)} fields, got {len(row)}"
+            yield Reject(f"{path}:{reader.line_num}", preview(",".join(row)), reason)
+            continue
+        yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
+
+
+def read_csv(path: Path) -> Iterator[Article | Reject]:
+    def items() -> Iterator[tuple[object, str]]:
+        for row in read_csv_rows(path):
+            if isinstance(row, Reject):
+                yield row, ""
+            else:
+                encoding = row.pop("_encoding")
+                yield row, encoding
+
+    yield from _records(items(), str(path))
+
+
+def read_parquet(path: Path) -> Iterator[Article | Reject]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several types for broken files
+        yield Reject(str(path), "", f"unreadable Parquet file: {err}")
+        return
+    yield from _records(((row, "utf-8") for row in table.to_pylist()), str(path))
+
+
+READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv, ".parquet": read_parquet}
+
+
+def read_inputs(paths: list[Path]) -> Iterator[Article | Reject]:
+    """Articles and rejects from every input path, in a stable order."""
+    for path in paths:
+        if not path.exists():
+            raise DedupError(f"input not found: {path}")
+        if path.is_dir():
+            yield from read_folder(path)
+        elif path.suffix.lower() in READERS:
+            yield from READERS[path.suffix.lower()](path)
+        elif path.suffix.lower() == ".txt":
+            yield from read_txt(path)
+        else:
+            raise DedupError(f"unsupported input (want a folder, .jsonl, .csv, .parquet or .txt): {path}")

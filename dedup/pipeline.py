@@ -1,0 +1,479 @@
+"""The pipeline: ingest -> segment -> fingerprint -> candidates -> align -> cluster -> derive
+-> attribute, each stage reading and writing the DuckDB tables.
+
+Incremental by construction: articles, sentences and signatures are computed once; sentence
+pairs already aligned are remembered in ``pair_checks``. What depends on the whole corpus
+(candidate buckets, merged alignments, clusters, derivation, attribution) is recomputed from
+those stored pieces on every run, so adding articles gives exactly what a rebuild gives.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import numpy as np
+import polars as pl
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from dedup import DedupError, align, candidates, cluster, fingerprint, segment, store
+from dedup.ingest import Article, Reject, read_inputs
+
+log = logging.getLogger("dedup")
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every knob of a run; stored in ``runs.settings``. Why each default is what it is:
+    see the docstrings of the stage modules and README "Defaults"."""
+
+    fingerprint: fingerprint.FingerprintSettings = field(
+        default_factory=fingerprint.FingerprintSettings
+    )
+    align: align.AlignSettings = field(default_factory=align.AlignSettings)
+    threshold: float = candidates.THRESHOLD
+    #: a shingle in more than this share of the sampled articles (and in at least
+    #: maxdf_min_articles of them) is too common to be evidence of reuse
+    maxdf_share: float = 0.05
+    maxdf_min_articles: int = 50
+    #: the maxDF sample: the first articles ingested; frozen once this many exist, so that
+    #: fingerprints never change as the corpus grows
+    maxdf_sample: int = 5000
+    #: a paragraph in this many articles of one outlet, and this share of them, is a template
+    template_min_articles: int = 3
+    template_min_share: float = 0.05
+    #: derived_fraction cut-offs (see README "Derivation")
+    wholly: float = 0.6
+    partially: float = 0.15
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Reporter:
+    """Progress bars and stage timings on stderr (silent with ``quiet``)."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.console = Console(stderr=True, quiet=quiet)
+        self.timings: dict[str, float] = {}
+
+    def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+        if self.quiet:
+            yield from items
+            return
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        with Progress(*columns, console=self.console, transient=True) as progress:
+            task = progress.add_task(description, total=total)
+            for item in items:
+                yield item
+                progress.advance(task)
+
+    def stage(self, name: str, fn: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        result = fn()
+        self.timings[name] = round(time.perf_counter() - started, 3)
+        log.info("%s: %.2fs", name, self.timings[name])
+        return result
+
+
+# ---------------------------------------------------------------- ingest + segment
+
+
+def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep: Reporter) -> dict:
+    """Store new articles with their paragraphs, sentences and fingerprint units."""
+    stored = dict(con.execute("SELECT article_id, content_hash FROM articles").fetchall())
+    seen: dict[str, tuple[str, str]] = {}
+    articles: list[Article] = []
+    rejects: list[Reject] = []
+    unchanged = 0
+    for item in rep.track(read_inputs(inputs), "reading"):
+        if isinstance(item, Reject):
+            rejects.append(item)
+            continue
+        known = stored.get(item.article_id) or (seen.get(item.article_id) or (None,))[0]
+        if known == item.content_hash:
+            unchanged += 1
+        elif known is not None:
+            first = seen.get(item.article_id, (None, "the database"))[1]
+            reason = f"id {item.article_id!r} already has a different text (in {first})"
+            rejects.append(Reject(item.source_path, item.text[: 200], reason))
+        else:
+            seen[item.article_id] = (item.content_hash, item.source_path)
+            articles.append(item)
+    frames = segment_articles(articles, run_id, rep)
+    for table, frame in frames.items():
+        store.insert(con, table, frame)
+    store.insert(
+        con,
+        "rejects",
+        pl.DataFrame(
+            [r.__dict__ | {"run_id": run_id} for r in rejects],
+            schema={"source_path": pl.String, "record": pl.String, "reason": pl.String, "run_id": pl.Int32},
+        ),
+    )
+    return {"articles_new": len(articles), "articles_unchanged": unchanged, "rejects": len(rejects)}
+
+
+def segment_articles(articles: list[Article], run_id: int, rep: Reporter) -> dict[str, pl.DataFrame]:
+    """Rows for articles, paragraphs, sentences and units of new articles."""
+    fp = fingerprint.FingerprintSettings()
+    art_rows, par_rows, sen_rows, unit_rows = [], [], [], []
+    for art in rep.track(articles, "segmenting", total=len(articles)):
+        art_rows.append({k: v for k, v in art.__dict__.items()} | {"run_id": run_id})
+        text = art.text
+        for p in segment.segment_paragraphs(text, art.title):
+            pid = f"{art.article_id}/{p.seq}"
+            par_rows.append(
+                {
+                    "paragraph_id": pid,
+                    "article_id": art.article_id,
+                    "seq": p.seq,
+                    "char_start": p.start,
+                    "char_end": p.end,
+                    "role": p.role,
+                    "role_reason": p.reason,
+                    "base_role": p.role,
+                    "base_reason": p.reason,
+                    "text": text[p.start : p.end],
+                    "norm_key": segment.norm_key(text[p.start : p.end]),
+                }
+            )
+            for k, (s, e) in enumerate(segment.sentence_spans(text, p.start, p.end)):
+                sid = f"{pid}/{k}"
+                sen_rows.append((sid, pid, art.article_id, k, s, e))
+                if p.role in (segment.HEADLINE, segment.BODY):
+                    unit_rows.extend(_units(text, sid, art.article_id, s, e, fp))
+    return {
+        "articles": pl.DataFrame(art_rows, infer_schema_length=None) if art_rows else pl.DataFrame(),
+        "paragraphs": pl.DataFrame(par_rows) if par_rows else pl.DataFrame(),
+        "sentences": pl.DataFrame(
+            sen_rows,
+            schema=["sentence_id", "paragraph_id", "article_id", "seq", "char_start", "char_end"],
+            orient="row",
+        ),
+        "units": pl.DataFrame(
+            unit_rows,
+            schema={
+                "sentence_id": pl.String,
+                "article_id": pl.String,
+                "unit_kind": pl.String,
+                "char_start": pl.Int32,
+                "char_end": pl.Int32,
+                "norm_hash": pl.UInt64,
+            },
+            orient="row",
+        ),
+    }
+
+
+def _units(
+    text: str, sid: str, aid: str, s: int, e: int, fp: fingerprint.FingerprintSettings
+) -> list[tuple]:
+    """The sentence and its clauses, each long enough to be fingerprinted."""
+    spans = [("sentence", s, e)] + [
+        ("clause", a, b) for a, b in fingerprint.clause_spans(text, s, e, fp.clause_min_chars)
+    ]
+    out = []
+    for kind, a, b in spans:
+        norm = fingerprint.normalise(text[a:b])
+        if len(norm) >= fp.min_chars:
+            out.append((sid, aid, kind, a, b, fingerprint.norm_hash(norm)))
+    return out
+
+
+# ---------------------------------------------------------------- fingerprint
+
+
+def check_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Refuse to mix signatures made with other fingerprint settings in one database."""
+    wanted = json.dumps(settings.fingerprint.as_dict(), sort_keys=True)
+    row = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+    if row is None:
+        con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", [wanted])
+    elif row[0] != wanted:
+        raise DedupError(
+            f"this database holds signatures made with {row[0]}, not {wanted}: "
+            "use a new database (--db) or the settings it was made with"
+        )
+
+
+def update_stoplist(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
+    """Recompute the maxDF stop shingles while the corpus is smaller than the sample; then
+    freeze them. Returns True when they changed (every signature must then be redone)."""
+    if con.execute("SELECT value FROM meta WHERE key = 'stoplist_frozen'").fetchone():
+        return False
+    n = settings.maxdf_sample
+    rows = con.execute(
+        """
+        SELECT a.article_id, a.text, s.char_start, s.char_end
+        FROM (SELECT article_id, text FROM articles ORDER BY run_id, article_id LIMIT ?) AS a
+        JOIN units AS s USING (article_id) WHERE s.unit_kind = 'sentence'
+        """,
+        [n],
+    ).fetchall()
+    n_articles = con.execute("SELECT least(count(*), ?) FROM articles", [n]).fetchone()[0]
+    stop = _frequent_shingles(rows, n_articles, settings)
+    old = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()["shingle_hash"]
+    changed = not np.array_equal(np.asarray(old, dtype=np.uint32), stop)
+    if changed:
+        con.execute("DELETE FROM stop_shingles")
+        store.insert(con, "stop_shingles", pl.DataFrame({"shingle_hash": pl.Series(stop, dtype=pl.UInt32)}))
+    if n_articles >= n:
+        con.execute("INSERT INTO meta VALUES ('stoplist_frozen', ?)", [str(n_articles)])
+    return changed
+
+
+def _frequent_shingles(rows: list[tuple], n_articles: int, settings: Settings) -> np.ndarray:
+    """Shingle hashes found in more than maxdf_share of the articles (sorted)."""
+    limit = max(settings.maxdf_share * n_articles, settings.maxdf_min_articles)
+    if not rows or n_articles <= limit:
+        return np.empty(0, dtype=np.uint32)
+    ids = {aid: i for i, aid in enumerate(dict.fromkeys(r[0] for r in rows))}
+    norms = [fingerprint.normalise(text[s:e]) for _, text, s, e in rows]
+    owner = np.array([ids[r[0]] for r in rows], dtype=np.uint64)
+    h, starts = fingerprint.shingle_hashes(norms, settings.fingerprint.shingle)
+    per = np.repeat(owner, np.diff(np.append(starts, h.shape[0])))
+    pairs = np.unique((per << np.uint64(32)) | h.astype(np.uint64))
+    values, df = np.unique(pairs.astype(np.uint32), return_counts=True)
+    return np.sort(values[df > limit]).astype(np.uint32)
+
+
+def fingerprint_units(con: duckdb.DuckDBPyConnection, settings: Settings, redo: bool) -> int:
+    """Signatures for every distinct unit text that has none yet."""
+    if redo:
+        con.execute("DELETE FROM signatures")
+    rows = con.execute(
+        """
+        SELECT u.norm_hash, any_value(a.text[u.char_start + 1 : u.char_end]) AS passage
+        FROM units AS u JOIN articles AS a USING (article_id)
+        WHERE u.norm_hash NOT IN (SELECT norm_hash FROM signatures)
+        GROUP BY u.norm_hash
+        """
+    ).fetchall()
+    if not rows:
+        return 0
+    stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()["shingle_hash"]
+    norms = [fingerprint.normalise(p) for _, p in rows]
+    sigs, counts = fingerprint.signatures(norms, settings.fingerprint, np.asarray(stop, dtype=np.uint32))
+    frame = pl.DataFrame(
+        {
+            "norm_hash": pl.Series([h for h, _ in rows], dtype=pl.UInt64),
+            "n_shingles": pl.Series(counts, dtype=pl.Int32),
+            "hashvalues": pl.Series([row.tobytes() for row in sigs], dtype=pl.Binary),
+        }
+    )
+    return store.insert(con, "signatures", frame)
+
+
+# ---------------------------------------------------------------- candidates + align
+
+
+def candidate_pairs(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Sentence pairs of different articles whose units share an LSH bucket (or a text).
+
+    Units of paragraphs that are (still) headline or body take part. Every group of units
+    with the same text, and every bucket, is linked to its earliest member (star).
+    """
+    store.run_sql_file(con, "article_order.sql")
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE live_units AS
+        SELECT u.sentence_id, u.article_id, u.norm_hash, o.rank
+        FROM units AS u
+        JOIN sentences AS s USING (sentence_id)
+        JOIN paragraphs AS p ON p.paragraph_id = s.paragraph_id
+        JOIN article_order AS o ON o.article_id = u.article_id
+        JOIN signatures AS g ON g.norm_hash = u.norm_hash
+        WHERE p.role IN ('headline', 'body') AND g.n_shingles > 0;
+        CREATE OR REPLACE TEMP TABLE text_reps AS
+        SELECT norm_hash, arg_min(sentence_id, (rank, sentence_id)) AS rep, min(rank) AS rank
+        FROM live_units GROUP BY norm_hash;
+        """
+    )
+    sig_rows = con.execute(
+        "SELECT t.norm_hash, t.rank, g.hashvalues FROM text_reps AS t "
+        "JOIN signatures AS g USING (norm_hash) ORDER BY t.norm_hash"
+    ).fetchall()
+    hashes = np.array([r[0] for r in sig_rows], dtype=np.uint64)
+    if len(sig_rows):
+        order = np.array([r[1] for r in sig_rows], dtype=np.int64)
+        sigs = np.frombuffer(b"".join(r[2] for r in sig_rows), dtype=np.uint32).reshape(len(sig_rows), -1)
+        pairs = candidates.similar_pairs(sigs, settings.threshold, order, expand="star")
+    else:
+        pairs = np.empty((0, 2), dtype=np.int64)
+    sig_pairs = pl.DataFrame(
+        {"h1": pl.Series(hashes[pairs[:, 0]], dtype=pl.UInt64), "h2": pl.Series(hashes[pairs[:, 1]], dtype=pl.UInt64)}
+    )
+    con.register("_sig_pairs", sig_pairs.to_arrow())
+    store.run_sql_file(con, "candidate_pairs.sql")
+    con.unregister("_sig_pairs")
+    return con.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0]
+
+
+def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> int:
+    """Align the candidate sentence pairs not aligned before; remember every verdict."""
+    todo = con.execute(
+        """
+        SELECT c.sentence_a, c.sentence_b, sa.article_id, sa.char_start, sa.char_end,
+               sb.article_id, sb.char_start, sb.char_end
+        FROM candidate_pairs AS c
+        JOIN sentences AS sa ON sa.sentence_id = c.sentence_a
+        JOIN sentences AS sb ON sb.sentence_id = c.sentence_b
+        ANTI JOIN pair_checks AS k ON k.sentence_a = c.sentence_a AND k.sentence_b = c.sentence_b
+        ORDER BY sa.article_id, sb.article_id
+        """
+    ).fetchall()
+    if not todo:
+        return 0
+    needed = {r[2] for r in todo} | {r[5] for r in todo}
+    texts = _texts(con, needed)
+    checks, spans = [], []
+    for sa, sb, aa, a0, a1, ab, b0, b1 in rep.track(todo, "aligning", total=len(todo)):
+        found = align.align_sentences(texts[aa], (a0, a1), texts[ab], (b0, b1), settings.align)
+        checks.append((sa, sb, bool(found)))
+        spans.extend((sa, sb, p.a_start, p.a_end, p.b_start, p.b_end, p.matched) for p in found)
+    store.insert(con, "pair_checks", pl.DataFrame(checks, schema=["sentence_a", "sentence_b", "accepted"], orient="row"))
+    store.insert(
+        con,
+        "sentence_alignments",
+        pl.DataFrame(
+            spans,
+            schema=["sentence_a", "sentence_b", "a_start", "a_end", "b_start", "b_end", "matched_tokens"],
+            orient="row",
+        ),
+    )
+    return len(todo)
+
+
+def _texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
+    frame = pl.DataFrame({"article_id": sorted(ids)})
+    con.register("_ids", frame.to_arrow())
+    try:
+        return dict(con.execute("SELECT article_id, text FROM articles JOIN _ids USING (article_id)").fetchall())
+    finally:
+        con.unregister("_ids")
+
+
+def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
+    """Merge sentence-level span pairs of current candidates into oriented, scored passages."""
+    rows = con.execute(
+        """
+        SELECT sa.article_id, sa.paragraph_id, sb.article_id, sb.paragraph_id,
+               x.a_start, x.a_end, x.b_start, x.b_end, x.matched_tokens
+        FROM sentence_alignments AS x
+        JOIN candidate_pairs AS c USING (sentence_a, sentence_b)
+        JOIN sentences AS sa ON sa.sentence_id = x.sentence_a
+        JOIN sentences AS sb ON sb.sentence_id = x.sentence_b
+        ORDER BY 1, 2, 3, 4, 5, 7
+        """
+    ).fetchall()
+    meta = {
+        r[0]: r[1:]
+        for r in con.execute("SELECT article_id, outlet, kind, published FROM articles").fetchall()
+    }
+    groups: dict[tuple, list[align.SpanPair]] = {}
+    for aa, pa, ab, pb, *span in rows:
+        groups.setdefault((aa, pa, ab, pb), []).append(align.SpanPair(*span))
+    texts = _texts(con, {k[0] for k in groups} | {k[2] for k in groups})
+    out = []
+    for (aa, pa, ab, pb), pairs in groups.items():
+        basis, a_is_source = direction(meta[aa], meta[ab], aa, ab)
+        outlet_a, outlet_b = meta[aa][0], meta[ab][0]
+        same = outlet_a is not None and outlet_a == outlet_b
+        for p in align.merge_spans(pairs, texts[aa], texts[ab], settings.align.max_gap):
+            value = align.score(texts[aa][p.a_start : p.a_end], texts[ab][p.b_start : p.b_end])
+            a_side = (aa, pa, p.a_start, p.a_end)
+            b_side = (ab, pb, p.b_start, p.b_end)
+            src, tgt = (a_side, b_side) if a_is_source else (b_side, a_side)
+            out.append((*src, *tgt, value, align.match_kind(value), same, basis))
+    out.sort()
+    columns = [
+        "source_article_id", "source_paragraph_id", "source_start", "source_end",
+        "target_article_id", "target_paragraph_id", "target_start", "target_end",
+        "score", "match_kind", "same_outlet", "direction_basis",
+    ]  # fmt: skip
+    frame = pl.DataFrame(out, schema=columns, orient="row").with_row_index("alignment_id", offset=1)
+    con.execute("DELETE FROM alignments")
+    return store.insert(con, "alignments", frame.with_columns(pl.col("alignment_id").cast(pl.Int64)))
+
+
+def direction(meta_a: tuple, meta_b: tuple, id_a: str, id_b: str) -> tuple[str, bool]:
+    """(basis, whether a is the source): earlier publication, else wire copy, else id."""
+    (_, kind_a, pub_a), (_, kind_b, pub_b) = meta_a, meta_b
+    if pub_a is not None and pub_b is not None and pub_a != pub_b:
+        return "published", pub_a < pub_b
+    if kind_a != kind_b:
+        return "kind", kind_a == "wire"
+    return "article_id", id_a < id_b
+
+
+# ---------------------------------------------------------------- stages and run
+
+
+def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> dict[str, int]:
+    """Everything from roles to derivation, on what is stored."""
+    check_settings(con, settings)
+    counts: dict[str, int] = {}
+    rep.stage(
+        "templates",
+        lambda: store.run_sql_file(
+            con,
+            "outlet_templates.sql",
+            min_articles=settings.template_min_articles,
+            min_share=settings.template_min_share,
+        ),
+    )
+    redo = rep.stage("stoplist", lambda: update_stoplist(con, settings))
+    counts["signatures_new"] = rep.stage("fingerprint", lambda: fingerprint_units(con, settings, redo))
+    counts["candidate_pairs"] = rep.stage("candidates", lambda: candidate_pairs(con, settings))
+    counts["pairs_aligned_new"] = rep.stage("align", lambda: align_candidates(con, settings, rep))
+    counts["alignments"] = rep.stage("merge", lambda: build_alignments(con, settings))
+    counts["clusters"] = rep.stage("cluster", lambda: cluster.build_clusters(con))
+    rep.stage(
+        "derive",
+        lambda: store.run_sql_file(con, "derivation.sql", wholly=settings.wholly, partially=settings.partially),
+    )
+    return counts
+
+
+def attribute(con: duckdb.DuckDBPyConnection, rep: Reporter) -> dict[str, int]:
+    from dedup import attribute as attribution
+
+    return rep.stage("attribute", lambda: attribution.attribute(con))
+
+
+STAGES = ("ingest", "detect", "attribute")
+
+
+def run(
+    inputs: list[Path],
+    db: Path,
+    settings: Settings | None = None,
+    quiet: bool = True,
+    stages: tuple[str, ...] = STAGES,
+    command: str = "run",
+) -> dict[str, Any]:
+    """Run the given stages in one transaction; returns the run's counts and timings."""
+    settings = settings or Settings()
+    rep = Reporter(quiet)
+    with store.open_db(db, write=True) as con:
+        run_id = store.start_run(con, command, settings.as_dict() | {"inputs": [str(p) for p in inputs]})
+        counts: dict[str, Any] = {}
+        if "ingest" in stages:
+            counts |= rep.stage("ingest", lambda: ingest(con, inputs, run_id, rep))
+        if "detect" in stages:
+            counts |= detect(con, settings, rep)
+        if "attribute" in stages:
+            counts |= attribute(con, rep)
+        counts |= {"tables": store.table_counts(con), "stage_seconds": rep.timings}
+        store.finish_run(con, run_id, counts)
+    return counts

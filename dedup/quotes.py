@@ -1,0 +1,214 @@
+"""Direct quotations, their speakers, and quote trails (the same quote across articles).
+
+Quotes survive rewriting better than any other sentence: an outlet that trims and rewords a
+wire story still prints the minister's words as the wire had them. A quote trail therefore
+links articles that alignment may miss, and names the article that printed the quote first.
+
+Speakers come from the `quote_after` / `quote_before` cues of the cue files (see
+`dedup.attribute.load_cues`), so a new language needs no code. An anaphoric speaker
+("ujarnya", "kata dia", "he said") takes the speaker of the previous quote when that quote is
+in the same paragraph or in the body paragraph just before; otherwise it stays null, because
+the antecedent is then often a person named without a quote ("Peskov menolak berkomentar.").
+
+Trails: two quotes are the same when their norm_text is equal, or rapidfuzz ratio >= 90, or
+the shorter (at least 5 words) is contained in the longer as whole words. A trail is kept
+when it spans at least two articles; its first article is the earliest published (undated
+last), an article of kind wire winning ties, then the smallest article_id.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from itertools import combinations
+
+import polars as pl
+from rapidfuzz import fuzz
+
+MIN_WORDS = 3  # shorter quotations are mostly scare quotes ("keangkuhan")
+CONTAINED_MIN_WORDS = 5
+RATIO_MIN = 90.0
+MAX_BUCKET = 200  # word pairs shared by more quotes are too common to propose candidates
+CONTEXT = 160  # characters around a quote searched for its speaker
+
+_QUOTE_RE = re.compile(
+    r"„(?P<q1>[^„“”\n]+)[“”]|“(?P<q2>[^“”\n]+)”|\"(?P<q3>[^\"\n]+)\"|«(?P<q4>[^«»\n]+)»"
+)
+_TRIM = " \t\n,;:"
+
+TRAIL_SCHEMA = {
+    "trail_id": pl.Int64,
+    "text": pl.String,
+    "n_articles": pl.Int32,
+    "n_outlets": pl.Int32,
+    "first_article_id": pl.String,
+    "first_outlet": pl.String,
+    "first_published": pl.Datetime("us"),
+}
+
+
+@dataclass(frozen=True)
+class SpeakerCues:
+    """Regexes that find a speaker next to a quote; group `speaker` holds the name."""
+
+    after: tuple[re.Pattern[str], ...]
+    before: tuple[re.Pattern[str], ...]
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A quotation inside a text: offsets of the quoted words, without the marks."""
+
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    anaphoric: bool
+
+
+def normalise(text: str) -> str:
+    """Casefolded, punctuation-stripped, whitespace-collapsed: the key quotes are compared on."""
+    kept = (" " if unicodedata.category(c)[0] in "PSZ" else c for c in text.casefold())
+    return " ".join("".join(kept).split())
+
+
+def extract_quotes(text: str, speakers: SpeakerCues) -> list[Quote]:
+    """Quotations of at least MIN_WORDS words in a paragraph, each with its speaker if named."""
+    quotes = []
+    for m in _QUOTE_RE.finditer(text):
+        group = next(g for g in ("q1", "q2", "q3", "q4") if m.group(g) is not None)
+        start, end = _trimmed(text, m.start(group), m.end(group))
+        if len(text[start:end].split()) < MIN_WORDS:
+            continue
+        speaker, anaphoric = _speaker(text, m.start(), m.end(), speakers)
+        quotes.append(Quote(start, end, text[start:end], speaker, anaphoric))
+    return quotes
+
+
+def resolve_speakers(paragraphs: Sequence[Sequence[Quote]]) -> list[list[Quote]]:
+    """Give anaphoric quotes the previous quote's speaker, within the same or the next paragraph.
+
+    `paragraphs` are the quotes of an article's consecutive body paragraphs.
+    """
+    resolved: list[list[Quote]] = []
+    previous: Quote | None = None
+    for quotes in paragraphs:
+        current = []
+        for quote in quotes:
+            if quote.anaphoric and previous is not None:
+                quote = replace(quote, speaker=previous.speaker)
+            current.append(quote)
+            previous = quote
+        resolved.append(current)
+        previous = current[-1] if current else None
+    return resolved
+
+
+def build_trails(quotes: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Group quotes into trails.
+
+    quotes: quote_id, article_id, text, norm_text; articles: article_id, outlet, kind,
+    published. Returns (quote_id -> trail_id for the quotes in a trail, quote_trails rows).
+    """
+    groups = _group_texts(quotes["norm_text"].unique().sort().to_list())
+    members = (
+        quotes.select("quote_id", "article_id", "text", "norm_text")
+        .with_columns(group=pl.col("norm_text").replace_strict(groups, return_dtype=pl.Int64))
+        .join(articles.select("article_id", "outlet", "kind", "published"), on="article_id")
+        .filter(pl.col("article_id").n_unique().over("group") >= 2)
+    )
+    if members.is_empty():
+        return pl.DataFrame(schema={"quote_id": pl.String, "trail_id": pl.Int64}), pl.DataFrame(
+            schema=TRAIL_SCHEMA
+        )
+    firsts = (
+        members.sort(
+            "published", pl.col("kind") != "wire", "article_id", "quote_id", nulls_last=True
+        )
+        .group_by("group", maintain_order=True)
+        .first()
+    )
+    counts = members.group_by("group").agg(
+        n_articles=pl.col("article_id").n_unique().cast(pl.Int32),
+        n_outlets=pl.coalesce("outlet", "article_id").n_unique().cast(pl.Int32),
+    )
+    trails = (
+        firsts.join(counts, on="group")
+        .sort("published", "article_id", "text", nulls_last=True)
+        .with_columns(trail_id=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+    )
+    mapping = members.join(trails.select("group", "trail_id"), on="group").select(
+        "quote_id", "trail_id"
+    )
+    rows = trails.select(
+        "trail_id",
+        "text",
+        "n_articles",
+        "n_outlets",
+        first_article_id="article_id",
+        first_outlet="outlet",
+        first_published=pl.col("published").cast(pl.Datetime("us")),
+    )
+    return mapping, rows
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """Offsets without surrounding blanks and the comma that ends a quote before its verb."""
+    while start < end and text[start] in _TRIM:
+        start += 1
+    while end > start and text[end - 1] in _TRIM:
+        end -= 1
+    return start, end
+
+
+def _speaker(text: str, start: int, end: int, cues: SpeakerCues) -> tuple[str | None, bool]:
+    """(speaker, anaphoric) from the text right after the closing mark or before the opening."""
+    after = text[end : end + CONTEXT]
+    before = text[max(0, start - CONTEXT) : start]
+    for regex, context in [(r, after) for r in cues.after] + [(r, before) for r in cues.before]:
+        m = regex.search(context)
+        if m:
+            name = m.groupdict().get("speaker")
+            return (name.strip(" .,"), False) if name else (None, True)
+    return None, False
+
+
+def _group_texts(texts: list[str]) -> dict[str, int]:
+    """Union-find over normalised texts that count as the same quote."""
+    parent = list(range(len(texts)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for a, b in _candidate_pairs(texts):
+        if _same_quote(texts[a], texts[b]):
+            parent[root(a)] = root(b)
+    return {text: root(i) for i, text in enumerate(texts)}
+
+
+def _candidate_pairs(texts: list[str]) -> Iterable[tuple[int, int]]:
+    """Pairs of texts sharing a word pair that few texts share: avoids comparing all pairs."""
+    buckets: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        words = text.split()
+        for pair in set(zip(words, words[1:], strict=False)) or {tuple(words)}:
+            buckets[pair].append(i)
+    seen: set[tuple[int, int]] = set()
+    for ids in buckets.values():
+        if len(ids) <= MAX_BUCKET:
+            seen.update(combinations(ids, 2))
+    return sorted(seen)
+
+
+def _same_quote(a: str, b: str) -> bool:
+    """Equal, nearly equal, or one (of at least 5 words) contained in the other."""
+    short, long = sorted((a, b), key=len)
+    if len(short.split()) >= CONTAINED_MIN_WORDS and f" {short} " in f" {long} ":
+        return True
+    return fuzz.ratio(a, b) >= RATIO_MIN

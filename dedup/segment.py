@@ -1,0 +1,287 @@
+"""Segment: paragraphs with offsets and roles, and sentences, for every article.
+
+Offsets always index ``articles.text`` (0-based, end-exclusive): ``text[start:end]`` is the
+paragraph or sentence. Roles come from three sources, in this order of precedence:
+
+1. page structure: what stands before the headline is page chrome, and the short,
+   unpunctuated lines after the story's last sentence are a page footer;
+2. patterns kept in ``data/boilerplate/*.txt`` (one file per language, plus ``common.txt``);
+3. repetition: a line printed twice in one article keeps its first role only, and (in
+   ``store``) a line that recurs across many articles of one outlet is that outlet's template.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
+ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
+
+#: characters that end a sentence; the CJK ones need no following space
+TERMINATORS = ".!?…。！？۔؟"
+CJK_TERMINATORS = "。！？"
+#: closing characters that stay with the sentence they close
+CLOSERS = "\"'”’»」』)]）"
+QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", "‹": "›"}
+#: a line in a link list or page footer: at most this many words and no final punctuation
+LINK_LINE_MAX_WORDS = 20
+FOOTER_LINE_MAX_WORDS = 6
+#: hard-wrapped text (Reuters-21578 bodies): lines no longer than this, mostly full width
+WRAP_MAX_WIDTH = 90
+WRAP_FULL_SHARE = 0.6
+
+_WORD_RE = re.compile(r"\w+")
+_END_PUNCT = tuple(TERMINATORS) + ("”", '"', "’", "»", ")")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    seq: int
+    start: int
+    end: int
+    role: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Pattern:
+    kind: str
+    regex: re.Pattern[str]
+    source: str
+
+
+@cache
+def boilerplate_patterns() -> tuple[Pattern, ...]:
+    """All boilerplate patterns from the data files (every language: they are anchored)."""
+    patterns = []
+    for entry in sorted(files("dedup").joinpath("data/boilerplate").iterdir(), key=str):
+        if not entry.name.endswith(".txt"):
+            continue
+        for lineno, line in enumerate(entry.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            kind, _, regex = line.partition("\t")
+            if kind not in ("line", "list", "caption") or not regex:
+                raise ValueError(f"{entry.name}:{lineno}: want KIND<TAB>REGEX, got {line!r}")
+            flags = 0 if kind == "caption" else re.IGNORECASE
+            patterns.append(Pattern(kind, re.compile(regex, flags), f"{entry.name}:{lineno}"))
+    return tuple(patterns)
+
+
+@cache
+def abbreviations() -> frozenset[str]:
+    text = files("dedup").joinpath("data/abbreviations.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
+
+
+def norm_key(text: str) -> str:
+    """Case-, punctuation- and space-insensitive key, to find repeated lines."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(_WORD_RE.findall(text))
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    """A block of hard-wrapped lines: several lines, mostly close to one full width."""
+    widths = [len(line.strip()) for line in lines]
+    if len(lines) < 3 or max(widths) > WRAP_MAX_WIDTH:
+        return False
+    full = sum(w >= WRAP_FULL_SHARE * max(widths) for w in widths[:-1])
+    return full >= 0.8 * (len(lines) - 1)
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans: each line is a paragraph, except in hard-wrapped blocks, where a
+    paragraph runs until a blank line or an indented line (the Reuters wire convention)."""
+    spans: list[tuple[int, int]] = []
+    block: list[tuple[int, str]] = []  # (offset, line) of the current non-blank run
+
+    def flush() -> None:
+        if not block:
+            return
+        lines = [line for _, line in block]
+        if _is_wrapped(lines):
+            cut = [0] + [
+                i for i in range(1, len(block)) if _indent(lines[i]) > _indent(lines[i - 1])
+            ]
+            groups = [block[a:b] for a, b in zip(cut, cut[1:] + [len(block)], strict=True)]
+        else:
+            groups = [[item] for item in block]
+        for group in groups:
+            start, end = group[0][0], group[-1][0] + len(group[-1][1])
+            span = _strip_span(text, start, end)
+            if span[0] < span[1]:
+                spans.append(span)
+        block.clear()
+
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            block.append((offset, line))
+        else:
+            flush()
+        offset += len(line) + 1
+    flush()
+    return spans
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(_END_PUNCT)
+
+
+def _words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+def _match(text: str) -> Pattern | None:
+    for pattern in boilerplate_patterns():
+        if pattern.regex.search(text):
+            return pattern
+    return None
+
+
+def segment_paragraphs(text: str, title: str | None) -> list[Paragraph]:
+    """Paragraphs of one article with a role and the rule that gave it."""
+    spans = paragraph_spans(text)
+    bodies = [text[s:e] for s, e in spans]
+    keys = [norm_key(b) for b in bodies]
+    roles: list[tuple[str, str] | None] = [None] * len(spans)
+
+    title_key = norm_key(title) if title else ""
+    headline = next((i for i, k in enumerate(keys) if title_key and k == title_key), None)
+    if headline is not None:
+        roles[headline] = (HEADLINE, "title")
+        for i in range(headline):
+            roles[i] = (BOILERPLATE, "before headline")
+
+    in_list = False
+    for i, body in enumerate(bodies):
+        if roles[i] is not None:
+            continue
+        pattern = _match(body)
+        if pattern is not None:
+            in_list = pattern.kind == "list"
+            role = CAPTION if pattern.kind == "caption" else BOILERPLATE
+            roles[i] = (role, f"pattern {pattern.source}")
+        elif in_list and not _ends_sentence(body) and _words(body) <= LINK_LINE_MAX_WORDS:
+            roles[i] = (BOILERPLATE, "link list")
+        else:
+            in_list = False
+
+    _mark_repeats(keys, roles)
+    _mark_footer(bodies, roles)
+    return [
+        Paragraph(i, s, e, *(roles[i] or (BODY, "default")))
+        for i, (s, e) in enumerate(spans)
+    ]
+
+
+def _mark_repeats(keys: list[str], roles: list[tuple[str, str] | None]) -> None:
+    """A line printed twice keeps its first role; printed back to back, the first copy of an
+    unclassified line is a caption (image caption followed by its alt text)."""
+    seen: dict[str, int] = {}
+    for i, key in enumerate(keys):
+        if key in seen:
+            first = seen[key]
+            if roles[first] is None and first == i - 1:
+                roles[first] = (CAPTION, "printed twice in a row")
+            if roles[i] is None or roles[i][0] != BOILERPLATE:
+                roles[i] = (BOILERPLATE, "repeated in article")
+        elif key:
+            seen[key] = i
+
+
+def _mark_footer(bodies: list[str], roles: list[tuple[str, str] | None]) -> None:
+    """Short unpunctuated lines after the story's last sentence are a page footer."""
+    for i in range(len(bodies) - 1, -1, -1):
+        body = bodies[i]
+        if roles[i] is not None and roles[i][0] == BOILERPLATE:
+            continue
+        if _ends_sentence(body) or _words(body) > FOOTER_LINE_MAX_WORDS:
+            return
+        if roles[i] is None:
+            roles[i] = (BOILERPLATE, "page footer")
+
+
+def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences of ``text[start:end]`` as article offsets.
+
+    A sentence ends at a terminator (Latin, Arabic-script and CJK) followed by space or the
+    end, unless inside a quotation or after a known abbreviation or an initial. If quotes do
+    not balance, the paragraph is split again ignoring them, so one stray mark cannot glue
+    a paragraph into a single sentence.
+    """
+    spans = _split(text, start, end, track_quotes=True)
+    if spans is None:
+        spans = _split(text, start, end, track_quotes=False)
+    return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[0] < s[1]]
+
+
+def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[int, int]] | None:
+    spans: list[tuple[int, int]] = []
+    stack: list[str] = []
+    sent_start = start
+    i = start
+    while i < end:
+        ch = text[i]
+        if track_quotes:
+            if stack and ch == stack[-1]:
+                stack.pop()
+            elif ch in QUOTE_PAIRS:
+                stack.append(QUOTE_PAIRS[ch])
+            elif ch == '"':
+                stack.append('"')
+        if ch in TERMINATORS and not stack:
+            j = i + 1
+            while j < end and text[j] in TERMINATORS:
+                j += 1
+            while j < end and text[j] in CLOSERS:
+                j += 1
+            if _is_boundary(text, sent_start, i, j, end):
+                spans.append((sent_start, j))
+                sent_start = j
+            i = j
+            continue
+        i += 1
+    if stack:
+        return None
+    if sent_start < end:
+        spans.append((sent_start, end))
+    return spans
+
+
+def _is_boundary(text: str, sent_start: int, term: int, after: int, end: int) -> bool:
+    """Whether the terminator at ``term`` (closers up to ``after``) ends the sentence."""
+    if after >= end:
+        return True
+    if text[term] in CJK_TERMINATORS:
+        return True
+    if not text[after].isspace():
+        return False
+    if text[term] != ".":
+        return True
+    word_start = term
+    while word_start > sent_start and not text[word_start - 1].isspace():
+        word_start -= 1
+    word = text[word_start:term].casefold().lstrip("(\"'“‘")
+    if word in abbreviations() or re.fullmatch(r"(\w\.)*\w", word) and len(word) <= 1:
+        return False
+    if re.fullmatch(r"(\w\.)+\w", word):  # u.s, a.m, e.g
+        return False
+    nxt = text[after:end].lstrip()[:1]
+    return not (nxt and nxt.islower())

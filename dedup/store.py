@@ -1,0 +1,115 @@
+"""Store: one DuckDB file, its schema, runs, and all-or-nothing writes.
+
+Every command that writes does so inside one transaction (``open_db(..., write=True)``):
+a failure rolls back, and a database file that the failed command created is removed,
+so a failed run never leaves a half-written database behind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from dedup import DedupError, __version__
+
+
+def schema_sql() -> str:
+    return files("dedup").joinpath("data/schema.sql").read_text(encoding="utf-8")
+
+
+def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database (one-line DedupError when it cannot be opened)."""
+    if read_only and not db.exists():
+        raise DedupError(f"database not found: {db}")
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(db), read_only=read_only)
+    except (duckdb.Error, OSError) as err:
+        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise DedupError(f"cannot open database {db}: {first}") from err
+    if not read_only:
+        con.execute(schema_sql())
+    return con
+
+
+@contextmanager
+def open_db(db: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection; with ``write`` everything happens in one transaction."""
+    created = write and not db.exists()
+    con = connect(db, read_only=not write)
+    try:
+        if write:
+            con.execute("BEGIN TRANSACTION")
+        yield con
+        if write:
+            con.execute("COMMIT")
+    except BaseException:
+        if write:
+            try:
+                con.execute("ROLLBACK")
+            except duckdb.Error:
+                pass
+        con.close()
+        if created:
+            for path in (db, db.with_name(db.name + ".wal")):
+                path.unlink(missing_ok=True)
+        raise
+    con.close()
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
+    """Bulk-insert a polars frame by column name."""
+    if frame.height == 0:
+        return 0
+    con.register("_frame", frame.to_arrow())
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+    finally:
+        con.unregister("_frame")
+    return frame.height
+
+
+def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, Any]) -> int:
+    run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+    con.execute(
+        "INSERT INTO runs (run_id, command, started, tool_version, settings) VALUES (?, ?, ?, ?, ?)",
+        [run_id, command, datetime.now(), __version__, json.dumps(settings, sort_keys=True)],
+    )
+    return run_id
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict[str, Any]) -> None:
+    con.execute(
+        "UPDATE runs SET finished = ?, counts = ? WHERE run_id = ?",
+        [datetime.now(), json.dumps(counts, sort_keys=True, default=str), run_id],
+    )
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    tables = ("articles", "paragraphs", "alignments", "clusters", "attributions", "rejects")
+    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
+    """Run the statements of ``data/<name>`` in order, each with the parameters it names."""
+    text = files("dedup").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
+    for statement in "\n".join(lines).split(";\n"):
+        if not statement.strip():
+            continue
+        used = {k: v for k, v in params.items() if f"${k}" in statement}
+        con.execute(statement, used or None)
+
+
+def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pl.DataFrame:
+    """A query's full result as a polars frame (fetched completely, so the connection is
+    free for the next statement: DuckDB 2 refuses work while a result is unfinished)."""
+    return pl.from_arrow(con.sql(query, params=params).to_arrow_table())  # type: ignore[return-value]

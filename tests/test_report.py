@@ -1,0 +1,304 @@
+"""The report: one CSV + Parquet + section per query file, an offline page, Markdown.
+
+The database comes from the real pipeline when ``dedup.pipeline`` exists, and always from
+a small hand-made fixture (seed texts, real offsets, the Peskov quote aligned across two
+outlets), so that the report is tested even while the pipeline is being written.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from rapidfuzz import fuzz
+
+from dedup.report import TOKEN, find_queries_dir, parse_header, report, shared_runs
+from dedup.store import schema_sql
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+QUERIES = ROOT / "reports" / "queries"
+PESKOV = "Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan"
+JF, DETIK = "000_e02669d256bd932c", "004_c040663b4dfb9712"
+#: fixture metadata (the seed folder has no manifest)
+SEED_META = {
+    JF: ("jfid", "2023-09-06"),
+    "001_5718ed46a52a3cac": ("iNews", "2023-09-07"),
+    "002_92ca4320c77d5cb0": ("Jurnas", "2024-05-20"),
+    "003_3b51c1f6be3a65c5": ("Samudra Fakta", "2024-06-20"),
+    DETIK: ("detikNews", "2023-09-08"),
+}
+BOILERPLATE = re.compile(
+    r"Advertisement|Share This|SCROLL TO CONTINUE|Lihat juga|KEYWORD|Komentar|Leave a Comment"
+)
+#: the fixture's alignments: (source article, its passage, target article, its passage)
+SHARED = [
+    (
+        JF,
+        f"“{PESKOV},” ujarnya, seperti dikutip AFP.",
+        DETIK,
+        f'Dmitry Peskov mengatakan: "{PESKOV}."',
+    ),
+    (
+        JF,
+        "Kim berencana melakukan perjalanan ke Rusia",
+        DETIK,
+        "Kim berencana melakukan perjalanan",
+    ),
+    (JF, "mereka akan menanggung konsekuensinya", DETIK, "Mereka akan menanggung konsekuensinya"),
+]
+
+
+def pipeline_available() -> bool:
+    return importlib.util.find_spec("dedup.pipeline") is not None
+
+
+def _paragraphs(article_id: str, text: str) -> list[tuple]:
+    """Non-empty lines as paragraphs, offsets into the text, with a crude role."""
+    rows, position = [], 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            start = position + line.index(stripped)
+            role = "headline" if not rows else "body"
+            if BOILERPLATE.search(stripped):
+                role = "boilerplate"
+            seq = len(rows)
+            rows.append(
+                (f"{article_id}/{seq}", article_id, seq, start, start + len(stripped), role)
+                + ("fixture", role, stripped, stripped.casefold())
+            )
+        position += len(line) + 1
+    return rows
+
+
+def _paragraph_of(paragraphs: list[tuple], offset: int) -> str:
+    return next(p[0] for p in paragraphs if p[3] <= offset < p[4])
+
+
+def build_fixture_db(db: Path) -> Path:
+    """A contract-shaped database from the seed texts, built by hand with real offsets."""
+    con = duckdb.connect(str(db))
+    con.execute(schema_sql())
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))}
+    paras = {}
+    for article_id, text in texts.items():
+        outlet, published = SEED_META[article_id]
+        title = next(line.strip() for line in text.splitlines() if line.strip())
+        con.execute(
+            "INSERT INTO articles (article_id, outlet, kind, title, published, language,"
+            " source_path, text, content_hash, encoding, run_id)"
+            " VALUES (?, ?, 'outlet', ?, ?, 'id', ?, ?, ?, 'utf-8', 1)",
+            [article_id, outlet, title, published, f"corpus/{article_id}.txt", text, article_id],
+        )
+        paras[article_id] = _paragraphs(article_id, text)
+        con.executemany(
+            "INSERT INTO paragraphs (paragraph_id, article_id, seq, char_start, char_end, role,"
+            " role_reason, base_role, text, norm_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            paras[article_id],
+        )
+    derived: dict[str, int] = {}
+    for i, (src, src_passage, tgt, tgt_passage) in enumerate(SHARED, start=1):
+        s, t = texts[src].index(src_passage), texts[tgt].index(tgt_passage)
+        con.execute(
+            "INSERT INTO alignments (alignment_id, source_article_id, source_paragraph_id,"
+            " source_start, source_end, target_article_id, target_paragraph_id, target_start,"
+            " target_end, score, match_kind, cluster_id, same_outlet, direction_basis)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'near_verbatim', 1, false, 'published')",
+            [i, src, _paragraph_of(paras[src], s), s, s + len(src_passage)]
+            + [tgt, _paragraph_of(paras[tgt], t), t, t + len(tgt_passage)]
+            + [fuzz.ratio(src_passage, tgt_passage)],
+        )
+        derived[tgt] = derived.get(tgt, 0) + len(tgt_passage)
+    con.execute(
+        "INSERT INTO clusters (cluster_id, n_articles, n_outlets, n_alignments,"
+        " origin_article_id, first_published) VALUES (1, 2, 2, 3, ?, '2023-09-06')",
+        [JF],
+    )
+    for article_id in texts:
+        body = sum(p[4] - p[3] for p in paras[article_id] if p[5] == "body")
+        fraction = derived.get(article_id, 0) / body
+        con.execute(
+            "INSERT INTO article_derivation (article_id, outlet, total_chars, derived_chars,"
+            " derived_fraction, derivation, top_source_article_id, top_source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [article_id, SEED_META[article_id][0], body, derived.get(article_id, 0), fraction]
+            + (["partially", JF, "jfid"] if fraction else ["non", None, None]),
+        )
+    peskov_jf = _paragraph_of(paras[JF], texts[JF].index(PESKOV))
+    peskov_detik = _paragraph_of(paras[DETIK], texts[DETIK].index(PESKOV))
+    con.executemany(
+        "INSERT INTO attributions (paragraph_id, article_id, source, source_type, method,"
+        " evidence, confidence, alignment_id) VALUES (?, ?, ?, 'wire', ?, ?, ?, ?)",
+        [
+            (peskov_jf, JF, "AFP", "explicit", "seperti dikutip AFP", 0.95, None),
+            (f"{DETIK}/1", DETIK, "Reuters", "explicit", "Dilansir Reuters", 0.95, None),
+            (peskov_detik, DETIK, "AFP", "propagated", f"aligned with {peskov_jf}", 0.7, 1),
+            (peskov_detik, DETIK, "Reuters", "inherited", "lede: Dilansir Reuters", 0.5, None),
+            ("002_92ca4320c77d5cb0/4", "002_92ca4320c77d5cb0", "Al Jazeera", "inherited")
+            + ("footer: Sumber: Al Jazeera", 0.5, None),
+        ],
+    )
+    con.execute(
+        "INSERT INTO quote_trails (trail_id, text, n_articles, n_outlets, first_article_id,"
+        " first_outlet, first_published) VALUES (1, ?, 2, 2, ?, 'jfid', '2023-09-06')",
+        [PESKOV, JF],
+    )
+    for n, (article_id, paragraph_id) in enumerate([(JF, peskov_jf), (DETIK, peskov_detik)]):
+        start = texts[article_id].index(PESKOV)
+        con.execute(
+            "INSERT INTO quotes (quote_id, article_id, paragraph_id, char_start, char_end, text,"
+            " speaker, norm_text, trail_id) VALUES (?, ?, ?, ?, ?, ?, 'Dmitry Peskov', ?, 1)",
+            [f"{paragraph_id}/q{n}", article_id, paragraph_id, start, start + len(PESKOV)]
+            + [PESKOV, PESKOV.casefold()],
+        )
+    con.close()
+    return db
+
+
+def build_db(kind: str, folder: Path) -> Path:
+    """The report's input: 'fixture' (hand-made) or 'pipeline' (dedup run on corpus/)."""
+    db = folder / f"{kind}.duckdb"
+    if kind == "fixture":
+        return build_fixture_db(db)
+    if not pipeline_available():
+        pytest.skip("dedup.pipeline does not exist yet")
+    from dedup.pipeline import run
+
+    run([CORPUS], db)
+    return db
+
+
+@pytest.fixture(scope="module", params=["fixture", "pipeline"])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp(request.param)
+    db = build_db(request.param, folder)
+    out = folder / "out"
+    return db, out, report(db, out, QUERIES)
+
+
+def test_every_output_exists(built) -> None:
+    db, out, result = built
+    names = sorted(p.stem for p in QUERIES.glob("*.sql"))
+    assert sorted(result["csv"]) == names == sorted(result["parquet"])
+    con = duckdb.connect()
+    for name in names:
+        csv, parquet = out / "csv" / f"{name}.csv", out / "parquet" / f"{name}.parquet"
+        assert csv.is_file() and parquet.is_file()
+        n_csv = con.execute(f"SELECT count(*) FROM read_csv('{csv}', header = true)").fetchall()
+        n_parquet = con.execute(f"SELECT count(*) FROM '{parquet}'").fetchall()
+        assert n_csv == n_parquet
+    html = (out / "report.html").read_text(encoding="utf-8")
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    for path in QUERIES.glob("*.sql"):
+        title, _ = parse_header(path.read_text(encoding="utf-8"), path.stem)
+        assert f'id="q-{path.stem}"' in html
+        assert f"## {title}" in markdown
+    assert (out / "figures" / "heatmap.png").is_file()
+    assert result["summary"]["articles"] == 5
+    assert (out / "report.html").stat().st_size < 1_000_000
+
+
+def test_page_is_offline(built) -> None:
+    """Nothing in the page may load from the network: every src is a data: URI, every
+    href is a fragment or a relative file, no url() or @import leaves the file."""
+    html = (built[1] / "report.html").read_text(encoding="utf-8")
+    assert not re.search(r"<(link|iframe|object|embed)\b", html, re.IGNORECASE)
+    assert "@import" not in html
+    for value in re.findall(r"\bsrc\s*=\s*[\"']?([^\"'\s>]*)", html, re.IGNORECASE):
+        assert value.startswith("data:"), value
+    for value in re.findall(r"\bhref\s*=\s*[\"']?([^\"'\s>]*)", html, re.IGNORECASE):
+        assert not re.match(r"([a-z][a-z0-9+.-]*:|//)", value, re.IGNORECASE), value
+    for value in re.findall(r"url\(\s*[\"']?([^\"')\s]*)", html, re.IGNORECASE):
+        assert value.startswith("data:"), value
+    assert not re.search(r"[\"'(=]\s*(https?:)?//", html.replace('"//"', ""))
+
+
+def _page_data(out: Path) -> dict:
+    html = (out / "report.html").read_text(encoding="utf-8")
+    match = re.search(
+        r'<script type="application/json" id="report-data">(.*?)</script>', html, re.S
+    )
+    assert match
+    return json.loads(match.group(1))
+
+
+def test_peskov_quote_aligned_and_highlighted(built) -> None:
+    """The seed example: the quote is aligned between the two outlets, words marked."""
+    data = _page_data(built[1])
+    words = TOKEN.findall(PESKOV.casefold())
+    found = []
+    for al in data["alignments"]:
+        sides = {side[0]: "".join(side[2][1::2]).casefold() for side in al["sides"]}
+        if {JF, DETIK} <= sides.keys() and all(
+            all(w in TOKEN.findall(marked) for w in words) for marked in sides.values()
+        ):
+            found.append(al)
+    assert found, "no alignment carries the Peskov quote in both articles"
+    default = next(a for a in data["articles"] if a["article_id"] == data["default_article"])
+    assert default["n_alignments"] == max(a["n_alignments"] for a in data["articles"])
+
+
+def test_passage_offsets_match_python_slices(built) -> None:
+    """07's substr(text, start + 1, end - start) equals Python's text[start:end]."""
+    db, out, _ = built
+    con = duckdb.connect(str(db), read_only=True)
+    texts = dict(con.sql("SELECT article_id, text FROM articles").fetchall())
+    spans = {
+        row[0]: row[1:]
+        for row in con.sql(
+            "SELECT alignment_id, source_article_id, source_start, source_end FROM alignments"
+        ).fetchall()
+    }
+    con.close()
+    parquet = out / "parquet" / "07_longest_shared_passages.parquet"
+    rows = duckdb.execute(f"SELECT alignment_id, source_passage FROM '{parquet}'").fetchall()
+    for alignment_id, passage in rows:
+        article_id, start, end = spans[alignment_id]
+        assert passage == texts[article_id][start:end]
+
+
+def test_markdown_is_truncated(built) -> None:
+    markdown = (built[1] / "report.md").read_text(encoding="utf-8")
+    for section in markdown.split("\n## ")[1:]:
+        assert sum(line.startswith("| ") for line in section.splitlines()) <= 21  # header + 20
+
+
+def test_new_query_file_adds_csv_and_section(tmp_path: Path) -> None:
+    """Dropping a .sql file in the queries folder is all it takes to add a table."""
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    queries = tmp_path / "myqueries"
+    shutil.copytree(QUERIES, queries)
+    (queries / "99_paragraph_roles.sql").write_text(
+        "-- title: Paragraph roles\n-- description: How many paragraphs have each role;\n"
+        "-- a second description line.\nSELECT role, count(*) AS n FROM paragraphs GROUP BY ALL;\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = report(db, out, queries)
+    assert (out / "csv" / "99_paragraph_roles.csv").read_text().startswith("role,n")
+    assert result["parquet"]["99_paragraph_roles"].is_file()
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert 'id="q-99_paragraph_roles"' in html
+    assert "How many paragraphs have each role; a second description line." in html
+    assert "## Paragraph roles" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_queries_folder_resolution(tmp_path: Path) -> None:
+    """An explicit folder wins, then OUT/queries, then the checkout's reports/queries."""
+    assert find_queries_dir(tmp_path) == QUERIES
+    (tmp_path / "queries").mkdir()
+    assert find_queries_dir(tmp_path) == tmp_path / "queries"
+    assert find_queries_dir(tmp_path, QUERIES) == QUERIES
+
+
+def test_shared_runs_marks_common_words() -> None:
+    a, b = shared_runs("Kata Sullivan, seperti dikutip AFP.", "kata sullivan kepada wartawan")
+    assert "".join(a) == "Kata Sullivan, seperti dikutip AFP."
+    assert a[1::2] == ["Kata Sullivan"] and b[1::2] == ["kata sullivan"]
+    assert shared_runs("", "x") == ([""], ["x"])
