@@ -60,8 +60,9 @@ import sys
 import time
 import unicodedata
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 
@@ -230,12 +231,12 @@ _SYNONYM_RX = {
 _NUMBER_EDITS = {
     "en": [
         (re.compile(r"\b\d{1,3}(?:,\d{3})+\b"), lambda m: m.group(0).replace(",", "")),
-        (re.compile(r"\b(\d{1,3})(\d{3})\b"), lambda m: f"{m.group(1)},{m.group(2)}"),
+        (re.compile(r"\b(\d{2,3})(\d{3})\b"), lambda m: f"{m.group(1)},{m.group(2)}"),
         (re.compile(r"\b(\d+(?:\.\d+)?) pct\b"), lambda m: f"{m.group(1)}%"),
     ],
     "id": [
         (re.compile(r"\b\d{1,3}(?:\.\d{3})+\b"), lambda m: m.group(0).replace(".", "")),
-        (re.compile(r"\b(\d{1,3})(\d{3})\b"), lambda m: f"{m.group(1)}.{m.group(2)}"),
+        (re.compile(r"\b(\d{2,3})(\d{3})\b"), lambda m: f"{m.group(1)}.{m.group(2)}"),
         (re.compile(r"\b(\d+(?:,\d+)?) persen\b"), lambda m: f"{m.group(1)}%"),
     ],
 }
@@ -247,7 +248,7 @@ _ABBREVIATION = re.compile(
     r"(?:^|[\s(])(?:[A-Za-z]|[A-Z]\.[A-Z]|Mr|Mrs|Ms|Dr|St|Inc|Co|Corp|Ltd|Jr|Sr|No|Nos|vs|Gen"
     r"|Gov|Sen|Rep|Prof|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|PT|Tbk|H)\.$"
 )
-_REUTERS_DATELINE = re.compile(r"^([A-Z][A-Z .'-]+, [A-Z][a-z]{2,3}\.? \d{1,2}) - ")
+_REUTERS_DATELINE = re.compile(r"^([A-Z][A-Z .'-]+, [A-Z][a-z]{2,8}\.? \d{1,2}) - ")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -297,6 +298,8 @@ class _Article:
     base: str | None = None
     sentences: list[str] = field(default_factory=list)  # body sentences (real originals)
     copyable: list[int] = field(default_factory=list)  # indices of sentences worth copying
+    layout: list[int] = field(default_factory=list)  # sentences per paragraph
+    body_key: str = ""  # normalised body, to find exact-duplicate twins
     sources: list[int] = field(default_factory=list)  # idx of sources
     accept: list[int] = field(default_factory=list)
     ops: list[dict] = field(default_factory=list)
@@ -308,8 +311,9 @@ def _indosum_date(dataset_id: str) -> datetime:
     return datetime.fromtimestamp(int(stamp), UTC).replace(tzinfo=None)
 
 
-def _load_pool(root: Path) -> list[_Article]:
-    """Every real original, date ordered, with its sentences segmented once."""
+@cache
+def _load_pool(root: Path) -> tuple[_Article, ...]:
+    """Every real original, date ordered, segmented once per process (callers copy)."""
     records = [*reuters_stories(root / "reuters21578"), *indosum_articles(root / "indosum")]
     pool = []
     for rec in records:
@@ -336,10 +340,12 @@ def _load_pool(root: Path) -> list[_Article]:
                 base=rec["id"],
                 sentences=sentences,
                 copyable=[i for i, s in enumerate(sentences) if len(s.split()) >= MIN_COPY_WORDS],
+                layout=[len(par) for par in paragraphs],
+                body_key=_norm(" ".join(sentences)),
             )
         )
     pool.sort(key=lambda a: (a.published, a.base))
-    return pool
+    return tuple(pool)
 
 
 class _Vocabulary:
@@ -355,22 +361,30 @@ class _Vocabulary:
         self.words = [w for w, _ in top]
         self.cum = list(accumulate(c for _, c in top))
 
+    def sentences(self, rng: random.Random, lengths: list[int]) -> list[str]:
+        """Word-salad sentences of the given lengths (one draw for all: it is the hot path)."""
+        words = rng.choices(self.words, cum_weights=self.cum, k=sum(lengths))
+        out, pos = [], 0
+        for n in lengths:
+            chunk = words[pos : pos + n]
+            pos += n
+            if n > 5 and rng.random() < 0.3:
+                chunk.insert(rng.randrange(1, n), str(rng.randint(2, 2000)))
+            text = " ".join(chunk)
+            out.append(text[0].upper() + text[1:] + ".")
+        return out
+
     def sentence(self, rng: random.Random, n_words: int) -> str:
-        words = rng.choices(self.words, cum_weights=self.cum, k=n_words)
-        if n_words > 5 and rng.random() < 0.3:
-            words.insert(rng.randrange(1, n_words), str(rng.randint(2, 2000)))
-        text = " ".join(words)
-        return text[0].upper() + text[1:] + "."
+        return self.sentences(rng, [n_words])[0]
 
     def title(self, rng: random.Random) -> str:
         return self.sentence(rng, rng.randint(4, 9)).rstrip(".")
 
 
 def _edit(rng: random.Random, sentence: str, language: str) -> tuple[str, str] | None:
-    """One light edit of a sentence (synonym, number format, word deletion), or None."""
-    kinds = ["synonym", "number", "delete"]
-    rng.shuffle(kinds)
-    for kind in kinds:
+    """One light edit of a sentence (synonym or number format, else a word deleted), or None."""
+    kinds = rng.sample(["synonym", "number"], 2)
+    for kind in [*kinds, "delete"]:  # deletion applies almost always: the fallback
         if kind == "synonym":
             matches = list(_SYNONYM_RX[language].finditer(sentence))
             if matches:
@@ -396,16 +410,24 @@ def _edit(rng: random.Random, sentence: str, language: str) -> tuple[str, str] |
     return None
 
 
-class _Builder:
-    """Holds the pool, vocabularies and rng; builds synthetic originals and derivations."""
+@cache
+def _vocabularies(root: Path) -> dict[str, _Vocabulary]:
+    """Word frequencies per language of the whole pool (cached like the pool)."""
+    pool = _load_pool(root)
+    return {
+        lang: _Vocabulary([s for a in pool if a.language == lang for s in a.sentences])
+        for lang in sorted({a.language for a in pool})
+    }
 
-    def __init__(self, pool: list[_Article], rng: random.Random) -> None:
+
+class _Builder:
+    """Holds the vocabularies, date ranges and rng; builds synthetic originals and derivations."""
+
+    def __init__(
+        self, pool: list[_Article], rng: random.Random, vocab: dict[str, _Vocabulary]
+    ) -> None:
         self.rng = rng
-        self.pool = pool
-        self.vocab = {
-            lang: _Vocabulary([s for a in pool if a.language == lang for s in a.sentences])
-            for lang in sorted({a.language for a in pool})
-        }
+        self.vocab = vocab
         self.date_range = {
             lang: (
                 min(a.published for a in pool if a.language == lang),
@@ -421,13 +443,15 @@ class _Builder:
         title = vocab.title(rng)
         if template.title and template.title.isupper():
             title = title.upper()
-        paragraphs = []
-        for par in split_body(template.text, template.title):
-            sentences = [
-                s if len(s.split()) <= 2 else vocab.sentence(rng, min(max(len(s.split()), 5), 40))
-                for s in par
-            ]
-            paragraphs.append(" ".join(sentences))
+        sizes = [len(s.split()) for s in template.sentences]
+        salad = iter(vocab.sentences(rng, [min(max(n, 5), 40) for n in sizes if n > 2]))
+        sentences = [
+            s if n <= 2 else next(salad) for s, n in zip(template.sentences, sizes, strict=True)
+        ]
+        paragraphs, pos = [], 0
+        for count in template.layout:
+            paragraphs.append(" ".join(sentences[pos : pos + count]))
+            pos += count
         dateline = _REUTERS_DATELINE.match(template.sentences[0])
         if dateline:
             paragraphs[0] = dateline.group(0) + paragraphs[0]
@@ -560,10 +584,6 @@ class _ReuseIndex:
     holders: dict[str, list[int]]  # normalised long sentence -> originals, in date order
 
 
-def _body_key(art: _Article) -> str:
-    return _norm(" ".join(art.sentences))
-
-
 def _long_keys(art: _Article) -> list[str]:
     """Normalised sentences long enough to count as evidence of reuse, each once."""
     return sorted({_norm(s) for s in art.sentences if len(s.split()) >= LONG_SENTENCE_WORDS})
@@ -574,14 +594,14 @@ def _reuse_index(originals: list[_Article]) -> _ReuseIndex:
     twins: dict[str, list[int]] = defaultdict(list)
     holders: dict[str, list[int]] = defaultdict(list)
     for art in originals:
-        twins[_body_key(art)].append(art.idx)
+        twins[art.body_key].append(art.idx)
         for key in _long_keys(art):
             holders[key].append(art.idx)
     # a sentence in many originals is boilerplate ("The company said it ..."), not reuse
     holders = {k: v for k, v in holders.items() if len(v) <= BOILERPLATE_DF}
     natural: dict[int, list[int]] = {}
     for art in originals:
-        earlier = {i for i in twins[_body_key(art)] if i < art.idx}
+        earlier = {i for i in twins[art.body_key] if i < art.idx}
         for key in _long_keys(art):
             earlier.update(i for i in holders.get(key, ()) if i < art.idx)
         if earlier:
@@ -599,19 +619,18 @@ def generate(
 ) -> tuple[Path, Path]:
     """Write ``articles-N.jsonl`` and ``articles-N.truth.jsonl``; same seed, same bytes."""
     rng = random.Random(seed)
-    pool = _load_pool(data_root or DATA_ROOT)
-    builder = _Builder(pool, rng)
+    root = (data_root or DATA_ROOT).resolve()
+    pool = [replace(a) for a in _load_pool(root)]  # generate() assigns idx, truth fields
+    builder = _Builder(pool, rng, _vocabularies(root))
     n_derived = round(n * derived_share)
     n_originals = n - n_derived
     if n_originals <= len(pool):
         chosen = [pool[i] for i in sorted(rng.sample(range(len(pool)), n_originals))]
     else:
         chosen = list(pool)
-    articles: list[_Article] = []
-    for art in chosen:
-        art.idx = len(articles)
-        articles.append(art)
-    reals = list(articles)
+    for i, art in enumerate(chosen):
+        art.idx = i
+    reals, articles = chosen, list(chosen)
     while len(articles) < n_originals:
         articles.append(builder.synthetic_original(rng.choice(pool), len(articles)))
 
@@ -619,7 +638,7 @@ def generate(
     for idx, earlier in reuse.natural.items():
         art = articles[idx]
         art.derivation, art.sources = "natural", earlier
-        art.accept = sorted(set(earlier) | set(reuse.twins[_body_key(art)]) - {idx})
+        art.accept = sorted(set(earlier) | set(reuse.twins[art.body_key]) - {idx})
 
     eligible = {
         lang: [a for a in reals if a.language == lang and len(a.copyable) >= 2]
@@ -634,12 +653,12 @@ def generate(
         if rng.random() < MERGE_SHARE:
             at = position[first.idx]
             second = rng.choice(eligible[first.language][max(0, at - 50) : at + 51])
-            if _body_key(second) != _body_key(first):
+            if second.body_key != first.body_key:
                 sources.append(second)
         art = builder.derived(sources, rng.random() < partial_share, len(articles))
         accept = set(art.sources)
         for src in sources:
-            accept.update(reuse.twins[_body_key(src)])
+            accept.update(reuse.twins[src.body_key])
         for op in art.ops:
             if op["op"] != "keep":
                 continue
@@ -651,11 +670,16 @@ def generate(
         art.accept = sorted(accept)
         articles.append(art)
 
+    return _write(articles, out_dir / f"articles-{n}")
+
+
+def _write(articles: list[_Article], stem: Path) -> tuple[Path, Path]:
+    """Corpus and truth in published order, under neutral ids assigned in that order."""
     order = sorted(articles, key=lambda a: (a.published, a.idx))
     ids = {a.idx: f"a{pos:07d}" for pos, a in enumerate(order, 1)}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    corpus_path = out_dir / f"articles-{n}.jsonl"
-    truth_path = out_dir / f"articles-{n}.truth.jsonl"
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    corpus_path = stem.with_name(stem.name + ".jsonl")
+    truth_path = stem.with_name(stem.name + ".truth.jsonl")
     with (
         corpus_path.open("w", encoding="utf-8") as corpus,
         truth_path.open("w", encoding="utf-8") as truth,

@@ -18,6 +18,9 @@ Why these defaults (``AlignSettings``):
 - ``min_coverage = 0.3`` of the shorter sentence: the shared part must be a real share of the
   sentence, not two long sentences that happen to share a title and a name.
 - ``max_gap = 4`` tokens: a word or short phrase substituted, inserted or deleted.
+- ``min_span = 5`` tokens per aligned span: a shorter run is a phrase ("NEW YORK, March",
+  "is issuing a"), not a passage, and would chain unrelated stories of one agency into a
+  cluster through its formulas.
 - match kinds: ``verbatim`` when the processed texts are equal (score 100), ``near_verbatim``
   from score 90 (punctuation, a spelling, a word), ``rewrite`` below.
 """
@@ -45,6 +48,7 @@ class AlignSettings:
     min_matched: int = 8
     min_coverage: float = 0.3
     max_gap: int = 4
+    min_span: int = 5
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -88,7 +92,9 @@ def _blocks(a: list[str], b: list[str], min_block: int) -> list[tuple[int, int, 
     return sorted(found)
 
 
-def _bridge(blocks: list[tuple[int, int, int]], max_gap: int) -> list[tuple[int, int, int, int, int]]:
+def _bridge(
+    blocks: list[tuple[int, int, int]], max_gap: int
+) -> list[tuple[int, int, int, int, int]]:
     """Join runs that follow each other on both sides with small gaps: (i0, i1, j0, j1, n)."""
     merged: list[list[int]] = []
     for i, j, n in blocks:
@@ -116,6 +122,7 @@ def align_sentences(
     return [
         SpanPair(off_a[i0][0], off_a[i1 - 1][1], off_b[j0][0], off_b[j1 - 1][1], n)
         for i0, i1, j0, j1, n in _bridge(blocks, s.max_gap)
+        if i1 - i0 >= s.min_span and j1 - j0 >= s.min_span
     ]
 
 
@@ -146,7 +153,9 @@ def merge_spans(pairs: list[SpanPair], text_a: str, text_b: str, max_gap: int) -
                 and gap_a <= max_gap
                 and gap_b <= max_gap
             ):
-                out[-1] = SpanPair(last.a_start, p.a_end, last.b_start, p.b_end, last.matched + p.matched)
+                out[-1] = SpanPair(
+                    last.a_start, p.a_end, last.b_start, p.b_end, last.matched + p.matched
+                )
                 continue
         out.append(p)
     return out

@@ -19,7 +19,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 DEFAULT_DB = Path("reports/syndication.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
-Inputs = Annotated[list[Path], typer.Argument(help="Folders of .txt, or .jsonl/.csv/.parquet files.")]
+Inputs = Annotated[
+    list[Path], typer.Argument(help="Folders of .txt, or .jsonl/.csv/.parquet files.")
+]
 
 
 class Format(str, Enum):
@@ -114,7 +116,9 @@ def sql(
     if fmt is Format.csv:
         sys.stdout.write(result.write_csv())
     elif fmt is Format.json:
-        sys.stdout.write(json.dumps(result.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n")
+        sys.stdout.write(
+            json.dumps(result.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n"
+        )
     else:
         from rich.table import Table
 
@@ -145,7 +149,9 @@ def export(
 def trace(
     article_id: Annotated[str, typer.Argument(help="The article to trace.")],
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[Format, typer.Option("--format", help="table (terminal) or json.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", help="table (terminal) or json.")
+    ] = Format.table,
 ) -> None:
     """Paragraph-by-paragraph provenance of one article."""
     from dedup import attribute as attribution

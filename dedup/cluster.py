@@ -64,7 +64,9 @@ def build_clusters(con: duckdb.DuckDBPyConnection) -> int:
     labels = components(sides, al.height)
     # number clusters by their first alignment, so ids are stable for the same alignments
     _, cluster_ids = np.unique(labels, return_inverse=True)
-    frame = pl.DataFrame({"alignment_id": al["alignment_id"], "cluster_id": cluster_ids.astype(np.int64) + 1})
+    frame = pl.DataFrame(
+        {"alignment_id": al["alignment_id"], "cluster_id": cluster_ids.astype(np.int64) + 1}
+    )
     con.register("_cluster_ids", frame.to_arrow())
     try:
         store.run_sql_file(con, "clusters.sql")

@@ -156,7 +156,11 @@ def _min_hash(mixed: np.ndarray, first: np.ndarray, settings: FingerprintSetting
         # whole passages per block: up to SHINGLE_BLOCK shingles, at least one passage
         q = max(p + 1, int(np.searchsorted(bounds, bounds[p] + SHINGLE_BLOCK, side="right")) - 1)
         lo, hi = bounds[p], bounds[q]
-        view = buf[:, : hi - lo] if hi - lo <= buf.shape[1] else np.empty((a.shape[0], hi - lo), np.uint32)
+        view = (
+            buf[:, : hi - lo]
+            if hi - lo <= buf.shape[1]
+            else np.empty((a.shape[0], hi - lo), np.uint32)
+        )
         np.multiply(a, mixed[None, lo:hi], out=view)
         np.add(view, b, out=view)
         result[:, p:q] = np.minimum.reduceat(view, bounds[p:q] - lo, axis=1)

@@ -103,7 +103,9 @@ def first_line(text: str) -> str | None:
 
 
 def preview(record: object) -> str:
-    text = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False, default=str)
+    text = (
+        record if isinstance(record, str) else json.dumps(record, ensure_ascii=False, default=str)
+    )
     return text[:RECORD_PREVIEW]
 
 
@@ -118,7 +120,9 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
     text = normalise_text(text)
     if not text.strip():
         raise ValueError("empty text")
-    meta = {k: (str(record[k]).strip() or None) if record.get(k) is not None else None for k in FIELDS}
+    meta = {
+        k: (str(record[k]).strip() or None) if record.get(k) is not None else None for k in FIELDS
+    }
     kind = (meta["kind"] or "outlet").lower()
     if kind not in KINDS:
         raise ValueError(f"kind must be 'wire' or 'outlet', not {meta['kind']!r}")
@@ -286,4 +290,6 @@ def read_inputs(paths: list[Path]) -> Iterator[Article | Reject]:
         elif path.suffix.lower() == ".txt":
             yield from read_txt(path)
         else:
-            raise DedupError(f"unsupported input (want a folder, .jsonl, .csv, .parquet or .txt): {path}")
+            raise DedupError(
+                f"unsupported input (want a folder, .jsonl, .csv, .parquet or .txt): {path}"
+            )

@@ -70,7 +70,12 @@ class Reporter:
         if self.quiet:
             yield from items
             return
-        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
         with Progress(*columns, console=self.console, transient=True) as progress:
             task = progress.add_task(description, total=total)
             for item in items:
@@ -105,7 +110,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
         elif known is not None:
             first = seen.get(item.article_id, (None, "the database"))[1]
             reason = f"id {item.article_id!r} already has a different text (in {first})"
-            rejects.append(Reject(item.source_path, item.text[: 200], reason))
+            rejects.append(Reject(item.source_path, item.text[:200], reason))
         else:
             seen[item.article_id] = (item.content_hash, item.source_path)
             articles.append(item)
@@ -117,13 +122,20 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
         "rejects",
         pl.DataFrame(
             [r.__dict__ | {"run_id": run_id} for r in rejects],
-            schema={"source_path": pl.String, "record": pl.String, "reason": pl.String, "run_id": pl.Int32},
+            schema={
+                "source_path": pl.String,
+                "record": pl.String,
+                "reason": pl.String,
+                "run_id": pl.Int32,
+            },
         ),
     )
     return {"articles_new": len(articles), "articles_unchanged": unchanged, "rejects": len(rejects)}
 
 
-def segment_articles(articles: list[Article], run_id: int, rep: Reporter) -> dict[str, pl.DataFrame]:
+def segment_articles(
+    articles: list[Article], run_id: int, rep: Reporter
+) -> dict[str, pl.DataFrame]:
     """Rows for articles, paragraphs, sentences and units of new articles."""
     fp = fingerprint.FingerprintSettings()
     art_rows, par_rows, sen_rows, unit_rows = [], [], [], []
@@ -153,7 +165,9 @@ def segment_articles(articles: list[Article], run_id: int, rep: Reporter) -> dic
                 if p.role in (segment.HEADLINE, segment.BODY):
                     unit_rows.extend(_units(text, sid, art.article_id, s, e, fp))
     return {
-        "articles": pl.DataFrame(art_rows, infer_schema_length=None) if art_rows else pl.DataFrame(),
+        "articles": pl.DataFrame(art_rows, infer_schema_length=None)
+        if art_rows
+        else pl.DataFrame(),
         "paragraphs": pl.DataFrame(par_rows) if par_rows else pl.DataFrame(),
         "sentences": pl.DataFrame(
             sen_rows,
@@ -222,11 +236,15 @@ def update_stoplist(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     ).fetchall()
     n_articles = con.execute("SELECT least(count(*), ?) FROM articles", [n]).fetchone()[0]
     stop = _frequent_shingles(rows, n_articles, settings)
-    old = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()["shingle_hash"]
+    old = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()[
+        "shingle_hash"
+    ]
     changed = not np.array_equal(np.asarray(old, dtype=np.uint32), stop)
     if changed:
         con.execute("DELETE FROM stop_shingles")
-        store.insert(con, "stop_shingles", pl.DataFrame({"shingle_hash": pl.Series(stop, dtype=pl.UInt32)}))
+        store.insert(
+            con, "stop_shingles", pl.DataFrame({"shingle_hash": pl.Series(stop, dtype=pl.UInt32)})
+        )
     if n_articles >= n:
         con.execute("INSERT INTO meta VALUES ('stoplist_frozen', ?)", [str(n_articles)])
     return changed
@@ -261,9 +279,13 @@ def fingerprint_units(con: duckdb.DuckDBPyConnection, settings: Settings, redo: 
     ).fetchall()
     if not rows:
         return 0
-    stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()["shingle_hash"]
+    stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()[
+        "shingle_hash"
+    ]
     norms = [fingerprint.normalise(p) for _, p in rows]
-    sigs, counts = fingerprint.signatures(norms, settings.fingerprint, np.asarray(stop, dtype=np.uint32))
+    sigs, counts = fingerprint.signatures(
+        norms, settings.fingerprint, np.asarray(stop, dtype=np.uint32)
+    )
     frame = pl.DataFrame(
         {
             "norm_hash": pl.Series([h for h, _ in rows], dtype=pl.UInt64),
@@ -306,12 +328,17 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     hashes = np.array([r[0] for r in sig_rows], dtype=np.uint64)
     if len(sig_rows):
         order = np.array([r[1] for r in sig_rows], dtype=np.int64)
-        sigs = np.frombuffer(b"".join(r[2] for r in sig_rows), dtype=np.uint32).reshape(len(sig_rows), -1)
+        sigs = np.frombuffer(b"".join(r[2] for r in sig_rows), dtype=np.uint32).reshape(
+            len(sig_rows), -1
+        )
         pairs = candidates.similar_pairs(sigs, settings.threshold, order, expand="star")
     else:
         pairs = np.empty((0, 2), dtype=np.int64)
     sig_pairs = pl.DataFrame(
-        {"h1": pl.Series(hashes[pairs[:, 0]], dtype=pl.UInt64), "h2": pl.Series(hashes[pairs[:, 1]], dtype=pl.UInt64)}
+        {
+            "h1": pl.Series(hashes[pairs[:, 0]], dtype=pl.UInt64),
+            "h2": pl.Series(hashes[pairs[:, 1]], dtype=pl.UInt64),
+        }
     )
     con.register("_sig_pairs", sig_pairs.to_arrow())
     store.run_sql_file(con, "candidate_pairs.sql")
@@ -341,13 +368,25 @@ def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Re
         found = align.align_sentences(texts[aa], (a0, a1), texts[ab], (b0, b1), settings.align)
         checks.append((sa, sb, bool(found)))
         spans.extend((sa, sb, p.a_start, p.a_end, p.b_start, p.b_end, p.matched) for p in found)
-    store.insert(con, "pair_checks", pl.DataFrame(checks, schema=["sentence_a", "sentence_b", "accepted"], orient="row"))
+    store.insert(
+        con,
+        "pair_checks",
+        pl.DataFrame(checks, schema=["sentence_a", "sentence_b", "accepted"], orient="row"),
+    )
     store.insert(
         con,
         "sentence_alignments",
         pl.DataFrame(
             spans,
-            schema=["sentence_a", "sentence_b", "a_start", "a_end", "b_start", "b_end", "matched_tokens"],
+            schema=[
+                "sentence_a",
+                "sentence_b",
+                "a_start",
+                "a_end",
+                "b_start",
+                "b_end",
+                "matched_tokens",
+            ],
             orient="row",
         ),
     )
@@ -358,7 +397,11 @@ def _texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
     frame = pl.DataFrame({"article_id": sorted(ids)})
     con.register("_ids", frame.to_arrow())
     try:
-        return dict(con.execute("SELECT article_id, text FROM articles JOIN _ids USING (article_id)").fetchall())
+        return dict(
+            con.execute(
+                "SELECT article_id, text FROM articles JOIN _ids USING (article_id)"
+            ).fetchall()
+        )
     finally:
         con.unregister("_ids")
 
@@ -403,7 +446,9 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     ]  # fmt: skip
     frame = pl.DataFrame(out, schema=columns, orient="row").with_row_index("alignment_id", offset=1)
     con.execute("DELETE FROM alignments")
-    return store.insert(con, "alignments", frame.with_columns(pl.col("alignment_id").cast(pl.Int64)))
+    return store.insert(
+        con, "alignments", frame.with_columns(pl.col("alignment_id").cast(pl.Int64))
+    )
 
 
 def direction(meta_a: tuple, meta_b: tuple, id_a: str, id_b: str) -> tuple[str, bool]:
@@ -433,14 +478,18 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) ->
         ),
     )
     redo = rep.stage("stoplist", lambda: update_stoplist(con, settings))
-    counts["signatures_new"] = rep.stage("fingerprint", lambda: fingerprint_units(con, settings, redo))
+    counts["signatures_new"] = rep.stage(
+        "fingerprint", lambda: fingerprint_units(con, settings, redo)
+    )
     counts["candidate_pairs"] = rep.stage("candidates", lambda: candidate_pairs(con, settings))
     counts["pairs_aligned_new"] = rep.stage("align", lambda: align_candidates(con, settings, rep))
     counts["alignments"] = rep.stage("merge", lambda: build_alignments(con, settings))
     counts["clusters"] = rep.stage("cluster", lambda: cluster.build_clusters(con))
     rep.stage(
         "derive",
-        lambda: store.run_sql_file(con, "derivation.sql", wholly=settings.wholly, partially=settings.partially),
+        lambda: store.run_sql_file(
+            con, "derivation.sql", wholly=settings.wholly, partially=settings.partially
+        ),
     )
     return counts
 
@@ -466,7 +515,9 @@ def run(
     settings = settings or Settings()
     rep = Reporter(quiet)
     with store.open_db(db, write=True) as con:
-        run_id = store.start_run(con, command, settings.as_dict() | {"inputs": [str(p) for p in inputs]})
+        run_id = store.start_run(
+            con, command, settings.as_dict() | {"inputs": [str(p) for p in inputs]}
+        )
         counts: dict[str, Any] = {}
         if "ingest" in stages:
             counts |= rep.stage("ingest", lambda: ingest(con, inputs, run_id, rep))

@@ -28,9 +28,11 @@ import matplotlib
 
 matplotlib.use("Agg")  # never a display: the report is rendered headless and in CI
 
-import matplotlib.pyplot as plt  # noqa: E402  (after choosing the backend)
+import matplotlib.dates as mdates  # noqa: E402  (after choosing the backend)
+import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from rapidfuzz.distance import Indel  # noqa: E402
 
 from dedup import DedupError, __version__  # noqa: E402
@@ -204,7 +206,7 @@ def heatmap(rows: list[dict[str, Any]]) -> bytes | None:
             if value:
                 colour = "white" if value > threshold else "black"
                 ax.text(j, i, str(value), ha="center", va="center", fontsize=8, color=colour)
-    fig.colorbar(image, ax=ax, label="paragraphs")
+    fig.colorbar(image, ax=ax, label="paragraphs", ticks=MaxNLocator(integer=True))
     return _png(fig)
 
 
@@ -233,26 +235,26 @@ def derived_distribution(rows: list[dict[str, Any]]) -> bytes | None:
 
 
 def timeline(rows: list[dict[str, Any]]) -> bytes | None:
-    """Clusters over time: a bar from first to last publication, dot sized by articles."""
+    """Clusters over time: a bar from first to last publication, labelled with its reach."""
     if not rows:
         return None
     rows = sorted(rows[:TIMELINE_MAX_CLUSTERS], key=lambda r: r["first_published"])
-    fig, ax = plt.subplots(figsize=(7.5, max(2.0, 0.22 * len(rows) + 1.2)))
+    fig, ax = plt.subplots(figsize=(7.5, max(1.8, 0.24 * len(rows) + 1.0)))
     y = np.arange(len(rows))
-    first = [r["first_published"] for r in rows]
-    ax.hlines(y, first, [r["last_published"] for r in rows], color="#6c7a89", linewidth=2)
-    dots = ax.scatter(
-        first,
-        y,
-        s=[20 + 15 * r["n_articles"] for r in rows],
-        c=[r["n_outlets"] for r in rows],
-        cmap="viridis",
-        zorder=3,
-    )
+    first, last = [r["first_published"] for r in rows], [r["last_published"] for r in rows]
+    ax.hlines(y, first, last, color="#6c7a89", linewidth=2)
+    ax.scatter(first, y, s=[20 + 12 * r["n_articles"] for r in rows], color="#1f6feb", zorder=3)
+    for i, row in enumerate(rows):
+        label = f"  {row['n_articles']} articles, {row['n_outlets']} outlets"
+        ax.annotate(label, (last[i], i), va="center", fontsize=7, color="#616e7c")
     ax.set_yticks(y, [f"cluster {r['cluster_id']}" for r in rows], fontsize=7)
-    ax.set_xlabel("publication date of member articles")
-    fig.colorbar(dots, ax=ax, label="outlets")
-    fig.autofmt_xdate()
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.margins(x=0.25)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlabel("publication dates of each cluster's articles")
     return _png(fig)
 
 

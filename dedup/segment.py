@@ -185,10 +185,7 @@ def segment_paragraphs(text: str, title: str | None) -> list[Paragraph]:
 
     _mark_repeats(keys, roles)
     _mark_footer(bodies, roles)
-    return [
-        Paragraph(i, s, e, *(roles[i] or (BODY, "default")))
-        for i, (s, e) in enumerate(spans)
-    ]
+    return [Paragraph(i, s, e, *(roles[i] or (BODY, "default"))) for i, (s, e) in enumerate(spans)]
 
 
 def _mark_repeats(keys: list[str], roles: list[tuple[str, str] | None]) -> None:

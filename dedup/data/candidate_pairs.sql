@@ -15,7 +15,10 @@ WITH links AS (
     FROM live_units AS u JOIN text_reps AS r USING (norm_hash)
     UNION ALL
     SELECT p.rep, u.sentence_id, u.article_id
-    FROM pair_reps AS p JOIN live_units AS u ON u.norm_hash IN (p.h1, p.h2)
+    FROM pair_reps AS p JOIN live_units AS u ON u.norm_hash = p.h1
+    UNION ALL
+    SELECT p.rep, u.sentence_id, u.article_id
+    FROM pair_reps AS p JOIN live_units AS u ON u.norm_hash = p.h2
 )
 SELECT DISTINCT least(l.rep, l.sentence_id) AS sentence_a, greatest(l.rep, l.sentence_id) AS sentence_b
 FROM links AS l

@@ -1,0 +1,801 @@
+"""Attribution stage: which wire service or outlet each paragraph derives from, and why.
+
+Sources are names of the lexicon `data/sources.csv` (canonical, source_type, aliases). A name
+of one word matches case-sensitively, as written or in capitals, so "AP" never fires on "ap"
+and "Tempo" never on "tempo hari"; names of several words match case-insensitively. Every
+name matches as a whole word (a footnote mark may follow: "New York Times¹").
+
+Cues are regexes in `data/cues/<lang>.txt` (format in the header of each file); every file
+applies to every article. Each attribution row carries its evidence and a confidence:
+
+- explicit: a cue in the paragraph itself (body or headline). Evidence is the cue as it
+  stands in articles.text (cue_start, cue_end); confidence is the cue's own, from its line
+  in the cue file (0.95 for a "(Reuters) -" dateline, 0.8 for "menurut laporan X").
+- inherited: a lede cue (in the first body paragraph of at least LEDE_MIN_WORDS words, or the
+  next one when the segmenter took a title or standfirst for the lede) or a footer cue (in
+  the last half of the article, any role but caption) covers every other body paragraph
+  without an explicit cue: cue confidence * INHERIT_FACTOR, since outlets mix their own
+  material into what they take.
+- propagated: the paragraph is aligned (not same_outlet) with a paragraph of another article
+  that has an explicit attribution: that confidence * score / 100, evidence "alignment N
+  with ARTICLE (score S)" and alignment_id. A quote trail shared with such a paragraph
+  propagates too, at that confidence * TRAIL_FACTOR (evidence "quote trail N"): a quote may
+  come from a press conference that every agency attended.
+- matched: the paragraph is aligned with an article of kind wire: the source is that wire's
+  outlet (canonicalised by the lexicon), confidence score / 100.
+
+Explicit and inherited keep one row per paragraph, source and chain role (the strongest
+cue); propagated one per paragraph, source, chain role and giving article (or trail);
+matched one per paragraph and wire article. Image credits ("FOTO: AFP", "KCNA melalui
+REUTERS") are masked out of the text before cues are sought: they go to image_credits and
+never make a text source. A chain records both names, chain_role origin and relay.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import duckdb
+import polars as pl
+from rich.console import Console, Group
+from rich.markup import escape
+from rich.panel import Panel
+from rich.text import Text
+
+from dedup.quotes import (
+    Quote,
+    SpeakerCues,
+    build_trails,
+    extract_quotes,
+    normalise,
+    resolve_speakers,
+)
+
+TEXT_ROLES = ("body", "headline")
+SOURCE_KINDS = ("inline", "lede", "footer")
+KINDS = (*SOURCE_KINDS, "credit", "quote_after", "quote_before")
+INHERIT_FACTOR = 0.8
+TRAIL_FACTOR = 0.7
+LEDE_MIN_WORDS = 5
+LEDE_WINDOW = 2
+FOOTER_FROM = 0.5  # footer cues count in the last half of an article's paragraphs
+
+_UPPER = "".join(c for c in map(chr, range(0x530)) if c.isupper())
+_NOT_NAMES = (
+    "The|A|An|On|In|At|He|She|It|They|We|I|Ia|Dia|Mereka|Beliau|Kantor|Menurut|Senin|Selasa|"
+    "Rabu|Kamis|Jumat|Sabtu|Minggu|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
+)
+_TOKEN = rf"(?!(?:{_NOT_NAMES})\b)[{_UPPER}](?:\.|[\w-]*(?:['’](?!s\b)[\w-]+)*)"  # not "Iran's"
+NAME = rf"(?<!\w)(?-i:{_TOKEN}(?:\s+{_TOKEN}){{0,5}})"
+# a name ends at a non-word character other than a joining hyphen ("AP-style" is no AP);
+# a footnote mark may follow ("New York Times¹")
+_NAME_END = r"(?:(?!\w|-\w)|(?=[\u00b9\u00b2\u00b3\u2070-\u209f]))"
+_GROUP_ROLES = {"src": "source", "origin": "origin", "relay": "relay"}
+
+ATTRIBUTION_SCHEMA = {
+    "paragraph_id": pl.String,
+    "article_id": pl.String,
+    "source": pl.String,
+    "source_type": pl.String,
+    "method": pl.String,
+    "evidence": pl.String,
+    "confidence": pl.Float64,
+    "chain_role": pl.String,
+    "cue_start": pl.Int32,
+    "cue_end": pl.Int32,
+    "alignment_id": pl.Int64,
+}
+CREDIT_SCHEMA = {
+    "paragraph_id": pl.String,
+    "article_id": pl.String,
+    "source": pl.String,
+    "source_type": pl.String,
+    "chain_role": pl.String,
+    "evidence": pl.String,
+    "cue_start": pl.Int32,
+    "cue_end": pl.Int32,
+}
+QUOTE_SCHEMA = {
+    "quote_id": pl.String,
+    "article_id": pl.String,
+    "paragraph_id": pl.String,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+    "text": pl.String,
+    "speaker": pl.String,
+    "norm_text": pl.String,
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    source_type: str
+
+
+class Lexicon:
+    """The names of sources.csv: one regex for all of them, and lookups to canonical names."""
+
+    def __init__(self, rows: Iterable[tuple[str, str, list[str]]]) -> None:
+        self._exact: dict[str, Source] = {}  # one-word names, as written or in capitals
+        self._folded: dict[str, Source] = {}  # names of several words, casefolded
+        self._loose: dict[str, Source] = {}  # every name casefolded, for outlet columns
+        for canonical, source_type, aliases in rows:
+            source = Source(canonical, source_type)
+            for name in (canonical, *aliases):
+                self._loose[name.casefold()] = source
+                if " " in name:
+                    self._folded[name.casefold()] = source
+                else:
+                    self._exact[name] = self._exact[name.upper()] = source
+        alternation = f"(?i:{_trie(self._folded)})|(?-i:{_trie(self._exact)})"
+        self.pattern = rf"(?<!\w)(?:{alternation}){_NAME_END}"
+        self.regex = re.compile(self.pattern)
+        self.list_regex = re.compile(
+            rf"\s*(?:,|&|/|\band\b|\bdan\b|\bserta\b)\s*(?:the\s+)?(?P<src>{self.pattern})",
+            re.IGNORECASE,
+        )
+
+    def lookup(self, name: str) -> Source | None:
+        """The source of a name as the cue regexes match it (same case rules)."""
+        name = " ".join(name.split())
+        return self._exact.get(name) or self._folded.get(name.casefold())
+
+    def canonical(self, name: str) -> Source | None:
+        """The source of a name written anywhere (an outlet column): case is ignored."""
+        return self._loose.get(" ".join(name.split()).casefold())
+
+    def find(self, text: str) -> Source | None:
+        """The first lexicon name inside a text."""
+        m = self.regex.search(text)
+        return self.lookup(m.group()) if m else None
+
+
+@dataclass(frozen=True)
+class Cue:
+    kind: str
+    confidence: float
+    regex: re.Pattern[str]
+    source: str | None  # the fixed source of a cue that names none
+    open_names: bool  # {AGENCY}: an unknown name is kept as written
+    needs_lexicon: bool  # only lexicon names: skip texts without any
+
+
+@dataclass(frozen=True)
+class CueSet:
+    lexicon: Lexicon
+    cues: tuple[Cue, ...]
+    speakers: SpeakerCues
+
+
+@dataclass(frozen=True)
+class CueMatch:
+    """A cue found in a text; offsets relative to that text."""
+
+    kind: str
+    source: str
+    source_type: str
+    chain_role: str
+    confidence: float
+    start: int
+    end: int
+    text: str
+
+
+@functools.cache
+def load_cues() -> CueSet:
+    """The lexicon and the cues of every data/cues/*.txt file, compiled once."""
+    data = resources.files("dedup") / "data"
+    with (data / "sources.csv").open(encoding="utf-8", newline="") as f:
+        rows = [
+            (r["canonical"].strip(), r["source_type"].strip(), _aliases(r["aliases"]))
+            for r in csv.DictReader(f)
+        ]
+    lexicon = Lexicon(rows)
+    files = sorted((p for p in (data / "cues").iterdir() if p.name.endswith(".txt")), key=str)
+    cues = [cue for path in files for cue in _parse_cues(path, lexicon)]
+    speakers = SpeakerCues(
+        after=tuple(c.regex for c in cues if c.kind == "quote_after"),
+        before=tuple(c.regex for c in cues if c.kind == "quote_before"),
+    )
+    return CueSet(
+        lexicon, tuple(c for c in cues if c.kind not in ("quote_after", "quote_before")), speakers
+    )
+
+
+def find_image_credits(text: str, cues: CueSet | None = None) -> list[CueMatch]:
+    """Image credits in a text; one inside a longer one ("REUTERS/Name" in a chain) is dropped."""
+    cues = cues or load_cues()
+    found = [m for cue in cues.cues if cue.kind == "credit" for m in _matches(cue, text, cues)]
+    kept: list[CueMatch] = []
+    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if not any(_inside(m, k) for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.chain_role))
+
+
+def find_cues(
+    text: str, kinds: Iterable[str] = SOURCE_KINDS, cues: CueSet | None = None
+) -> list[CueMatch]:
+    """Source cues in a text, image credits masked first so that "FOTO: AFP" never counts."""
+    cues = cues or load_cues()
+    kinds = set(kinds)
+    masked = _mask(text, find_image_credits(text, cues))
+    has_name = cues.lexicon.regex.search(masked) is not None
+    found = [
+        m
+        for cue in cues.cues
+        if cue.kind in kinds and (has_name or not cue.needs_lexicon)
+        for m in _matches(cue, masked, cues)
+    ]
+    return sorted((_with_text(m, text) for m in found), key=lambda m: (m.start, m.kind, m.source))
+
+
+def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Recompute attributions, image_credits, quotes and quote_trails; return their row counts."""
+    cues = load_cues()
+    paragraphs = _read_paragraphs(con)
+    attributions, credits, quotes = _scan(paragraphs, cues)
+    articles = con.sql("SELECT article_id, outlet, kind, published FROM articles").pl()
+    mapping, trails = build_trails(quotes, articles)
+    quotes = quotes.join(mapping, on="quote_id", how="left")
+    for table in ("attributions", "image_credits", "quotes", "quote_trails"):
+        con.execute(f"DELETE FROM {table}")
+    _insert(con, "attributions", attributions)
+    _insert(con, "image_credits", credits)
+    _insert(con, "quotes", quotes)
+    _insert(con, "quote_trails", trails)
+    con.execute(_PROPAGATE_SQL)
+    con.execute(_TRAIL_SQL, [TRAIL_FACTOR])
+    _insert_matched(con, cues.lexicon)
+    return {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        for table in ("attributions", "image_credits", "quotes", "quote_trails")
+    }
+
+
+def trace(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any]:
+    """Paragraph-by-paragraph provenance of one article, JSON-serialisable.
+
+    Raises LookupError for an unknown article.
+    """
+    article = con.execute(
+        "SELECT article_id, outlet, kind, title, published, language FROM articles"
+        " WHERE article_id = ?",
+        [article_id],
+    ).fetchone()
+    if article is None:
+        raise LookupError(f"no article {article_id!r} in the database")
+    keys = ("article_id", "outlet", "kind", "title", "published", "language")
+    result = dict(zip(keys, article, strict=True))
+    result["published"] = _iso(result["published"])
+    sources = _by_paragraph(con, _TRACE_SOURCES_SQL, article_id)
+    credits = _by_paragraph(con, _TRACE_CREDITS_SQL, article_id)
+    quotes = _by_paragraph(con, _TRACE_QUOTES_SQL, article_id)
+    aligned = _by_paragraph(con, _TRACE_ALIGNED_SQL, article_id)
+    rows = con.execute(
+        "SELECT paragraph_id, seq, role, char_start, char_end, text FROM paragraphs"
+        " WHERE article_id = ? ORDER BY seq",
+        [article_id],
+    ).fetchall()
+    result["paragraphs"] = [
+        {
+            "paragraph_id": pid,
+            "seq": seq,
+            "role": role,
+            "char_start": start,
+            "char_end": end,
+            "text": text,
+            "sources": sources.get(pid, []),
+            "image_credits": credits.get(pid, []),
+            "quotes": quotes.get(pid, []),
+            "aligned": aligned.get(pid, []),
+        }
+        for pid, seq, role, start, end, text in rows
+    ]
+    return result
+
+
+def render_trace(trace_dict: dict[str, Any], console: Console) -> None:
+    """Print a trace readably: one panel per paragraph with its sources and aligned passages."""
+    t = trace_dict
+    console.rule(f"[bold]{escape(t['article_id'])}[/] {escape(t.get('title') or '')}")
+    console.print(
+        f"outlet {escape(t['outlet'] or '?')} · kind {t['kind']}"
+        f" · published {t['published'] or 'undated'} · language {t['language'] or '?'}"
+    )
+    for p in t["paragraphs"]:
+        if p["role"] == "boilerplate" and not (p["sources"] or p["image_credits"]):
+            console.print(Text(f"  [{p['seq']}] boilerplate: {_short(p['text'], 80)}", "dim"))
+            continue
+        console.print(
+            Panel(
+                Group(*_paragraph_lines(p)),
+                title=f"[{p['seq']}] {p['role']}",
+                title_align="left",
+                subtitle=p["paragraph_id"],
+                subtitle_align="right",
+            )
+        )
+
+
+def _aliases(field: str | None) -> list[str]:
+    return [a.strip() for a in (field or "").split("|") if a.strip()]
+
+
+def _trie(names: Iterable[str]) -> str:
+    """One regex for many names, as a trie: a branch per character instead of per name, and
+    a longer name wins over its prefix ("Associated Press of Pakistan" over "Associated Press")."""
+    root: dict[str, dict] = {}
+    for name in names:
+        node = root
+        for ch in name:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_node(root) or "(?!)"
+
+
+def _trie_node(node: dict[str, dict]) -> str:
+    branches = [
+        (r"\s+" if ch == " " else re.escape(ch)) + _trie_node(child)
+        for ch, child in sorted(node.items())
+        if ch
+    ]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body
+
+
+def _parse_cues(path: Any, lexicon: Lexicon) -> Iterator[Cue]:
+    """Cue lines of one file: KIND <TAB> CONFIDENCE <TAB> REGEX [<TAB> SOURCE]."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        fields = [f.strip() for f in line.split("\t") if f.strip()]
+        where = f"{path.name}:{number}"
+        if len(fields) not in (3, 4) or fields[0] not in KINDS:
+            raise ValueError(f"{where}: expected KIND<TAB>CONFIDENCE<TAB>REGEX[<TAB>SOURCE]")
+        kind, confidence, regex = fields[:3]
+        try:
+            compiled = re.compile(_expand(regex, lexicon.pattern), re.IGNORECASE)
+        except re.error as e:
+            raise ValueError(f"{where}: bad regex: {e}") from e
+        yield Cue(
+            kind=kind,
+            confidence=1.0 if confidence == "-" else float(confidence),
+            regex=compiled,
+            source=fields[3] if len(fields) == 4 else None,
+            open_names="{AGENCY}" in regex,
+            needs_lexicon=any(p in regex for p in ("{SRC}", "{ORIGIN}", "{RELAY}")),
+        )
+
+
+def _expand(regex: str, names: str) -> str:
+    """Replace the placeholders of a cue regex by the lexicon and name patterns."""
+    return (
+        regex.replace("{SRC}", f"(?P<src>{names})")
+        .replace("{ORIGIN}", f"(?P<origin>{names})")
+        .replace("{RELAY}", f"(?P<relay>{names})")
+        .replace("{AGENCY}", f"(?P<src>{names}|{NAME})")
+        .replace("{SPEAKER}", f"(?P<speaker>{NAME})")
+        .replace("{NAME}", NAME)
+    )
+
+
+def _matches(cue: Cue, text: str, cues: CueSet) -> Iterator[CueMatch]:
+    """Every source named by every match of one cue (a list "Reuters dan AFP" gives two)."""
+    for m in cue.regex.finditer(text):
+        if cue.source:
+            source = cues.lexicon.canonical(cue.source) or Source(cue.source, "wire")
+            yield _cue_match(cue, m.start(), m.end(), source, "source", text)
+            continue
+        named = [(g, m.group(g)) for g in _GROUP_ROLES if g in cue.regex.groupindex and m.group(g)]
+        found = [
+            (_GROUP_ROLES[group], source)
+            for group, name in named
+            if (source := _source(cue, name, m.group(), cues.lexicon))
+        ]
+        end = m.end()
+        if found and named[0][0] == "src" and m.end("src") == end:
+            while more := cues.lexicon.list_regex.match(text, end):
+                found.append(("source", cues.lexicon.lookup(more.group("src"))))
+                end = more.end()
+        for role, source in found:
+            yield _cue_match(cue, m.start(), end, source, role, text)
+
+
+def _source(cue: Cue, name: str, cue_text: str, lexicon: Lexicon) -> Source | None:
+    """A matched name's source; an unknown agency keeps its name when the cue allows it."""
+    source = lexicon.lookup(name)
+    if source or not cue.open_names:
+        return source
+    return lexicon.find(cue_text) or Source(" ".join(name.split()), "wire")
+
+
+def _cue_match(cue: Cue, start: int, end: int, source: Source, role: str, text: str) -> CueMatch:
+    return CueMatch(
+        cue.kind, source.name, source.source_type, role, cue.confidence, start, end, text[start:end]
+    )
+
+
+def _inside(m: CueMatch, k: CueMatch) -> bool:
+    """Whether m lies strictly inside k."""
+    return k.start <= m.start and m.end <= k.end and (k.start, k.end) != (m.start, m.end)
+
+
+def _mask(text: str, spans: Iterable[CueMatch]) -> str:
+    """The text with the given spans blanked out, offsets unchanged."""
+    chars = list(text)
+    for m in spans:
+        chars[m.start : m.end] = " " * (m.end - m.start)
+    return "".join(chars)
+
+
+def _with_text(m: CueMatch, text: str) -> CueMatch:
+    """A match found on masked text, with its evidence taken from the original text."""
+    return CueMatch(
+        m.kind,
+        m.source,
+        m.source_type,
+        m.chain_role,
+        m.confidence,
+        m.start,
+        m.end,
+        text[m.start : m.end],
+    )
+
+
+def _read_paragraphs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Every paragraph with its text sliced from articles.text, so that offsets agree."""
+    texts = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
+    rows = con.execute(
+        "SELECT paragraph_id, article_id, seq, char_start, char_end, role FROM paragraphs"
+        " ORDER BY article_id, seq"
+    ).fetchall()
+    return [
+        {
+            "paragraph_id": pid,
+            "article_id": aid,
+            "char_start": start,
+            "role": role,
+            "text": texts[aid][start:end],
+        }
+        for pid, aid, _seq, start, end, role in rows
+        if aid in texts
+    ]
+
+
+def _scan(
+    paragraphs: list[dict[str, Any]], cues: CueSet
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Explicit and inherited attributions, image credits and quotes of every article."""
+    attributions: list[dict[str, Any]] = []
+    credits: list[dict[str, Any]] = []
+    quotes: list[dict[str, Any]] = []
+    for article in _articles(paragraphs):
+        a_rows, c_rows = _article_cues(article, cues)
+        attributions += a_rows
+        credits += c_rows
+        quotes += _article_quotes(article, cues)
+    return (
+        _best(pl.DataFrame(attributions, schema=ATTRIBUTION_SCHEMA)),
+        pl.DataFrame(credits, schema=CREDIT_SCHEMA).unique(maintain_order=True),
+        pl.DataFrame(quotes, schema=QUOTE_SCHEMA),
+    )
+
+
+def _articles(paragraphs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """Paragraphs grouped by article, in order."""
+    current: list[dict[str, Any]] = []
+    for p in paragraphs:
+        if current and current[0]["article_id"] != p["article_id"]:
+            yield current
+            current = []
+        current.append(p)
+    if current:
+        yield current
+
+
+def _article_cues(
+    paragraphs: list[dict[str, Any]], cues: CueSet
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Explicit, inherited and image-credit rows of one article."""
+    explicit: dict[str, list[CueMatch]] = {}
+    credits = []
+    footers: list[tuple[dict[str, Any], CueMatch]] = []
+    footer_from = FOOTER_FROM * len(paragraphs)
+    for i, p in enumerate(paragraphs):
+        credits += [_credit_row(p, m) for m in find_image_credits(p["text"], cues)]
+        if p["role"] in TEXT_ROLES:
+            explicit[p["paragraph_id"]] = find_cues(p["text"], SOURCE_KINDS, cues)
+        if i >= footer_from and p["role"] != "caption":
+            pid = p["paragraph_id"]
+            found = explicit[pid] if pid in explicit else find_cues(p["text"], ["footer"], cues)
+            footers += [(p, m) for m in found if m.kind == "footer"]
+    carriers = _lede(paragraphs, explicit) + footers
+    rows = [
+        _row(p, m, "explicit", m.confidence, p)
+        for p in paragraphs
+        for m in explicit.get(p["paragraph_id"], [])
+    ]
+    rows += [
+        _row(p, m, "inherited", m.confidence * INHERIT_FACTOR, carrier)
+        for p in paragraphs
+        if p["role"] == "body" and not explicit.get(p["paragraph_id"])
+        for carrier, m in carriers
+        if carrier is not p
+    ]
+    return rows, credits
+
+
+def _lede(
+    paragraphs: list[dict[str, Any]], explicit: dict[str, list[CueMatch]]
+) -> list[tuple[dict[str, Any], CueMatch]]:
+    """The lede cues: of the first substantive body paragraph that has any (within LEDE_WINDOW)."""
+    candidates = [
+        p for p in paragraphs if p["role"] == "body" and len(p["text"].split()) >= LEDE_MIN_WORDS
+    ]
+    for p in candidates[:LEDE_WINDOW]:
+        ledes = [(p, m) for m in explicit[p["paragraph_id"]] if m.kind == "lede"]
+        if ledes:
+            return ledes
+    return []
+
+
+def _row(
+    p: dict[str, Any],
+    m: CueMatch,
+    method: str,
+    confidence: float,
+    carrier: dict[str, Any],
+) -> dict[str, Any]:
+    """An attribution row of paragraph p; the cue's offsets are in the carrier paragraph."""
+    return {
+        "paragraph_id": p["paragraph_id"],
+        "article_id": p["article_id"],
+        "source": m.source,
+        "source_type": m.source_type,
+        "method": method,
+        "evidence": m.text,
+        "confidence": round(confidence, 4),
+        "chain_role": m.chain_role,
+        "cue_start": carrier["char_start"] + m.start,
+        "cue_end": carrier["char_start"] + m.end,
+        "alignment_id": None,
+    }
+
+
+def _credit_row(p: dict[str, Any], m: CueMatch) -> dict[str, Any]:
+    return {
+        "paragraph_id": p["paragraph_id"],
+        "article_id": p["article_id"],
+        "source": m.source,
+        "source_type": m.source_type,
+        "chain_role": m.chain_role,
+        "evidence": m.text,
+        "cue_start": p["char_start"] + m.start,
+        "cue_end": p["char_start"] + m.end,
+    }
+
+
+def _best(rows: pl.DataFrame) -> pl.DataFrame:
+    """One row per paragraph, source, method and chain role: the most confident, then first."""
+    keys = ["paragraph_id", "source", "method", "chain_role"]
+    return (
+        rows.sort("confidence", "cue_start", descending=[True, False])
+        .unique(keys, keep="first", maintain_order=True)
+        .sort("article_id", "paragraph_id", "cue_start", "source")
+    )
+
+
+def _article_quotes(paragraphs: list[dict[str, Any]], cues: CueSet) -> list[dict[str, Any]]:
+    """Quote rows of one article's body paragraphs, anaphoric speakers resolved."""
+    body = [p for p in paragraphs if p["role"] == "body"]
+    found = resolve_speakers([extract_quotes(p["text"], cues.speakers) for p in body])
+    return [
+        _quote_row(p, n, q)
+        for p, quotes in zip(body, found, strict=True)
+        for n, q in enumerate(quotes, 1)
+    ]
+
+
+def _quote_row(p: dict[str, Any], n: int, q: Quote) -> dict[str, Any]:
+    return {
+        "quote_id": f"{p['paragraph_id']}/q{n}",
+        "article_id": p["article_id"],
+        "paragraph_id": p["paragraph_id"],
+        "char_start": p["char_start"] + q.start,
+        "char_end": p["char_start"] + q.end,
+        "text": q.text,
+        "speaker": q.speaker,
+        "norm_text": normalise(q.text),
+    }
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
+    """Bulk insert of a frame whose columns are named as the table's."""
+    if df.is_empty():
+        return
+    con.register("_attribute_rows", df.to_arrow())
+    try:
+        columns = ", ".join(df.columns)
+        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _attribute_rows")
+    finally:
+        con.unregister("_attribute_rows")
+
+
+def _insert_matched(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
+    """`matched` rows: paragraphs aligned with an article of kind wire, named by its outlet."""
+    wires = con.execute("SELECT article_id, outlet FROM articles WHERE kind = 'wire'").fetchall()
+    if not wires:
+        return
+    rows = []
+    for article_id, outlet in wires:
+        source = lexicon.canonical(outlet or "") or Source(outlet or article_id, "wire")
+        rows.append(
+            {"article_id": article_id, "source": source.name, "source_type": source.source_type}
+        )
+    con.register("_attribute_wires", pl.DataFrame(rows).to_arrow())
+    try:
+        con.execute(_MATCHED_SQL)
+    finally:
+        con.unregister("_attribute_wires")
+
+
+def _by_paragraph(con: duckdb.DuckDBPyConnection, sql: str, article_id: str) -> dict[str, list]:
+    """Rows of a trace query grouped by their first column, paragraph_id."""
+    cursor = con.execute(sql, [article_id])
+    names = [d[0] for d in cursor.description][1:]
+    grouped: dict[str, list] = {}
+    for pid, *values in cursor.fetchall():
+        row = {k: _iso(v) for k, v in zip(names, values, strict=True)}
+        grouped.setdefault(pid, []).append(row)
+    return grouped
+
+
+def _iso(value: Any) -> Any:
+    """Datetimes as ISO strings, so that a trace dumps to JSON."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _paragraph_lines(p: dict[str, Any]) -> Iterator[Text]:
+    """The lines of one paragraph's panel."""
+    yield Text(p["text"], style="dim" if p["role"] != "body" else "")
+    for s in p["sources"]:
+        chain = "" if s["chain_role"] == "source" else f" [{s['chain_role']}]"
+        line = Text("  ◆ ", style="green")
+        line.append(f"{s['source']}{chain}", style="bold green")
+        line.append(f" ({s['source_type']}) {s['method']} {s['confidence']:.2f}  ")
+        line.append(_short(s["evidence"], 160), style="italic")
+        yield line
+    for c in p["image_credits"]:
+        chain = "" if c["chain_role"] == "source" else f" [{c['chain_role']}]"
+        yield Text(f"  ▣ image credit: {c['source']}{chain}  {c['evidence']}", style="cyan")
+    for q in p["quotes"]:
+        trail = f" · trail {q['trail_id']}" if q["trail_id"] is not None else ""
+        speaker = q["speaker"] or "?"
+        yield Text(f"  ❝ {speaker}: {_short(q['text'], 100)}{trail}", style="magenta")
+    for a in p["aligned"]:
+        line = Text("  ↔ ", style="yellow")
+        line.append(f"{a['article_id']}", style="bold yellow")
+        line.append(
+            f" ({a['outlet'] or '?'}, {a['published'] or 'undated'})"
+            f" score {a['score']:.1f} {a['match_kind']}"
+            f" #{a['alignment_id']}: "
+        )
+        line.append(_short(a["text"], 200), style="italic")
+        yield line
+
+
+_PAIRS = """
+    WITH pairs AS (
+        SELECT alignment_id, score, target_paragraph_id AS paragraph_id,
+               target_article_id AS article_id, source_paragraph_id AS via_paragraph_id,
+               source_article_id AS via_article_id
+        FROM alignments WHERE NOT same_outlet
+        UNION ALL
+        SELECT alignment_id, score, source_paragraph_id, source_article_id,
+               target_paragraph_id, target_article_id
+        FROM alignments WHERE NOT same_outlet
+    )
+"""
+
+_PROPAGATE_SQL = f"""
+    INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,
+                              confidence, chain_role, alignment_id)
+    {_PAIRS}
+    SELECT p.paragraph_id, p.article_id, e.source, e.source_type, 'propagated',
+           printf('alignment %d with %s (score %.1f), cue "%s"', p.alignment_id,
+                  p.via_article_id, p.score, e.evidence),
+           round(e.confidence * p.score / 100, 4), e.chain_role, p.alignment_id
+    FROM pairs AS p
+    JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline')
+    JOIN attributions AS e ON e.paragraph_id = p.via_paragraph_id AND e.method = 'explicit'
+    WHERE p.article_id <> p.via_article_id
+    QUALIFY row_number() OVER (
+        PARTITION BY p.paragraph_id, e.source, e.chain_role, p.via_article_id
+        ORDER BY e.confidence * p.score DESC, p.alignment_id) = 1
+"""
+
+_TRAIL_SQL = """
+    INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,
+                              confidence, chain_role)
+    SELECT r.paragraph_id, r.article_id, e.source, e.source_type, 'propagated',
+           printf('quote trail %d with %s, cue "%s"', r.trail_id, g.article_id, e.evidence),
+           round(e.confidence * ?, 4), e.chain_role
+    FROM quotes AS r
+    JOIN quotes AS g ON g.trail_id = r.trail_id AND g.article_id <> r.article_id
+    JOIN attributions AS e ON e.paragraph_id = g.paragraph_id AND e.method = 'explicit'
+    QUALIFY row_number() OVER (
+        PARTITION BY r.paragraph_id, e.source, e.chain_role, g.article_id
+        ORDER BY e.confidence DESC, g.quote_id) = 1
+"""
+
+_MATCHED_SQL = f"""
+    INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,
+                              confidence, chain_role, alignment_id)
+    {_PAIRS}
+    SELECT p.paragraph_id, p.article_id, w.source, w.source_type, 'matched',
+           printf('alignment %d with %s (score %.1f)', p.alignment_id, p.via_article_id, p.score),
+           round(p.score / 100, 4), 'source', p.alignment_id
+    FROM pairs AS p
+    JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline')
+    JOIN _attribute_wires AS w ON w.article_id = p.via_article_id
+    WHERE p.article_id <> p.via_article_id
+    QUALIFY row_number() OVER (
+        PARTITION BY p.paragraph_id, p.via_article_id ORDER BY p.score DESC, p.alignment_id) = 1
+"""
+
+_TRACE_SOURCES_SQL = """
+    SELECT paragraph_id, source, source_type, method, evidence, confidence, chain_role,
+           cue_start, cue_end, alignment_id
+    FROM attributions WHERE article_id = ?
+    ORDER BY paragraph_id, confidence DESC, source, method
+"""
+
+_TRACE_CREDITS_SQL = """
+    SELECT paragraph_id, source, source_type, chain_role, evidence, cue_start, cue_end
+    FROM image_credits WHERE article_id = ? ORDER BY paragraph_id, cue_start, chain_role
+"""
+
+_TRACE_QUOTES_SQL = """
+    SELECT paragraph_id, quote_id, text, speaker, char_start, char_end, trail_id
+    FROM quotes WHERE article_id = ? ORDER BY quote_id
+"""
+
+_TRACE_ALIGNED_SQL = """
+    WITH spans AS (
+        SELECT a.alignment_id, a.score, a.match_kind, a.same_outlet,
+               a.target_paragraph_id AS paragraph_id, a.target_article_id AS article_id,
+               a.target_start AS start, a.target_end AS "end",
+               a.source_article_id AS other_id, a.source_paragraph_id AS other_paragraph_id,
+               a.source_start AS other_start, a.source_end AS other_end, 'source' AS other_side
+        FROM alignments AS a
+        UNION ALL
+        SELECT a.alignment_id, a.score, a.match_kind, a.same_outlet,
+               a.source_paragraph_id, a.source_article_id, a.source_start, a.source_end,
+               a.target_article_id, a.target_paragraph_id, a.target_start, a.target_end,
+               'target'
+        FROM alignments AS a
+    )
+    SELECT s.paragraph_id, s.other_id AS article_id, o.outlet, o.published,
+           s.other_paragraph_id AS paragraph_id, s.other_side,
+           substr(o.text, s.other_start + 1, s.other_end - s.other_start) AS text,
+           s.other_start, s.other_end,
+           s.start, s."end", s.score, s.match_kind, s.same_outlet, s.alignment_id
+    FROM spans AS s JOIN articles AS o ON o.article_id = s.other_id
+    WHERE s.article_id = ?
+    ORDER BY s.paragraph_id, s.score DESC, s.alignment_id
+"""

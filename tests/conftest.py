@@ -1,0 +1,47 @@
+"""Shared fixtures: the seed corpus run through the whole pipeline once per session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from dedup import pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED_DATA = ROOT.parent / "shared" / "data"
+JFID = "000_e02669d256bd932c"
+INEWS = "001_5718ed46a52a3cac"
+JURNAS = "002_92ca4320c77d5cb0"
+SAMUDRA = "003_3b51c1f6be3a65c5"
+FIFTH = "004_c040663b4dfb9712"
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("seed") / "seed.duckdb"
+    pipeline.run([CORPUS], db)
+    return db
+
+
+@pytest.fixture()
+def seed_con(seed_db: Path):
+    con = duckdb.connect(str(seed_db), read_only=True)
+    yield con
+    con.close()
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed corpus."""
+    folder = tmp_path / "corpus"
+    shutil.copytree(CORPUS, folder)
+    return folder
+
+
+def span_text(con: duckdb.DuckDBPyConnection, article_id: str, start: int, end: int) -> str:
+    text = con.execute("SELECT text FROM articles WHERE article_id = ?", [article_id]).fetchone()[0]
+    return text[start:end]

@@ -1,0 +1,112 @@
+"""Alignment: the seed passages are found with exact spans; scores are rapidfuzz's."""
+
+from __future__ import annotations
+
+from conftest import FIFTH, JFID, SAMUDRA
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, utils
+
+from dedup import align
+
+SHARED = [
+    "akan menanggung konsekuensinya di komunitas internasional",
+    "secara aktif mengalami kemajuan",
+    "apakah ia dapat mengkonfirmasi",
+    "Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan",
+    "paling cepat minggu depan",
+]
+
+
+def _spans(con, article: str) -> list[str]:
+    rows = con.execute(
+        """
+        SELECT a.text, x.source_start, x.source_end FROM alignments x
+        JOIN articles a ON a.article_id = x.source_article_id WHERE x.source_article_id = ?
+        UNION ALL
+        SELECT a.text, x.target_start, x.target_end FROM alignments x
+        JOIN articles a ON a.article_id = x.target_article_id WHERE x.target_article_id = ?
+        """,
+        [article, article],
+    ).fetchall()
+    return [text[s:e] for text, s, e in rows]
+
+
+def test_seed_shared_passages_are_aligned(seed_con) -> None:
+    pairs = seed_con.execute(
+        "SELECT DISTINCT least(source_article_id, target_article_id), greatest(source_article_id, target_article_id) "
+        "FROM alignments WHERE NOT same_outlet"
+    ).fetchall()
+    assert (JFID, FIFTH) in pairs
+    for side in (JFID, FIFTH):
+        spans = _spans(seed_con, side)
+        for phrase in SHARED:
+            assert any(phrase.casefold() in s.casefold() for s in spans), (side, phrase)
+
+
+def test_independent_report_has_no_long_alignment(seed_con) -> None:
+    long = [s for s in _spans(seed_con, SAMUDRA) if len(s) >= 80]
+    assert long == []
+
+
+def test_alignment_spans_and_scores(seed_con) -> None:
+    rows = seed_con.execute(
+        """
+        SELECT s.text, x.source_start, x.source_end, t.text, x.target_start, x.target_end,
+               x.score, x.match_kind, ps.char_start, ps.char_end, pt.char_start, pt.char_end
+        FROM alignments x
+        JOIN articles s ON s.article_id = x.source_article_id
+        JOIN articles t ON t.article_id = x.target_article_id
+        JOIN paragraphs ps ON ps.paragraph_id = x.source_paragraph_id
+        JOIN paragraphs pt ON pt.paragraph_id = x.target_paragraph_id
+        """
+    ).fetchall()
+    assert rows
+    for st_, s0, s1, tt, t0, t1, score, kind, ps0, ps1, pt0, pt1 in rows:
+        assert ps0 <= s0 < s1 <= ps1 <= len(st_) and pt0 <= t0 < t1 <= pt1 <= len(tt)
+        expected = round(fuzz.ratio(st_[s0:s1], tt[t0:t1], processor=utils.default_process), 2)
+        assert score == expected
+        assert kind == align.match_kind(score)
+
+
+def test_direction_prefers_dates_then_wire() -> None:
+    from datetime import datetime
+
+    early, late = datetime(2024, 1, 1), datetime(2024, 1, 2)
+    assert align_direction((None, "outlet", late), (None, "wire", early)) == ("published", False)
+    assert align_direction((None, "outlet", early), (None, "wire", early)) == ("kind", False)
+    assert align_direction((None, "outlet", None), (None, "outlet", None)) == ("article_id", True)
+
+
+def align_direction(a: tuple, b: tuple) -> tuple[str, bool]:
+    from dedup.pipeline import direction
+
+    return direction(a, b, "a", "b")
+
+
+# at most 8 padding words a side: the shared 10 tokens stay above min_coverage (0.3)
+words = st.lists(
+    st.sampled_from(["alpha", "beta", "gamma", "delta", "kata", "dia", "yang", "dan", "rusia", "korut"]),
+    min_size=0,
+    max_size=8,
+)
+
+
+@given(words, words, words, words)
+@settings(max_examples=200, deadline=None)
+def test_shared_segment_is_found_with_exact_spans(pre_a, pre_b, post_a, post_b) -> None:
+    shared = "juru bicara kremlin dmitry peskov menolak berkomentar ketika ditanya wartawan"
+    a = " ".join(pre_a + [shared] + post_a)
+    b = " ".join(pre_b + [shared.upper()] + post_b)
+    pairs = align.align_sentences(a, (0, len(a)), b, (0, len(b)), align.AlignSettings())
+    assert pairs
+    for p in pairs:
+        assert 0 <= p.a_start < p.a_end <= len(a) and 0 <= p.b_start < p.b_end <= len(b)
+    assert any(shared in a[p.a_start : p.a_end] for p in pairs)
+    assert any(shared.upper() in b[p.b_start : p.b_end] for p in pairs)
+
+
+def test_unrelated_sentences_sharing_names_do_not_align() -> None:
+    a = "Presiden Rusia Vladimir Putin menerima tamu dari Afrika di Moskow pada hari Senin."
+    b = "Pada hari Selasa, Presiden Rusia Vladimir Putin terbang ke Beijing untuk konferensi."
+    assert align.align_sentences(a, (0, len(a)), b, (0, len(b)), align.AlignSettings()) == []

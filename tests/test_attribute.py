@@ -1,0 +1,471 @@
+"""Attribution: cues on real sentences, the stage on the seed corpus and on a small wire story."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from conftest import FIFTH, INEWS, JFID, JURNAS, SAMUDRA
+from rich.console import Console
+
+from dedup.attribute import (
+    _parse_cues,
+    attribute,
+    find_cues,
+    find_image_credits,
+    load_cues,
+    render_trace,
+    trace,
+)
+
+
+def sources(text: str, kinds: tuple[str, ...] = ("inline", "lede", "footer")) -> set[str]:
+    return {m.source for m in find_cues(text, kinds)}
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, *params: object) -> list[dict]:
+    cursor = con.execute(sql, list(params))
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def paragraph(con: duckdb.DuckDBPyConnection, article_id: str, needle: str) -> str:
+    [(pid,)] = con.execute(
+        "SELECT paragraph_id FROM paragraphs WHERE article_id = ? AND contains(text, ?)",
+        [article_id, needle],
+    ).fetchall()
+    return pid
+
+
+def attributions(con: duckdb.DuckDBPyConnection, pid: str) -> list[dict]:
+    return rows(con, "SELECT * FROM attributions WHERE paragraph_id = ?", pid)
+
+
+def has(found: list[dict], source: str, method: str, **extra: object) -> bool:
+    return any(
+        r["source"] == source and r["method"] == method and all(r[k] == v for k, v in extra.items())
+        for r in found
+    )
+
+
+# --- cues as pure functions -------------------------------------------------------------
+
+
+def test_indonesian_cues() -> None:
+    assert sources("“Kami terus menekan ...,” kata Sullivan, seperti dikutip Reuters.") == {
+        "Reuters"
+    }
+    assert sources("“Tidak, saya tidak bisa,” ujarnya, seperti dikutip AFP.") == {"AFP"}
+    assert sources("kata Jake Sullivan kepada wartawan seperti dikutip kantor berita AFP.") == {
+        "AFP"
+    }
+    assert sources("Juru bicara itu mengatakan kepada Reuters bahwa Korut menjual senjata.") == {
+        "Reuters"
+    }
+    assert sources("Kantor berita KCNA kemarin melaporkan bahwa Kim mengirim pesan.") == {"KCNA"}
+    assert sources("Hal itu diwartakan kantor berita Yonhap, Senin (11/9).") == {"Yonhap"}
+    assert sources("Seperti dilansir dari Al Jazeera, Rusia menolak.") == {"Al Jazeera"}
+    assert sources("Sumber: Al Jazeera") == {"Al Jazeera"}
+
+
+def test_outlets_are_outlets() -> None:
+    [guardian] = find_cues("“Kami prihatin,” katanya, sebagaimana dilansir The Guardian.")
+    assert (guardian.source, guardian.source_type) == ("The Guardian", "outlet")
+    assert guardian.text == "sebagaimana dilansir The Guardian"
+    [nyt, *_] = find_cues("Menurut laporan New York Times¹, Kim berencana ke Rusia.")
+    assert (nyt.source, nyt.source_type, nyt.text) == (
+        "The New York Times",
+        "outlet",
+        "Menurut laporan New York Times",
+    )
+
+
+def test_lede_cue_kind() -> None:
+    kinds = {m.kind for m in find_cues("Dilansir Reuters, Jumat (8/9), pemimpin Korea Utara ...")}
+    assert "lede" in kinds
+
+
+def test_english_wire_cues() -> None:
+    [dateline] = [
+        m
+        for m in find_cues("SEOUL, Oct 13 (Reuters) - North Korea fired two missiles on Friday.")
+        if m.kind == "lede"
+    ]
+    assert (dateline.source, dateline.text, dateline.confidence) == (
+        "Reuters",
+        "SEOUL, Oct 13 (Reuters) -",
+        0.95,
+    )
+    assert sources("PARIS (AFP) - France said on Monday ...") == {"AFP"}
+    assert sources("JAKARTA (ANTARA) - Pemerintah mengumumkan ...") == {"Antara"}
+    assert sources("A senior official told Reuters the talks had stalled.") == {"Reuters"}
+    assert sources("The ship sank, according to the Associated Press.") == {"AP"}
+    assert sources("The ship sank, according to the AP.") == {"AP"}
+    assert sources("Reuters could not immediately verify the report.") == {"Reuters"}
+    assert sources("Reuters reported on Tuesday that the plant had closed.") == {"Reuters"}
+    assert sources("North Korea's official KCNA news agency said the launch succeeded.") == {"KCNA"}
+    assert sources("(Reporting by Hyonhee Shin; Editing by Ed Davies)", ("footer",)) == {"Reuters"}
+    assert sources("Associated Press writer Kim Tong-hyung contributed to this report.") == {"AP"}
+    assert sources("Officials told Reuters and AFP the vote was delayed.") == {"Reuters", "AFP"}
+
+
+def test_unknown_agency_keeps_its_name() -> None:
+    assert sources("seperti dikutip kantor berita Mehr, Minggu (10/9).") == {"Mehr"}
+    assert sources("Iran's Mehr news agency reported the arrests.") == {"Mehr"}
+    # a known name inside an unknown-looking phrase is still the known agency
+    assert sources("Kantor berita Korea Selatan Yonhap melaporkan peluncuran itu.") == {"Yonhap"}
+
+
+def test_lowercase_and_inner_ap_never_yield_ap() -> None:
+    texts = [
+        "Menurut laporan ap, setiap siap tampil, kata dia kepada ap.",
+        "Seperti dikutip apa adanya, tap dan cap dilansir lap.",
+        "told ap news that Apple and APPLE had grown, according to the AP-style guide",
+        "seperti dilaporkan tempo hari, dalam hitungan detik",
+    ]
+    for text in texts:
+        assert "AP" not in sources(text), text
+        assert not ({"Tempo", "Detik"} & sources(text)), text
+    assert sources("Menurut laporan AP, kapal itu tenggelam.") == {"AP"}
+    assert sources("seperti dikutip APP, Senin.") == {"APP"}
+
+
+def test_image_credits_are_not_text_sources() -> None:
+    caption = (
+        "Pemimpin Korea Utara Kim Jong Un berjabat tangan dengan Presiden Rusia Vladimir Putin. "
+        "KCNA melalui REUTERS"
+    )
+    credits = {(m.source, m.chain_role) for m in find_image_credits(caption)}
+    assert credits == {("KCNA", "origin"), ("Reuters", "relay")}
+    assert find_cues(caption) == []
+    cases = {
+        "Kim dan Putin di Pyongyang, Rabu (19/6/2024). FOTO: AFP": {("AFP", "source")},
+        "Kim Jong Un inspects a factory. Foto: REUTERS/Kim Hong-Ji": {("Reuters", "source")},
+        "Kim Jong Un inspects a factory. REUTERS/Kim Hong-Ji": {("Reuters", "source")},
+        "Soldiers march in Pyongyang. (Photo: AP)": {("AP", "source")},
+        "Soldiers march in Pyongyang. (AP Photo/Ahn Young-joon)": {("AP", "source")},
+        "Kim at the launch site. (KCNA via Reuters)": {("KCNA", "origin"), ("Reuters", "relay")},
+    }
+    for text, expected in cases.items():
+        assert {(m.source, m.chain_role) for m in find_image_credits(text)} == expected, text
+        assert sources(text) == set(), text
+
+
+def test_a_poll_is_not_a_photo_credit() -> None:
+    text = "Support fell to 38%, a Reuters/Ipsos poll showed."
+    assert find_image_credits(text) == []
+    assert sources(text) == {"Reuters"}
+
+
+def test_cue_file_errors_name_the_line(tmp_path: Path) -> None:
+    bad = tmp_path / "xx.txt"
+    bad.write_text("# comment\ninline\t0.9\t(unclosed {SRC}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"xx.txt:2"):
+        list(_parse_cues(bad, load_cues().lexicon))
+
+
+def test_lexicon_canonicalises_outlet_columns() -> None:
+    lexicon = load_cues().lexicon
+    assert lexicon.canonical("reuters").name == "Reuters"
+    assert lexicon.canonical("Agence France-Presse").name == "AFP"
+    assert lexicon.lookup("ap") is None and lexicon.lookup("AP").name == "AP"
+
+
+# --- the stage on the seed corpus (real pipeline, conftest.seed_db) ----------------------
+
+
+def test_seed_explicit_cues(seed_con: duckdb.DuckDBPyConnection) -> None:
+    con = seed_con
+    expected = [
+        (JFID, "kata Sullivan, seperti dikutip Reuters", "Reuters", "seperti dikutip Reuters"),
+        (JFID, "ujarnya, seperti dikutip AFP", "AFP", "seperti dikutip AFP"),
+        (FIFTH, "Dilansir Reuters, Jumat (8/9)", "Reuters", "Dilansir Reuters"),
+        (FIFTH, "seperti dikutip kantor berita AFP", "AFP", "seperti dikutip kantor berita AFP"),
+        (INEWS, "namanya itu mengatakan kepada", "Reuters", None),
+        (INEWS, "kemarin melaporkan", "KCNA", None),
+        (SAMUDRA, "dilansir The Guardian", "The Guardian", "sebagaimana dilansir The Guardian"),
+        (JFID, "Menurut laporan New York Times", "The New York Times", None),
+    ]
+    for article_id, needle, source, evidence in expected:
+        found = attributions(con, paragraph(con, article_id, needle))
+        assert has(found, source, "explicit"), (needle, found)
+        if evidence:
+            assert has(found, source, "explicit", evidence=evidence), (needle, found)
+    types = dict(con.execute("SELECT DISTINCT source, source_type FROM attributions").fetchall())
+    assert types["The Guardian"] == types["The New York Times"] == "outlet"
+    assert types["Reuters"] == types["AFP"] == types["KCNA"] == "wire"
+
+
+def test_seed_peskov_paragraph_has_afp_propagated_and_reuters_inherited(
+    seed_con: duckdb.DuckDBPyConnection,
+) -> None:
+    con = seed_con
+    pid = paragraph(con, FIFTH, "Dmitry Peskov mengatakan")
+    found = attributions(con, pid)
+    assert not any(r["method"] == "explicit" for r in found)
+    [afp] = [r for r in found if r["source"] == "AFP" and r["alignment_id"] is not None]
+    assert afp["method"] == "propagated" and 0 < afp["confidence"] <= 1
+    [alignment] = rows(con, "SELECT * FROM alignments WHERE alignment_id = ?", afp["alignment_id"])
+    assert {alignment["source_article_id"], alignment["target_article_id"]} == {JFID, FIFTH}
+    assert afp["evidence"].startswith(f"alignment {afp['alignment_id']} with {JFID}")
+    assert has(found, "AFP", "propagated", alignment_id=None)  # the shared quote trail
+    [reuters] = [r for r in found if r["source"] == "Reuters"]
+    assert reuters["method"] == "inherited" and reuters["evidence"] == "Dilansir Reuters"
+    assert reuters["confidence"] < 0.9
+
+
+def test_seed_lede_paragraph_is_explicit_not_inherited(seed_con: duckdb.DuckDBPyConnection) -> None:
+    found = attributions(seed_con, paragraph(seed_con, FIFTH, "Dilansir Reuters"))
+    assert [r["method"] for r in found] == ["explicit"]
+
+
+def test_seed_jurnas_inherits_al_jazeera_from_its_footer(
+    seed_con: duckdb.DuckDBPyConnection,
+) -> None:
+    con = seed_con
+    body = rows(
+        con,
+        "SELECT paragraph_id FROM paragraphs WHERE article_id = ? AND role = 'body'",
+        JURNAS,
+    )
+    assert len(body) > 10
+    for r in body:
+        found = attributions(con, r["paragraph_id"])
+        explicit = [f for f in found if f["method"] == "explicit"]
+        assert explicit or has(found, "Al Jazeera", "inherited", evidence="Sumber: Al Jazeera")
+    assert not has(
+        attributions(con, paragraph(con, JURNAS, "kantor berita Reuters")),
+        "Al Jazeera",
+        "inherited",
+    )
+
+
+def test_seed_image_credits(seed_con: duckdb.DuckDBPyConnection) -> None:
+    con = seed_con
+    caption = paragraph(con, JURNAS, "KCNA melalui REUTERS")
+    credits = rows(con, "SELECT * FROM image_credits WHERE paragraph_id = ?", caption)
+    assert {(c["source"], c["chain_role"]) for c in credits} == {
+        ("KCNA", "origin"),
+        ("Reuters", "relay"),
+    }
+    assert all(c["evidence"] == "KCNA melalui REUTERS" for c in credits)
+    assert attributions(con, caption) == []
+    foto = paragraph(con, SAMUDRA, "FOTO: AFP")
+    assert [
+        c["source"] for c in rows(con, "SELECT * FROM image_credits WHERE paragraph_id = ?", foto)
+    ] == ["AFP"]
+    assert not any(r["source"] == "AFP" for r in attributions(con, foto))
+
+
+def test_seed_never_ap(seed_con: duckdb.DuckDBPyConnection) -> None:
+    for table in ("attributions", "image_credits"):
+        assert seed_con.execute(f"SELECT count(*) FROM {table} WHERE source = 'AP'").fetchone() == (
+            0,
+        )
+
+
+def test_seed_evidence_stands_in_the_text(seed_con: duckdb.DuckDBPyConnection) -> None:
+    found = rows(
+        seed_con,
+        "SELECT t.*, substr(a.text, t.cue_start + 1, t.cue_end - t.cue_start) AS cue"
+        " FROM attributions t JOIN articles a USING (article_id)",
+    )
+    assert found
+    for r in found:
+        assert 0 < r["confidence"] <= 1
+        assert r["method"] in ("explicit", "inherited", "propagated", "matched")
+        if r["method"] in ("explicit", "inherited"):
+            assert r["cue"] == r["evidence"], r
+        else:
+            assert r["cue_start"] is None
+
+
+def test_seed_quotes_and_trail(seed_con: duckdb.DuckDBPyConnection) -> None:
+    con = seed_con
+    found = rows(
+        con,
+        "SELECT q.*, substr(a.text, q.char_start + 1, q.char_end - q.char_start) AS span"
+        " FROM quotes q JOIN articles a USING (article_id)",
+    )
+    assert all(q["span"] == q["text"] for q in found)
+    speakers = {q["text"][:20]: q["speaker"] for q in found}
+    assert speakers["Kami terus menekan b"] == "Sullivan"
+    assert speakers["Kami akan terus meny"] == "Sullivan"  # "tambahnya"
+    [trail] = rows(con, "SELECT * FROM quote_trails WHERE text LIKE 'Tidak, saya tidak bisa%'")
+    assert trail["n_articles"] == 2 and trail["first_article_id"] == JFID
+    members = {q["article_id"] for q in found if q["trail_id"] == trail["trail_id"]}
+    assert members == {JFID, FIFTH}
+
+
+def test_seed_attribute_is_a_full_recompute(seed_db: Path, tmp_path: Path) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(seed_db, db)
+    con = duckdb.connect(str(db))
+    first = attribute(con)
+    table = con.execute("SELECT * FROM attributions ORDER BY ALL").fetchall()
+    assert attribute(con) == first
+    assert con.execute("SELECT * FROM attributions ORDER BY ALL").fetchall() == table
+    con.close()
+
+
+def test_seed_trace(seed_con: duckdb.DuckDBPyConnection) -> None:
+    result = trace(seed_con, FIFTH)
+    json.dumps(result)
+    [peskov] = [p for p in result["paragraphs"] if "Dmitry Peskov mengatakan" in p["text"]]
+    assert {(s["source"], s["method"]) for s in peskov["sources"]} >= {
+        ("AFP", "propagated"),
+        ("Reuters", "inherited"),
+    }
+    aligned = [a for a in peskov["aligned"] if a["article_id"] == JFID]
+    assert any("Tidak ada yang perlu dikatakan" in a["text"] for a in aligned)
+    assert all({"outlet", "published", "score", "match_kind"} <= a.keys() for a in aligned)
+    console = Console(record=True, width=110)
+    render_trace(result, console)
+    out = console.export_text()
+    assert "Dilansir Reuters" in out and "propagated" in out and JFID in out
+    with pytest.raises(LookupError):
+        trace(seed_con, "no-such-article")
+
+
+# --- the stage on a hand-built wire story and its rewrite --------------------------------
+
+WIRE = """N.Korea warns of countermeasures
+
+SEOUL, Oct 13 (Reuters) - North Korea warned on Friday it would take countermeasures against
+the deployment of a U.S. aircraft carrier.
+
+"We will take strong countermeasures against any provocation," Kim Yo Jong told Reuters.
+
+The carrier arrived in Busan on Thursday for joint drills with South Korea.
+
+(Reporting by Hyonhee Shin; Editing by Ed Davies)"""
+
+REWRITE = """Pyongyang threatens response to US carrier
+
+US aircraft carrier in Busan. (Photo: AP)
+
+The carrier docked in the southern port city for joint drills with Seoul, officials said.
+
+"We will take strong countermeasures against any provocation," Kim Yo Jong said on Friday."""
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for block in text.split("\n\n"):
+        start = text.index(block, start)
+        spans.append((start, start + len(block)))
+        start += len(block)
+    return spans
+
+
+@pytest.fixture()
+def wire_db(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(tmp_path / "wire.duckdb"))
+    con.execute((resources.files("dedup") / "data" / "schema.sql").read_text(encoding="utf-8"))
+    articles, paragraphs = [], []
+    for aid, outlet, kind, day, text, roles in [
+        ("w", "Reuters", "wire", 13, WIRE, ["headline", "body", "body", "body", "body"]),
+        ("o", "Example Daily", "outlet", 14, REWRITE, ["headline", "caption", "body", "body"]),
+    ]:
+        articles.append(
+            {
+                "article_id": aid,
+                "outlet": outlet,
+                "kind": kind,
+                "published": datetime(2023, 10, day),
+                "language": "en",
+                "text": text,
+                "content_hash": aid,
+                "encoding": "utf-8",
+            }
+        )
+        for seq, ((start, end), role) in enumerate(zip(_spans(text), roles, strict=True)):
+            paragraphs.append(
+                {
+                    "paragraph_id": f"{aid}/{seq}",
+                    "article_id": aid,
+                    "seq": seq,
+                    "char_start": start,
+                    "char_end": end,
+                    "role": role,
+                    "base_role": role,
+                    "text": text[start:end],
+                    "norm_key": "",
+                }
+            )
+    quote = '"We will take strong countermeasures against any provocation,"'
+    ws, os_ = WIRE.index(quote), REWRITE.index(quote)
+    alignments = [
+        {
+            "alignment_id": 1,
+            "source_article_id": "w",
+            "source_paragraph_id": "w/2",
+            "source_start": ws,
+            "source_end": ws + len(quote),
+            "target_article_id": "o",
+            "target_paragraph_id": "o/3",
+            "target_start": os_,
+            "target_end": os_ + len(quote),
+            "score": 88.0,
+            "match_kind": "near_verbatim",
+            "same_outlet": False,
+            "direction_basis": "published",
+        },
+    ]
+    for table, data in [
+        ("articles", articles),
+        ("paragraphs", paragraphs),
+        ("alignments", alignments),
+    ]:
+        con.register("frame", pl.DataFrame(data).to_arrow())
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+        con.unregister("frame")
+    return con
+
+
+def test_wire_story_and_rewrite(wire_db: duckdb.DuckDBPyConnection) -> None:
+    con = wire_db
+    counts = attribute(con)
+    assert (
+        counts["attributions"] > 0 and counts["image_credits"] == 1 and counts["quote_trails"] == 1
+    )
+    lede = attributions(con, "w/1")
+    assert has(lede, "Reuters", "explicit", evidence="SEOUL, Oct 13 (Reuters) -", confidence=0.95)
+    assert has(attributions(con, "w/2"), "Reuters", "explicit", evidence="told Reuters")
+    assert has(
+        attributions(con, "w/3"), "Reuters", "inherited", evidence="SEOUL, Oct 13 (Reuters) -"
+    )
+    assert has(
+        attributions(con, "w/4"),
+        "Reuters",
+        "explicit",
+        evidence="(Reporting by Hyonhee Shin; Editing by Ed Davies)",
+    )
+    rewrite = attributions(con, "o/3")
+    assert has(rewrite, "Reuters", "matched", alignment_id=1, confidence=0.88, source_type="wire")
+    assert has(rewrite, "Reuters", "propagated", alignment_id=1, confidence=round(0.9 * 0.88, 4))
+    assert has(rewrite, "Reuters", "propagated", alignment_id=None)  # quote trail
+    assert attributions(con, "o/2") == []  # no cue, no alignment
+    assert attributions(con, "o/1") == []  # the caption's credit is no text source
+    [credit] = rows(con, "SELECT * FROM image_credits")
+    assert (credit["paragraph_id"], credit["source"], credit["evidence"]) == (
+        "o/1",
+        "AP",
+        "(Photo: AP)",
+    )
+    assert not has(attributions(con, "w/3"), "AP", "inherited")
+
+
+def test_same_outlet_alignments_do_not_propagate(wire_db: duckdb.DuckDBPyConnection) -> None:
+    wire_db.execute("UPDATE alignments SET same_outlet = true")
+    attribute(wire_db)
+    assert not any(
+        r["method"] in ("matched", "propagated") and r["alignment_id"]
+        for r in attributions(wire_db, "o/3")
+    )

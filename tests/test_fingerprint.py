@@ -1,0 +1,86 @@
+"""Fingerprints: bulk signatures are datasketch's, bit for bit; settings never mix."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from datasketch import LeanMinHash, MinHash
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import DedupError, fingerprint, pipeline
+
+FP = fingerprint.FingerprintSettings()
+passages = (
+    st.text(alphabet=st.characters(categories=["L", "N", "Zs", "P"]), min_size=5, max_size=200)
+    .map(fingerprint.normalise)
+    .filter(lambda s: len(s) >= FP.shingle)
+)
+
+
+def _datasketch(norm: str, stop: set[int] | None = None) -> MinHash:
+    m = MinHash(num_perm=FP.num_perm, seed=FP.seed, hashfunc=fingerprint.shingle_hash)
+    m.update_batch(
+        [
+            s
+            for s in fingerprint.shingles(norm)
+            if fingerprint.shingle_hash(s) not in (stop or set())
+        ]
+    )
+    return m
+
+
+@given(st.lists(passages, min_size=1, max_size=8))
+@settings(max_examples=100, deadline=None)
+def test_bulk_signatures_equal_datasketch(norms: list[str]) -> None:
+    sigs, counts = fingerprint.signatures(norms, FP)
+    for norm, sig, count in zip(norms, sigs, counts, strict=True):
+        expected = _datasketch(norm)
+        assert np.array_equal(sig, expected.hashvalues)
+        assert count == len(set(fingerprint.shingles(norm)))
+
+
+def test_stop_shingles_and_lean_minhash_round_trip() -> None:
+    a = fingerprint.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan")
+    b = fingerprint.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan,” ujarnya")
+    stop = np.array(
+        sorted({fingerprint.shingle_hash(s) for s in fingerprint.shingles("tidak ")}),
+        dtype=np.uint32,
+    )
+    sigs, _ = fingerprint.signatures([a, b], FP, stop)
+    assert np.array_equal(sigs[0], _datasketch(a, set(stop.tolist())).hashvalues)
+    lean = [LeanMinHash(seed=FP.seed, hashvalues=s, scheme=FP.scheme) for s in sigs]
+    truth = _datasketch(a, set(stop.tolist())).jaccard(_datasketch(b, set(stop.tolist())))
+    assert lean[0].jaccard(lean[1]) == pytest.approx(truth)
+
+
+def test_stored_signatures_rebuild_as_lean_minhash(seed_con) -> None:
+    rows = seed_con.execute("SELECT hashvalues FROM signatures LIMIT 5").fetchall()
+    for (blob,) in rows:
+        values = np.frombuffer(blob, dtype=np.uint32)
+        lean = LeanMinHash(seed=FP.seed, hashvalues=values, scheme=FP.scheme)
+        assert len(lean) == FP.num_perm
+    settings_json = seed_con.execute(
+        "SELECT settings FROM runs ORDER BY run_id LIMIT 1"
+    ).fetchone()[0]
+    assert json.loads(settings_json)["fingerprint"] == FP.as_dict()
+
+
+def test_refuses_other_fingerprint_settings(tmp_path: Path) -> None:
+    from conftest import CORPUS
+
+    db = tmp_path / "x.duckdb"
+    pipeline.run([CORPUS], db, stages=("ingest", "detect"))
+    other = pipeline.Settings(fingerprint=fingerprint.FingerprintSettings(shingle=7))
+    with pytest.raises(DedupError, match="signatures made with"):
+        pipeline.run([CORPUS], db, settings=other, stages=("ingest", "detect"))
+
+
+def test_clause_spans_cover_quotes() -> None:
+    text = 'Ketika ditanya, juru bicara Kremlin Dmitry Peskov mengatakan: "Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan."'
+    spans = fingerprint.clause_spans(text, 0, len(text), FP.clause_min_chars)
+    pieces = [text[a:b] for a, b in spans]
+    assert "Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan" in pieces

@@ -1,0 +1,179 @@
+"""Ingest: every input format, bad input as rejects, re-ingest as a no-op, atomic runs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from conftest import CORPUS
+
+from dedup import DedupError, pipeline
+
+
+def _query(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _ingest(db: Path, *inputs: Path) -> dict:
+    return pipeline.run(list(inputs), db, stages=("ingest",))
+
+
+def test_seed_folder_with_manifest(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    _ingest(db, CORPUS)
+    rows = dict(_query(db, "SELECT article_id, outlet FROM articles"))
+    assert len(rows) == 5
+    assert rows["002_92ca4320c77d5cb0"] == "Jurnas.com"
+    (published,) = _query(db, "SELECT published FROM articles WHERE outlet = 'Jurnas.com'")[0]
+    assert str(published) == "2024-05-20 06:45:00"  # 13:45 WIB (UTC+7) in UTC
+    titles = dict(_query(db, "SELECT article_id, title FROM articles"))
+    assert titles["000_e02669d256bd932c"].startswith("AS Khawatir Korut Akan Jual Senjata")
+
+
+def test_reingest_adds_nothing_and_new_articles_are_added(
+    tmp_path: Path, corpus_copy: Path
+) -> None:
+    db = tmp_path / "x.duckdb"
+    _ingest(db, corpus_copy)
+    again = _ingest(db, corpus_copy)
+    assert again["articles_new"] == 0 and again["articles_unchanged"] == 5
+    (corpus_copy / "new.txt").write_text("Judul baru\n\nIsi berita yang baru sama sekali.\n")
+    third = _ingest(db, corpus_copy)
+    assert third["articles_new"] == 1
+    assert _query(db, "SELECT count(*) FROM articles")[0][0] == 6
+
+
+def test_jsonl_csv_parquet(tmp_path: Path) -> None:
+    records = [
+        {"id": "a", "text": "Title A\n\nBody of A.", "outlet": "X", "kind": "wire"},
+        {"id": "b", "text": "Title B\n\nBody of B.", "published": "2024-01-02"},
+    ]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in records))
+    pl.DataFrame([{"id": "c", "text": "Title C\n\nBody."}]).write_csv(tmp_path / "in.csv")
+    pl.DataFrame([{"id": "d", "text": "Title D\n\nBody.", "outlet": "Y"}]).write_parquet(
+        tmp_path / "in.parquet"
+    )
+    db = tmp_path / "x.duckdb"
+    _ingest(db, jsonl, tmp_path / "in.csv", tmp_path / "in.parquet")
+    rows = _query(db, "SELECT article_id, kind, outlet, title FROM articles ORDER BY 1")
+    assert [r[0] for r in rows] == ["a", "b", "c", "d"]
+    assert rows[0][1:] == ("wire", "X", "Title A")
+    assert rows[3][2] == "Y"
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ('{"id": "e1", "text": "   "}', "empty text"),
+        ('{"text": "no id here"}', "missing id"),
+        ('{"id": "e3", "text": "broken', "malformed JSON"),
+        ('["not", "an", "object"]', "not an object"),
+        ('{"id": "e5", "text": "x", "kind": "agency"}', "kind must be"),
+        ('{"id": "e6", "text": "x", "published": "yesterday"}', "ISO 8601"),
+    ],
+)
+def test_bad_jsonl_records_are_rejected_and_batch_lands(
+    tmp_path: Path, line: str, reason: str
+) -> None:
+    path = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "good", "text": "Good title\n\nGood body."})
+    path.write_text(good + "\n" + line + "\n")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    rejects = _query(db, "SELECT source_path, record, reason FROM rejects")
+    assert len(rejects) == 1 and reason in rejects[0][2]
+    assert rejects[0][1] == line[:200] or rejects[0][1].startswith(line[:20]) or rejects[0][1]
+    assert _query(db, "SELECT article_id FROM articles") == [("good",)]
+
+
+def test_same_id_different_text(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_text(
+        json.dumps({"id": "x", "text": "one"})
+        + "\n"
+        + json.dumps({"id": "x", "text": "two"})
+        + "\n"
+    )
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT text FROM articles") == [("one",)]
+    (reason,) = _query(db, "SELECT reason FROM rejects")[0]
+    assert "already has a different text" in reason
+    other = tmp_path / "later.jsonl"
+    other.write_text(json.dumps({"id": "x", "text": "three"}) + "\n")
+    _ingest(db, other)
+    assert _query(db, "SELECT count(*) FROM rejects")[0][0] == 2
+
+
+def test_malformed_csv_row(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_text('id,text\nok,"Fine title\n\nFine body."\nbad,too,many,fields\n')
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT article_id FROM articles") == [("ok",)]
+    (reason,) = _query(db, "SELECT reason FROM rejects")[0]
+    assert "expected 2 fields, got 4" in reason
+
+
+def test_binary_unreadable_and_legacy_encoding(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Judul\n\nIsi.", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (folder / "legacy.txt").write_bytes(
+        "Caf\xe9 au lait\n\nna\xefve r\xe9sum\xe9.".encode("latin-1")
+    )
+    unreadable = folder / "locked.txt"
+    unreadable.write_text("secret")
+    unreadable.chmod(0)
+    db = tmp_path / "x.duckdb"
+    _ingest(db, folder)
+    reasons = dict(_query(db, "SELECT source_path, reason FROM rejects"))
+    assert "binary" in reasons[str(folder / "binary.txt")]
+    articles = dict(_query(db, "SELECT article_id, encoding FROM articles"))
+    assert articles["good"] == "utf-8"
+    assert articles["legacy"].endswith("(fallback)")
+    text = _query(db, "SELECT text FROM articles WHERE article_id = 'legacy'")[0][0]
+    assert text.startswith("Café au lait")
+    if str(unreadable) in reasons:  # root can read a mode-0 file; others get a reject
+        assert "unreadable" in reasons[str(unreadable)]
+    else:
+        assert "locked" in articles
+
+
+def test_missing_input_and_bad_database_are_errors(tmp_path: Path) -> None:
+    with pytest.raises(DedupError, match="input not found"):
+        _ingest(tmp_path / "x.duckdb", tmp_path / "nope")
+    assert not (tmp_path / "x.duckdb").exists()
+    bad = tmp_path / "bad.duckdb"
+    bad.write_text("this is not a database")
+    with pytest.raises(DedupError, match="cannot open database"):
+        _ingest(bad, CORPUS)
+
+
+def test_failed_run_leaves_database_as_it_was(tmp_path: Path, monkeypatch) -> None:
+    db = tmp_path / "x.duckdb"
+    _ingest(db, CORPUS)
+    extra = tmp_path / "more.jsonl"
+    extra.write_text(json.dumps({"id": "more", "text": "Title\n\nBody text."}) + "\n")
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("crash in the middle of a run")
+
+    monkeypatch.setattr(pipeline, "detect", boom)
+    with pytest.raises(RuntimeError):
+        pipeline.run([extra], db, stages=("ingest", "detect"))
+    assert _query(db, "SELECT count(*) FROM articles")[0][0] == 5
+    assert _query(db, "SELECT count(*) FROM runs")[0][0] == 1
+    fresh = tmp_path / "fresh.duckdb"
+    with pytest.raises(RuntimeError):
+        pipeline.run([extra], fresh, stages=("ingest", "detect"))
+    assert not fresh.exists()

@@ -1,0 +1,145 @@
+"""Segmentation: offsets always index articles.text; roles on the seeds."""
+
+from __future__ import annotations
+
+from conftest import FIFTH, INEWS, JFID, JURNAS, SAMUDRA
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import segment
+
+_pieces = st.sampled_from(
+    [
+        "Kata dia.", "“Tidak, saya tidak bisa. Tidak ada,” ujarnya.", "Dr. Smith said so.",
+        "- Advertisement -", "Baca Juga", "\n", "\n\n", "   ", "U.S. officials met.",
+        "東京で会議。合意した。", "یہ ایک جملہ ہے۔ دوسرا جملہ۔", "«Oui», dit-il.", '"Open',
+        "wrapped line of text that goes on and on and on for quite a while here\n",
+        "    Indented paragraph.", "FOTO: AFP", "x",
+    ]
+)  # fmt: skip
+texts = st.lists(st.one_of(_pieces, st.text(max_size=30)), max_size=25).map(" ".join)
+
+
+@given(texts)
+@settings(max_examples=300, deadline=None)
+def test_paragraph_and_sentence_offsets(text: str) -> None:
+    paragraphs = segment.segment_paragraphs(text, None)
+    last_end = 0
+    for p in paragraphs:
+        assert 0 <= last_end <= p.start < p.end <= len(text)
+        chunk = text[p.start : p.end]
+        assert chunk == chunk.strip() and chunk
+        assert p.role in segment.ROLES
+        sentences = segment.sentence_spans(text, p.start, p.end)
+        assert sentences, "every paragraph has at least one sentence"
+        prev = p.start
+        for s, e in sentences:
+            assert prev <= s < e <= p.end
+            assert text[s:e] == text[s:e].strip()
+            prev = e
+        last_end = p.end
+
+
+def test_sentences_respect_quotes_abbreviations_and_scripts() -> None:
+    text = "“Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan,” ujarnya. Dr. Smith setuju."
+    got = [text[s:e] for s, e in segment.sentence_spans(text, 0, len(text))]
+    assert got == [
+        "“Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan,” ujarnya.",
+        "Dr. Smith setuju.",
+    ]
+    urdu = "یہ پہلا جملہ ہے۔ یہ دوسرا جملہ ہے۔"
+    assert len(segment.sentence_spans(urdu, 0, len(urdu))) == 2
+    cjk = "東京で会議が開かれた。両国は合意した。"
+    assert len(segment.sentence_spans(cjk, 0, len(cjk))) == 2
+    french = "«Non. Jamais», a-t-il dit. Puis il est parti."
+    assert len(segment.sentence_spans(french, 0, len(french))) == 2
+    us = "U.S. officials said on Monday. They left."
+    assert len(segment.sentence_spans(us, 0, len(us))) == 2
+
+
+def test_hard_wrapped_paragraphs_join() -> None:
+    text = (
+        "Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought\n"
+        "since early January and improving prospects.\n    The dry period means the temporao will\n"
+        "be late this year and the crop smaller.\n"
+    )
+    spans = segment.paragraph_spans(text)
+    assert len(spans) == 2
+    assert text[spans[1][0] :].startswith("The dry period")
+
+
+def _roles(con, article_id: str) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT text, role FROM paragraphs WHERE article_id = ? ORDER BY seq", [article_id]
+    ).fetchall()
+    return {text: role for text, role in rows}
+
+
+def test_seed_offsets(seed_con) -> None:
+    rows = seed_con.execute(
+        "SELECT a.text, p.char_start, p.char_end, p.text FROM paragraphs p JOIN articles a USING (article_id)"
+    ).fetchall()
+    assert rows
+    for text, start, end, ptext in rows:
+        assert text[start:end] == ptext
+    sentences = seed_con.execute(
+        "SELECT a.text, s.char_start, s.char_end, p.char_start, p.char_end "
+        "FROM sentences s JOIN paragraphs p USING (paragraph_id) JOIN articles a ON a.article_id = s.article_id"
+    ).fetchall()
+    for text, s, e, ps, pe in sentences:
+        assert ps <= s < e <= pe and text[s:e].strip() == text[s:e]
+
+
+def test_seed_roles(seed_con) -> None:
+    jfid = _roles(seed_con, JFID)
+    assert jfid["- Advertisement -"] == "boilerplate"
+    assert jfid["Share This Article"] == "boilerplate"
+    assert jfid["AS Khawatir Korut Akan Jual Senjata ke Rusia untuk Perang Ukraina"] == "headline"
+    inews = _roles(seed_con, INEWS)
+    assert inews["Baca Juga"] == "boilerplate"
+    assert inews["Komentar"] == "boilerplate"
+    assert inews["Editor : Ahmad Islamy Jamil"] == "boilerplate"
+    assert (
+        inews["AS Khawatir, Korut Terus Pasok Senjata ke Rusia untuk Perangi Ukraina"] == "headline"
+    )
+    related = "16.000 Lansia Korsel Meninggal saat Menunggu Reuni dengan Keluarga di Korut"
+    assert inews[related] == "boilerplate"
+    fifth = _roles(seed_con, FIFTH)
+    assert fifth["SCROLL TO CONTINUE WITH CONTENT"] == "boilerplate"
+    assert any(t.startswith("Lihat juga Video") and r == "boilerplate" for t, r in fifth.items())
+    jurnas = _roles(seed_con, JURNAS)
+    captions = [t for t, r in jurnas.items() if r == "caption"]
+    assert len(captions) == 1 and captions[0].endswith("KCNA melalui REUTERS")
+    assert jurnas["KEYWORD :"] == "boilerplate"
+    samudra = _roles(seed_con, SAMUDRA)
+    assert [t for t, r in samudra.items() if r == "caption"][0].endswith("FOTO: AFP")
+    assert any(t.startswith("Baca Juga") and r == "boilerplate" for t, r in samudra.items())
+    for article in (JFID, INEWS, JURNAS, SAMUDRA, FIFTH):
+        assert "body" in _roles(seed_con, article).values()
+
+
+def test_outlet_template_lines(tmp_path) -> None:
+    import json
+
+    from dedup import pipeline
+
+    lines = []
+    for i in range(6):
+        body = f"Berita nomor {i} tentang hal yang sangat berbeda {i * 7}."
+        slogan = "Dukung jurnalisme independen kami dengan berlangganan, karena berita butuh biaya."
+        text = f"Judul {i}\n\n{slogan}\n\n{body}"
+        lines.append(json.dumps({"id": f"a{i}", "text": text, "outlet": "Harian X"}))
+    path = tmp_path / "in.jsonl"
+    path.write_text("\n".join(lines))
+    db = tmp_path / "x.duckdb"
+    pipeline.run([path], db, stages=("ingest", "detect"))
+    import duckdb
+
+    con = duckdb.connect(str(db), read_only=True)
+    roles = con.execute(
+        "SELECT DISTINCT role, role_reason FROM paragraphs WHERE text LIKE 'Dukung%'"
+    ).fetchall()
+    assert roles == [("boilerplate", "outlet template")]
+    assert con.execute(
+        "SELECT DISTINCT base_role FROM paragraphs WHERE text LIKE 'Dukung%'"
+    ).fetchall() == [("body",)]
