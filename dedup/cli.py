@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -24,13 +24,13 @@ Inputs = Annotated[
 ]
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     json = "json"
 
 
-class ExportFormat(str, Enum):
+class ExportFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
 
@@ -180,3 +180,7 @@ def report(
     except DedupError as err:
         _fail(err)
     typer.echo(json.dumps(result, default=str) if not isinstance(result, str) else result)
+
+
+if __name__ == "__main__":
+    app()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
@@ -53,10 +53,8 @@ def open_db(db: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection
             con.execute("COMMIT")
     except BaseException:
         if write:
-            try:
+            with suppress(duckdb.Error):
                 con.execute("ROLLBACK")
-            except duckdb.Error:
-                pass
         con.close()
         if created:
             for path in (db, db.with_name(db.name + ".wal")):

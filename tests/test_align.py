@@ -86,7 +86,9 @@ def align_direction(a: tuple, b: tuple) -> tuple[str, bool]:
 
 # at most 8 padding words a side: the shared 10 tokens stay above min_coverage (0.3)
 words = st.lists(
-    st.sampled_from(["alpha", "beta", "gamma", "delta", "kata", "dia", "yang", "dan", "rusia", "korut"]),
+    st.sampled_from(
+        ["alpha", "beta", "gamma", "delta", "kata", "dia", "yang", "dan", "rusia", "korut"]
+    ),
     min_size=0,
     max_size=8,
 )

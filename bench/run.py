@@ -1,0 +1,182 @@
+"""``make bench``: end-to-end runs on synthetic corpora, peers, and an incremental run.
+
+For each size N (``BENCH_SIZES``, default 25000,100000,200000) the generator builds
+``bench/data/articles-N.jsonl`` with its ground truth, then ``dedup run`` runs in a child
+process on a fresh database: wall time, the child's peak resident memory (from
+``os.wait4``), the stage timings it records in ``runs.counts``, and article-level recall and
+precision of the synthetic derivations. The peers (datasketch, rensa) then run on the same
+passages as our fingerprint + candidate stages, shingling from raw text included on every
+side. Last, ``BENCH_ADD`` new articles are added to a copy of the middle size's database and
+the resulting alignments are compared with a full rebuild. Everything is written to
+``bench/results.json`` and summarised on stdout.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from bench import generate, peers
+from dedup import candidates, fingerprint
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "bench" / "data"
+WORK = ROOT / "bench" / "work"
+RESULTS = ROOT / "bench" / "results.json"
+PEER_PASSAGES = int(os.environ.get("BENCH_PASSAGES", "20000"))
+
+
+def sizes() -> list[int]:
+    return [int(s) for s in os.environ.get("BENCH_SIZES", "25000,100000,200000").split(",")]
+
+
+def dedup_run(inputs: list[Path], db: Path) -> tuple[float, float]:
+    """Run ``dedup run`` in a child; (wall seconds, peak RSS in MiB) of that child alone."""
+    cmd = [sys.executable, "-m", "dedup.cli", "run", *map(str, inputs), "--db", str(db), "--quiet"]
+    started = time.perf_counter()
+    child = subprocess.Popen(cmd, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"dedup run failed on {inputs}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def predicted_sources(db: Path) -> dict[str, set[str]]:
+    """Articles the tool marks derived, with every earlier article aligned to them."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            """
+            SELECT d.article_id, list(DISTINCT x.source_article_id)
+            FROM article_derivation d
+            LEFT JOIN alignments x ON x.target_article_id = d.article_id AND NOT x.same_outlet
+            WHERE d.derivation <> 'non' GROUP BY 1
+            """
+        ).fetchall()
+        return {a: {s for s in sources if s} for a, sources in rows}
+    finally:
+        con.close()
+
+
+def stage_seconds(db: Path) -> dict[str, float]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        counts = con.execute("SELECT counts FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()[0]
+        return json.loads(counts)["stage_seconds"]
+    finally:
+        con.close()
+
+
+def end_to_end(n: int) -> dict:
+    corpus, truth = generate.generate(n, DATA)
+    db = WORK / f"articles-{n}.duckdb"
+    db.unlink(missing_ok=True)
+    wall, rss = dedup_run([corpus], db)
+    quality = generate.evaluate(truth, predicted_sources(db))
+    return {
+        "articles": n,
+        "wall_s": round(wall, 2),
+        "peak_rss_mb": round(rss, 1),
+        "stages": stage_seconds(db),
+        "recall": round(quality["recall"], 4),
+        "precision": round(quality["precision"], 4),
+    }
+
+
+def ours_candidates(passages: list[str], threshold: float) -> tuple[set[tuple[int, int]], float]:
+    """Our fingerprint + candidate stages on raw passages (normalising and shingling included)."""
+    settings = fingerprint.FingerprintSettings()
+    started = time.perf_counter()
+    norms = [fingerprint.normalise(p) for p in passages]
+    keep = [i for i, s in enumerate(norms) if len(s) >= settings.shingle]
+    sigs, _ = fingerprint.signatures([norms[i] for i in keep], settings)
+    pairs = candidates.similar_pairs(sigs, threshold, expand="all")
+    found = {(keep[i], keep[j]) for i, j in pairs.tolist()}
+    return found, time.perf_counter() - started
+
+
+def compare_peers(corpus: Path) -> dict:
+    passages = peers.corpus_passages(corpus, PEER_PASSAGES)
+    threshold = candidates.THRESHOLD
+    ours, t_ours = ours_candidates(passages, threshold)
+    ds, t_ds = peers.datasketch_candidates(
+        passages, threshold=threshold, hashfunc=fingerprint.shingle_hash
+    )
+    _, t_rensa = peers.rensa_candidates(passages, threshold=threshold)
+    return {
+        "passages": len(passages),
+        "ours_per_s": round(len(passages) / t_ours),
+        "datasketch_per_s": round(len(passages) / t_ds),
+        "rensa_per_s": round(len(passages) / t_rensa),
+        "speedup_vs_datasketch": round(t_ds / t_ours, 2),
+        "speedup_vs_rensa": round(t_rensa / t_ours, 2),
+        "recall_vs_datasketch": round(len(ours & ds) / len(ds), 4) if ds else 1.0,
+    }
+
+
+def alignment_rows(db: Path) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(
+            "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL"
+        ).fetchall()
+    finally:
+        con.close()
+
+
+def incremental(base_n: int, added: int, base_wall: float) -> dict:
+    """Add ``added`` articles of a larger corpus to the base database; compare with a rebuild."""
+    bigger, _ = generate.generate(base_n + added, DATA)
+    base_corpus = DATA / f"articles-{base_n}.jsonl"
+    new_part = WORK / f"added-{added}.jsonl"
+    base_ids = {json.loads(line)["id"] for line in base_corpus.open()}
+    with bigger.open() as src, new_part.open("w") as out:
+        kept = 0
+        for line in src:
+            if json.loads(line)["id"] not in base_ids and kept < added:
+                out.write(line)
+                kept += 1
+    inc_db = WORK / "incremental.duckdb"
+    shutil.copy(WORK / f"articles-{base_n}.duckdb", inc_db)
+    wall, _ = dedup_run([new_part], inc_db)
+    full_db = WORK / "rebuild.duckdb"
+    full_db.unlink(missing_ok=True)
+    dedup_run([base_corpus, new_part], full_db)
+    return {
+        "base_articles": base_n,
+        "added": kept,
+        "wall_s": round(wall, 2),
+        "share_of_full_run": round(wall / base_wall, 4),
+        "same_as_full_rebuild": alignment_rows(inc_db) == alignment_rows(full_db),
+    }
+
+
+def main() -> None:
+    DATA.mkdir(parents=True, exist_ok=True)
+    WORK.mkdir(parents=True, exist_ok=True)
+    runs = [end_to_end(n) for n in sizes()]
+    result = {"runs": runs, "peers": compare_peers(DATA / f"articles-{sizes()[0]}.jsonl")}
+    middle = runs[min(1, len(runs) - 1)]
+    result["incremental"] = incremental(
+        middle["articles"], int(os.environ.get("BENCH_ADD", "1000")), middle["wall_s"]
+    )
+    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"{'articles':>9} {'wall s':>8} {'peak MiB':>9} {'recall':>7} {'precision':>9}")
+    for r in runs:
+        print(
+            f"{r['articles']:>9} {r['wall_s']:>8} {r['peak_rss_mb']:>9} {r['recall']:>7} {r['precision']:>9}"
+        )
+    print("peers:", json.dumps(result["peers"]))
+    print("incremental:", json.dumps(result["incremental"]))
+
+
+if __name__ == "__main__":
+    main()
