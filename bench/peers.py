@@ -73,8 +73,14 @@ def datasketch_candidates(
     num_perm: int = 128,
     threshold: float = 0.3,
     hashfunc: HashFunc | None = None,
+    bulk: bool = False,
 ) -> tuple[set[tuple[int, int]], float]:
-    """Candidate pairs and seconds with datasketch's MinHash and MinHashLSH."""
+    """Candidate pairs and seconds with datasketch's MinHash and MinHashLSH.
+
+    The plain pipeline (default) makes one ``MinHash`` per passage and calls
+    ``update_batch``, as datasketch's documentation shows; ``bulk`` uses
+    ``MinHash.generator`` instead, which copies one initialised sketch per passage.
+    """
     start = time.perf_counter()
     keys, tokens = [], []
     for i, text in enumerate(passages):
@@ -83,9 +89,16 @@ def datasketch_candidates(
             keys.append(i)
             tokens.append(list(sh) if hashfunc else [s.encode("utf-8") for s in sh])
     extra = {"hashfunc": hashfunc} if hashfunc else {}
-    sketches = list(
-        MinHash.generator(tokens, num_perm=num_perm, seed=SEED, scheme="affine32", **extra)
-    )
+    if bulk:
+        sketches = list(
+            MinHash.generator(tokens, num_perm=num_perm, seed=SEED, scheme="affine32", **extra)
+        )
+    else:
+        sketches = []
+        for batch in tokens:
+            m = MinHash(num_perm=num_perm, seed=SEED, scheme="affine32", **extra)
+            m.update_batch(batch)
+            sketches.append(m)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     for row, m in enumerate(sketches):
         lsh.insert(row, m)

@@ -53,36 +53,50 @@ def similar_pairs(
     """Index pairs (i, j), i != j, of signatures sharing at least one band bucket.
 
     ``order`` ranks signatures (lower = earlier); with ``expand="star"`` each bucket member
-    is paired with the bucket's lowest-ranked member only. Empty signatures (all max
-    values: nothing left after the maxDF filter) are never banded.
+    is paired with the bucket's lowest-ranked member only (pairs are (head, member)); with
+    ``expand="all"`` every pair in a bucket is returned as (i, j), i < j. Empty signatures
+    (all max values: nothing left after the maxDF filter) are never banded.
     """
     bands, rows = band_params(threshold, sigs.shape[1])
     live = np.flatnonzero(~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1))
-    if order is None:
-        order = np.arange(sigs.shape[0])
+    if order is not None:  # earliest first, so a stable sort by key keeps buckets in order
+        live = live[np.argsort(order[live], kind="stable")]
+    live_sigs = sigs[live]
     found = []
     for band in range(bands):
-        keys = band_keys(sigs[live], band, rows)
-        idx = np.lexsort((order[live], keys))
-        sorted_keys = keys[idx]
-        members = live[idx]
+        keys = band_keys(live_sigs, band, rows)
+        idx = np.argsort(keys, kind="stable" if order is not None else None)
+        sorted_keys, members = keys[idx], live[idx]
         starts = np.flatnonzero(np.diff(sorted_keys, prepend=~sorted_keys[:1]))
         sizes = np.diff(np.append(starts, sorted_keys.shape[0]))
-        multi = sizes > 1
-        if not multi.any():
-            continue
-        if expand == "star":
-            group = np.repeat(np.arange(starts.shape[0]), sizes)
-            head = members[starts][group]
-            keep = multi[group] & (members != head)
-            found.append(np.stack([head[keep], members[keep]], axis=1))
-        else:
-            for s, n in zip(starts[multi], sizes[multi], strict=True):
-                g = members[s : s + n]
-                i, j = np.triu_indices(n, 1)
-                found.append(np.stack([g[i], g[j]], axis=1))
+        if (sizes > 1).any():
+            found.append(_bucket_pairs(members, starts, sizes, star=expand == "star"))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found)
-    pairs = np.sort(pairs, axis=1) if expand != "star" else pairs
-    return np.unique(pairs, axis=0)
+    codes = np.sort(np.concatenate(found))
+    codes = codes[np.diff(codes, prepend=~codes[:1]) != 0]
+    return np.stack([(codes >> np.uint64(32)), codes & np.uint64(0xFFFFFFFF)], axis=1).astype(
+        np.int64
+    )
+
+
+def _bucket_pairs(
+    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, star: bool
+) -> np.ndarray:
+    """Pairs inside buckets (members grouped by bucket, earliest first), as i << 32 | j codes.
+
+    Vectorised: every member is repeated once per later member of its bucket (all pairs),
+    or paired with the bucket head only (star).
+    """
+    group_start = np.repeat(starts, sizes)
+    pos = np.arange(members.shape[0]) - group_start
+    if star:
+        left, right = members[group_start[pos > 0]], members[pos > 0]
+    else:
+        later = np.repeat(sizes, sizes) - 1 - pos
+        total = int(later.sum())
+        left_at = np.repeat(np.arange(members.shape[0]), later)
+        right_at = left_at + 1 + (np.arange(total) - np.repeat(np.cumsum(later) - later, later))
+        a, b = members[left_at], members[right_at]
+        left, right = np.minimum(a, b), np.maximum(a, b)
+    return (left.astype(np.uint64) << np.uint64(32)) | right.astype(np.uint64)

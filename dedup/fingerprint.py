@@ -17,20 +17,24 @@ the similarity of rewrites towards that of unrelated text (measured in tests/tes
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
-from functools import cache
+from functools import cache, partial
 
 import numpy as np
 from datasketch import MinHash
 
 _NON_WORD = re.compile(r"[\W_]+")
+#: ASCII letters and digits stay, every other byte becomes a space
+_ASCII_FOLD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 #: clause boundaries inside a sentence: , ; : and quotation marks, and spaced dashes
 _CLAUSE_CUT = re.compile(r"[,;:\"“”«»„]|\s[–—-]\s")
 _POLY = np.uint32(0x01000193)  # FNV prime: an odd multiplier, so the hash mixes every char
 #: passages per vectorised chunk, and shingles per permutation-major block (cache sized)
-PASSAGE_CHUNK = 20_000
+PASSAGE_CHUNK = 10_000
 SHINGLE_BLOCK = 4096
 
 
@@ -53,7 +57,13 @@ class FingerprintSettings:
 
 
 def normalise(text: str) -> str:
-    """Case folded, compatibility-normalised, every run of non-letters/digits one space."""
+    """Case folded, compatibility-normalised, every run of non-letters/digits one space.
+
+    ASCII text (most Latin-script news) takes a byte-level path that gives the same result
+    three times faster: NFKC is the identity there and case folding is lower-casing.
+    """
+    if text.isascii():
+        return " ".join(text.encode().lower().translate(_ASCII_FOLD).decode().split())
     return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
 
 
@@ -96,30 +106,33 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 def shingle_hashes(norms: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
     """Hashes of every shingle of every passage, and each passage's start in that array.
 
-    Passages must be at least ``n`` characters long (shorter ones are not fingerprinted).
+    The rolling hash runs over the concatenated passages with contiguous slices (no gather);
+    the n-1 positions at the end of each passage, which would straddle two passages, are
+    then dropped. Passages must be at least ``n`` characters long.
     """
     lengths = np.fromiter((len(s) for s in norms), dtype=np.int64, count=len(norms))
     codes = np.frombuffer("".join(norms).encode("utf-32-le"), dtype=np.uint32)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
-    counts = lengths - n + 1
-    # positions of valid shingle starts: inside a passage, n characters before its end
-    owner = np.repeat(np.arange(len(norms)), counts)
-    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-    pos = starts[owner] + offsets
-    h = np.zeros(pos.shape[0], dtype=np.uint32)
+    width = codes.shape[0] - n + 1
+    h = np.zeros(width, dtype=np.uint32)
     for k in range(n):
-        h = h * _POLY + codes[pos + k]
-    return h, np.concatenate(([0], np.cumsum(counts)[:-1]))
+        h = h * _POLY + codes[k : k + width]
+    straddle = (np.cumsum(lengths)[:, None] - np.arange(1, n)[None, :]).ravel()
+    keep = np.ones(width, dtype=bool)
+    keep[straddle[straddle < width]] = False
+    counts = lengths - n + 1
+    return h[keep], np.concatenate(([0], np.cumsum(counts)[:-1]))
 
 
 def signatures(
     norms: list[str], settings: FingerprintSettings, stop: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """MinHash signatures (len(norms) x num_perm, uint32) and each passage's shingle count.
+    """MinHash signatures (len(norms) x num_perm, uint32) and each passage's count of kept
+    shingle occurrences.
 
     ``stop`` is a sorted array of shingle hashes to ignore (the maxDF filter). A passage
     whose every shingle is a stop shingle keeps the empty signature (all max values) and a
-    shingle count of 0; such passages are not banded.
+    count of 0; such passages are not banded. Repeated shingles are not removed first: the
+    minimum of a multiset is that of its set, so the signature is the set's.
     """
     out = np.full((len(norms), settings.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     n_shingles = np.zeros(len(norms), dtype=np.int32)
@@ -127,9 +140,6 @@ def signatures(
         chunk = norms[lo : lo + PASSAGE_CHUNK]
         h, starts = shingle_hashes(chunk, settings.shingle)
         owner = np.repeat(np.arange(len(chunk)), np.diff(np.append(starts, h.shape[0])))
-        # unique (passage, shingle): MinHash is a set sketch, and counts must be set sizes
-        key = _sorted_unique((owner.astype(np.uint64) << np.uint64(32)) | h.astype(np.uint64))
-        owner, h = (key >> np.uint64(32)).astype(np.int64), key.astype(np.uint32)
         if stop is not None and stop.size:
             keep = ~_isin_sorted(h, stop)
             owner, h = owner[keep], h[keep]
@@ -138,6 +148,43 @@ def signatures(
         n_shingles[lo + present] = np.diff(np.append(first, owner.shape[0]))
         out[lo + present] = _min_hash(_fmix32(h), first, settings).T
     return out, n_shingles
+
+
+def sign_passages(
+    passages: list[str],
+    settings: FingerprintSettings,
+    stop: np.ndarray | None = None,
+    workers: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Normalise raw passages and sign them, on every core for large inputs.
+
+    Passages shorter than one shingle once normalised get the empty signature and a count
+    of 0. Chunks go to forked worker processes (``workers`` defaults to the number of
+    cores); results come back in input order, so the output does not depend on it.
+    """
+    workers = workers or os.cpu_count() or 1
+    chunks = [passages[i : i + PASSAGE_CHUNK] for i in range(0, len(passages), PASSAGE_CHUNK)]
+    job = partial(_sign_chunk, settings=settings, stop=stop)
+    if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
+        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
+            parts = pool.map(job, chunks)
+    else:
+        parts = [job(chunk) for chunk in chunks]
+    if not parts:
+        return np.empty((0, settings.num_perm), dtype=np.uint32), np.empty(0, dtype=np.int32)
+    return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+
+def _sign_chunk(
+    passages: list[str], settings: FingerprintSettings, stop: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    norms = [normalise(p) for p in passages]
+    ok = [i for i, s in enumerate(norms) if len(s) >= settings.shingle]
+    sigs = np.full((len(norms), settings.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
+    counts = np.zeros(len(norms), dtype=np.int32)
+    if ok:
+        sigs[ok], counts[ok] = signatures([norms[i] for i in ok], settings, stop)
+    return sigs, counts
 
 
 def _min_hash(mixed: np.ndarray, first: np.ndarray, settings: FingerprintSettings) -> np.ndarray:
@@ -166,12 +213,6 @@ def _min_hash(mixed: np.ndarray, first: np.ndarray, settings: FingerprintSetting
         result[:, p:q] = np.minimum.reduceat(view, bounds[p:q] - lo, axis=1)
         p = q
     return result
-
-
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """Sorted distinct values (np.unique's hash path is slower for these sizes)."""
-    values = np.sort(values)
-    return values[np.diff(values, prepend=values[:1] + 1) != 0] if values.size else values
 
 
 def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:

@@ -40,7 +40,13 @@ def test_bulk_signatures_equal_datasketch(norms: list[str]) -> None:
     for norm, sig, count in zip(norms, sigs, counts, strict=True):
         expected = _datasketch(norm)
         assert np.array_equal(sig, expected.hashvalues)
-        assert count == len(set(fingerprint.shingles(norm)))
+        assert count == len(fingerprint.shingles(norm))
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_ascii_fast_path_equals_unicode_path(text: str) -> None:
+    general = fingerprint._NON_WORD.sub(" ", text.casefold()).strip()
+    assert fingerprint.normalise(text) == general
 
 
 def test_stop_shingles_and_lean_minhash_round_trip() -> None:
