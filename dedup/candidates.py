@@ -59,18 +59,18 @@ def similar_pairs(
     """
     bands, rows = band_params(threshold, sigs.shape[1])
     live = np.flatnonzero(~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1))
-    if order is not None:  # earliest first, so a stable sort by key keeps buckets in order
+    if order is not None:  # earliest first: a lower position in `live` is an earlier member
         live = live[np.argsort(order[live], kind="stable")]
     live_sigs = sigs[live]
     found = []
     for band in range(bands):
         keys = band_keys(live_sigs, band, rows)
-        idx = np.argsort(keys, kind="stable" if order is not None else None)
-        sorted_keys, members = keys[idx], live[idx]
+        idx = np.argsort(keys)
+        sorted_keys = keys[idx]
         starts = np.flatnonzero(np.diff(sorted_keys, prepend=~sorted_keys[:1]))
         sizes = np.diff(np.append(starts, sorted_keys.shape[0]))
         if (sizes > 1).any():
-            found.append(_bucket_pairs(members, starts, sizes, star=expand == "star"))
+            found.append(_bucket_pairs(live, idx, starts, sizes, star=expand == "star"))
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     codes = np.sort(np.concatenate(found))
@@ -80,23 +80,40 @@ def similar_pairs(
     )
 
 
+def verified(sigs: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
+    """Pairs whose signature estimate of Jaccard similarity reaches half the threshold.
+
+    Bands of 3 rows let through many chance collisions (pairs with a true similarity of
+    0.03-0.07); half the threshold sits more than 3 standard errors (128 permutations)
+    below any pair at the threshold, so this drops noise, not reuse.
+    """
+    keep = np.zeros(pairs.shape[0], dtype=bool)
+    for lo in range(0, pairs.shape[0], 100_000):
+        a, b = pairs[lo : lo + 100_000, 0], pairs[lo : lo + 100_000, 1]
+        keep[lo : lo + 100_000] = (sigs[a] == sigs[b]).mean(axis=1) >= threshold / 2
+    return pairs[keep]
+
+
 def _bucket_pairs(
-    members: np.ndarray, starts: np.ndarray, sizes: np.ndarray, star: bool
+    live: np.ndarray, idx: np.ndarray, starts: np.ndarray, sizes: np.ndarray, star: bool
 ) -> np.ndarray:
-    """Pairs inside buckets (members grouped by bucket, earliest first), as i << 32 | j codes.
+    """Pairs inside buckets as i << 32 | j codes. ``idx`` lists positions in ``live``
+    grouped by bucket (``starts``, ``sizes``); the lowest position of a bucket is its
+    earliest member, the head of the star.
 
     Vectorised: every member is repeated once per later member of its bucket (all pairs),
-    or paired with the bucket head only (star).
+    or paired with its bucket's head only (star).
     """
-    group_start = np.repeat(starts, sizes)
-    pos = np.arange(members.shape[0]) - group_start
     if star:
-        left, right = members[group_start[pos > 0]], members[pos > 0]
+        head = np.repeat(np.minimum.reduceat(idx, starts), sizes)
+        member = idx != head  # everyone but the head (a lone member is its own head)
+        left, right = live[head[member]], live[idx[member]]
     else:
+        pos = np.arange(idx.shape[0]) - np.repeat(starts, sizes)
         later = np.repeat(sizes, sizes) - 1 - pos
         total = int(later.sum())
-        left_at = np.repeat(np.arange(members.shape[0]), later)
+        left_at = np.repeat(np.arange(idx.shape[0]), later)
         right_at = left_at + 1 + (np.arange(total) - np.repeat(np.cumsum(later) - later, later))
-        a, b = members[left_at], members[right_at]
+        a, b = live[idx[left_at]], live[idx[right_at]]
         left, right = np.minimum(a, b), np.maximum(a, b)
     return (left.astype(np.uint64) << np.uint64(32)) | right.astype(np.uint64)

@@ -17,8 +17,6 @@ the similarity of rewrites towards that of unrelated text (measured in tests/tes
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import re
 import unicodedata
 from dataclasses import asdict, dataclass
@@ -26,6 +24,8 @@ from functools import cache, partial
 
 import numpy as np
 from datasketch import MinHash
+
+from dedup.parallel import batched, parallel_map
 
 _NON_WORD = re.compile(r"[\W_]+")
 #: ASCII letters and digits stay, every other byte becomes a space
@@ -159,17 +159,10 @@ def sign_passages(
     """Normalise raw passages and sign them, on every core for large inputs.
 
     Passages shorter than one shingle once normalised get the empty signature and a count
-    of 0. Chunks go to forked worker processes (``workers`` defaults to the number of
-    cores); results come back in input order, so the output does not depend on it.
+    of 0. Chunks go to forked worker processes (``dedup.parallel``).
     """
-    workers = workers or os.cpu_count() or 1
-    chunks = [passages[i : i + PASSAGE_CHUNK] for i in range(0, len(passages), PASSAGE_CHUNK)]
     job = partial(_sign_chunk, settings=settings, stop=stop)
-    if workers > 1 and len(chunks) > 1 and "fork" in multiprocessing.get_all_start_methods():
-        with multiprocessing.get_context("fork").Pool(min(workers, len(chunks))) as pool:
-            parts = pool.map(job, chunks)
-    else:
-        parts = [job(chunk) for chunk in chunks]
+    parts = list(parallel_map(job, batched(passages, PASSAGE_CHUNK), workers))
     if not parts:
         return np.empty((0, settings.num_perm), dtype=np.uint32), np.empty(0, dtype=np.int32)
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])

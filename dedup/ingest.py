@@ -12,6 +12,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ KINDS = ("wire", "outlet")
 #: share of control characters above which a file is taken for binary
 BINARY_CONTROL_SHARE = 0.05
 RECORD_PREVIEW = 200
+#: control characters (Unicode category Cc) other than tab, newlines and form feed
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass
@@ -67,8 +70,7 @@ def decode(raw: bytes) -> tuple[str, str]:
             text, encoding = raw.decode("cp1252"), "cp1252 (fallback)"
         except UnicodeDecodeError:
             text, encoding = raw.decode("latin-1"), "latin-1 (fallback)"
-    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
-    if text and controls / len(text) > BINARY_CONTROL_SHARE:
+    if text and len(_CONTROL.findall(text)) / len(text) > BINARY_CONTROL_SHARE:
         raise ValueError("binary file (control characters)")
     return normalise_text(text), encoding
 

@@ -25,6 +25,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from dedup import DedupError, align, candidates, cluster, fingerprint, segment, store
 from dedup.ingest import Article, Reject, read_inputs
+from dedup.parallel import batched, parallel_map
 
 log = logging.getLogger("dedup")
 T = TypeVar("T")
@@ -93,100 +94,99 @@ class Reporter:
 # ---------------------------------------------------------------- ingest + segment
 
 
+#: articles per segmentation chunk: what one worker segments and one insert writes
+SEGMENT_CHUNK = 1000
+
+_REJECT_SCHEMA = {
+    "source_path": pl.String,
+    "record": pl.String,
+    "reason": pl.String,
+    "run_id": pl.Int32,
+}
+_UNIT_SCHEMA = {
+    "sentence_id": pl.String,
+    "article_id": pl.String,
+    "unit_kind": pl.String,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+    "norm_hash": pl.UInt64,
+}
+_SENTENCE_COLUMNS = ["sentence_id", "paragraph_id", "article_id", "seq", "char_start", "char_end"]
+
+
 def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep: Reporter) -> dict:
-    """Store new articles with their paragraphs, sentences and fingerprint units."""
+    """Store new articles with their paragraphs, sentences and fingerprint units.
+
+    Articles stream through in chunks segmented on every core, so memory stays bounded by
+    a few chunks whatever the corpus size.
+    """
     stored = dict(con.execute("SELECT article_id, content_hash FROM articles").fetchall())
     seen: dict[str, tuple[str, str]] = {}
-    articles: list[Article] = []
     rejects: list[Reject] = []
-    unchanged = 0
-    for item in rep.track(read_inputs(inputs), "reading"):
-        if isinstance(item, Reject):
-            rejects.append(item)
-            continue
-        known = stored.get(item.article_id) or (seen.get(item.article_id) or (None,))[0]
-        if known == item.content_hash:
-            unchanged += 1
-        elif known is not None:
-            first = seen.get(item.article_id, (None, "the database"))[1]
-            reason = f"id {item.article_id!r} already has a different text (in {first})"
-            rejects.append(Reject(item.source_path, item.text[:200], reason))
-        else:
-            seen[item.article_id] = (item.content_hash, item.source_path)
-            articles.append(item)
-    frames = segment_articles(articles, run_id, rep)
-    for table, frame in frames.items():
-        store.insert(con, table, frame)
-    store.insert(
-        con,
-        "rejects",
-        pl.DataFrame(
-            [r.__dict__ | {"run_id": run_id} for r in rejects],
-            schema={
-                "source_path": pl.String,
-                "record": pl.String,
-                "reason": pl.String,
-                "run_id": pl.Int32,
-            },
-        ),
-    )
-    return {"articles_new": len(articles), "articles_unchanged": unchanged, "rejects": len(rejects)}
+    counts = {"articles_new": 0, "articles_unchanged": 0}
+
+    def new_articles() -> Iterator[Article]:
+        for item in rep.track(read_inputs(inputs), "ingesting"):
+            if isinstance(item, Reject):
+                rejects.append(item)
+                continue
+            known = stored.get(item.article_id) or (seen.get(item.article_id) or (None,))[0]
+            if known == item.content_hash:
+                counts["articles_unchanged"] += 1
+            elif known is not None:
+                first = seen.get(item.article_id, (None, "the database"))[1]
+                reason = f"id {item.article_id!r} already has a different text (in {first})"
+                rejects.append(Reject(item.source_path, item.text[:200], reason))
+            else:
+                seen[item.article_id] = (item.content_hash, item.source_path)
+                counts["articles_new"] += 1
+                yield item
+
+    for frames in parallel_map(segment_articles, batched(new_articles(), SEGMENT_CHUNK)):
+        for table, frame in frames.items():
+            store.insert(
+                con,
+                table,
+                frame.with_columns(pl.lit(run_id).alias("run_id"))
+                if table == "articles"
+                else frame,
+            )
+    rows = [r.__dict__ | {"run_id": run_id} for r in rejects]
+    store.insert(con, "rejects", pl.DataFrame(rows, schema=_REJECT_SCHEMA))
+    return counts | {"rejects": len(rejects)}
 
 
-def segment_articles(
-    articles: list[Article], run_id: int, rep: Reporter
-) -> dict[str, pl.DataFrame]:
+def segment_articles(articles: list[Article]) -> dict[str, pl.DataFrame]:
     """Rows for articles, paragraphs, sentences and units of new articles."""
     fp = fingerprint.FingerprintSettings()
     art_rows, par_rows, sen_rows, unit_rows = [], [], [], []
-    for art in rep.track(articles, "segmenting", total=len(articles)):
-        art_rows.append({k: v for k, v in art.__dict__.items()} | {"run_id": run_id})
+    for art in articles:
+        art_rows.append(dict(art.__dict__))
         text = art.text
         for p in segment.segment_paragraphs(text, art.title):
             pid = f"{art.article_id}/{p.seq}"
+            body = text[p.start : p.end]
             par_rows.append(
-                {
-                    "paragraph_id": pid,
-                    "article_id": art.article_id,
-                    "seq": p.seq,
-                    "char_start": p.start,
-                    "char_end": p.end,
-                    "role": p.role,
-                    "role_reason": p.reason,
-                    "base_role": p.role,
-                    "base_reason": p.reason,
-                    "text": text[p.start : p.end],
-                    "norm_key": segment.norm_key(text[p.start : p.end]),
-                }
-            )
+                (pid, art.article_id, p.seq, p.start, p.end, p.role, p.reason, p.role, p.reason,
+                 body, segment.norm_key(body))
+            )  # fmt: skip
             for k, (s, e) in enumerate(segment.sentence_spans(text, p.start, p.end)):
                 sid = f"{pid}/{k}"
                 sen_rows.append((sid, pid, art.article_id, k, s, e))
                 if p.role in (segment.HEADLINE, segment.BODY):
                     unit_rows.extend(_units(text, sid, art.article_id, s, e, fp))
     return {
-        "articles": pl.DataFrame(art_rows, infer_schema_length=None)
-        if art_rows
-        else pl.DataFrame(),
-        "paragraphs": pl.DataFrame(par_rows) if par_rows else pl.DataFrame(),
-        "sentences": pl.DataFrame(
-            sen_rows,
-            schema=["sentence_id", "paragraph_id", "article_id", "seq", "char_start", "char_end"],
-            orient="row",
-        ),
-        "units": pl.DataFrame(
-            unit_rows,
-            schema={
-                "sentence_id": pl.String,
-                "article_id": pl.String,
-                "unit_kind": pl.String,
-                "char_start": pl.Int32,
-                "char_end": pl.Int32,
-                "norm_hash": pl.UInt64,
-            },
-            orient="row",
-        ),
+        "articles": pl.DataFrame(art_rows, infer_schema_length=None),
+        "paragraphs": pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS, orient="row"),
+        "sentences": pl.DataFrame(sen_rows, schema=_SENTENCE_COLUMNS, orient="row"),
+        "units": pl.DataFrame(unit_rows, schema=_UNIT_SCHEMA, orient="row"),
     }
+
+
+_PARAGRAPH_COLUMNS = [
+    "paragraph_id", "article_id", "seq", "char_start", "char_end", "role", "role_reason",
+    "base_role", "base_reason", "text", "norm_key",
+]  # fmt: skip
 
 
 def _units(
@@ -228,7 +228,7 @@ def update_stoplist(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     n = settings.maxdf_sample
     rows = con.execute(
         """
-        SELECT a.article_id, a.text, s.char_start, s.char_end
+        SELECT a.article_id, a.text[s.char_start + 1 : s.char_end]
         FROM (SELECT article_id, text FROM articles ORDER BY run_id, article_id LIMIT ?) AS a
         JOIN units AS s USING (article_id) WHERE s.unit_kind = 'sentence'
         """,
@@ -256,13 +256,16 @@ def _frequent_shingles(rows: list[tuple], n_articles: int, settings: Settings) -
     if not rows or n_articles <= limit:
         return np.empty(0, dtype=np.uint32)
     ids = {aid: i for i, aid in enumerate(dict.fromkeys(r[0] for r in rows))}
-    norms = [fingerprint.normalise(text[s:e]) for _, text, s, e in rows]
+    norms = [fingerprint.normalise(sentence) for _, sentence in rows]
     owner = np.array([ids[r[0]] for r in rows], dtype=np.uint64)
     h, starts = fingerprint.shingle_hashes(norms, settings.fingerprint.shingle)
     per = np.repeat(owner, np.diff(np.append(starts, h.shape[0])))
-    pairs = np.unique((per << np.uint64(32)) | h.astype(np.uint64))
-    values, df = np.unique(pairs.astype(np.uint32), return_counts=True)
-    return np.sort(values[df > limit]).astype(np.uint32)
+    # distinct (article, shingle), then the number of articles per shingle
+    pairs = np.sort((per << np.uint64(32)) | h.astype(np.uint64))
+    values = np.sort(pairs[np.diff(pairs, prepend=~pairs[:1]) != 0].astype(np.uint32))
+    starts = np.flatnonzero(np.diff(values, prepend=~values[:1]))
+    df = np.diff(np.append(starts, values.shape[0]))
+    return values[starts][df > limit]
 
 
 def fingerprint_units(con: duckdb.DuckDBPyConnection, settings: Settings, redo: bool) -> int:
@@ -282,9 +285,8 @@ def fingerprint_units(con: duckdb.DuckDBPyConnection, settings: Settings, redo: 
     stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()[
         "shingle_hash"
     ]
-    norms = [fingerprint.normalise(p) for _, p in rows]
-    sigs, counts = fingerprint.signatures(
-        norms, settings.fingerprint, np.asarray(stop, dtype=np.uint32)
+    sigs, counts = fingerprint.sign_passages(
+        [p for _, p in rows], settings.fingerprint, np.asarray(stop, dtype=np.uint32)
     )
     frame = pl.DataFrame(
         {
@@ -321,19 +323,17 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         FROM live_units GROUP BY norm_hash;
         """
     )
-    sig_rows = con.execute(
+    rows = con.execute(
         "SELECT t.norm_hash, t.rank, g.hashvalues FROM text_reps AS t "
         "JOIN signatures AS g USING (norm_hash) ORDER BY t.norm_hash"
-    ).fetchall()
-    hashes = np.array([r[0] for r in sig_rows], dtype=np.uint64)
-    if len(sig_rows):
-        order = np.array([r[1] for r in sig_rows], dtype=np.int64)
-        sigs = np.frombuffer(b"".join(r[2] for r in sig_rows), dtype=np.uint32).reshape(
-            len(sig_rows), -1
-        )
+    ).fetchnumpy()
+    hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
+    pairs = np.empty((0, 2), dtype=np.int64)
+    if hashes.size:
+        sigs = np.frombuffer(b"".join(rows["hashvalues"]), dtype=np.uint32).reshape(hashes.size, -1)
+        order = np.asarray(rows["rank"], dtype=np.int64)
         pairs = candidates.similar_pairs(sigs, settings.threshold, order, expand="star")
-    else:
-        pairs = np.empty((0, 2), dtype=np.int64)
+        pairs = candidates.verified(sigs, pairs, settings.threshold)
     sig_pairs = pl.DataFrame(
         {
             "h1": pl.Series(hashes[pairs[:, 0]], dtype=pl.UInt64),
@@ -344,6 +344,21 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     store.run_sql_file(con, "candidate_pairs.sql")
     con.unregister("_sig_pairs")
     return con.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0]
+
+
+#: sentence pairs per alignment task, and what the forked workers read (set before forking)
+ALIGN_CHUNK = 5000
+_ALIGN_INPUT: dict[str, Any] = {}
+
+
+def _align_batch(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    texts, settings = _ALIGN_INPUT["texts"], _ALIGN_INPUT["settings"]
+    checks, spans = [], []
+    for sa, sb, aa, a0, a1, ab, b0, b1 in rows:
+        found = align.align_sentences(texts[aa], (a0, a1), texts[ab], (b0, b1), settings)
+        checks.append((sa, sb, bool(found)))
+        spans.extend((sa, sb, p.a_start, p.a_end, p.b_start, p.b_end, p.matched) for p in found)
+    return checks, spans
 
 
 def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> int:
@@ -362,12 +377,13 @@ def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Re
     if not todo:
         return 0
     needed = {r[2] for r in todo} | {r[5] for r in todo}
-    texts = _texts(con, needed)
+    _ALIGN_INPUT.update(texts=_texts(con, needed), settings=settings.align)
     checks, spans = [], []
-    for sa, sb, aa, a0, a1, ab, b0, b1 in rep.track(todo, "aligning", total=len(todo)):
-        found = align.align_sentences(texts[aa], (a0, a1), texts[ab], (b0, b1), settings.align)
-        checks.append((sa, sb, bool(found)))
-        spans.extend((sa, sb, p.a_start, p.a_end, p.b_start, p.b_end, p.matched) for p in found)
+    batches = rep.track(batched(todo, ALIGN_CHUNK), "aligning", total=-(-len(todo) // ALIGN_CHUNK))
+    for batch_checks, batch_spans in parallel_map(_align_batch, batches):
+        checks.extend(batch_checks)
+        spans.extend(batch_spans)
+    _ALIGN_INPUT.clear()
     store.insert(
         con,
         "pair_checks",

@@ -35,6 +35,9 @@ WRAP_MAX_WIDTH = 90
 WRAP_FULL_SHARE = 0.6
 
 _WORD_RE = re.compile(r"\w+")
+_SPECIAL = re.compile(
+    "[" + re.escape(TERMINATORS + '"' + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())) + "]"
+)
 _END_PUNCT = tuple(TERMINATORS) + ("”", '"', "’", "»", ")")
 
 
@@ -149,10 +152,25 @@ def _words(text: str) -> int:
 
 
 def _match(text: str) -> Pattern | None:
+    """The first pattern (in file order) that matches. One combined match of the patterns
+    anchored at the start rules out the common case: a body paragraph that matches none."""
+    anchored, others = _pattern_groups()
+    if not anchored.match(text) and not any(p.regex.search(text) for p in others):
+        return None
     for pattern in boilerplate_patterns():
         if pattern.regex.search(text):
             return pattern
     return None
+
+
+@cache
+def _pattern_groups() -> tuple[re.Pattern[str], tuple[Pattern, ...]]:
+    anchored = [p for p in boilerplate_patterns() if p.regex.pattern.startswith("^")]
+    parts = [
+        f"(?i:{p.regex.pattern})" if p.kind != "caption" else p.regex.pattern for p in anchored
+    ]
+    others = tuple(p for p in boilerplate_patterns() if p not in anchored)
+    return re.compile("|".join(parts) or "(?!)"), others
 
 
 def segment_paragraphs(text: str, title: str | None) -> list[Paragraph]:
@@ -230,11 +248,16 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
 
 
 def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[int, int]] | None:
+    """Sentence spans, or None when quotation marks do not balance. Only the characters
+    that matter (terminators and quotation marks) are visited, found by one regex."""
     spans: list[tuple[int, int]] = []
     stack: list[str] = []
     sent_start = start
-    i = start
-    while i < end:
+    skip_to = start
+    for m in _SPECIAL.finditer(text, start, end):
+        i = m.start()
+        if i < skip_to:
+            continue
         ch = text[i]
         if track_quotes:
             if stack and ch == stack[-1]:
@@ -252,9 +275,7 @@ def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[in
             if _is_boundary(text, sent_start, i, j, end):
                 spans.append((sent_start, j))
                 sent_start = j
-            i = j
-            continue
-        i += 1
+            skip_to = j
     if stack:
         return None
     if sent_start < end:

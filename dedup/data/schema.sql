@@ -33,9 +33,12 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     norm_key     VARCHAR NOT NULL                     -- normalised text, for repeat detection
 );
 
+-- internal tables carry no key constraints: the code keeps them unique, and an index on
+-- millions of rows would cost more to maintain than every query it could speed up.
+
 -- internal: sentences of every paragraph (offsets into articles.text).
 CREATE TABLE IF NOT EXISTS sentences (
-    sentence_id  VARCHAR PRIMARY KEY,                 -- '<paragraph_id>/<seq>'
+    sentence_id  VARCHAR NOT NULL,                    -- '<paragraph_id>/<seq>'
     paragraph_id VARCHAR NOT NULL,
     article_id   VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
@@ -55,7 +58,7 @@ CREATE TABLE IF NOT EXISTS units (
 );
 
 CREATE TABLE IF NOT EXISTS signatures (
-    norm_hash    UBIGINT PRIMARY KEY,
+    norm_hash    UBIGINT NOT NULL,
     n_shingles   INTEGER NOT NULL,
     hashvalues   BLOB NOT NULL                        -- num_perm little-endian uint32
 );
@@ -75,8 +78,7 @@ CREATE TABLE IF NOT EXISTS stop_shingles (
 CREATE TABLE IF NOT EXISTS pair_checks (
     sentence_a   VARCHAR NOT NULL,
     sentence_b   VARCHAR NOT NULL,
-    accepted     BOOLEAN NOT NULL,
-    PRIMARY KEY (sentence_a, sentence_b)
+    accepted     BOOLEAN NOT NULL
 );
 
 -- internal: span pairs per aligned sentence pair, before merging into alignments.
