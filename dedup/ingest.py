@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from dedup import DedupError
 
@@ -26,6 +27,8 @@ KINDS = ("wire", "outlet")
 #: share of control characters above which a file is taken for binary
 BINARY_CONTROL_SHARE = 0.05
 RECORD_PREVIEW = 200
+#: bytes read to tell a binary file from text before streaming it
+BINARY_PROBE = 8192
 #: control characters (Unicode category Cc) other than tab, newlines and form feed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -191,26 +194,41 @@ def read_txt(path: Path, meta: dict | None = None) -> Iterator[Article | Reject]
 
 
 def read_jsonl(path: Path) -> Iterator[Article | Reject]:
-    text, encoding = _decode_or_reject(path)
-    if text is None:
-        yield Reject(str(path), "", encoding)
+    """One record per line, read as a stream: memory does not grow with the file."""
+    try:
+        fh = path.open("rb")
+    except OSError as err:
+        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
         return
+    with fh:
+        if b"\x00" in fh.read(BINARY_PROBE):
+            yield Reject(str(path), "", "binary file (NUL bytes)")
+            return
+        fh.seek(0)
+        yield from _records(_json_lines(fh, path), str(path))
 
-    def items() -> Iterator[tuple[object, str]]:
-        for lineno, line in enumerate(text.split("\n"), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}"), ""
-                continue
-            if not isinstance(record, dict):
-                yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object"), ""
-                continue
-            yield record, encoding
 
-    yield from _records(items(), str(path))
+def _json_lines(fh: BinaryIO, path: Path) -> Iterator[tuple[object, str]]:
+    for lineno, raw in enumerate(fh, start=1):
+        if not raw.strip():
+            continue
+        line, encoding = _decode_line(raw)
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}"), ""
+            continue
+        if not isinstance(record, dict):
+            yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object"), ""
+            continue
+        yield record, encoding
+
+
+def _decode_line(raw: bytes) -> tuple[str, str]:
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace"), "cp1252 (fallback)"
 
 
 def _decode_or_reject(path: Path) -> tuple[str | None, str]:

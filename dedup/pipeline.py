@@ -268,34 +268,65 @@ def _frequent_shingles(rows: list[tuple], n_articles: int, settings: Settings) -
     return values[starts][df > limit]
 
 
+#: passages signed per batch: bounds memory (signatures are 512 bytes each)
+FINGERPRINT_BATCH = 200_000
+
+
 def fingerprint_units(con: duckdb.DuckDBPyConnection, settings: Settings, redo: bool) -> int:
-    """Signatures for every distinct unit text that has none yet."""
+    """Signatures for every distinct unit text that has none yet, in bounded batches."""
     if redo:
         con.execute("DELETE FROM signatures")
-    rows = con.execute(
+    con.execute(
         """
-        SELECT u.norm_hash, any_value(a.text[u.char_start + 1 : u.char_end]) AS passage
+        CREATE OR REPLACE TEMP TABLE unsigned AS
+        SELECT u.norm_hash, any_value(a.text[u.char_start + 1 : u.char_end]) AS passage,
+               row_number() OVER () AS rn
         FROM units AS u JOIN articles AS a USING (article_id)
-        WHERE u.norm_hash NOT IN (SELECT norm_hash FROM signatures)
+        ANTI JOIN signatures AS g ON g.norm_hash = u.norm_hash
         GROUP BY u.norm_hash
         """
-    ).fetchall()
-    if not rows:
-        return 0
-    stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()[
-        "shingle_hash"
-    ]
-    sigs, counts = fingerprint.sign_passages(
-        [p for _, p in rows], settings.fingerprint, np.asarray(stop, dtype=np.uint32)
     )
-    frame = pl.DataFrame(
-        {
-            "norm_hash": pl.Series([h for h, _ in rows], dtype=pl.UInt64),
-            "n_shingles": pl.Series(counts, dtype=pl.Int32),
-            "hashvalues": pl.Series([row.tobytes() for row in sigs], dtype=pl.Binary),
-        }
+    total = con.execute("SELECT count(*) FROM unsigned").fetchone()[0]
+    stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
+    stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
+    for lo in range(0, total, FINGERPRINT_BATCH):
+        rows = con.execute(
+            "SELECT norm_hash, passage FROM unsigned WHERE rn > ? AND rn <= ?",
+            [lo, lo + FINGERPRINT_BATCH],
+        ).fetchnumpy()
+        sigs, counts = fingerprint.sign_passages(list(rows["passage"]), settings.fingerprint, stop)
+        frame = pl.DataFrame(
+            {
+                "norm_hash": pl.Series(np.asarray(rows["norm_hash"]), dtype=pl.UInt64),
+                "n_shingles": pl.Series(counts, dtype=pl.Int32),
+                "hashvalues": pl.Series([row.tobytes() for row in sigs], dtype=pl.Binary),
+            }
+        )
+        store.insert(con, "signatures", frame)
+    return total
+
+
+def load_signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarray]:
+    """A query's columns as numpy arrays, its ``hashvalues`` blobs as one uint32 matrix read
+    straight from the Arrow buffer (no per-row copy)."""
+    table = con.sql(query).to_arrow_table()
+    out = {
+        name: table.column(name).to_numpy() for name in table.column_names if name != "hashvalues"
+    }
+    blobs = table.column("hashvalues").combine_chunks()
+    offsets = np.frombuffer(
+        blobs.buffers()[1], dtype=np.int64 if "large" in str(blobs.type) else np.int32
     )
-    return store.insert(con, "signatures", frame)
+    offsets = offsets[blobs.offset : blobs.offset + len(blobs) + 1]
+    raw = (
+        np.frombuffer(blobs.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if len(blobs)
+        else np.empty(0, np.uint8)
+    )
+    out["hashvalues"] = (
+        raw.view(np.uint32).reshape(len(blobs), -1) if len(blobs) else np.empty((0, 0), np.uint32)
+    )
+    return out
 
 
 # ---------------------------------------------------------------- candidates + align
@@ -323,14 +354,15 @@ def candidate_pairs(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         FROM live_units GROUP BY norm_hash;
         """
     )
-    rows = con.execute(
+    rows = load_signatures(
+        con,
         "SELECT t.norm_hash, t.rank, g.hashvalues FROM text_reps AS t "
-        "JOIN signatures AS g USING (norm_hash) ORDER BY t.norm_hash"
-    ).fetchnumpy()
+        "JOIN signatures AS g USING (norm_hash) ORDER BY t.norm_hash",
+    )
     hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
     pairs = np.empty((0, 2), dtype=np.int64)
     if hashes.size:
-        sigs = np.frombuffer(b"".join(rows["hashvalues"]), dtype=np.uint32).reshape(hashes.size, -1)
+        sigs = rows["hashvalues"]
         order = np.asarray(rows["rank"], dtype=np.int64)
         pairs = candidates.similar_pairs(sigs, settings.threshold, order, expand="star")
         pairs = candidates.verified(sigs, pairs, settings.threshold)

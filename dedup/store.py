@@ -8,6 +8,7 @@ so a failed run never leaves a half-written database behind.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -19,6 +20,9 @@ import duckdb
 import polars as pl
 
 from dedup import DedupError, __version__
+
+#: DuckDB's own memory budget (buffer pool), so a run's peak stays predictable
+DUCKDB_MEMORY = os.environ.get("DEDUP_DUCKDB_MEMORY", "1GB")
 
 
 def schema_sql() -> str:
@@ -35,6 +39,8 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     except (duckdb.Error, OSError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise DedupError(f"cannot open database {db}: {first}") from err
+    # DuckDB would otherwise cache up to 80% of the machine's memory; beyond this it spills
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     if not read_only:
         con.execute(schema_sql())
     return con

@@ -177,3 +177,23 @@ def test_failed_run_leaves_database_as_it_was(tmp_path: Path, monkeypatch) -> No
     with pytest.raises(RuntimeError):
         pipeline.run([extra], fresh, stages=("ingest", "detect"))
     assert not fresh.exists()
+
+
+def test_binary_jsonl_is_one_reject(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT reason FROM rejects") == [("binary file (NUL bytes)",)]
+
+
+def test_jsonl_line_in_legacy_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    good = json.dumps({"id": "u", "text": "Títle\n\nBody."}, ensure_ascii=False).encode("utf-8")
+    legacy = json.dumps({"id": "l", "text": "Café\n\nBody."}, ensure_ascii=False).encode("cp1252")
+    path.write_bytes(good + b"\n" + legacy + b"\n")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    rows = dict(_query(db, "SELECT article_id, encoding FROM articles"))
+    assert rows == {"u": "utf-8", "l": "cp1252 (fallback)"}
+    assert _query(db, "SELECT text FROM articles WHERE article_id = 'l'")[0][0].startswith("Café")

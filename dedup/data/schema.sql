@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS articles (
 
 -- contract: paragraphs with their role (headline, body, caption, boilerplate).
 CREATE TABLE IF NOT EXISTS paragraphs (
-    paragraph_id VARCHAR PRIMARY KEY,                 -- '<article_id>/<seq>'
+    paragraph_id VARCHAR NOT NULL,                    -- '<article_id>/<seq>'
     article_id   VARCHAR NOT NULL,
     seq          INTEGER NOT NULL,
     char_start   INTEGER NOT NULL,
