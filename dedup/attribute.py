@@ -39,6 +39,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from re import _constants as sre_constants  # the parse tree, for the keywords of a cue
+from re import _parser as sre_parser
 from typing import Any
 
 import duckdb
@@ -141,6 +143,11 @@ class Lexicon:
             rf"\s*(?:,|&|/|\band\b|\bdan\b|\bserta\b)\s*(?:the\s+)?(?P<src>{self.pattern})",
             re.IGNORECASE,
         )
+        self._words = _NameWords.build(self._exact, self._folded)
+
+    def may_occur(self, text: str) -> bool:
+        """False only if no name can be in the text: a quick test before `regex`."""
+        return self._words is None or self._words.may_occur(text)
 
     def lookup(self, name: str) -> Source | None:
         """The source of a name as the cue regexes match it (same case rules)."""
@@ -157,6 +164,59 @@ class Lexicon:
         return self.lookup(m.group()) if m else None
 
 
+# ASCII bytes that are not \w, as blanks: an ASCII text's words are then its split()
+_ASCII_WORDS = bytes(c if c >= 128 or re.match(r"\w", chr(c)) else 32 for c in range(256))
+
+
+@dataclass(frozen=True)
+class _NameWords:
+    """The words of the lexicon names, for a test cheaper than the lexicon regex.
+
+    A name starts and ends a word (`(?<!\\w)`, `_NAME_END`) and its spaces and other non-word
+    characters stand as non-word characters in the text, so in an ASCII text every word of
+    a name is a whole word of the text: as written for a name of one word (case-sensitive),
+    in any case for a name of several. A name with a non-ASCII character (none of them one
+    that re.IGNORECASE equates with an ASCII letter) is never in an ASCII text.
+    """
+
+    heads: frozenset[bytes]  # the longest word of every name, lowercase
+    exact: dict[bytes, list[frozenset[bytes]]]  # names of one word by their longest word
+    folded: dict[bytes, list[frozenset[bytes]]]  # names of several words, lowercase
+
+    @classmethod
+    def build(cls, exact: Iterable[str], folded: Iterable[str]) -> _NameWords | None:
+        """None when the test would be unsound: a name without a word, or with a character
+        that re.IGNORECASE equates with an ASCII letter without being one."""
+        index: tuple[dict, dict] = ({}, {})
+        for names, words_of, by_head in (
+            (exact, lambda n: re.findall(r"\w+", n), index[0]),
+            (folded, lambda n: re.findall(r"\w+", n.lower()), index[1]),
+        ):
+            for name in names:
+                words = words_of(name)
+                if not words or _ASCII_TWINS.search(name):
+                    return None
+                if name.isascii():
+                    encoded = [w.encode("ascii") for w in words]
+                    by_head.setdefault(max(encoded, key=len), []).append(frozenset(encoded))
+        heads = frozenset(h.lower() for by_head in index for h in by_head)
+        return cls(heads, *index)
+
+    def may_occur(self, text: str) -> bool:
+        """False only if no lexicon name can be in the text."""
+        if not text.isascii():
+            return True
+        data = text.encode("ascii")
+        lower = data.lower().translate(_ASCII_WORDS).split()
+        if self.heads.isdisjoint(lower):
+            return False
+        words = set(data.translate(_ASCII_WORDS).split())
+        if any(w <= words for h in words.intersection(self.exact) for w in self.exact[h]):
+            return True
+        words = set(lower)
+        return any(w <= words for h in words.intersection(self.folded) for w in self.folded[h])
+
+
 @dataclass(frozen=True)
 class Cue:
     kind: str
@@ -165,6 +225,9 @@ class Cue:
     source: str | None  # the fixed source of a cue that names none
     open_names: bool  # {AGENCY}: an unknown name is kept as written
     needs_lexicon: bool  # only lexicon names: skip texts without any
+    # lowercase ASCII words one of which every match contains (case-insensitively): a text
+    # without any is skipped; None when the regex has no such words
+    keywords: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -172,6 +235,19 @@ class CueSet:
     lexicon: Lexicon
     cues: tuple[Cue, ...]
     speakers: SpeakerCues
+
+    @functools.cached_property
+    def _plans(self) -> dict[tuple[str, ...], tuple[tuple[Cue, ...], tuple[Cue, ...]]]:
+        return {}
+
+    def plan(self, kinds: Iterable[str]) -> tuple[tuple[Cue, ...], tuple[Cue, ...]]:
+        """The cues of the given kinds, in file order: all of them, and those that need no
+        lexicon name."""
+        key = tuple(kinds)
+        if key not in self._plans:
+            chosen = tuple(c for c in self.cues if c.kind in key)
+            self._plans[key] = chosen, tuple(c for c in chosen if not c.needs_lexicon)
+        return self._plans[key]
 
 
 @dataclass(frozen=True)
@@ -211,13 +287,7 @@ def load_cues() -> CueSet:
 
 def find_image_credits(text: str, cues: CueSet | None = None) -> list[CueMatch]:
     """Image credits in a text; one inside a longer one ("REUTERS/Name" in a chain) is dropped."""
-    cues = cues or load_cues()
-    found = [m for cue in cues.cues if cue.kind == "credit" for m in _matches(cue, text, cues)]
-    kept: list[CueMatch] = []
-    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
-        if not any(_inside(m, k) for k in kept):
-            kept.append(m)
-    return sorted(kept, key=lambda m: (m.start, m.chain_role))
+    return _find_credits(_Text(text), cues or load_cues())
 
 
 def find_cues(
@@ -225,16 +295,8 @@ def find_cues(
 ) -> list[CueMatch]:
     """Source cues in a text, image credits masked first so that "FOTO: AFP" never counts."""
     cues = cues or load_cues()
-    kinds = set(kinds)
-    masked = _mask(text, find_image_credits(text, cues))
-    has_name = cues.lexicon.regex.search(masked) is not None
-    found = [
-        m
-        for cue in cues.cues
-        if cue.kind in kinds and (has_name or not cue.needs_lexicon)
-        for m in _matches(cue, masked, cues)
-    ]
-    return sorted((_with_text(m, text) for m in found), key=lambda m: (m.start, m.kind, m.source))
+    t = _Text(text)
+    return _find_sources(t, _find_credits(t, cues), tuple(kinds), cues)
 
 
 def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -374,7 +436,61 @@ def _parse_cues(path: Any, lexicon: Lexicon) -> Iterator[Cue]:
             source=fields[3] if len(fields) == 4 else None,
             open_names="{AGENCY}" in regex,
             needs_lexicon=any(p in regex for p in ("{SRC}", "{ORIGIN}", "{RELAY}")),
+            keywords=_keywords(regex),
         )
+
+
+def _keywords(regex: str) -> tuple[str, ...] | None:
+    """Lowercase ASCII strings one of which every match of a cue regex contains, or None.
+
+    Taken from the parse tree of the regex, its lexicon names left out (they are tested
+    apart, `needs_lexicon`): a run of literal characters, or one per branch of an
+    alternation, in a part of the regex that every match goes through. A text whose lowercase
+    form contains none of them is not searched (see `_Text`).
+    """
+    words = _required(sre_parser.parse(_expand(regex, "(?s:.)"), re.IGNORECASE))
+    if words is None:
+        return None
+    # a word that contains another is implied by it
+    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
+
+
+_REPEATS = (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT)
+
+
+def _required(items: Any) -> frozenset[str] | None:
+    """The keywords of a parsed (sub)pattern: of its required parts, the one with the longest."""
+    best: frozenset[str] | None = None
+
+    def consider(words: frozenset[str] | None) -> None:
+        nonlocal best
+        if words and (best is None or _strength(words) > _strength(best)):
+            best = words
+
+    run = ""
+    for op, av in list(items):
+        if op is sre_constants.LITERAL and av < 128:
+            run += chr(av).lower()
+            continue
+        consider(frozenset([run]) if run else None)
+        run = ""
+        if op is sre_constants.SUBPATTERN:
+            consider(_required(av[3]))
+        elif op is sre_constants.ATOMIC_GROUP:
+            consider(_required(av))
+        elif op in _REPEATS and av[0] >= 1:
+            consider(_required(av[2]))
+        elif op is sre_constants.BRANCH:
+            branches = [_required(branch) for branch in av[1]]
+            if all(branches):
+                consider(frozenset().union(*branches))
+    consider(frozenset([run]) if run else None)
+    return best
+
+
+def _strength(words: frozenset[str]) -> tuple[int, int]:
+    """Longer words, then fewer, make a sharper test."""
+    return min(map(len, words)), -len(words)
 
 
 def _expand(regex: str, names: str) -> str:
@@ -423,6 +539,62 @@ def _cue_match(cue: Cue, start: int, end: int, source: Source, role: str, text: 
     return CueMatch(
         cue.kind, source.name, source.source_type, role, cue.confidence, start, end, text[start:end]
     )
+
+
+# the non-ASCII characters that re.IGNORECASE equates with an ASCII letter (İ ı ſ and the Kelvin
+# sign): in a text that has one, a keyword may match without being in text.lower()
+_ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+class _Text:
+    """A text being scanned, with what its cue tests share: its lowercase form (for the cue
+    keywords) and whether it holds a lexicon name (computed when first asked)."""
+
+    __slots__ = ("_has_name", "lower", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        # every keyword that re.IGNORECASE finds in the text is in its lowercase form, but for
+        # the ASCII twins; None: no keyword test
+        twins = not text.isascii() and _ASCII_TWINS.search(text) is not None
+        self.lower = None if twins else text.lower()
+        self._has_name: bool | None = None
+
+    def candidates(self, kinds: Iterable[str], cues: CueSet) -> Iterator[Cue]:
+        """The cues of the given kinds that may match: those needing a lexicon name only if the
+        text holds one, and only if the text holds one of their keywords."""
+        every, nameless = cues.plan(kinds)
+        if self._has_name is None:
+            lexicon = cues.lexicon
+            self._has_name = lexicon.may_occur(self.text) and bool(lexicon.regex.search(self.text))
+        lower = self.lower
+        for cue in every if self._has_name else nameless:
+            keywords = cue.keywords
+            if keywords is None or lower is None or any(k in lower for k in keywords):
+                yield cue
+
+
+def _find_credits(t: _Text, cues: CueSet) -> list[CueMatch]:
+    """find_image_credits on a _Text."""
+    found = [m for cue in t.candidates(("credit",), cues) for m in _matches(cue, t.text, cues)]
+    if not found:
+        return []
+    kept: list[CueMatch] = []
+    for m in sorted(found, key=lambda m: (m.start - m.end, m.start)):
+        if not any(_inside(m, k) for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: (m.start, m.chain_role))
+
+
+def _find_sources(
+    t: _Text, credits: list[CueMatch], kinds: Iterable[str], cues: CueSet
+) -> list[CueMatch]:
+    """find_cues on a _Text whose image credits are known."""
+    masked = _Text(_mask(t.text, credits)) if credits else t
+    found = [m for cue in masked.candidates(kinds, cues) for m in _matches(cue, masked.text, cues)]
+    if not found:
+        return []
+    return sorted((_with_text(m, t.text) for m in found), key=lambda m: (m.start, m.kind, m.source))
 
 
 def _inside(m: CueMatch, k: CueMatch) -> bool:
@@ -512,12 +684,18 @@ def _article_cues(
     footers: list[tuple[dict[str, Any], CueMatch]] = []
     footer_from = FOOTER_FROM * len(paragraphs)
     for i, p in enumerate(paragraphs):
-        credits += [_credit_row(p, m) for m in find_image_credits(p["text"], cues)]
+        t = _Text(p["text"])
+        found_credits = _find_credits(t, cues)
+        credits += [_credit_row(p, m) for m in found_credits]
         if p["role"] in TEXT_ROLES:
-            explicit[p["paragraph_id"]] = find_cues(p["text"], SOURCE_KINDS, cues)
+            explicit[p["paragraph_id"]] = _find_sources(t, found_credits, SOURCE_KINDS, cues)
         if i >= footer_from and p["role"] != "caption":
             pid = p["paragraph_id"]
-            found = explicit[pid] if pid in explicit else find_cues(p["text"], ["footer"], cues)
+            found = (
+                explicit[pid]
+                if pid in explicit
+                else _find_sources(t, found_credits, ("footer",), cues)
+            )
             footers += [(p, m) for m in found if m.kind == "footer"]
     carriers = _lede(paragraphs, explicit) + footers
     rows = [

@@ -25,8 +25,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from itertools import combinations
 
+import numpy as np
 import polars as pl
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 MIN_WORDS = 3  # shorter quotations are mostly scare quotes ("keangkuhan")
 CONTAINED_MIN_WORDS = 5
@@ -37,7 +38,19 @@ CONTEXT = 160  # characters around a quote searched for its speaker
 _QUOTE_RE = re.compile(
     r"„(?P<q1>[^„“”\n]+)[“”]|“(?P<q2>[^“”\n]+)”|\"(?P<q3>[^\"\n]+)\"|«(?P<q4>[^«»\n]+)»"
 )
+_QUOTE_OPENERS = '„“"«'  # every match of _QUOTE_RE starts with one
 _TRIM = " \t\n,;:"
+
+
+class _Blanks(dict[int, int]):
+    """str.translate table: punctuation, symbols and separators to a space, filled as met."""
+
+    def __missing__(self, code: int) -> int:
+        self[code] = value = 32 if unicodedata.category(chr(code))[0] in "PSZ" else code
+        return value
+
+
+_BLANKS = _Blanks()
 
 TRAIL_SCHEMA = {
     "trail_id": pl.Int64,
@@ -71,13 +84,14 @@ class Quote:
 
 def normalise(text: str) -> str:
     """Casefolded, punctuation-stripped, whitespace-collapsed: the key quotes are compared on."""
-    kept = (" " if unicodedata.category(c)[0] in "PSZ" else c for c in text.casefold())
-    return " ".join("".join(kept).split())
+    return " ".join(text.casefold().translate(_BLANKS).split())
 
 
 def extract_quotes(text: str, speakers: SpeakerCues) -> list[Quote]:
     """Quotations of at least MIN_WORDS words in a paragraph, each with its speaker if named."""
-    quotes = []
+    quotes: list[Quote] = []
+    if not any(mark in text for mark in _QUOTE_OPENERS):
+        return quotes
     for m in _QUOTE_RE.finditer(text):
         group = next(g for g in ("q1", "q2", "q3", "q4") if m.group(g) is not None)
         start, end = _trimmed(text, m.start(group), m.end(group))
@@ -186,8 +200,9 @@ def _group_texts(texts: list[str]) -> dict[str, int]:
             i = parent[i]
         return i
 
-    for a, b in _candidate_pairs(texts):
-        if _same_quote(texts[a], texts[b]):
+    pairs = _candidate_pairs(texts)
+    for (a, b), same in zip(pairs, _same_quotes(texts, pairs), strict=True):
+        if same:
             parent[root(a)] = root(b)
     return {text: root(i) for i, text in enumerate(texts)}
 
@@ -204,6 +219,27 @@ def _candidate_pairs(texts: list[str]) -> Iterable[tuple[int, int]]:
         if len(ids) <= MAX_BUCKET:
             seen.update(combinations(ids, 2))
     return sorted(seen)
+
+
+def _same_quotes(texts: list[str], pairs: list[tuple[int, int]]) -> list[bool]:
+    """_same_quote of every pair of texts, the ratios computed in one call."""
+    if not pairs:
+        return []
+    ratios = process.cpdist(
+        [texts[a] for a, _ in pairs],
+        [texts[b] for _, b in pairs],
+        scorer=fuzz.ratio,
+        dtype=np.float64,
+        workers=-1,
+    )
+    same = (ratios >= RATIO_MIN).tolist()
+    n_words = [len(t.split()) for t in texts]
+    padded = [f" {t} " for t in texts]
+    for i, (a, b) in enumerate(pairs):
+        if not same[i]:
+            short, long = (a, b) if len(texts[a]) <= len(texts[b]) else (b, a)
+            same[i] = n_words[short] >= CONTAINED_MIN_WORDS and padded[short] in padded[long]
+    return same
 
 
 def _same_quote(a: str, b: str) -> bool:

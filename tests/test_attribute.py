@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from datetime import datetime
 from importlib import resources
@@ -15,7 +16,9 @@ from conftest import FIFTH, INEWS, JFID, JURNAS, SAMUDRA
 from rich.console import Console
 
 from dedup.attribute import (
+    _ASCII_TWINS,
     _parse_cues,
+    _Text,
     attribute,
     find_cues,
     find_image_credits,
@@ -175,6 +178,81 @@ def test_lexicon_canonicalises_outlet_columns() -> None:
     assert lexicon.canonical("reuters").name == "Reuters"
     assert lexicon.canonical("Agence France-Presse").name == "AFP"
     assert lexicon.lookup("ap") is None and lexicon.lookup("AP").name == "AP"
+
+
+# --- the quick tests that spare texts the cue regexes -------------------------------------
+
+
+def test_ascii_twins_are_all_the_non_ascii_letters_ignorecase_equates_with_ascii() -> None:
+    chars = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
+    assert set(re.findall("[a-z]", chars, re.IGNORECASE)) == set(_ASCII_TWINS.findall(chars))
+
+
+def _name_texts() -> list[str]:
+    """Every lexicon name, in many cases and surroundings."""
+    lexicon = load_cues().lexicon
+    names = [*lexicon._exact, *lexicon._folded]  # noqa: SLF001
+    forms = [
+        "{}",
+        "({}) -",
+        "SEOUL, Oct 13 ({}) - x",
+        "told {} that",
+        "according to the {}.",
+        "{}\u00b9 reported",
+        "\u201c{}\u201d said",
+        "{}/John Smith",
+        "{}-style",
+        "x{}",
+        "{}x",
+        "Foto: {} / Budi",
+        "Source: {}",
+        "seperti dikutip kantor berita {}, Senin.",
+        "Kantor berita {} kemarin melaporkan",
+        "{} news agency said",
+        "{} photo",
+        "KCNA via {}",
+        "({} melalui REUTERS)",
+        "(c) 2023 {}",
+        "{} could not immediately verify",
+        "{} writers Kim Tong-hyung contributed to this report",
+    ]
+    variants = [
+        v
+        for name in names
+        for v in (name, name.upper(), name.lower(), name.title(), name.replace(" ", " \n\t "))
+    ]
+    texts = [form.format(v) for v in variants for form in forms]
+    return texts + [t.replace("i", "\u0131").replace("I", "\u0130") for t in texts[::7]]
+
+
+def _cue_texts(con: duckdb.DuckDBPyConnection) -> list[str]:
+    paragraphs = [t for (t,) in con.execute("SELECT text FROM paragraphs").fetchall()]
+    return paragraphs + _name_texts()
+
+
+def test_lexicon_quick_test_never_misses_a_name(seed_con: duckdb.DuckDBPyConnection) -> None:
+    lexicon = load_cues().lexicon
+    for text in _cue_texts(seed_con):
+        if lexicon.regex.search(text):
+            assert lexicon.may_occur(text), text
+
+
+def test_cue_keywords_never_miss_a_match(seed_con: duckdb.DuckDBPyConnection) -> None:
+    cues = load_cues()
+    texts = _cue_texts(seed_con)
+    texts += [t.upper() for t in texts] + [t.replace("s", "\u017f") for t in texts[::5]]
+    for text in texts:
+        t = _Text(text)
+        for cue in cues.cues:
+            if cue.regex.search(text):
+                assert cue in t.candidates((cue.kind,), cues), (cue.regex.pattern[:60], text)
+
+
+def test_cue_keywords() -> None:
+    keywords = {c.regex.pattern: c.keywords for c in load_cues().cues}
+    assert all(k is None or k == tuple(sorted(k)) for k in keywords.values())
+    [told] = [k for p, k in keywords.items() if p.startswith(r"\b(?:told|tells|telling)")]
+    assert told is not None and all(any(k in w for k in told) for w in ("told", "tells"))
 
 
 # --- the stage on the seed corpus (real pipeline, conftest.seed_db) ----------------------
