@@ -34,7 +34,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Settings:
     """Every knob of a run; stored in ``runs.settings``. Why each default is what it is:
-    see the docstrings of the stage modules and README "Defaults"."""
+    see the docstrings of the stage modules and README "How it works"."""
 
     fingerprint: fingerprint.FingerprintSettings = field(
         default_factory=fingerprint.FingerprintSettings

@@ -579,8 +579,8 @@ def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, An
     The database is opened read-only: a report never changes the data it reports on.
     """
     queries = load_queries(find_queries_dir(out, queries_dir))
-    out.mkdir(parents=True, exist_ok=True)
     con = connect(db, read_only=True)
+    out.mkdir(parents=True, exist_ok=True)
     try:
         tables = run_queries(con, queries, out)
         summary = _internal(con, "summary")[0]
