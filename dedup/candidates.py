@@ -17,10 +17,15 @@ is the pair derivation needs; ``expand="all"`` gives datasketch's pairs, for com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache
 
+import duckdb
 import numpy as np
-from datasketch.lsh import _optimal_param
+import polars as pl
+import pyarrow as pa
+
+from dedup import store
 
 THRESHOLD = 0.3
 _K1 = np.uint64(0x9E3779B97F4A7C15)
@@ -30,6 +35,8 @@ _K2 = np.uint64(0xBF58476D1CE4E5B9)
 @cache
 def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) as datasketch's MinHashLSH chooses them (equal weights)."""
+    from datasketch.lsh import _optimal_param  # imports scipy: only when bands are chosen
+
     return _optimal_param(threshold, num_perm, 0.5, 0.5)
 
 
@@ -49,22 +56,32 @@ def similar_pairs(
     threshold: float = THRESHOLD,
     order: np.ndarray | None = None,
     expand: str = "star",
+    sink: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> np.ndarray:
     """Index pairs (i, j), i != j, of signatures sharing at least one band bucket.
 
-    ``order`` ranks signatures (lower = earlier); with ``expand="star"`` each bucket member
-    is paired with the bucket's lowest-ranked member only (pairs are (head, member)); with
-    ``expand="all"`` every pair in a bucket is returned as (i, j), i < j. Empty signatures
-    (all max values: nothing left after the maxDF filter) are never banded.
+    ``order`` ranks signatures (lower = earlier; negative = not banded); with
+    ``expand="star"`` each bucket member is paired with the bucket's lowest-ranked member
+    only (pairs are (head, member)); with ``expand="all"`` every pair in a bucket is
+    returned as (i, j), i < j. Empty signatures (all max values: nothing left after the
+    maxDF filter) are never banded. ``sink(indices, keys)`` receives each band's keys of
+    every non-empty signature, banded or not.
     """
     bands, rows = band_params(threshold, sigs.shape[1])
-    live = np.flatnonzero(~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1))
+    nonempty = np.flatnonzero(~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1))
+    live = nonempty
     if order is not None:  # earliest first: a lower position in `live` is an earlier member
+        live = live[order[live] >= 0]
         live = live[np.argsort(order[live], kind="stable")]
-    live_sigs = sigs[live]
+    # positions of the live signatures among the non-empty ones, to slice their keys
+    at = np.searchsorted(nonempty, live)
+    nonempty_sigs = sigs[nonempty]
     found = []
     for band in range(bands):
-        keys = band_keys(live_sigs, band, rows)
+        all_keys = band_keys(nonempty_sigs, band, rows)
+        if sink is not None:
+            sink(nonempty, all_keys)
+        keys = all_keys[at]
         idx = np.argsort(keys)
         sorted_keys = keys[idx]
         starts = np.flatnonzero(np.diff(sorted_keys, prepend=~sorted_keys[:1]))
@@ -78,6 +95,12 @@ def similar_pairs(
     return np.stack([(codes >> np.uint64(32)), codes & np.uint64(0xFFFFFFFF)], axis=1).astype(
         np.int64
     )
+
+
+def all_band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
+    """(n, bands) keys of non-empty signatures."""
+    bands, rows = params
+    return np.stack([band_keys(sigs, band, rows) for band in range(bands)], axis=1)
 
 
 def verified(sigs: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
@@ -117,3 +140,235 @@ def _bucket_pairs(
         a, b = live[idx[left_at]], live[idx[right_at]]
         left, right = np.minimum(a, b), np.maximum(a, b)
     return (left.astype(np.uint64) << np.uint64(32)) | right.astype(np.uint64)
+
+
+# ---------------------------------------------------------------- in the database
+#
+# Stored state: band_keys (every non-empty signature's keys), text_reps, sig_pairs (the
+# verified star pairs of texts), candidate_links and candidate_pairs. A full run builds them
+# from every signature; an incremental run changes only what new or re-roled units touch:
+#
+# - texts whose representative changed (new, gone, or earlier now) are Q;
+# - a bucket that holds a member of Q may change head; its old and new heads join Q in X;
+# - every star pair touching X is recomputed from X's buckets, found through band_keys;
+#   a pair touching no member of X keeps its bucket, head and member, so it stands;
+# - the links of texts whose units, representative or pairs changed are redone.
+
+
+def update(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int, full: bool) -> int:
+    """Bring text_reps, sig_pairs, candidate links and pairs up to date with the units of
+    ``new_articles`` and the paragraphs of ``role_changes`` (temp tables); returns the
+    number of candidate pairs. Leaves the temp table ``pair_changes``."""
+    params = lsh_params(con, threshold, num_perm)
+    if full:
+        for table in ("band_keys", "text_reps", "sig_pairs", "candidate_links", "candidate_pairs"):
+            con.execute(f"DELETE FROM {table}")
+    store.run_sql_file(con, "candidate_reps.sql")
+    if full:
+        _all_pairs(con, threshold, params)
+        con.execute("CREATE OR REPLACE TEMP TABLE link_hashes AS SELECT norm_hash FROM text_reps")
+    else:
+        _touched_pairs(con, threshold, params)
+    store.run_sql_file(con, "candidate_pairs.sql")
+    return con.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0]
+
+
+def add_band_keys(
+    con: duckdb.DuckDBPyConnection, hashes: np.ndarray, sigs: np.ndarray, params: tuple[int, int]
+) -> None:
+    """Store the band keys of new signatures (empty ones are never banded)."""
+    nonempty = ~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1)
+    keys = all_band_keys(sigs[nonempty], params)
+    _insert_keys(con, keys.ravel(), np.repeat(hashes[nonempty], keys.shape[1]))
+
+
+def lsh_params(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows), chosen once per database and threshold and kept in meta (choosing
+    them imports scipy, which an incremental run need not pay for)."""
+    key = f"lsh_bands:{threshold}:{num_perm}"
+    found = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchall()
+    if found:
+        bands, rows = map(int, found[0][0].split("x"))
+        return bands, rows
+    bands, rows = band_params(threshold, num_perm)
+    con.execute("INSERT INTO meta VALUES (?, ?)", [key, f"{bands}x{rows}"])
+    return bands, rows
+
+
+def _insert_keys(con: duckdb.DuckDBPyConnection, keys: np.ndarray, hashes: np.ndarray) -> None:
+    table = pa.table({"key": keys, "norm_hash": hashes})
+    con.register("_band_keys", table)
+    try:
+        con.execute("INSERT INTO band_keys SELECT key, norm_hash FROM _band_keys")
+    finally:
+        con.unregister("_band_keys")
+
+
+def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[int, int]) -> None:
+    """Band every signature (keys stored) and every live text (pairs stored)."""
+    rows = store.signatures(
+        con,
+        "SELECT g.norm_hash, coalesce(o.rank, -1) AS rank, g.hashvalues FROM signatures AS g "
+        "LEFT JOIN text_reps AS t USING (norm_hash) "
+        "LEFT JOIN article_order AS o ON o.article_id = t.article_id "
+        "WHERE g.n_shingles > 0 ORDER BY g.norm_hash",
+    )
+    hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
+    if not hashes.size:
+        return
+    sigs = rows["hashvalues"]
+
+    def sink(indices: np.ndarray, keys: np.ndarray) -> None:
+        _insert_keys(con, keys, hashes[indices])
+
+    order = np.asarray(rows["rank"], dtype=np.int64)
+    pairs = verified(sigs, similar_pairs(sigs, threshold, order, sink=sink), threshold)
+    _store_pairs(con, pl.DataFrame({"h1": hashes[pairs[:, 0]], "h2": hashes[pairs[:, 1]]}))
+
+
+def _store_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
+    con.register("_sig_pairs", pairs.to_arrow())
+    try:
+        con.execute("INSERT INTO sig_pairs SELECT h1, h2 FROM _sig_pairs")
+    finally:
+        con.unregister("_sig_pairs")
+
+
+def _touched_pairs(
+    con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[int, int]
+) -> None:
+    """Recompute the star pairs of texts whose rank changed and of the heads they move;
+    leaves ``link_hashes``: the changed texts and both ends of every changed pair."""
+    changed = store.frame(con, "SELECT norm_hash, old_rank FROM rep_changes")
+    q = changed["norm_hash"].to_numpy()
+    heads = _moved_heads(con, _bucket_members(con, q, params), changed)
+    x = np.union1d(q, heads).astype(np.uint64)
+    members = _bucket_members(con, x, params)
+    ranks = _ranks(con, members["norm_hash"].unique().to_numpy())
+    live = members.join(ranks, on="norm_hash").sort("key", "rank", "norm_hash")
+    head = live.group_by("key", maintain_order=True).agg(head=pl.col("norm_hash").first())
+    star = live.join(head, on="key").filter(pl.col("norm_hash") != pl.col("head"))
+    touches_x = np.isin(star["norm_hash"].to_numpy(), x) | np.isin(star["head"].to_numpy(), x)
+    pairs = star.filter(pl.Series(touches_x)).select(h1="head", h2="norm_hash").unique()
+    new = _verified_pairs(con, pairs, threshold)
+    con.register("_x", pa.table({"norm_hash": x}))
+    try:
+        old = store.frame(
+            con,
+            "SELECT h1, h2 FROM sig_pairs WHERE h1 IN (SELECT norm_hash FROM _x) "
+            "OR h2 IN (SELECT norm_hash FROM _x)",
+        )
+        con.execute(
+            "DELETE FROM sig_pairs WHERE h1 IN (SELECT norm_hash FROM _x) "
+            "OR h2 IN (SELECT norm_hash FROM _x)"
+        )
+    finally:
+        con.unregister("_x")
+    _store_pairs(con, new)
+    moved = pl.concat(
+        [old.join(new, on=["h1", "h2"], how="anti"), new.join(old, on=["h1", "h2"], how="anti")]
+    )
+    ends = np.concatenate([moved["h1"].to_numpy(), moved["h2"].to_numpy()])
+    con.register("_ends", pa.table({"norm_hash": np.asarray(ends, dtype=np.uint64)}))
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE link_hashes AS "
+            "SELECT norm_hash FROM changed_hashes UNION SELECT norm_hash FROM _ends"
+        )
+    finally:
+        con.unregister("_ends")
+
+
+def _bucket_members(
+    con: duckdb.DuckDBPyConnection, hashes: np.ndarray, params: tuple[int, int]
+) -> pl.DataFrame:
+    """(key, norm_hash) of every stored signature sharing a bucket with one of ``hashes``."""
+    sigs = _signatures_of(con, hashes)["hashvalues"]
+    if not len(sigs):
+        return pl.DataFrame(schema={"key": pl.UInt64, "norm_hash": pl.UInt64})
+    nonempty = ~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1)
+    keys = np.unique(all_band_keys(sigs[nonempty], params).ravel())
+    con.register("_keys", pa.table({"key": keys}))
+    try:
+        return store.frame(con, "SELECT key, norm_hash FROM band_keys SEMI JOIN _keys USING (key)")
+    finally:
+        con.unregister("_keys")
+
+
+def _signatures_of(con: duckdb.DuckDBPyConnection, hashes: np.ndarray) -> dict[str, np.ndarray]:
+    """Stored signatures of ``hashes``, ordered by norm_hash."""
+    con.register("_hashes", pa.table({"norm_hash": np.asarray(hashes, dtype=np.uint64)}))
+    try:
+        return store.signatures(
+            con,
+            "SELECT g.norm_hash, g.hashvalues FROM signatures AS g "
+            "SEMI JOIN _hashes AS h ON h.norm_hash = g.norm_hash ORDER BY g.norm_hash",
+        )
+    finally:
+        con.unregister("_hashes")
+
+
+def _ranks(con: duckdb.DuckDBPyConnection, hashes: np.ndarray) -> pl.DataFrame:
+    """(norm_hash, rank) of the live texts among ``hashes``."""
+    con.register("_hashes", pa.table({"norm_hash": np.asarray(hashes, dtype=np.uint64)}))
+    try:
+        return store.frame(
+            con,
+            "SELECT t.norm_hash, o.rank FROM text_reps AS t "
+            "SEMI JOIN _hashes AS h ON h.norm_hash = t.norm_hash "
+            "JOIN article_order AS o ON o.article_id = t.article_id",
+        )
+    finally:
+        con.unregister("_hashes")
+
+
+def _moved_heads(
+    con: duckdb.DuckDBPyConnection, members: pl.DataFrame, changed: pl.DataFrame
+) -> np.ndarray:
+    """Old and new heads of the buckets whose head changed."""
+    if members.is_empty():
+        return np.empty(0, dtype=np.uint64)
+    now = _ranks(con, members["norm_hash"].unique().to_numpy())
+    # before: the changed texts had their old rank (null: not live); the others, the same
+    before = pl.concat(
+        [
+            now.join(changed, on="norm_hash", how="anti"),
+            changed.drop_nulls("old_rank").select("norm_hash", rank="old_rank"),
+        ]
+    )
+
+    def heads(ranks: pl.DataFrame) -> pl.DataFrame:
+        return (
+            members.join(ranks, on="norm_hash")
+            .sort("key", "rank", "norm_hash")
+            .group_by("key", maintain_order=True)
+            .agg(head=pl.col("norm_hash").first())
+        )
+
+    both = heads(before).join(heads(now), on="key", how="full", suffix="_now")
+    moved = both.filter(pl.col("head").ne_missing(pl.col("head_now")))
+    values = pl.concat([moved["head"], moved["head_now"]]).drop_nulls().unique()
+    return values.to_numpy().astype(np.uint64)
+
+
+def _verified_pairs(
+    con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, threshold: float
+) -> pl.DataFrame:
+    """The pairs whose signature estimate passes :func:`verified`."""
+    if pairs.is_empty():
+        return pairs
+    hashes = np.unique(np.concatenate([pairs["h1"].to_numpy(), pairs["h2"].to_numpy()]))
+    rows = _signatures_of(con, hashes)
+    known = np.asarray(rows["norm_hash"], dtype=np.uint64)
+    index = np.stack(
+        [
+            np.searchsorted(known, pairs["h1"].to_numpy()),
+            np.searchsorted(known, pairs["h2"].to_numpy()),
+        ],
+        axis=1,
+    )
+    keep = verified(rows["hashvalues"], index, threshold)
+    return pl.DataFrame(
+        {"h1": pl.Series(known[keep[:, 0]], dtype=pl.UInt64),
+         "h2": pl.Series(known[keep[:, 1]], dtype=pl.UInt64)}
+    )  # fmt: skip

@@ -40,36 +40,62 @@ def components(sides: pl.DataFrame, n: int) -> np.ndarray:
     return np.array([_find(parent, i) for i in range(n)])
 
 
-def build_clusters(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite ``clusters`` and ``alignments.cluster_id``; returns the number of clusters."""
-    con.execute("DELETE FROM clusters")
-    con.execute("UPDATE alignments SET cluster_id = NULL")
+def update_clusters(con: duckdb.DuckDBPyConnection) -> int:
+    """Re-cluster what changed; returns the number of clusters.
+
+    Inputs: the temp tables ``removed_alignments`` (alignment_id, source_article_id,
+    target_article_id, cluster_id) and ``added_alignments`` (alignment_id). A cluster
+    holding an alignment of an article whose alignments changed is dissolved, and its
+    alignments are clustered again with the new ones: alignments that did not overlap
+    before still do not, so no other cluster can join. Leaves ``changed_articles``.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE changed_articles AS
+        SELECT source_article_id AS article_id FROM removed_alignments
+        UNION SELECT target_article_id FROM removed_alignments
+        UNION SELECT a.source_article_id FROM alignments AS a SEMI JOIN added_alignments USING (alignment_id)
+        UNION SELECT a.target_article_id FROM alignments AS a SEMI JOIN added_alignments USING (alignment_id);
+        CREATE OR REPLACE TEMP TABLE touched_clusters AS
+        SELECT cluster_id FROM removed_alignments WHERE cluster_id IS NOT NULL
+        UNION SELECT cluster_id FROM alignments
+        WHERE cluster_id IS NOT NULL
+          AND (source_article_id IN (SELECT article_id FROM changed_articles)
+               OR target_article_id IN (SELECT article_id FROM changed_articles));
+        DELETE FROM clusters WHERE cluster_id IN (SELECT cluster_id FROM touched_clusters);
+        UPDATE alignments SET cluster_id = NULL
+        WHERE cluster_id IN (SELECT cluster_id FROM touched_clusters);
+        """
+    )
     al = store.frame(
         con,
         "SELECT alignment_id, source_article_id, source_start, source_end, "
-        "target_article_id, target_start, target_end FROM alignments WHERE NOT same_outlet "
-        "ORDER BY alignment_id",
+        "target_article_id, target_start, target_end FROM alignments "
+        "WHERE NOT same_outlet AND cluster_id IS NULL ORDER BY alignment_id",
     )
-    if al.height == 0:
-        return 0
-    idx = pl.Series("idx", range(al.height))
-    sides = pl.concat(
-        [
-            al.select(idx, pl.col("source_article_id").alias("article_id"),
-                      pl.col("source_start").alias("start"), pl.col("source_end").alias("end")),
-            al.select(idx, pl.col("target_article_id").alias("article_id"),
-                      pl.col("target_start").alias("start"), pl.col("target_end").alias("end")),
-        ]
-    )  # fmt: skip
-    labels = components(sides, al.height)
-    # number clusters by their first alignment, so ids are stable for the same alignments
-    _, cluster_ids = np.unique(labels, return_inverse=True)
-    frame = pl.DataFrame(
-        {"alignment_id": al["alignment_id"], "cluster_id": cluster_ids.astype(np.int64) + 1}
-    )
-    con.register("_cluster_ids", frame.to_arrow())
-    try:
-        store.run_sql_file(con, "clusters.sql")
-    finally:
-        con.unregister("_cluster_ids")
+    if al.height:
+        idx = pl.Series("idx", range(al.height))
+        sides = pl.concat(
+            [
+                al.select(idx, pl.col("source_article_id").alias("article_id"),
+                          pl.col("source_start").alias("start"), pl.col("source_end").alias("end")),
+                al.select(idx, pl.col("target_article_id").alias("article_id"),
+                          pl.col("target_start").alias("start"), pl.col("target_end").alias("end")),
+            ]
+        )  # fmt: skip
+        labels = components(sides, al.height)
+        # number new clusters after the kept ones, in the order of their first alignment
+        first_id = store.scalar(con, "SELECT coalesce(max(cluster_id), 0) + 1 FROM clusters")
+        _, cluster_ids = np.unique(labels, return_inverse=True)
+        frame = pl.DataFrame(
+            {
+                "alignment_id": al["alignment_id"],
+                "cluster_id": cluster_ids.astype(np.int64) + first_id,
+            }
+        )
+        con.register("_cluster_ids", frame.to_arrow())
+        try:
+            store.run_sql_file(con, "clusters.sql")
+        finally:
+            con.unregister("_cluster_ids")
     return con.execute("SELECT count(*) FROM clusters").fetchone()[0]

@@ -272,16 +272,21 @@ def _frequent_shingles(rows: list[tuple], n_articles: int, settings: Settings) -
 FINGERPRINT_BATCH = 200_000
 
 
-def fingerprint_units(con: duckdb.DuckDBPyConnection, settings: Settings, redo: bool) -> int:
-    """Signatures for every distinct unit text that has none yet, in bounded batches."""
+def fingerprint_units(
+    con: duckdb.DuckDBPyConnection, settings: Settings, full: bool, redo: bool
+) -> int:
+    """Signatures for every distinct unit text that has none yet, in bounded batches; in an
+    incremental run only new articles have such units, and their band keys are stored too
+    (a full run bands every signature in the candidates stage)."""
     if redo:
         con.execute("DELETE FROM signatures")
+    scope = "units" if full else "(SELECT * FROM units SEMI JOIN new_articles USING (article_id))"
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE unsigned AS
         SELECT u.norm_hash, any_value(a.text[u.char_start + 1 : u.char_end]) AS passage,
                row_number() OVER () AS rn
-        FROM units AS u JOIN articles AS a USING (article_id)
+        FROM {scope} AS u JOIN articles AS a USING (article_id)
         ANTI JOIN signatures AS g ON g.norm_hash = u.norm_hash
         GROUP BY u.norm_hash
         """
@@ -289,93 +294,29 @@ def fingerprint_units(con: duckdb.DuckDBPyConnection, settings: Settings, redo: 
     total = con.execute("SELECT count(*) FROM unsigned").fetchone()[0]
     stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
     stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
+    fp = settings.fingerprint
     for lo in range(0, total, FINGERPRINT_BATCH):
         rows = con.execute(
             "SELECT norm_hash, passage FROM unsigned WHERE rn > ? AND rn <= ?",
             [lo, lo + FINGERPRINT_BATCH],
         ).fetchnumpy()
-        sigs, counts = fingerprint.sign_passages(list(rows["passage"]), settings.fingerprint, stop)
+        hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
+        sigs, counts = fingerprint.sign_passages(list(rows["passage"]), fp, stop)
         frame = pl.DataFrame(
             {
-                "norm_hash": pl.Series(np.asarray(rows["norm_hash"]), dtype=pl.UInt64),
+                "norm_hash": pl.Series(hashes, dtype=pl.UInt64),
                 "n_shingles": pl.Series(counts, dtype=pl.Int32),
                 "hashvalues": pl.Series([row.tobytes() for row in sigs], dtype=pl.Binary),
             }
         )
         store.insert(con, "signatures", frame)
+        if not full:
+            params = candidates.lsh_params(con, settings.threshold, fp.num_perm)
+            candidates.add_band_keys(con, hashes, sigs, params)
     return total
 
 
-def load_signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarray]:
-    """A query's columns as numpy arrays, its ``hashvalues`` blobs as one uint32 matrix read
-    straight from the Arrow buffer (no per-row copy)."""
-    table = con.sql(query).to_arrow_table()
-    out = {
-        name: table.column(name).to_numpy() for name in table.column_names if name != "hashvalues"
-    }
-    blobs = table.column("hashvalues").combine_chunks()
-    offsets = np.frombuffer(
-        blobs.buffers()[1], dtype=np.int64 if "large" in str(blobs.type) else np.int32
-    )
-    offsets = offsets[blobs.offset : blobs.offset + len(blobs) + 1]
-    raw = (
-        np.frombuffer(blobs.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-        if len(blobs)
-        else np.empty(0, np.uint8)
-    )
-    out["hashvalues"] = (
-        raw.view(np.uint32).reshape(len(blobs), -1) if len(blobs) else np.empty((0, 0), np.uint32)
-    )
-    return out
-
-
 # ---------------------------------------------------------------- candidates + align
-
-
-def candidate_pairs(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
-    """Sentence pairs of different articles whose units share an LSH bucket (or a text).
-
-    Units of paragraphs that are (still) headline or body take part. Every group of units
-    with the same text, and every bucket, is linked to its earliest member (star).
-    """
-    store.run_sql_file(con, "article_order.sql")
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE live_units AS
-        SELECT u.sentence_id, u.article_id, u.norm_hash, o.rank
-        FROM units AS u
-        JOIN sentences AS s USING (sentence_id)
-        JOIN paragraphs AS p ON p.paragraph_id = s.paragraph_id
-        JOIN article_order AS o ON o.article_id = u.article_id
-        JOIN signatures AS g ON g.norm_hash = u.norm_hash
-        WHERE p.role IN ('headline', 'body') AND g.n_shingles > 0;
-        CREATE OR REPLACE TEMP TABLE text_reps AS
-        SELECT norm_hash, arg_min(sentence_id, (rank, sentence_id)) AS rep, min(rank) AS rank
-        FROM live_units GROUP BY norm_hash;
-        """
-    )
-    rows = load_signatures(
-        con,
-        "SELECT t.norm_hash, t.rank, g.hashvalues FROM text_reps AS t "
-        "JOIN signatures AS g USING (norm_hash) ORDER BY t.norm_hash",
-    )
-    hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
-    pairs = np.empty((0, 2), dtype=np.int64)
-    if hashes.size:
-        sigs = rows["hashvalues"]
-        order = np.asarray(rows["rank"], dtype=np.int64)
-        pairs = candidates.similar_pairs(sigs, settings.threshold, order, expand="star")
-        pairs = candidates.verified(sigs, pairs, settings.threshold)
-    sig_pairs = pl.DataFrame(
-        {
-            "h1": pl.Series(hashes[pairs[:, 0]], dtype=pl.UInt64),
-            "h2": pl.Series(hashes[pairs[:, 1]], dtype=pl.UInt64),
-        }
-    )
-    con.register("_sig_pairs", sig_pairs.to_arrow())
-    store.run_sql_file(con, "candidate_pairs.sql")
-    con.unregister("_sig_pairs")
-    return con.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0]
 
 
 #: sentence pairs per alignment task, and what the forked workers read (set before forking)
@@ -394,15 +335,16 @@ def _align_batch(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
 
 
 def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> int:
-    """Align the candidate sentence pairs not aligned before; remember every verdict."""
+    """Align the new candidate sentence pairs not aligned before; remember every verdict."""
     todo = con.execute(
         """
         SELECT c.sentence_a, c.sentence_b, sa.article_id, sa.char_start, sa.char_end,
                sb.article_id, sb.char_start, sb.char_end
-        FROM candidate_pairs AS c
+        FROM pair_changes AS c
         JOIN sentences AS sa ON sa.sentence_id = c.sentence_a
         JOIN sentences AS sb ON sb.sentence_id = c.sentence_b
         ANTI JOIN pair_checks AS k ON k.sentence_a = c.sentence_a AND k.sentence_b = c.sentence_b
+        WHERE c.present
         ORDER BY sa.article_id, sb.article_id
         """
     ).fetchall()
@@ -442,20 +384,38 @@ def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Re
 
 
 def _texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
-    frame = pl.DataFrame({"article_id": sorted(ids)})
+    return dict(_rows_of(con, "SELECT article_id, text FROM articles", ids))
+
+
+def _rows_of(con: duckdb.DuckDBPyConnection, query: str, ids: set[str]) -> list[tuple]:
+    """Rows of a query over articles, for the given article ids only."""
+    frame = pl.DataFrame({"article_id": sorted(ids)}, schema={"article_id": pl.String})
     con.register("_ids", frame.to_arrow())
     try:
-        return dict(
-            con.execute(
-                "SELECT article_id, text FROM articles JOIN _ids USING (article_id)"
-            ).fetchall()
-        )
+        return con.execute(f"SELECT * FROM ({query}) SEMI JOIN _ids USING (article_id)").fetchall()
     finally:
         con.unregister("_ids")
 
 
 def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
-    """Merge sentence-level span pairs of current candidates into oriented, scored passages."""
+    """Merge the sentence-level span pairs of paragraph pairs whose candidates changed into
+    oriented, scored passages, replacing their alignments. Leaves the temp tables
+    ``removed_alignments`` and ``added_alignments``; returns the number of alignments."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE merge_pairs AS
+        SELECT DISTINCT sa.paragraph_id AS pa, sb.paragraph_id AS pb
+        FROM pair_changes AS x
+        JOIN sentences AS sa ON sa.sentence_id = x.sentence_a
+        JOIN sentences AS sb ON sb.sentence_id = x.sentence_b;
+        CREATE OR REPLACE TEMP TABLE removed_alignments AS
+        SELECT a.alignment_id, a.source_article_id, a.target_article_id, a.cluster_id
+        FROM alignments AS a
+        SEMI JOIN (SELECT pa, pb FROM merge_pairs UNION ALL SELECT pb, pa FROM merge_pairs) AS m
+            ON m.pa = a.source_paragraph_id AND m.pb = a.target_paragraph_id;
+        DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM removed_alignments);
+        """
+    )
     rows = con.execute(
         """
         SELECT sa.article_id, sa.paragraph_id, sb.article_id, sb.paragraph_id,
@@ -464,17 +424,19 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         JOIN candidate_pairs AS c USING (sentence_a, sentence_b)
         JOIN sentences AS sa ON sa.sentence_id = x.sentence_a
         JOIN sentences AS sb ON sb.sentence_id = x.sentence_b
+        SEMI JOIN merge_pairs AS m ON m.pa = sa.paragraph_id AND m.pb = sb.paragraph_id
         ORDER BY 1, 2, 3, 4, 5, 7
         """
     ).fetchall()
-    meta = {
-        r[0]: r[1:]
-        for r in con.execute("SELECT article_id, outlet, kind, published FROM articles").fetchall()
-    }
     groups: dict[tuple, list[align.SpanPair]] = {}
     for aa, pa, ab, pb, *span in rows:
         groups.setdefault((aa, pa, ab, pb), []).append(align.SpanPair(*span))
-    texts = _texts(con, {k[0] for k in groups} | {k[2] for k in groups})
+    ids = {k[0] for k in groups} | {k[2] for k in groups}
+    meta = {
+        r[0]: r[1:]
+        for r in _rows_of(con, "SELECT article_id, outlet, kind, published FROM articles", ids)
+    }
+    texts = _texts(con, ids)
     out = []
     for (aa, pa, ab, pb), pairs in groups.items():
         basis, a_is_source = direction(meta[aa], meta[ab], aa, ab)
@@ -492,11 +454,17 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         "target_article_id", "target_paragraph_id", "target_start", "target_end",
         "score", "match_kind", "same_outlet", "direction_basis",
     ]  # fmt: skip
-    frame = pl.DataFrame(out, schema=columns, orient="row").with_row_index("alignment_id", offset=1)
-    con.execute("DELETE FROM alignments")
-    return store.insert(
-        con, "alignments", frame.with_columns(pl.col("alignment_id").cast(pl.Int64))
+    first_id = store.scalar(con, "SELECT coalesce(max(alignment_id), 0) + 1 FROM alignments")
+    frame = pl.DataFrame(out, schema=columns, orient="row").with_row_index(
+        "alignment_id", offset=first_id
     )
+    store.insert(con, "alignments", frame.with_columns(pl.col("alignment_id").cast(pl.Int64)))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE added_alignments AS "
+        "SELECT alignment_id FROM alignments WHERE alignment_id >= ?",
+        [first_id],
+    )
+    return con.execute("SELECT count(*) FROM alignments").fetchone()[0]
 
 
 def direction(meta_a: tuple, meta_b: tuple, id_a: str, id_b: str) -> tuple[str, bool]:
@@ -513,9 +481,24 @@ def direction(meta_a: tuple, meta_b: tuple, id_a: str, id_b: str) -> tuple[str, 
 
 
 def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> dict[str, int]:
-    """Everything from roles to derivation, on what is stored."""
+    """Everything from roles to derivation, for the articles detect has not seen.
+
+    Full (every article, derived tables rebuilt) on a database detect never ran on, with
+    other settings, or when the stop shingles changed; otherwise only what new articles
+    touch is redone, and the result is the same as a full run's.
+    """
     check_settings(con, settings)
     counts: dict[str, int] = {}
+    redo = rep.stage("stoplist", lambda: update_stoplist(con, settings))
+    state = {k: v for k, v in settings.as_dict().items() if k != "fingerprint"}
+    full = begin_stage(con, "detect", state, force=redo)
+    if full:
+        for table in ("alignments", "clusters", "article_derivation", "outlet_templates"):
+            con.execute(f"DELETE FROM {table}")
+        aligned_with = _stage_state(con, "detect", "align")
+        if aligned_with is not None and aligned_with != json.loads(json.dumps(state["align"])):
+            con.execute("DELETE FROM pair_checks; DELETE FROM sentence_alignments")
+    store.run_sql_file(con, "article_order.sql")
     rep.stage(
         "templates",
         lambda: store.run_sql_file(
@@ -525,21 +508,63 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) ->
             min_share=settings.template_min_share,
         ),
     )
-    redo = rep.stage("stoplist", lambda: update_stoplist(con, settings))
     counts["signatures_new"] = rep.stage(
-        "fingerprint", lambda: fingerprint_units(con, settings, redo)
+        "fingerprint", lambda: fingerprint_units(con, settings, full, redo)
     )
-    counts["candidate_pairs"] = rep.stage("candidates", lambda: candidate_pairs(con, settings))
+    counts["candidate_pairs"] = rep.stage(
+        "candidates",
+        lambda: candidates.update(con, settings.threshold, settings.fingerprint.num_perm, full),
+    )
     counts["pairs_aligned_new"] = rep.stage("align", lambda: align_candidates(con, settings, rep))
     counts["alignments"] = rep.stage("merge", lambda: build_alignments(con, settings))
-    counts["clusters"] = rep.stage("cluster", lambda: cluster.build_clusters(con))
+    counts["clusters"] = rep.stage("cluster", lambda: cluster.update_clusters(con))
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE derive_articles AS
+        SELECT article_id FROM new_articles
+        UNION SELECT article_id FROM role_changes
+        UNION SELECT article_id FROM changed_articles
+        """
+    )
     rep.stage(
         "derive",
         lambda: store.run_sql_file(
             con, "derivation.sql", wholly=settings.wholly, partially=settings.partially
         ),
     )
+    # attribution must look again at articles whose roles or alignments changed
+    con.execute("INSERT INTO stale_articles SELECT article_id FROM derive_articles")
+    finish_stage(con, "detect", state)
     return counts
+
+
+def _stage_state(con: duckdb.DuckDBPyConnection, stage: str, key: str) -> Any:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"]).fetchone()
+    return None if row is None else json.loads(row[0])["settings"].get(key)
+
+
+def begin_stage(
+    con: duckdb.DuckDBPyConnection, stage: str, state: dict[str, Any], force: bool = False
+) -> bool:
+    """Create the temp table ``new_articles``: the articles ``stage`` has not processed yet.
+    Returns True (and lists every article) when the stage must run in full: it never ran
+    on this database, ran with other settings, or ``force``."""
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"]).fetchone()
+    seen = json.loads(row[0]) if row else None
+    full = force or seen is None or seen["settings"] != json.loads(json.dumps(state))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE new_articles AS "
+        "SELECT article_id FROM articles WHERE run_id > ?",
+        [-1 if full else seen["through_run"]],
+    )
+    return full
+
+
+def finish_stage(con: duckdb.DuckDBPyConnection, stage: str, state: dict[str, Any]) -> None:
+    """Record that ``stage`` has processed every article now stored, with these settings."""
+    through = con.execute("SELECT coalesce(max(run_id), 0) FROM articles").fetchone()[0]
+    value = json.dumps({"settings": state, "through_run": through}, sort_keys=True)
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"stage:{stage}", value])
 
 
 def attribute(con: duckdb.DuckDBPyConnection, rep: Reporter) -> dict[str, int]:

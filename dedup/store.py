@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from dedup import DedupError, __version__
@@ -113,7 +114,36 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> No
         con.execute(statement, used or None)
 
 
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> Any:
+    """The first value of a query's result, fetched completely (see :func:`frame`)."""
+    rows = con.execute(query, params).fetchall()
+    return rows[0][0] if rows else None
+
+
 def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pl.DataFrame:
     """A query's full result as a polars frame (fetched completely, so the connection is
     free for the next statement: DuckDB 2 refuses work while a result is unfinished)."""
     return pl.from_arrow(con.sql(query, params=params).to_arrow_table())  # type: ignore[return-value]
+
+
+def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarray]:
+    """A query's columns as numpy arrays, its ``hashvalues`` blobs as one uint32 matrix read
+    straight from the Arrow buffer (no per-row copy)."""
+    table = con.sql(query).to_arrow_table()
+    out = {
+        name: table.column(name).to_numpy() for name in table.column_names if name != "hashvalues"
+    }
+    blobs = table.column("hashvalues").combine_chunks()
+    offsets = np.frombuffer(
+        blobs.buffers()[1], dtype=np.int64 if "large" in str(blobs.type) else np.int32
+    )
+    offsets = offsets[blobs.offset : blobs.offset + len(blobs) + 1]
+    raw = (
+        np.frombuffer(blobs.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        if len(blobs)
+        else np.empty(0, np.uint8)
+    )
+    out["hashvalues"] = (
+        raw.view(np.uint32).reshape(len(blobs), -1) if len(blobs) else np.empty((0, 0), np.uint32)
+    )
+    return out

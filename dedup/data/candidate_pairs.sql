@@ -1,26 +1,76 @@
--- Candidate sentence pairs from LSH pairs of unit texts (_sig_pairs: h1, h2) and from units
--- sharing one text. Star expansion: every unit is linked to the earliest representative of
--- its group, never to all other members. Pairs inside one article are ignored.
--- Inputs: live_units, text_reps (see pipeline.candidate_pairs), _sig_pairs.
-CREATE OR REPLACE TEMP TABLE pair_reps AS
-SELECT p.h1, p.h2,
-       CASE WHEN (r1.rank, r1.rep) <= (r2.rank, r2.rep) THEN r1.rep ELSE r2.rep END AS rep
-FROM _sig_pairs AS p
-JOIN text_reps AS r1 ON r1.norm_hash = p.h1
-JOIN text_reps AS r2 ON r2.norm_hash = p.h2;
+-- Candidate sentence pairs from links. A link joins a sentence to a representative:
+-- every live unit to its text's representative (units sharing one text), and every live
+-- unit of either text of an LSH pair (sig_pairs) to the earlier of the two representatives
+-- (star expansion: never all members of a group with each other). Each link remembers the
+-- texts it came from (h1, h2), so the links of changed texts can be replaced alone.
+-- Inputs: link_hashes (texts whose links are redone), sig_pairs, text_reps, article_order.
+-- Leaves: pair_changes (sentence_a, sentence_b, present): candidate pairs that appeared
+-- (present) or disappeared.
+CREATE OR REPLACE TEMP TABLE touched AS
+SELECT sentence_a, sentence_b FROM candidate_links
+WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
 
-CREATE OR REPLACE TEMP TABLE candidate_pairs AS
-WITH links AS (
-    SELECT r.rep, u.sentence_id, u.article_id
-    FROM live_units AS u JOIN text_reps AS r USING (norm_hash)
+DELETE FROM candidate_links
+WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
+
+CREATE OR REPLACE TEMP TABLE link_pairs AS
+SELECT h1, h2 FROM sig_pairs
+WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
+
+CREATE OR REPLACE TEMP TABLE link_units AS
+SELECT u.norm_hash, u.sentence_id, u.article_id
+FROM units AS u
+JOIN sentences AS s USING (sentence_id)
+JOIN paragraphs AS p ON p.paragraph_id = s.paragraph_id
+WHERE p.role IN ('headline', 'body')
+  AND u.norm_hash IN (SELECT norm_hash FROM link_hashes
+                      UNION SELECT h1 FROM link_pairs UNION SELECT h2 FROM link_pairs);
+
+CREATE OR REPLACE TEMP TABLE new_links AS
+WITH reps AS (
+    SELECT t.norm_hash, t.rep, t.article_id, o.rank
+    FROM text_reps AS t JOIN article_order AS o USING (article_id)
+), pair_reps AS (
+    SELECT p.h1, p.h2,
+           CASE WHEN (r1.rank, r1.rep) <= (r2.rank, r2.rep) THEN r1.rep ELSE r2.rep END AS rep,
+           CASE WHEN (r1.rank, r1.rep) <= (r2.rank, r2.rep) THEN r1.article_id
+                ELSE r2.article_id END AS rep_article
+    FROM link_pairs AS p
+    JOIN reps AS r1 ON r1.norm_hash = p.h1
+    JOIN reps AS r2 ON r2.norm_hash = p.h2
+), links AS (
+    SELECT r.rep, r.article_id AS rep_article, u.sentence_id, u.article_id,
+           u.norm_hash AS h1, u.norm_hash AS h2
+    FROM link_units AS u JOIN reps AS r USING (norm_hash)
+    WHERE u.norm_hash IN (SELECT norm_hash FROM link_hashes)
     UNION ALL
-    SELECT p.rep, u.sentence_id, u.article_id
-    FROM pair_reps AS p JOIN live_units AS u ON u.norm_hash = p.h1
+    SELECT p.rep, p.rep_article, u.sentence_id, u.article_id, p.h1, p.h2
+    FROM pair_reps AS p JOIN link_units AS u ON u.norm_hash = p.h1
     UNION ALL
-    SELECT p.rep, u.sentence_id, u.article_id
-    FROM pair_reps AS p JOIN live_units AS u ON u.norm_hash = p.h2
+    SELECT p.rep, p.rep_article, u.sentence_id, u.article_id, p.h1, p.h2
+    FROM pair_reps AS p JOIN link_units AS u ON u.norm_hash = p.h2
 )
-SELECT DISTINCT least(l.rep, l.sentence_id) AS sentence_a, greatest(l.rep, l.sentence_id) AS sentence_b
-FROM links AS l
-JOIN sentences AS s ON s.sentence_id = l.rep
-WHERE s.article_id <> l.article_id;
+SELECT DISTINCT least(rep, sentence_id) AS sentence_a, greatest(rep, sentence_id) AS sentence_b,
+       h1, h2
+FROM links WHERE rep_article <> article_id;
+
+INSERT INTO candidate_links SELECT * FROM new_links;
+
+INSERT INTO touched SELECT sentence_a, sentence_b FROM new_links;
+
+CREATE OR REPLACE TEMP TABLE pair_changes AS
+WITH t AS (SELECT DISTINCT sentence_a, sentence_b FROM touched),
+present AS (
+    SELECT DISTINCT l.sentence_a, l.sentence_b
+    FROM candidate_links AS l SEMI JOIN t USING (sentence_a, sentence_b)
+)
+SELECT t.sentence_a, t.sentence_b, p.sentence_a IS NOT NULL AS present
+FROM t
+LEFT JOIN present AS p USING (sentence_a, sentence_b)
+LEFT JOIN candidate_pairs AS c USING (sentence_a, sentence_b)
+WHERE (p.sentence_a IS NOT NULL) <> (c.sentence_a IS NOT NULL);
+
+DELETE FROM candidate_pairs AS c USING pair_changes AS x
+WHERE c.sentence_a = x.sentence_a AND c.sentence_b = x.sentence_b AND NOT x.present;
+
+INSERT INTO candidate_pairs SELECT sentence_a, sentence_b FROM pair_changes WHERE present;

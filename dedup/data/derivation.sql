@@ -1,12 +1,14 @@
 -- How much of each article's body is aligned to earlier articles (article_derivation).
 -- derived_chars is the union of the article's body spans on the target side of alignments
 -- that are not an outlet's own template (same_outlet); the top source covers most of it.
+-- Only the articles in derive_articles (new, re-roled, or with changed alignments) are redone.
 -- Parameters: $wholly, $partially (derived_fraction cut-offs, see README "Derivation").
-DELETE FROM article_derivation;
+DELETE FROM article_derivation WHERE article_id IN (SELECT article_id FROM derive_articles);
 
 CREATE OR REPLACE TEMP TABLE derived_spans AS
 SELECT a.target_article_id AS article_id, a.source_article_id, a.target_start AS s, a.target_end AS e
 FROM alignments AS a
+SEMI JOIN derive_articles AS d ON d.article_id = a.target_article_id
 JOIN paragraphs AS p ON p.paragraph_id = a.target_paragraph_id
 WHERE p.role = 'body' AND NOT a.same_outlet;
 
@@ -44,7 +46,8 @@ GROUP BY ALL;
 INSERT INTO article_derivation
 WITH body AS (
     SELECT article_id, sum(char_end - char_start) AS total_chars
-    FROM paragraphs WHERE role = 'body' GROUP BY article_id
+    FROM paragraphs SEMI JOIN derive_articles USING (article_id)
+    WHERE role = 'body' GROUP BY article_id
 ), top AS (
     SELECT s.article_id, arg_max(s.source_article_id, (s.chars, -o.rank)) AS top_source_article_id
     FROM per_source AS s JOIN article_order AS o ON o.article_id = s.source_article_id
@@ -57,6 +60,7 @@ WITH body AS (
                 ELSE least(1.0, coalesce(d.chars, 0) / b.total_chars) END AS derived_fraction,
            t.top_source_article_id
     FROM articles AS a
+    SEMI JOIN derive_articles AS r ON r.article_id = a.article_id
     LEFT JOIN body AS b USING (article_id)
     LEFT JOIN per_article AS d USING (article_id)
     LEFT JOIN top AS t USING (article_id)

@@ -74,6 +74,52 @@ CREATE TABLE IF NOT EXISTS stop_shingles (
     shingle_hash UINTEGER PRIMARY KEY
 );
 
+-- internal: the LSH band keys of every non-empty signature (the key mixes in the band),
+-- so that new signatures find their buckets without re-banding the corpus.
+CREATE TABLE IF NOT EXISTS band_keys (
+    key          UBIGINT NOT NULL,
+    norm_hash    UBIGINT NOT NULL
+);
+
+-- internal: each live text's representative, its earliest live unit (sentence).
+CREATE TABLE IF NOT EXISTS text_reps (
+    norm_hash    UBIGINT NOT NULL,
+    rep          VARCHAR NOT NULL,
+    article_id   VARCHAR NOT NULL
+);
+
+-- internal: verified LSH pairs of texts, star-expanded (h1 is the bucket's earliest member).
+CREATE TABLE IF NOT EXISTS sig_pairs (
+    h1           UBIGINT NOT NULL,
+    h2           UBIGINT NOT NULL
+);
+
+-- internal: sentence-to-representative links, with the texts (h1, h2) each came from.
+CREATE TABLE IF NOT EXISTS candidate_links (
+    sentence_a   VARCHAR NOT NULL,
+    sentence_b   VARCHAR NOT NULL,
+    h1           UBIGINT NOT NULL,
+    h2           UBIGINT NOT NULL
+);
+
+-- internal: the distinct candidate sentence pairs of the links (sentence_a < sentence_b).
+CREATE TABLE IF NOT EXISTS candidate_pairs (
+    sentence_a   VARCHAR NOT NULL,
+    sentence_b   VARCHAR NOT NULL
+);
+
+-- internal: each outlet's template paragraphs (normalised), with their article counts.
+CREATE TABLE IF NOT EXISTS outlet_templates (
+    outlet       VARCHAR NOT NULL,
+    norm_key     VARCHAR NOT NULL,
+    n_articles   INTEGER NOT NULL
+);
+
+-- internal: articles whose attributions must be redone (their roles or alignments changed).
+CREATE TABLE IF NOT EXISTS stale_articles (
+    article_id   VARCHAR NOT NULL
+);
+
 -- internal: sentence pairs already aligned (accepted or not), so runs stay incremental.
 CREATE TABLE IF NOT EXISTS pair_checks (
     sentence_a   VARCHAR NOT NULL,
