@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -50,15 +51,21 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
+from dedup import store
 from dedup.quotes import (
+    MAX_BUCKET,
     Quote,
     SpeakerCues,
+    bucket_pairs,
     build_trails,
     extract_quotes,
     normalise,
     resolve_speakers,
+    same_quote_edges,
+    texts_keys,
 )
 
+ATTRIBUTE_TABLES = ("attributions", "image_credits", "quotes", "quote_trails")
 TEXT_ROLES = ("body", "headline")
 SOURCE_KINDS = ("inline", "lede", "footer")
 KINDS = (*SOURCE_KINDS, "credit", "quote_after", "quote_before")
@@ -221,7 +228,7 @@ class _NameWords:
 class Cue:
     kind: str
     confidence: float
-    regex: re.Pattern[str]
+    pattern: str  # expanded: placeholders replaced by the lexicon and name patterns
     source: str | None  # the fixed source of a cue that names none
     open_names: bool  # {AGENCY}: an unknown name is kept as written
     needs_lexicon: bool  # only lexicon names: skip texts without any
@@ -229,12 +236,19 @@ class Cue:
     # without any is skipped; None when the regex has no such words
     keywords: tuple[str, ...] | None = None
 
+    @functools.cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled when first needed: the lexicon makes each pattern large, and the keyword
+        tests spare most cues on most texts, so a small run compiles only what it meets."""
+        return re.compile(self.pattern, re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class CueSet:
     lexicon: Lexicon
     cues: tuple[Cue, ...]
     speakers: SpeakerCues
+    digest: str  # of the lexicon and cue files: attributions made with others are redone
 
     @functools.cached_property
     def _plans(self) -> dict[tuple[str, ...], tuple[tuple[Cue, ...], tuple[Cue, ...]]]:
@@ -280,8 +294,14 @@ def load_cues() -> CueSet:
         after=tuple(c.regex for c in cues if c.kind == "quote_after"),
         before=tuple(c.regex for c in cues if c.kind == "quote_before"),
     )
+    digest = hashlib.sha256()
+    for path in [data / "sources.csv", *files]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return CueSet(
-        lexicon, tuple(c for c in cues if c.kind not in ("quote_after", "quote_before")), speakers
+        lexicon,
+        tuple(c for c in cues if c.kind not in ("quote_after", "quote_before")),
+        speakers,
+        digest.hexdigest(),
     )
 
 
@@ -300,26 +320,126 @@ def find_cues(
 
 
 def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Recompute attributions, image_credits, quotes and quote_trails; return their row counts."""
+    """Bring attributions, image_credits, quotes and quote_trails up to date; return their
+    row counts.
+
+    Cue scans depend on an article alone: only articles this stage has not seen, and those
+    whose paragraph roles changed (``stale_articles``), are scanned. Propagated and matched
+    rows depend on alignments: they are redone for the scanned articles, those whose
+    alignments changed, and their alignment partners. Trails depend on every quote and are
+    recomputed from the stored quotes. A change to the lexicon or the cue files redoes all.
+    """
     cues = load_cues()
-    paragraphs = _read_paragraphs(con)
-    attributions, credits, quotes = _scan(paragraphs, cues)
-    articles = con.sql("SELECT article_id, outlet, kind, published FROM articles").pl()
-    mapping, trails = build_trails(quotes, articles)
-    quotes = quotes.join(mapping, on="quote_id", how="left")
-    for table in ("attributions", "image_credits", "quotes", "quote_trails"):
-        con.execute(f"DELETE FROM {table}")
+    full = store.begin_stage(con, "attribute", {"cues": cues.digest})
+    if full:
+        for table in (*ATTRIBUTE_TABLES, "quote_keys", "quote_edges"):
+            con.execute(f"DELETE FROM {table}")
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE rescan AS
+        SELECT article_id FROM new_articles
+        UNION SELECT article_id FROM stale_articles WHERE reason = 'roles';
+        CREATE OR REPLACE TEMP TABLE repropagate AS
+        SELECT article_id FROM rescan
+        UNION SELECT article_id FROM stale_articles
+        UNION SELECT target_article_id FROM alignments SEMI JOIN rescan
+            ON rescan.article_id = alignments.source_article_id
+        UNION SELECT source_article_id FROM alignments SEMI JOIN rescan
+            ON rescan.article_id = alignments.target_article_id;
+        DELETE FROM attributions WHERE article_id IN (SELECT article_id FROM repropagate)
+            AND (method IN ('explicit', 'inherited') AND article_id IN (SELECT article_id FROM rescan)
+                 OR method IN ('propagated', 'matched'));
+        DELETE FROM attributions WHERE method = 'propagated' AND alignment_id IS NULL;
+        DELETE FROM image_credits WHERE article_id IN (SELECT article_id FROM rescan);
+        DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM rescan);
+        DELETE FROM stale_articles;
+        """
+    )
+    attributions, credits, quotes = _scan(_read_paragraphs(con), cues)
     _insert(con, "attributions", attributions)
     _insert(con, "image_credits", credits)
     _insert(con, "quotes", quotes)
-    _insert(con, "quote_trails", trails)
+    _update_trails(con)
     con.execute(_PROPAGATE_SQL)
     con.execute(_TRAIL_SQL, [TRAIL_FACTOR])
     _insert_matched(con, cues.lexicon)
-    return {
-        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        for table in ("attributions", "image_credits", "quotes", "quote_trails")
-    }
+    store.finish_stage(con, "attribute", {"cues": cues.digest})
+    return {table: store.scalar(con, f"SELECT count(*) FROM {table}") for table in ATTRIBUTE_TABLES}
+
+
+def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
+    """Quote trails of every stored quote, and each quote's trail_id.
+
+    Which texts are the same quote is kept in quote_edges and changed where texts came or
+    went: a pair is proposed by a word pair that at most MAX_BUCKET texts share, and such a
+    bucket only changes where a text came or went ("dirty" keys). An edge stands while one
+    of its shared buckets is still small enough; pairs of dirty buckets are compared anew.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE quote_texts AS SELECT DISTINCT norm_text FROM quotes;
+        CREATE OR REPLACE TEMP TABLE gone_texts AS
+        SELECT DISTINCT norm_text FROM quote_keys ANTI JOIN quote_texts USING (norm_text);
+        CREATE OR REPLACE TEMP TABLE dirty_keys AS
+        SELECT DISTINCT key FROM quote_keys SEMI JOIN gone_texts USING (norm_text);
+        DELETE FROM quote_keys WHERE norm_text IN (SELECT norm_text FROM gone_texts);
+        DELETE FROM quote_edges WHERE a IN (SELECT norm_text FROM gone_texts)
+                                   OR b IN (SELECT norm_text FROM gone_texts);
+        """
+    )
+    new = store.frame(
+        con,
+        "SELECT norm_text FROM quote_texts ANTI JOIN quote_keys USING (norm_text) ORDER BY 1",
+    )
+    _insert(con, "quote_keys", texts_keys(new["norm_text"].to_list()))
+    con.register("_new_texts", new.to_arrow())
+    try:
+        con.execute(
+            """
+            INSERT INTO dirty_keys
+            SELECT DISTINCT key FROM quote_keys SEMI JOIN _new_texts USING (norm_text);
+            CREATE OR REPLACE TEMP TABLE key_sizes AS
+            SELECT key, count(*) AS n FROM quote_keys GROUP BY key;
+            DELETE FROM quote_edges AS e WHERE NOT EXISTS (
+                SELECT 1 FROM quote_keys AS ka
+                JOIN quote_keys AS kb ON kb.key = ka.key
+                JOIN key_sizes AS s ON s.key = ka.key
+                WHERE ka.norm_text = e.a AND kb.norm_text = e.b AND s.n <= ?
+            );
+            """,
+            [MAX_BUCKET],
+        )
+    finally:
+        con.unregister("_new_texts")
+    keys = store.frame(
+        con,
+        "SELECT k.key, k.norm_text FROM quote_keys AS k "
+        "SEMI JOIN (SELECT DISTINCT key FROM dirty_keys) AS d USING (key)",
+    )
+    known = store.frame(con, "SELECT a, b FROM quote_edges")
+    _insert(
+        con,
+        "quote_edges",
+        same_quote_edges(keys, bucket_pairs(keys).join(known, on=["a", "b"], how="anti")),
+    )
+    quotes = store.frame(con, "SELECT quote_id, article_id, text, norm_text FROM quotes")
+    articles = store.frame(
+        con,
+        "SELECT article_id, outlet, kind, published FROM articles "
+        "SEMI JOIN quotes USING (article_id)",
+    )
+    edges = store.frame(con, "SELECT a, b FROM quote_edges")
+    mapping, trails = build_trails(quotes, articles, edges)
+    con.execute("DELETE FROM quote_trails; UPDATE quotes SET trail_id = NULL")
+    _insert(con, "quote_trails", trails)
+    con.register("_trail_ids", mapping.to_arrow())
+    try:
+        con.execute(
+            "UPDATE quotes AS q SET trail_id = m.trail_id FROM _trail_ids AS m "
+            "WHERE m.quote_id = q.quote_id"
+        )
+    finally:
+        con.unregister("_trail_ids")
 
 
 def trace(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any]:
@@ -425,18 +545,18 @@ def _parse_cues(path: Any, lexicon: Lexicon) -> Iterator[Cue]:
         if len(fields) not in (3, 4) or fields[0] not in KINDS:
             raise ValueError(f"{where}: expected KIND<TAB>CONFIDENCE<TAB>REGEX[<TAB>SOURCE]")
         kind, confidence, regex = fields[:3]
-        try:
-            compiled = re.compile(_expand(regex, lexicon.pattern), re.IGNORECASE)
+        try:  # the parse checks the syntax; compiling waits until the cue is needed
+            keywords = _keywords(regex)
         except re.error as e:
             raise ValueError(f"{where}: bad regex: {e}") from e
         yield Cue(
             kind=kind,
             confidence=1.0 if confidence == "-" else float(confidence),
-            regex=compiled,
+            pattern=_expand(regex, lexicon.pattern),
             source=fields[3] if len(fields) == 4 else None,
             open_names="{AGENCY}" in regex,
             needs_lexicon=any(p in regex for p in ("{SRC}", "{ORIGIN}", "{RELAY}")),
-            keywords=_keywords(regex),
+            keywords=keywords,
         )
 
 
@@ -625,11 +745,16 @@ def _with_text(m: CueMatch, text: str) -> CueMatch:
 
 
 def _read_paragraphs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """Every paragraph with its text sliced from articles.text, so that offsets agree."""
-    texts = dict(con.execute("SELECT article_id, text FROM articles").fetchall())
+    """The paragraphs of the articles in ``rescan``, their text sliced from articles.text so
+    that offsets agree."""
+    texts = dict(
+        con.execute(
+            "SELECT article_id, text FROM articles SEMI JOIN rescan USING (article_id)"
+        ).fetchall()
+    )
     rows = con.execute(
         "SELECT paragraph_id, article_id, seq, char_start, char_end, role FROM paragraphs"
-        " ORDER BY article_id, seq"
+        " SEMI JOIN rescan USING (article_id) ORDER BY article_id, seq"
     ).fetchall()
     return [
         {
@@ -640,7 +765,6 @@ def _read_paragraphs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
             "text": texts[aid][start:end],
         }
         for pid, aid, _seq, start, end, role in rows
-        if aid in texts
     ]
 
 
@@ -877,16 +1001,19 @@ def _paragraph_lines(p: dict[str, Any]) -> Iterator[Text]:
         yield line
 
 
+# both sides of every alignment of an article in `repropagate`
 _PAIRS = """
     WITH pairs AS (
         SELECT alignment_id, score, target_paragraph_id AS paragraph_id,
                target_article_id AS article_id, source_paragraph_id AS via_paragraph_id,
                source_article_id AS via_article_id
-        FROM alignments WHERE NOT same_outlet
+        FROM alignments SEMI JOIN repropagate AS r ON r.article_id = target_article_id
+        WHERE NOT same_outlet
         UNION ALL
         SELECT alignment_id, score, source_paragraph_id, source_article_id,
                target_paragraph_id, target_article_id
-        FROM alignments WHERE NOT same_outlet
+        FROM alignments SEMI JOIN repropagate AS r ON r.article_id = source_article_id
+        WHERE NOT same_outlet
     )
 """
 

@@ -491,11 +491,11 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) ->
     counts: dict[str, int] = {}
     redo = rep.stage("stoplist", lambda: update_stoplist(con, settings))
     state = {k: v for k, v in settings.as_dict().items() if k != "fingerprint"}
-    full = begin_stage(con, "detect", state, force=redo)
+    full = store.begin_stage(con, "detect", state, force=redo)
     if full:
         for table in ("alignments", "clusters", "article_derivation", "outlet_templates"):
             con.execute(f"DELETE FROM {table}")
-        aligned_with = _stage_state(con, "detect", "align")
+        aligned_with = store.stage_settings(con, "detect").get("align")
         if aligned_with is not None and aligned_with != json.loads(json.dumps(state["align"])):
             con.execute("DELETE FROM pair_checks; DELETE FROM sentence_alignments")
     store.run_sql_file(con, "article_order.sql")
@@ -533,38 +533,12 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) ->
         ),
     )
     # attribution must look again at articles whose roles or alignments changed
-    con.execute("INSERT INTO stale_articles SELECT article_id FROM derive_articles")
-    finish_stage(con, "detect", state)
-    return counts
-
-
-def _stage_state(con: duckdb.DuckDBPyConnection, stage: str, key: str) -> Any:
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"]).fetchone()
-    return None if row is None else json.loads(row[0])["settings"].get(key)
-
-
-def begin_stage(
-    con: duckdb.DuckDBPyConnection, stage: str, state: dict[str, Any], force: bool = False
-) -> bool:
-    """Create the temp table ``new_articles``: the articles ``stage`` has not processed yet.
-    Returns True (and lists every article) when the stage must run in full: it never ran
-    on this database, ran with other settings, or ``force``."""
-    row = con.execute("SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"]).fetchone()
-    seen = json.loads(row[0]) if row else None
-    full = force or seen is None or seen["settings"] != json.loads(json.dumps(state))
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE new_articles AS "
-        "SELECT article_id FROM articles WHERE run_id > ?",
-        [-1 if full else seen["through_run"]],
+        "INSERT INTO stale_articles SELECT article_id, 'roles' FROM role_changes "
+        "UNION SELECT article_id, 'alignments' FROM changed_articles"
     )
-    return full
-
-
-def finish_stage(con: duckdb.DuckDBPyConnection, stage: str, state: dict[str, Any]) -> None:
-    """Record that ``stage`` has processed every article now stored, with these settings."""
-    through = con.execute("SELECT coalesce(max(run_id), 0) FROM articles").fetchone()[0]
-    value = json.dumps({"settings": state, "through_run": through}, sort_keys=True)
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"stage:{stage}", value])
+    store.finish_stage(con, "detect", state)
+    return counts
 
 
 def attribute(con: duckdb.DuckDBPyConnection, rep: Reporter) -> dict[str, int]:

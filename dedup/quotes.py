@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import combinations
 
 import numpy as np
 import polars as pl
@@ -121,13 +119,20 @@ def resolve_speakers(paragraphs: Sequence[Sequence[Quote]]) -> list[list[Quote]]
     return resolved
 
 
-def build_trails(quotes: pl.DataFrame, articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def build_trails(
+    quotes: pl.DataFrame, articles: pl.DataFrame, edges: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Group quotes into trails.
 
     quotes: quote_id, article_id, text, norm_text; articles: article_id, outlet, kind,
-    published. Returns (quote_id -> trail_id for the quotes in a trail, quote_trails rows).
+    published; edges: the pairs (a, b) of norm_texts that are the same quote (computed
+    here when not given, see :func:`same_quote_edges`). Returns (quote_id -> trail_id for
+    the quotes in a trail, quote_trails rows).
     """
-    groups = _group_texts(quotes["norm_text"].unique().sort().to_list())
+    texts = quotes["norm_text"].unique().sort().to_list()
+    if edges is None:
+        edges = same_quote_edges(texts_keys(texts))
+    groups = _components(texts, edges)
     members = (
         quotes.select("quote_id", "article_id", "text", "norm_text")
         .with_columns(group=pl.col("norm_text").replace_strict(groups, return_dtype=pl.Int64))
@@ -190,8 +195,52 @@ def _speaker(text: str, start: int, end: int, cues: SpeakerCues) -> tuple[str | 
     return None, False
 
 
-def _group_texts(texts: list[str]) -> dict[str, int]:
-    """Union-find over normalised texts that count as the same quote."""
+def texts_keys(texts: list[str]) -> pl.DataFrame:
+    """(key, norm_text): each word pair of a normalised text (the word, for a text of one),
+    the keys that propose which texts to compare."""
+    words = pl.DataFrame({"norm_text": texts}, schema={"norm_text": pl.String}).with_columns(
+        w=pl.col("norm_text").str.split(" ")
+    )
+    tokens = words.explode("w").with_columns(nxt=pl.col("w").shift(-1).over("norm_text"))
+    return pl.concat(
+        [
+            tokens.filter(pl.col("nxt").is_not_null()).select(
+                key=pl.col("w") + " " + pl.col("nxt"), norm_text="norm_text"
+            ),
+            words.filter(pl.col("w").list.len() == 1).select(
+                key=pl.col("w").list.first(), norm_text="norm_text"
+            ),
+        ]
+    ).unique()
+
+
+def bucket_pairs(keys: pl.DataFrame) -> pl.DataFrame:
+    """Pairs (a < b) of texts sharing a key that at most MAX_BUCKET texts have: comparing
+    only these avoids all pairs, and a very common word pair proposes nothing."""
+    sizes = keys.group_by("key").len()
+    kept = keys.join(
+        sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= MAX_BUCKET)), on="key", how="semi"
+    )
+    return (
+        kept.join(kept, on="key", suffix="_b")
+        .filter(pl.col("norm_text") < pl.col("norm_text_b"))
+        .select(a="norm_text", b="norm_text_b")
+        .unique()
+    )
+
+
+def same_quote_edges(keys: pl.DataFrame, pairs: pl.DataFrame | None = None) -> pl.DataFrame:
+    """The pairs (a, b) that are the same quote, among ``pairs`` (default: every pair that
+    :func:`bucket_pairs` proposes from ``keys``)."""
+    pairs = bucket_pairs(keys) if pairs is None else pairs
+    if pairs.is_empty():
+        return pl.DataFrame(schema={"a": pl.String, "b": pl.String})
+    return pairs.filter(pl.Series(_same_quotes(pairs["a"].to_list(), pairs["b"].to_list())))
+
+
+def _components(texts: list[str], edges: pl.DataFrame) -> dict[str, int]:
+    """Union-find over texts joined by edges: text -> group number."""
+    index = {text: i for i, text in enumerate(texts)}
     parent = list(range(len(texts)))
 
     def root(i: int) -> int:
@@ -200,45 +249,20 @@ def _group_texts(texts: list[str]) -> dict[str, int]:
             i = parent[i]
         return i
 
-    pairs = _candidate_pairs(texts)
-    for (a, b), same in zip(pairs, _same_quotes(texts, pairs), strict=True):
-        if same:
-            parent[root(a)] = root(b)
+    for a, b in edges.iter_rows():
+        if a in index and b in index:
+            parent[root(index[a])] = root(index[b])
     return {text: root(i) for i, text in enumerate(texts)}
 
 
-def _candidate_pairs(texts: list[str]) -> Iterable[tuple[int, int]]:
-    """Pairs of texts sharing a word pair that few texts share: avoids comparing all pairs."""
-    buckets: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, text in enumerate(texts):
-        words = text.split()
-        for pair in set(zip(words, words[1:], strict=False)) or {tuple(words)}:
-            buckets[pair].append(i)
-    seen: set[tuple[int, int]] = set()
-    for ids in buckets.values():
-        if len(ids) <= MAX_BUCKET:
-            seen.update(combinations(ids, 2))
-    return sorted(seen)
-
-
-def _same_quotes(texts: list[str], pairs: list[tuple[int, int]]) -> list[bool]:
-    """_same_quote of every pair of texts, the ratios computed in one call."""
-    if not pairs:
-        return []
-    ratios = process.cpdist(
-        [texts[a] for a, _ in pairs],
-        [texts[b] for _, b in pairs],
-        scorer=fuzz.ratio,
-        dtype=np.float64,
-        workers=-1,
-    )
+def _same_quotes(a_texts: list[str], b_texts: list[str]) -> list[bool]:
+    """_same_quote of every pair, the ratios computed in one call."""
+    ratios = process.cpdist(a_texts, b_texts, scorer=fuzz.ratio, dtype=np.float64, workers=-1)
     same = (ratios >= RATIO_MIN).tolist()
-    n_words = [len(t.split()) for t in texts]
-    padded = [f" {t} " for t in texts]
-    for i, (a, b) in enumerate(pairs):
+    for i, (a, b) in enumerate(zip(a_texts, b_texts, strict=True)):
         if not same[i]:
-            short, long = (a, b) if len(texts[a]) <= len(texts[b]) else (b, a)
-            same[i] = n_words[short] >= CONTAINED_MIN_WORDS and padded[short] in padded[long]
+            short, long = (a, b) if len(a) <= len(b) else (b, a)
+            same[i] = short.count(" ") + 1 >= CONTAINED_MIN_WORDS and f" {short} " in f" {long} "
     return same
 
 

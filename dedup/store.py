@@ -147,3 +147,33 @@ def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarr
         raw.view(np.uint32).reshape(len(blobs), -1) if len(blobs) else np.empty((0, 0), np.uint32)
     )
     return out
+
+
+def stage_settings(con: duckdb.DuckDBPyConnection, stage: str) -> dict[str, Any]:
+    """The settings ``stage`` last ran with on this database ({} if it never ran)."""
+    row = scalar(con, "SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"])
+    return json.loads(row)["settings"] if row else {}
+
+
+def begin_stage(
+    con: duckdb.DuckDBPyConnection, stage: str, settings: dict[str, Any], force: bool = False
+) -> bool:
+    """Create the temp table ``new_articles``: the articles ``stage`` has not processed yet.
+    Returns True (and lists every article) when the stage must run in full: it never ran
+    on this database, ran with other settings, or ``force``."""
+    row = scalar(con, "SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"])
+    seen = json.loads(row) if row else None
+    full = force or seen is None or seen["settings"] != json.loads(json.dumps(settings))
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE new_articles AS SELECT article_id FROM articles "
+        + ("" if full else "WHERE run_id > ?"),
+        None if full else [seen["through_run"]],
+    )
+    return full
+
+
+def finish_stage(con: duckdb.DuckDBPyConnection, stage: str, settings: dict[str, Any]) -> None:
+    """Record that ``stage`` has processed every article now stored, with these settings."""
+    through = scalar(con, "SELECT coalesce(max(run_id), 0) FROM articles")
+    value = json.dumps({"settings": settings, "through_run": through}, sort_keys=True)
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"stage:{stage}", value])

@@ -115,9 +115,22 @@ CREATE TABLE IF NOT EXISTS outlet_templates (
     n_articles   INTEGER NOT NULL
 );
 
+-- internal: the word pairs of every distinct quote text (see dedup.quotes.texts_keys).
+CREATE TABLE IF NOT EXISTS quote_keys (
+    key          VARCHAR NOT NULL,
+    norm_text    VARCHAR NOT NULL
+);
+
+-- internal: pairs of quote texts that are the same quote (a < b).
+CREATE TABLE IF NOT EXISTS quote_edges (
+    a            VARCHAR NOT NULL,
+    b            VARCHAR NOT NULL
+);
+
 -- internal: articles whose attributions must be redone (their roles or alignments changed).
 CREATE TABLE IF NOT EXISTS stale_articles (
-    article_id   VARCHAR NOT NULL
+    article_id   VARCHAR NOT NULL,
+    reason       VARCHAR NOT NULL                     -- roles (scan again) / alignments
 );
 
 -- internal: sentence pairs already aligned (accepted or not), so runs stay incremental.
