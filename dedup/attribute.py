@@ -380,7 +380,7 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         CREATE OR REPLACE TEMP TABLE quote_texts AS SELECT DISTINCT norm_text FROM quotes;
         CREATE OR REPLACE TEMP TABLE gone_texts AS
         SELECT DISTINCT norm_text FROM quote_keys ANTI JOIN quote_texts USING (norm_text);
-        CREATE OR REPLACE TEMP TABLE dirty_keys AS
+        CREATE OR REPLACE TEMP TABLE shrunk_keys AS
         SELECT DISTINCT key FROM quote_keys SEMI JOIN gone_texts USING (norm_text);
         DELETE FROM quote_keys WHERE norm_text IN (SELECT norm_text FROM gone_texts);
         DELETE FROM quote_edges WHERE a IN (SELECT norm_text FROM gone_texts)
@@ -396,7 +396,7 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
     try:
         con.execute(
             """
-            INSERT INTO dirty_keys
+            CREATE OR REPLACE TEMP TABLE grown_keys AS
             SELECT DISTINCT key FROM quote_keys SEMI JOIN _new_texts USING (norm_text);
             CREATE OR REPLACE TEMP TABLE key_sizes AS
             SELECT key, count(*) AS n FROM quote_keys GROUP BY key;
@@ -411,16 +411,16 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         )
     finally:
         con.unregister("_new_texts")
-    keys = store.frame(
-        con,
-        "SELECT k.key, k.norm_text FROM quote_keys AS k "
-        "SEMI JOIN (SELECT DISTINCT key FROM dirty_keys) AS d USING (key)",
+    # a grown bucket proposes its old pairs no more than before: only pairs with a new text
+    # are compared; a shrunk bucket may now propose any of its pairs
+    grown = bucket_pairs(_members(con, "grown_keys"))
+    fresh = pl.col("a").is_in(new["norm_text"].implode()) | pl.col("b").is_in(
+        new["norm_text"].implode()
     )
+    pairs = pl.concat([grown.filter(fresh), bucket_pairs(_members(con, "shrunk_keys"))])
     known = store.frame(con, "SELECT a, b FROM quote_edges")
     _insert(
-        con,
-        "quote_edges",
-        same_quote_edges(keys, bucket_pairs(keys).join(known, on=["a", "b"], how="anti")),
+        con, "quote_edges", same_quote_edges(pairs.unique().join(known, on=["a", "b"], how="anti"))
     )
     quotes = store.frame(con, "SELECT quote_id, article_id, text, norm_text FROM quotes")
     articles = store.frame(
@@ -440,6 +440,13 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         )
     finally:
         con.unregister("_trail_ids")
+
+
+def _members(con: duckdb.DuckDBPyConnection, keys_table: str) -> pl.DataFrame:
+    """(key, norm_text) of every quote text with one of the keys in ``keys_table``."""
+    return store.frame(
+        con, f"SELECT k.key, k.norm_text FROM quote_keys AS k SEMI JOIN {keys_table} USING (key)"
+    )
 
 
 def trace(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any]:

@@ -241,9 +241,11 @@ def _touched_pairs(
     leaves ``link_hashes``: the changed texts and both ends of every changed pair."""
     changed = store.frame(con, "SELECT norm_hash, old_rank FROM rep_changes")
     q = changed["norm_hash"].to_numpy()
-    heads = _moved_heads(con, _bucket_members(con, q, params), changed)
+    members = _bucket_members(con, q, params)
+    heads = np.setdiff1d(_moved_heads(con, members, changed), q)
     x = np.union1d(q, heads).astype(np.uint64)
-    members = _bucket_members(con, x, params)
+    if heads.size:  # the buckets of the moved heads too
+        members = pl.concat([members, _bucket_members(con, heads, params)]).unique()
     ranks = _ranks(con, members["norm_hash"].unique().to_numpy())
     live = members.join(ranks, on="norm_hash").sort("key", "rank", "norm_hash")
     head = live.group_by("key", maintain_order=True).agg(head=pl.col("norm_hash").first())

@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass
 from functools import cache, partial
 
 import numpy as np
-from datasketch import MinHash
 
 from dedup.parallel import batched, parallel_map
 
@@ -88,8 +87,21 @@ def shingle_hash(shingle: str) -> int:
 
 
 @cache
+@cache
 def permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.ndarray]:
-    """datasketch's own permutation parameters, so signatures match it bit for bit."""
+    """datasketch's own permutation parameters, so signatures match it bit for bit.
+
+    For affine32, datasketch draws an odd 32-bit multiplier and a 32-bit offset per
+    permutation from ``RandomState(seed)``; drawing them the same way here spares every run
+    the import of datasketch (and of scipy with it). Other schemes ask datasketch itself.
+    """
+    if scheme == "affine32":
+        gen = np.random.RandomState(seed)
+        a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+        b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+        return a, b
+    from datasketch import MinHash
+
     a, b = MinHash(num_perm=num_perm, seed=seed, scheme=scheme).permutations
     return a.astype(np.uint32), b.astype(np.uint32)
 

@@ -1,10 +1,15 @@
 """The pipeline: ingest -> segment -> fingerprint -> candidates -> align -> cluster -> derive
 -> attribute, each stage reading and writing the DuckDB tables.
 
-Incremental by construction: articles, sentences and signatures are computed once; sentence
-pairs already aligned are remembered in ``pair_checks``. What depends on the whole corpus
-(candidate buckets, merged alignments, clusters, derivation, attribution) is recomputed from
-those stored pieces on every run, so adding articles gives exactly what a rebuild gives.
+Incremental by construction. Articles, sentences and signatures are computed once; sentence
+pairs already aligned are remembered in ``pair_checks``. Each later stage records in
+``meta`` the articles it has processed and the settings it ran with, and on the next run
+redoes only what the new articles touch: outlet templates of their outlets' paragraphs, the
+LSH buckets their texts fall in (``band_keys``), the candidate links of texts whose
+representative or pairs changed, the alignments, clusters and derivation of paragraphs
+whose candidates changed, and the attributions around them. Each step is written so that
+the result is exactly a full run's (tests/test_incremental.py); other settings, or a
+change of the stop shingles, make the stage run in full.
 """
 
 from __future__ import annotations
@@ -95,7 +100,7 @@ class Reporter:
 
 
 #: articles per segmentation chunk: what one worker segments and one insert writes
-SEGMENT_CHUNK = 1000
+SEGMENT_CHUNK = 500
 
 _REJECT_SCHEMA = {
     "source_path": pl.String,

@@ -131,7 +131,7 @@ def build_trails(
     """
     texts = quotes["norm_text"].unique().sort().to_list()
     if edges is None:
-        edges = same_quote_edges(texts_keys(texts))
+        edges = same_quote_edges(bucket_pairs(texts_keys(texts)))
     groups = _components(texts, edges)
     members = (
         quotes.select("quote_id", "article_id", "text", "norm_text")
@@ -229,10 +229,8 @@ def bucket_pairs(keys: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def same_quote_edges(keys: pl.DataFrame, pairs: pl.DataFrame | None = None) -> pl.DataFrame:
-    """The pairs (a, b) that are the same quote, among ``pairs`` (default: every pair that
-    :func:`bucket_pairs` proposes from ``keys``)."""
-    pairs = bucket_pairs(keys) if pairs is None else pairs
+def same_quote_edges(pairs: pl.DataFrame) -> pl.DataFrame:
+    """The pairs (a, b) of texts that are the same quote."""
     if pairs.is_empty():
         return pl.DataFrame(schema={"a": pl.String, "b": pl.String})
     return pairs.filter(pl.Series(_same_quotes(pairs["a"].to_list(), pairs["b"].to_list())))

@@ -90,3 +90,10 @@ def test_clause_spans_cover_quotes() -> None:
     spans = fingerprint.clause_spans(text, 0, len(text), FP.clause_min_chars)
     pieces = [text[a:b] for a, b in spans]
     assert "Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan" in pieces
+
+
+@pytest.mark.parametrize("seed", [1, 7, 2024])
+def test_permutations_are_datasketchs(seed: int) -> None:
+    a, b = MinHash(num_perm=128, seed=seed, scheme="affine32").permutations
+    ours = fingerprint.permutations(128, seed, "affine32")
+    assert (ours[0] == a.astype(np.uint32)).all() and (ours[1] == b.astype(np.uint32)).all()
