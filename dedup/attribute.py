@@ -52,6 +52,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from dedup import store
+from dedup.parallel import batched, parallel_map
 from dedup.quotes import (
     MAX_BUCKET,
     Quote,
@@ -355,7 +356,7 @@ def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         DELETE FROM stale_articles;
         """
     )
-    attributions, credits, quotes = _scan(_read_paragraphs(con), cues)
+    attributions, credits, quotes = _scan(_read_paragraphs(con))
     _insert(con, "attributions", attributions)
     _insert(con, "image_credits", credits)
     _insert(con, "quotes", quotes)
@@ -775,23 +776,39 @@ def _read_paragraphs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     ]
 
 
-def _scan(
-    paragraphs: list[dict[str, Any]], cues: CueSet
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Explicit and inherited attributions, image credits and quotes of every article."""
+#: articles per scanning task on a worker
+SCAN_CHUNK = 500
+
+
+def _scan(paragraphs: list[dict[str, Any]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Explicit and inherited attributions, image credits and quotes of every article, the
+    articles scanned on every core (each depends on itself alone)."""
     attributions: list[dict[str, Any]] = []
     credits: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
-    for article in _articles(paragraphs):
-        a_rows, c_rows = _article_cues(article, cues)
+    for a_rows, c_rows, q_rows in parallel_map(
+        _scan_articles, batched(_articles(paragraphs), SCAN_CHUNK)
+    ):
         attributions += a_rows
         credits += c_rows
-        quotes += _article_quotes(article, cues)
+        quotes += q_rows
     return (
         _best(pl.DataFrame(attributions, schema=ATTRIBUTION_SCHEMA)),
         pl.DataFrame(credits, schema=CREDIT_SCHEMA).unique(maintain_order=True),
         pl.DataFrame(quotes, schema=QUOTE_SCHEMA),
     )
+
+
+def _scan_articles(articles: list[list[dict[str, Any]]]) -> tuple[list, list, list]:
+    """Attribution, credit and quote rows of some articles (a worker's task)."""
+    cues = load_cues()
+    attributions, credits, quotes = [], [], []
+    for article in articles:
+        a_rows, c_rows = _article_cues(article, cues)
+        attributions += a_rows
+        credits += c_rows
+        quotes += _article_quotes(article, cues)
+    return attributions, credits, quotes
 
 
 def _articles(paragraphs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
