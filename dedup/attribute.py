@@ -45,6 +45,7 @@ from re import _parser as sre_parser
 from typing import Any
 
 import duckdb
+import numpy as np
 import polars as pl
 from rich.console import Console, Group
 from rich.markup import escape
@@ -356,7 +357,7 @@ def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         DELETE FROM stale_articles;
         """
     )
-    attributions, credits, quotes = _scan(_read_paragraphs(con))
+    attributions, credits, quotes = _scan(_read_articles(con))
     _insert(con, "attributions", attributions)
     _insert(con, "image_credits", credits)
     _insert(con, "quotes", quotes)
@@ -414,15 +415,19 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         con.unregister("_new_texts")
     # a grown bucket proposes its old pairs no more than before: only pairs with a new text
     # are compared; a shrunk bucket may now propose any of its pairs
-    grown = bucket_pairs(_members(con, "grown_keys"))
-    fresh = pl.col("a").is_in(new["norm_text"].implode()) | pl.col("b").is_in(
-        new["norm_text"].implode()
-    )
-    pairs = pl.concat([grown.filter(fresh), bucket_pairs(_members(con, "shrunk_keys"))])
+    texts, pairs = bucket_pairs(_members(con, "grown_keys"))
+    fresh = set(new["norm_text"].to_list())
+    is_new = np.array([t in fresh for t in texts], dtype=bool)
+    if len(pairs):
+        pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]
+    edges = pl.concat(
+        [
+            same_quote_edges(texts, pairs),
+            same_quote_edges(*bucket_pairs(_members(con, "shrunk_keys"))),
+        ]
+    ).unique()
     known = store.frame(con, "SELECT a, b FROM quote_edges")
-    _insert(
-        con, "quote_edges", same_quote_edges(pairs.unique().join(known, on=["a", "b"], how="anti"))
-    )
+    _insert(con, "quote_edges", edges.join(known, on=["a", "b"], how="anti"))
     quotes = store.frame(con, "SELECT quote_id, article_id, text, norm_text FROM quotes")
     articles = store.frame(
         con,
@@ -752,43 +757,38 @@ def _with_text(m: CueMatch, text: str) -> CueMatch:
     )
 
 
-def _read_paragraphs(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
-    """The paragraphs of the articles in ``rescan``, their text sliced from articles.text so
-    that offsets agree."""
-    texts = dict(
-        con.execute(
-            "SELECT article_id, text FROM articles SEMI JOIN rescan USING (article_id)"
-        ).fetchall()
+def _read_articles(con: duckdb.DuckDBPyConnection) -> Iterator[list[dict[str, Any]]]:
+    """The paragraphs of each article in ``rescan``, streamed (never all in memory)."""
+    result = con.execute(
+        "SELECT paragraph_id, article_id, char_start, role, text"
+        " FROM paragraphs SEMI JOIN rescan USING (article_id) ORDER BY article_id, seq"
     )
-    rows = con.execute(
-        "SELECT paragraph_id, article_id, seq, char_start, char_end, role FROM paragraphs"
-        " SEMI JOIN rescan USING (article_id) ORDER BY article_id, seq"
-    ).fetchall()
-    return [
-        {
-            "paragraph_id": pid,
-            "article_id": aid,
-            "char_start": start,
-            "role": role,
-            "text": texts[aid][start:end],
-        }
-        for pid, aid, _seq, start, end, role in rows
-    ]
+    keys = ("paragraph_id", "article_id", "char_start", "role", "text")
+    current: list[dict[str, Any]] = []
+    while rows := result.fetchmany(20_000):
+        for row in rows:
+            p = dict(zip(keys, row, strict=True))
+            if current and current[0]["article_id"] != p["article_id"]:
+                yield current
+                current = []
+            current.append(p)
+    if current:
+        yield current
 
 
 #: articles per scanning task on a worker
 SCAN_CHUNK = 500
 
 
-def _scan(paragraphs: list[dict[str, Any]]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _scan(
+    articles: Iterable[list[dict[str, Any]]],
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     """Explicit and inherited attributions, image credits and quotes of every article, the
     articles scanned on every core (each depends on itself alone)."""
     attributions: list[dict[str, Any]] = []
     credits: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
-    for a_rows, c_rows, q_rows in parallel_map(
-        _scan_articles, batched(_articles(paragraphs), SCAN_CHUNK)
-    ):
+    for a_rows, c_rows, q_rows in parallel_map(_scan_articles, batched(articles, SCAN_CHUNK)):
         attributions += a_rows
         credits += c_rows
         quotes += q_rows
@@ -809,18 +809,6 @@ def _scan_articles(articles: list[list[dict[str, Any]]]) -> tuple[list, list, li
         credits += c_rows
         quotes += _article_quotes(article, cues)
     return attributions, credits, quotes
-
-
-def _articles(paragraphs: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    """Paragraphs grouped by article, in order."""
-    current: list[dict[str, Any]] = []
-    for p in paragraphs:
-        if current and current[0]["article_id"] != p["article_id"]:
-            yield current
-            current = []
-        current.append(p)
-    if current:
-        yield current
 
 
 def _article_cues(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -71,6 +72,8 @@ class Reporter:
         self.quiet = quiet
         self.console = Console(stderr=True, quiet=quiet)
         self.timings: dict[str, float] = {}
+        #: peak resident memory (MiB) of this process by the end of each stage
+        self.peaks: dict[str, float] = {}
 
     def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
         if self.quiet:
@@ -92,6 +95,7 @@ class Reporter:
         started = time.perf_counter()
         result = fn()
         self.timings[name] = round(time.perf_counter() - started, 3)
+        self.peaks[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         log.info("%s: %.2fs", name, self.timings[name])
         return result
 
@@ -577,6 +581,10 @@ def run(
             counts |= detect(con, settings, rep)
         if "attribute" in stages:
             counts |= attribute(con, rep)
-        counts |= {"tables": store.table_counts(con), "stage_seconds": rep.timings}
+        counts |= {
+            "tables": store.table_counts(con),
+            "stage_seconds": rep.timings,
+            "stage_peak_mb": rep.peaks,
+        }
         store.finish_run(con, run_id, counts)
     return counts

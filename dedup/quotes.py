@@ -131,7 +131,7 @@ def build_trails(
     """
     texts = quotes["norm_text"].unique().sort().to_list()
     if edges is None:
-        edges = same_quote_edges(bucket_pairs(texts_keys(texts)))
+        edges = same_quote_edges(*bucket_pairs(texts_keys(texts)))
     groups = _components(texts, edges)
     members = (
         quotes.select("quote_id", "article_id", "text", "norm_text")
@@ -214,26 +214,42 @@ def texts_keys(texts: list[str]) -> pl.DataFrame:
     ).unique()
 
 
-def bucket_pairs(keys: pl.DataFrame) -> pl.DataFrame:
-    """Pairs (a < b) of texts sharing a key that at most MAX_BUCKET texts have: comparing
-    only these avoids all pairs, and a very common word pair proposes nothing."""
-    sizes = keys.group_by("key").len()
-    kept = keys.join(
+def bucket_pairs(keys: pl.DataFrame) -> tuple[list[str], np.ndarray]:
+    """The texts of ``keys`` (key, norm_text), and the index pairs (i < j) of those sharing a
+    key that at most MAX_BUCKET texts have: comparing only these avoids all pairs, and a very
+    common word pair proposes nothing. Indices keep memory small where pairs are many."""
+    texts = keys["norm_text"].unique().sort()
+    ids = keys.join(
+        pl.DataFrame({"norm_text": texts, "t": np.arange(len(texts), dtype=np.uint32)}),
+        on="norm_text",
+    ).select("key", "t")
+    sizes = ids.group_by("key").len()
+    kept = ids.join(
         sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= MAX_BUCKET)), on="key", how="semi"
     )
-    return (
+    pairs = (
         kept.join(kept, on="key", suffix="_b")
-        .filter(pl.col("norm_text") < pl.col("norm_text_b"))
-        .select(a="norm_text", b="norm_text_b")
+        .filter(pl.col("t") < pl.col("t_b"))
+        .select("t", "t_b")
         .unique()
+        .sort("t", "t_b")
     )
+    return texts.to_list(), pairs.to_numpy().reshape(-1, 2)
 
 
-def same_quote_edges(pairs: pl.DataFrame) -> pl.DataFrame:
-    """The pairs (a, b) of texts that are the same quote."""
-    if pairs.is_empty():
+def same_quote_edges(texts: list[str], pairs: np.ndarray) -> pl.DataFrame:
+    """The pairs (a, b) of texts that are the same quote, among index ``pairs`` (compared
+    in bounded batches)."""
+    found = []
+    for lo in range(0, len(pairs), 100_000):
+        batch = pairs[lo : lo + 100_000]
+        a = [texts[i] for i in batch[:, 0]]
+        b = [texts[j] for j in batch[:, 1]]
+        same = _same_quotes(a, b)
+        found.append(pl.DataFrame({"a": a, "b": b}).filter(pl.Series(same, dtype=pl.Boolean)))
+    if not found:
         return pl.DataFrame(schema={"a": pl.String, "b": pl.String})
-    return pairs.filter(pl.Series(_same_quotes(pairs["a"].to_list(), pairs["b"].to_list())))
+    return pl.concat(found)
 
 
 def _components(texts: list[str], edges: pl.DataFrame) -> dict[str, int]:
