@@ -75,7 +75,8 @@ def similar_pairs(
         live = live[np.argsort(order[live], kind="stable")]
     # positions of the live signatures among the non-empty ones, to slice their keys
     at = np.searchsorted(nonempty, live)
-    nonempty_sigs = sigs[nonempty]
+    # a copy only when some are empty (a corpus's matrix is hundreds of megabytes)
+    nonempty_sigs = sigs if nonempty.size == sigs.shape[0] else sigs[nonempty]
     found = []
     for band in range(bands):
         all_keys = band_keys(nonempty_sigs, band, rows)
@@ -170,7 +171,7 @@ def update(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int, full
     else:
         _touched_pairs(con, threshold, params)
     store.run_sql_file(con, "candidate_pairs.sql")
-    return con.execute("SELECT count(*) FROM candidate_pairs").fetchone()[0]
+    return store.scalar(con, "SELECT count(*) FROM candidate_pairs")
 
 
 def add_band_keys(

@@ -98,4 +98,4 @@ def update_clusters(con: duckdb.DuckDBPyConnection) -> int:
             store.run_sql_file(con, "clusters.sql")
         finally:
             con.unregister("_cluster_ids")
-    return con.execute("SELECT count(*) FROM clusters").fetchone()[0]
+    return store.scalar(con, "SELECT count(*) FROM clusters")

@@ -219,12 +219,12 @@ def _units(
 def check_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """Refuse to mix signatures made with other fingerprint settings in one database."""
     wanted = json.dumps(settings.fingerprint.as_dict(), sort_keys=True)
-    row = con.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
-    if row is None:
+    stored = store.scalar(con, "SELECT value FROM meta WHERE key = 'fingerprint'")
+    if stored is None:
         con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", [wanted])
-    elif row[0] != wanted:
+    elif stored != wanted:
         raise DedupError(
-            f"this database holds signatures made with {row[0]}, not {wanted}: "
+            f"this database holds signatures made with {stored}, not {wanted}: "
             "use a new database (--db) or the settings it was made with"
         )
 
@@ -232,7 +232,7 @@ def check_settings(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
 def update_stoplist(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
     """Recompute the maxDF stop shingles while the corpus is smaller than the sample; then
     freeze them. Returns True when they changed (every signature must then be redone)."""
-    if con.execute("SELECT value FROM meta WHERE key = 'stoplist_frozen'").fetchone():
+    if store.scalar(con, "SELECT value FROM meta WHERE key = 'stoplist_frozen'"):
         return False
     n = settings.maxdf_sample
     rows = con.execute(
@@ -243,7 +243,7 @@ def update_stoplist(con: duckdb.DuckDBPyConnection, settings: Settings) -> bool:
         """,
         [n],
     ).fetchall()
-    n_articles = con.execute("SELECT least(count(*), ?) FROM articles", [n]).fetchone()[0]
+    n_articles = store.scalar(con, "SELECT least(count(*), ?) FROM articles", [n])
     stop = _frequent_shingles(rows, n_articles, settings)
     old = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()[
         "shingle_hash"
@@ -300,7 +300,7 @@ def fingerprint_units(
         GROUP BY u.norm_hash
         """
     )
-    total = con.execute("SELECT count(*) FROM unsigned").fetchone()[0]
+    total = store.scalar(con, "SELECT count(*) FROM unsigned")
     stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
     stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
     fp = settings.fingerprint
@@ -343,12 +343,19 @@ def _align_batch(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     return checks, spans
 
 
+#: candidate pairs aligned per wave: what the parent holds at once (pairs, texts, results)
+ALIGN_WAVE = 100_000
+
+
 def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> int:
-    """Align the new candidate sentence pairs not aligned before; remember every verdict."""
-    todo = con.execute(
+    """Align the new candidate sentence pairs not aligned before; remember every verdict.
+
+    The pairs are fetched as one compact Arrow table and aligned in waves, each with only
+    the texts it needs, so memory does not grow with the number of pairs."""
+    todo = con.sql(
         """
-        SELECT c.sentence_a, c.sentence_b, sa.article_id, sa.char_start, sa.char_end,
-               sb.article_id, sb.char_start, sb.char_end
+        SELECT c.sentence_a, c.sentence_b, sa.article_id AS aa, sa.char_start AS a0,
+               sa.char_end AS a1, sb.article_id AS ab, sb.char_start AS b0, sb.char_end AS b1
         FROM pair_changes AS c
         JOIN sentences AS sa ON sa.sentence_id = c.sentence_a
         JOIN sentences AS sb ON sb.sentence_id = c.sentence_b
@@ -356,40 +363,34 @@ def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Re
         WHERE c.present
         ORDER BY sa.article_id, sb.article_id
         """
-    ).fetchall()
-    if not todo:
-        return 0
-    needed = {r[2] for r in todo} | {r[5] for r in todo}
-    _ALIGN_INPUT.update(texts=_texts(con, needed), settings=settings.align)
-    checks, spans = [], []
-    batches = rep.track(batched(todo, ALIGN_CHUNK), "aligning", total=-(-len(todo) // ALIGN_CHUNK))
-    for batch_checks, batch_spans in parallel_map(_align_batch, batches):
-        checks.extend(batch_checks)
-        spans.extend(batch_spans)
-    _ALIGN_INPUT.clear()
-    store.insert(
-        con,
-        "pair_checks",
-        pl.DataFrame(checks, schema=["sentence_a", "sentence_b", "accepted"], orient="row"),
-    )
-    store.insert(
-        con,
-        "sentence_alignments",
-        pl.DataFrame(
-            spans,
-            schema=[
-                "sentence_a",
-                "sentence_b",
-                "a_start",
-                "a_end",
-                "b_start",
-                "b_end",
-                "matched_tokens",
-            ],
-            orient="row",
-        ),
-    )
-    return len(todo)
+    ).to_arrow_table()
+    total = todo.num_rows
+    progress = rep.track(range(0, total, ALIGN_CHUNK), "aligning", total=-(-total // ALIGN_CHUNK))
+    ticks = iter(progress)
+    for lo in range(0, total, ALIGN_WAVE):
+        wave = pl.from_arrow(todo.slice(lo, ALIGN_WAVE))
+        needed = set(wave["aa"].unique().to_list()) | set(wave["ab"].unique().to_list())
+        _ALIGN_INPUT.update(texts=_texts(con, needed), settings=settings.align)
+        checks, spans = [], []
+        for batch_checks, batch_spans in parallel_map(
+            _align_batch, batched(wave.iter_rows(), ALIGN_CHUNK)
+        ):
+            checks.extend(batch_checks)
+            spans.extend(batch_spans)
+            next(ticks, None)
+        _ALIGN_INPUT.clear()
+        store.insert(
+            con,
+            "pair_checks",
+            pl.DataFrame(checks, schema=["sentence_a", "sentence_b", "accepted"], orient="row"),
+        )
+        columns = ["sentence_a", "sentence_b", "a_start", "a_end", "b_start", "b_end"]
+        store.insert(
+            con,
+            "sentence_alignments",
+            pl.DataFrame(spans, schema=[*columns, "matched_tokens"], orient="row"),
+        )
+    return total
 
 
 def _texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
@@ -473,7 +474,7 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         "SELECT alignment_id FROM alignments WHERE alignment_id >= ?",
         [first_id],
     )
-    return con.execute("SELECT count(*) FROM alignments").fetchone()[0]
+    return store.scalar(con, "SELECT count(*) FROM alignments")
 
 
 def direction(meta_a: tuple, meta_b: tuple, id_a: str, id_b: str) -> tuple[str, bool]:

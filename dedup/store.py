@@ -83,7 +83,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> i
 
 
 def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, Any]) -> int:
-    run_id = con.execute("SELECT coalesce(max(run_id), 0) + 1 FROM runs").fetchone()[0]
+    run_id = scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM runs")
     con.execute(
         "INSERT INTO runs (run_id, command, started, tool_version, settings) VALUES (?, ?, ?, ?, ?)",
         [run_id, command, datetime.now(), __version__, json.dumps(settings, sort_keys=True)],
@@ -100,7 +100,7 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: int, counts: dict[str, An
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     tables = ("articles", "paragraphs", "alignments", "clusters", "attributions", "rejects")
-    return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    return {t: scalar(con, f"SELECT count(*) FROM {t}") for t in tables}
 
 
 def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
