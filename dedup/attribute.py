@@ -250,7 +250,6 @@ class CueSet:
     lexicon: Lexicon
     cues: tuple[Cue, ...]
     speakers: SpeakerCues
-    digest: str  # of the lexicon and cue files: attributions made with others are redone
 
     @functools.cached_property
     def _plans(self) -> dict[tuple[str, ...], tuple[tuple[Cue, ...], tuple[Cue, ...]]]:
@@ -280,30 +279,39 @@ class CueMatch:
     text: str
 
 
+def _data_files() -> list[Any]:
+    """The lexicon and the cue files, in a fixed order."""
+    data = resources.files("dedup") / "data"
+    cues = sorted((p for p in (data / "cues").iterdir() if p.name.endswith(".txt")), key=str)
+    return [data / "sources.csv", *cues]
+
+
+@functools.cache
+def cue_digest() -> str:
+    """A digest of the lexicon and cue files: attributions made with others are redone."""
+    digest = hashlib.sha256()
+    for path in _data_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 @functools.cache
 def load_cues() -> CueSet:
-    """The lexicon and the cues of every data/cues/*.txt file, compiled once."""
-    data = resources.files("dedup") / "data"
-    with (data / "sources.csv").open(encoding="utf-8", newline="") as f:
+    """The lexicon and the cues of every data/cues/*.txt file (compiled when first used)."""
+    lexicon_file, *files = _data_files()
+    with lexicon_file.open(encoding="utf-8", newline="") as f:
         rows = [
             (r["canonical"].strip(), r["source_type"].strip(), _aliases(r["aliases"]))
             for r in csv.DictReader(f)
         ]
     lexicon = Lexicon(rows)
-    files = sorted((p for p in (data / "cues").iterdir() if p.name.endswith(".txt")), key=str)
     cues = [cue for path in files for cue in _parse_cues(path, lexicon)]
     speakers = SpeakerCues(
         after=tuple(c.regex for c in cues if c.kind == "quote_after"),
         before=tuple(c.regex for c in cues if c.kind == "quote_before"),
     )
-    digest = hashlib.sha256()
-    for path in [data / "sources.csv", *files]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return CueSet(
-        lexicon,
-        tuple(c for c in cues if c.kind not in ("quote_after", "quote_before")),
-        speakers,
-        digest.hexdigest(),
+        lexicon, tuple(c for c in cues if c.kind not in ("quote_after", "quote_before")), speakers
     )
 
 
@@ -331,8 +339,8 @@ def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     alignments changed, and their alignment partners. Trails depend on every quote and are
     recomputed from the stored quotes. A change to the lexicon or the cue files redoes all.
     """
-    cues = load_cues()
-    full = store.begin_stage(con, "attribute", {"cues": cues.digest})
+    state = {"cues": cue_digest()}
+    full = store.begin_stage(con, "attribute", state)
     if full:
         for table in (*ATTRIBUTE_TABLES, "quote_keys", "quote_edges"):
             con.execute(f"DELETE FROM {table}")
@@ -348,24 +356,36 @@ def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             ON rescan.article_id = alignments.source_article_id
         UNION SELECT source_article_id FROM alignments SEMI JOIN rescan
             ON rescan.article_id = alignments.target_article_id;
-        DELETE FROM attributions WHERE article_id IN (SELECT article_id FROM repropagate)
-            AND (method IN ('explicit', 'inherited') AND article_id IN (SELECT article_id FROM rescan)
-                 OR method IN ('propagated', 'matched'));
-        DELETE FROM attributions WHERE method = 'propagated' AND alignment_id IS NULL;
-        DELETE FROM image_credits WHERE article_id IN (SELECT article_id FROM rescan);
-        DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM rescan);
         DELETE FROM stale_articles;
         """
     )
-    attributions, credits, quotes = _scan(_read_articles(con))
-    _insert(con, "attributions", attributions)
-    _insert(con, "image_credits", credits)
-    _insert(con, "quotes", quotes)
-    _update_trails(con)
-    con.execute(_PROPAGATE_SQL)
-    con.execute(_TRAIL_SQL, [TRAIL_FACTOR])
-    _insert_matched(con, cues.lexicon)
-    store.finish_stage(con, "attribute", {"cues": cues.digest})
+    rescan = store.scalar(con, "SELECT count(*) FROM rescan")
+    if rescan:
+        # cues, quotes and so trails change only with the articles scanned again
+        con.execute(
+            """
+            DELETE FROM attributions
+            WHERE article_id IN (SELECT article_id FROM rescan)
+              AND method IN ('explicit', 'inherited');
+            DELETE FROM attributions WHERE method = 'propagated' AND alignment_id IS NULL;
+            DELETE FROM image_credits WHERE article_id IN (SELECT article_id FROM rescan);
+            DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM rescan);
+            """
+        )
+        attributions, credits, quotes = _scan(_read_articles(con))
+        _insert(con, "attributions", attributions)
+        _insert(con, "image_credits", credits)
+        _insert(con, "quotes", quotes)
+        _update_trails(con)
+        con.execute(_TRAIL_SQL, [TRAIL_FACTOR])
+    if rescan or store.scalar(con, "SELECT count(*) FROM repropagate"):
+        con.execute(
+            "DELETE FROM attributions WHERE article_id IN (SELECT article_id FROM repropagate)"
+            " AND method IN ('propagated', 'matched') AND alignment_id IS NOT NULL"
+        )
+        con.execute(_PROPAGATE_SQL)
+        _insert_matched(con, load_cues().lexicon)
+    store.finish_stage(con, "attribute", state)
     return {table: store.scalar(con, f"SELECT count(*) FROM {table}") for table in ATTRIBUTE_TABLES}
 
 

@@ -160,6 +160,14 @@ def update(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int, full
     """Bring text_reps, sig_pairs, candidate links and pairs up to date with the units of
     ``new_articles`` and the paragraphs of ``role_changes`` (temp tables); returns the
     number of candidate pairs. Leaves the temp table ``pair_changes``."""
+    if not full and not store.scalar(
+        con, "SELECT (SELECT count(*) FROM new_articles) + (SELECT count(*) FROM role_changes)"
+    ):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE pair_changes AS "
+            "SELECT sentence_a, sentence_b, true AS present FROM candidate_pairs LIMIT 0"
+        )
+        return store.scalar(con, "SELECT count(*) FROM candidate_pairs")
     params = lsh_params(con, threshold, num_perm)
     if full:
         for table in ("band_keys", "text_reps", "sig_pairs", "candidate_links", "candidate_pairs"):
