@@ -420,6 +420,18 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
             """
             CREATE OR REPLACE TEMP TABLE grown_keys AS
             SELECT DISTINCT key FROM quote_keys SEMI JOIN _new_texts USING (norm_text);
+            CREATE OR REPLACE TEMP TABLE overflown_keys AS
+            SELECT key FROM quote_keys SEMI JOIN grown_keys USING (key)
+            GROUP BY key HAVING count(*) > ?;
+            """,
+            [MAX_BUCKET],
+        )
+    finally:
+        con.unregister("_new_texts")
+    if store.scalar(con, "SELECT count(*) FROM overflown_keys"):
+        # an edge stands while the two texts share a bucket that is still small enough
+        con.execute(
+            """
             CREATE OR REPLACE TEMP TABLE key_sizes AS
             SELECT key, count(*) AS n FROM quote_keys GROUP BY key;
             DELETE FROM quote_edges AS e WHERE NOT EXISTS (
@@ -431,8 +443,6 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
             """,
             [MAX_BUCKET],
         )
-    finally:
-        con.unregister("_new_texts")
     # a grown bucket proposes its old pairs no more than before: only pairs with a new text
     # are compared; a shrunk bucket may now propose any of its pairs
     texts, pairs = bucket_pairs(_members(con, "grown_keys"))

@@ -114,6 +114,7 @@ _REJECT_SCHEMA = {
 }
 _UNIT_SCHEMA = {
     "sentence_id": pl.String,
+    "paragraph_id": pl.String,
     "article_id": pl.String,
     "unit_kind": pl.String,
     "char_start": pl.Int32,
@@ -183,7 +184,7 @@ def segment_articles(articles: list[Article]) -> dict[str, pl.DataFrame]:
                 sid = f"{pid}/{k}"
                 sen_rows.append((sid, pid, art.article_id, k, s, e))
                 if p.role in (segment.HEADLINE, segment.BODY):
-                    unit_rows.extend(_units(text, sid, art.article_id, s, e, fp))
+                    unit_rows.extend(_units(text, sid, pid, art.article_id, s, e, fp))
     return {
         "articles": pl.DataFrame(art_rows, infer_schema_length=None),
         "paragraphs": pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS, orient="row"),
@@ -199,7 +200,7 @@ _PARAGRAPH_COLUMNS = [
 
 
 def _units(
-    text: str, sid: str, aid: str, s: int, e: int, fp: fingerprint.FingerprintSettings
+    text: str, sid: str, pid: str, aid: str, s: int, e: int, fp: fingerprint.FingerprintSettings
 ) -> list[tuple]:
     """The sentence and its clauses, each long enough to be fingerprinted."""
     spans = [("sentence", s, e)] + [
@@ -209,7 +210,7 @@ def _units(
     for kind, a, b in spans:
         norm = fingerprint.normalise(text[a:b])
         if len(norm) >= fp.min_chars:
-            out.append((sid, aid, kind, a, b, fingerprint.norm_hash(norm)))
+            out.append((sid, pid, aid, kind, a, b, fingerprint.norm_hash(norm)))
     return out
 
 
@@ -424,6 +425,9 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         SEMI JOIN (SELECT pa, pb FROM merge_pairs UNION ALL SELECT pb, pa FROM merge_pairs) AS m
             ON m.pa = a.source_paragraph_id AND m.pb = a.target_paragraph_id;
         DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM removed_alignments);
+        CREATE OR REPLACE TEMP TABLE merge_sentences AS
+        SELECT sentence_id, paragraph_id, article_id FROM sentences
+        WHERE paragraph_id IN (SELECT pa FROM merge_pairs UNION SELECT pb FROM merge_pairs);
         """
     )
     rows = con.execute(
@@ -431,10 +435,11 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         SELECT sa.article_id, sa.paragraph_id, sb.article_id, sb.paragraph_id,
                x.a_start, x.a_end, x.b_start, x.b_end, x.matched_tokens
         FROM sentence_alignments AS x
-        JOIN candidate_pairs AS c USING (sentence_a, sentence_b)
-        JOIN sentences AS sa ON sa.sentence_id = x.sentence_a
-        JOIN sentences AS sb ON sb.sentence_id = x.sentence_b
+        JOIN merge_sentences AS sa ON sa.sentence_id = x.sentence_a
+        JOIN merge_sentences AS sb ON sb.sentence_id = x.sentence_b
         SEMI JOIN merge_pairs AS m ON m.pa = sa.paragraph_id AND m.pb = sb.paragraph_id
+        SEMI JOIN candidate_pairs AS c
+            ON c.sentence_a = x.sentence_a AND c.sentence_b = x.sentence_b
         ORDER BY 1, 2, 3, 4, 5, 7
         """
     ).fetchall()

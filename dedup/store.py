@@ -44,7 +44,24 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     if not read_only:
         con.execute(schema_sql())
+        _check_schema(con, db)
     return con
+
+
+#: the shape of the internal tables; a database made with another must be built anew
+SCHEMA_VERSION = "2"
+
+
+def _check_schema(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    found = scalar(con, "SELECT value FROM meta WHERE key = 'schema'")
+    if found is None and not scalar(con, "SELECT count(*) FROM articles"):
+        con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+    elif found != SCHEMA_VERSION:
+        con.close()
+        raise DedupError(
+            f"{db} was made by another version of dedup (internal tables {found or '1'}, "
+            f"this version needs {SCHEMA_VERSION}): run again with a new --db"
+        )
 
 
 @contextmanager

@@ -20,8 +20,7 @@ WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM 
 CREATE OR REPLACE TEMP TABLE link_units AS
 SELECT u.norm_hash, u.sentence_id, u.article_id
 FROM units AS u
-JOIN sentences AS s USING (sentence_id)
-JOIN paragraphs AS p ON p.paragraph_id = s.paragraph_id
+JOIN paragraphs AS p ON p.paragraph_id = u.paragraph_id
 WHERE p.role IN ('headline', 'body')
   AND u.norm_hash IN (SELECT norm_hash FROM link_hashes
                       UNION SELECT h1 FROM link_pairs UNION SELECT h2 FROM link_pairs);

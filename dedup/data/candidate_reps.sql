@@ -7,9 +7,7 @@
 CREATE OR REPLACE TEMP TABLE changed_hashes AS
 SELECT norm_hash FROM units SEMI JOIN new_articles USING (article_id)
 UNION
-SELECT u.norm_hash FROM units AS u
-JOIN sentences AS s USING (sentence_id)
-SEMI JOIN role_changes AS r ON r.paragraph_id = s.paragraph_id;
+SELECT norm_hash FROM units SEMI JOIN role_changes USING (paragraph_id);
 
 CREATE OR REPLACE TEMP TABLE old_reps AS
 SELECT t.norm_hash, t.rep, o.rank
@@ -25,8 +23,7 @@ SELECT u.norm_hash,
        arg_min(u.article_id, (o.rank, u.sentence_id))
 FROM units AS u
 SEMI JOIN changed_hashes AS c ON c.norm_hash = u.norm_hash
-JOIN sentences AS s USING (sentence_id)
-JOIN paragraphs AS p ON p.paragraph_id = s.paragraph_id
+JOIN paragraphs AS p ON p.paragraph_id = u.paragraph_id
 JOIN article_order AS o ON o.article_id = u.article_id
 JOIN signatures AS g ON g.norm_hash = u.norm_hash
 WHERE p.role IN ('headline', 'body') AND g.n_shingles > 0

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS sentences (
 -- A unit's signature is shared by every unit with the same normalised text (norm_hash).
 CREATE TABLE IF NOT EXISTS units (
     sentence_id  VARCHAR NOT NULL,
+    paragraph_id VARCHAR NOT NULL,
     article_id   VARCHAR NOT NULL,
     unit_kind    VARCHAR NOT NULL,                    -- 'sentence' or 'clause'
     char_start   INTEGER NOT NULL,
