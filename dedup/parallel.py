@@ -1,17 +1,18 @@
-"""Parallel map over both cores with forked workers, in bounded waves.
+"""Parallel map over both cores with forked workers, a bounded number of chunks ahead.
 
 Forking shares the parent's memory copy-on-write, so large read-only inputs set up before
 the map (texts, lexicons) reach the workers for free. Results come back in input order, so
-the output never depends on the number of workers. Work is sent in waves of a few chunks,
-so memory stays bounded by the wave, not the corpus.
+the output never depends on the number of workers. Only a few chunks are out at a time, so
+memory stays bounded by them, not by the corpus.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from itertools import islice
+from itertools import chain, islice
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -24,7 +25,11 @@ def workers() -> int:
 
 
 def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None) -> Iterator[R]:
-    """``map(fn, chunks)`` on ``n`` forked workers (inline when one worker suffices)."""
+    """``map(fn, chunks)`` on ``n`` forked workers (inline when one worker suffices).
+
+    At most ``2 * n`` chunks are handed out ahead of the one being returned, so a generator
+    of chunks is read only as fast as the workers go, and no worker waits for a slow
+    neighbour: each takes the next chunk as soon as it is free."""
     n = n or workers()
     it = iter(chunks)
     first = list(islice(it, 2))
@@ -32,11 +37,23 @@ def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None
         yield from map(fn, first)
         yield from map(fn, it)
         return
+    slots, stop = threading.Semaphore(2 * n), threading.Event()
+
+    def feed() -> Iterator[T]:
+        for chunk in chain(first, it):
+            slots.acquire()
+            if stop.is_set():
+                return
+            yield chunk
+
     with multiprocessing.get_context("fork").Pool(n) as pool:
-        wave = first + list(islice(it, 2 * n - len(first)))
-        while wave:
-            yield from pool.map(fn, wave)
-            wave = list(islice(it, 2 * n))
+        try:
+            for result in pool.imap(fn, feed()):
+                slots.release()
+                yield result
+        finally:  # a consumer that stops early must not leave the feeder waiting
+            stop.set()
+            slots.release()
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:

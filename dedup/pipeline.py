@@ -345,7 +345,7 @@ def _align_batch(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
 
 
 #: candidate pairs aligned per wave: what the parent holds at once (pairs, texts, results)
-ALIGN_WAVE = 100_000
+ALIGN_WAVE = 250_000
 
 
 def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> int:

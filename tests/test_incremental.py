@@ -94,7 +94,18 @@ def test_batches_in_any_date_order_equal_full_rebuild(tmp_path: Path) -> None:
 
 
 def _outlet_articles(ids: range, footer: bool) -> list[dict]:
-    words = ["harbor", "council", "budget", "river", "school", "market", "bridge", "station", "report", "vote"]
+    words = [
+        "harbor",
+        "council",
+        "budget",
+        "river",
+        "school",
+        "market",
+        "bridge",
+        "station",
+        "report",
+        "vote",
+    ]
     rng = random.Random(ids.start)
     out = []
     for i in ids:

@@ -1,0 +1,40 @@
+"""The forked map: results in input order whatever the workers do, and no hang on errors."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dedup.parallel import batched, parallel_map
+
+
+def _slow_first(x: int) -> int:
+    if x == 0:
+        time.sleep(0.2)  # the first chunk finishes last
+    return x * x
+
+
+def _fails_at_five(x: int) -> int:
+    if x == 5:
+        raise ValueError("five")
+    return x
+
+
+def test_results_keep_input_order() -> None:
+    assert list(parallel_map(_slow_first, iter(range(40)), n=2)) == [x * x for x in range(40)]
+
+
+def test_an_error_in_a_worker_reaches_the_caller() -> None:
+    with pytest.raises(ValueError, match="five"):
+        list(parallel_map(_fails_at_five, iter(range(1000)), n=2))
+
+
+def test_a_consumer_may_stop_early() -> None:
+    results = parallel_map(abs, iter(range(-1000, 0)), n=2)
+    assert next(results) == 1000
+    results.close()
+
+
+def test_batched() -> None:
+    assert list(batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
