@@ -432,16 +432,27 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         # an edge stands while the two texts share a bucket that is still small enough
         con.execute(
             """
-            CREATE OR REPLACE TEMP TABLE key_sizes AS
-            SELECT key, count(*) AS n FROM quote_keys GROUP BY key;
-            DELETE FROM quote_edges AS e WHERE NOT EXISTS (
-                SELECT 1 FROM quote_keys AS ka
-                JOIN quote_keys AS kb ON kb.key = ka.key
-                JOIN key_sizes AS s ON s.key = ka.key
-                WHERE ka.norm_text = e.a AND kb.norm_text = e.b AND s.n <= ?
-            );
+            CREATE OR REPLACE TEMP TABLE still_proposed AS
+            WITH shared AS (
+                SELECT e.a, e.b, ka.key
+                FROM quote_edges AS e
+                JOIN quote_keys AS ka ON ka.norm_text = e.a
+                JOIN quote_keys AS kb ON kb.norm_text = e.b AND kb.key = ka.key
+            ), sizes AS (
+                SELECT key, count(*) AS n FROM quote_keys
+                SEMI JOIN shared USING (key) GROUP BY key
+            )
+            SELECT DISTINCT a, b FROM shared JOIN sizes USING (key) WHERE n <= ?
             """,
             [MAX_BUCKET],
+        )
+        con.execute(
+            """
+            DELETE FROM quote_edges AS e USING (
+                SELECT a, b FROM quote_edges EXCEPT SELECT a, b FROM still_proposed
+            ) AS x
+            WHERE e.a = x.a AND e.b = x.b
+            """
         )
     # a grown bucket proposes its old pairs no more than before: only pairs with a new text
     # are compared; a shrunk bucket may now propose any of its pairs

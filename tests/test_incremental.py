@@ -61,11 +61,19 @@ def test_rerun_changes_nothing(tmp_path: Path) -> None:
     assert _tables(db) == before
 
 
-def test_batches_in_any_date_order_equal_full_rebuild(tmp_path: Path) -> None:
+@pytest.mark.parametrize("quote_bucket", [200, 3])
+def test_batches_in_any_date_order_equal_full_rebuild(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, quote_bucket: int
+) -> None:
     """A synthetic corpus (derived copies, merged stories, outlet boilerplate) added in
     three batches whose dates interleave: new articles become earlier sources, bucket heads
     and text representatives move, outlet templates appear. Every table must still be what
-    one run over everything gives."""
+    one run over everything gives. With tiny quote buckets, buckets overflow as quotes
+    arrive, so quote pairs stop being proposed."""
+    from dedup import attribute, quotes
+
+    monkeypatch.setattr(quotes, "MAX_BUCKET", quote_bucket)
+    monkeypatch.setattr(attribute, "MAX_BUCKET", quote_bucket)
     missing = [reason for reason in dataset_status().values() if reason]
     if missing:
         pytest.skip("benchmark data absent: " + "; ".join(missing))
