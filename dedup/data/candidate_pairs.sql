@@ -28,7 +28,9 @@ WHERE p.role IN ('headline', 'body')
 CREATE OR REPLACE TEMP TABLE new_links AS
 WITH reps AS (
     SELECT t.norm_hash, t.rep, t.article_id, o.rank
-    FROM text_reps AS t JOIN article_order AS o USING (article_id)
+    FROM text_reps AS t
+    SEMI JOIN (SELECT DISTINCT norm_hash FROM link_units) AS l ON l.norm_hash = t.norm_hash
+    JOIN article_order AS o ON o.article_id = t.article_id
 ), pair_reps AS (
     SELECT p.h1, p.h2,
            CASE WHEN (r1.rank, r1.rep) <= (r2.rank, r2.rep) THEN r1.rep ELSE r2.rep END AS rep,
