@@ -70,13 +70,17 @@ def predicted_sources(db: Path) -> dict[str, set[str]]:
         con.close()
 
 
-def stage_seconds(db: Path) -> dict[str, float]:
+def last_run(db: Path) -> dict:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        counts = con.execute("SELECT counts FROM runs ORDER BY run_id DESC LIMIT 1").fetchone()[0]
-        return json.loads(counts)["stage_seconds"]
+        counts = con.execute("SELECT counts FROM runs ORDER BY run_id DESC LIMIT 1").fetchall()
+        return json.loads(counts[0][0])
     finally:
         con.close()
+
+
+def stage_seconds(db: Path) -> dict[str, float]:
+    return last_run(db)["stage_seconds"]
 
 
 def end_to_end(n: int) -> dict:
@@ -90,6 +94,7 @@ def end_to_end(n: int) -> dict:
         "wall_s": round(wall, 2),
         "peak_rss_mb": round(rss, 1),
         "stages": stage_seconds(db),
+        "stage_peak_rss_mb": last_run(db)["stage_peak_mb"],
         "recall": round(quality["recall"], 4),
         "precision": round(quality["precision"], 4),
     }
@@ -145,12 +150,21 @@ def compare_peers(corpus: Path) -> dict:
     }
 
 
-def alignment_rows(db: Path) -> list[tuple]:
+#: what an incremental run must give exactly as a full rebuild does (ids are numbered in
+#: the order rows were made, so they are left out)
+COMPARED = {
+    "alignments": "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL",
+    "clusters": "SELECT * EXCLUDE (cluster_id) FROM clusters ORDER BY ALL",
+    "article_derivation": "SELECT * FROM article_derivation ORDER BY ALL",
+    "attributions": "SELECT * EXCLUDE (alignment_id, evidence) FROM attributions ORDER BY ALL",
+    "roles": "SELECT paragraph_id, role, role_reason FROM paragraphs ORDER BY ALL",
+}
+
+
+def compared_tables(db: Path) -> dict[str, list[tuple]]:
     con = duckdb.connect(str(db), read_only=True)
     try:
-        return con.execute(
-            "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL"
-        ).fetchall()
+        return {name: con.execute(sql).fetchall() for name, sql in COMPARED.items()}
     finally:
         con.close()
 
@@ -178,7 +192,9 @@ def incremental(base_n: int, added: int, base_wall: float) -> dict:
         "added": kept,
         "wall_s": round(wall, 2),
         "share_of_full_run": round(wall / base_wall, 4),
-        "same_as_full_rebuild": alignment_rows(inc_db) == alignment_rows(full_db),
+        "stages": stage_seconds(inc_db),
+        "same_as_full_rebuild": compared_tables(inc_db) == compared_tables(full_db),
+        "tables_compared": sorted(COMPARED),
     }
 
 
@@ -197,6 +213,9 @@ def main() -> None:
         print(
             f"{r['articles']:>9} {r['wall_s']:>8} {r['peak_rss_mb']:>9} {r['recall']:>7} {r['precision']:>9}"
         )
+    by_size = {r["articles"]: r["wall_s"] for r in runs}
+    if 100_000 in by_size and 200_000 in by_size:
+        print(f"200k / 100k wall: {by_size[200_000] / by_size[100_000]:.2f}")
     print("peers:", json.dumps(result["peers"]))
     print("incremental:", json.dumps(result["incremental"]))
 

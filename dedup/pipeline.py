@@ -414,11 +414,10 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     ``removed_alignments`` and ``added_alignments``; returns the number of alignments."""
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE merge_pairs AS
-        SELECT DISTINCT sa.paragraph_id AS pa, sb.paragraph_id AS pb
-        FROM pair_changes AS x
-        JOIN sentences AS sa ON sa.sentence_id = x.sentence_a
-        JOIN sentences AS sb ON sb.sentence_id = x.sentence_b;
+        CREATE OR REPLACE TEMP TABLE merge_pairs AS  -- a sentence id is '<paragraph_id>/<n>'
+        SELECT DISTINCT regexp_replace(sentence_a, '/[0-9]+$', '') AS pa,
+                        regexp_replace(sentence_b, '/[0-9]+$', '') AS pb
+        FROM pair_changes;
         CREATE OR REPLACE TEMP TABLE removed_alignments AS
         SELECT a.alignment_id, a.source_article_id, a.target_article_id, a.cluster_id
         FROM alignments AS a
