@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import functools
 import hashlib
+import multiprocessing
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -329,7 +330,67 @@ def find_cues(
     return _find_sources(t, _find_credits(t, cues), tuple(kinds), cues)
 
 
-def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+#: at most this many articles are scanned ahead while detection runs (see start_scan)
+EARLY_SCAN_MAX = 20_000
+
+
+class EarlyScan:
+    """The cue scan of the articles this stage will scan, running in a forked process while
+    detection goes on: it depends on paragraph roles alone, final once templates ran."""
+
+    def __init__(self, ids: frozenset[str], articles: list[list[dict[str, Any]]]) -> None:
+        self.ids = ids
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=False)
+        self._process = ctx.Process(target=_scan_child, args=(articles, child), daemon=True)
+        self._process.start()
+        child.close()
+
+    def rows(self) -> tuple[list, list, list]:
+        """The rows, once the child is done (its error, if it failed)."""
+        outcome, value = self._conn.recv()
+        self._process.join()
+        if outcome == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        self._process.kill()
+        self._process.join()
+
+
+def _scan_child(articles: list[list[dict[str, Any]]], conn: Any) -> None:
+    try:
+        conn.send(("ok", _scan_articles(articles)))
+    except Exception as err:  # handed to the parent, which raises it
+        conn.send(("error", err))
+
+
+def start_scan(con: duckdb.DuckDBPyConnection) -> EarlyScan | None:
+    """Start scanning, in the background, the articles :func:`attribute` will scan: those
+    it has not seen and those whose roles changed (``role_changes`` of this run, and
+    ``stale_articles`` of earlier ones). None when the stage would run in full or the
+    articles are too many to hold."""
+    state = store.stage_state(con, "attribute")
+    if state is None or state["settings"] != {"cues": cue_digest()}:
+        return None
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE early_scan AS
+        SELECT article_id FROM articles WHERE run_id > ?
+        UNION SELECT article_id FROM stale_articles WHERE reason = 'roles'
+        UNION SELECT article_id FROM role_changes
+        """,
+        [state["through_run"]],
+    )
+    ids = frozenset(r[0] for r in con.execute("SELECT article_id FROM early_scan").fetchall())
+    if not ids or len(ids) > EARLY_SCAN_MAX:
+        return None
+    load_cues()  # parsed once here, compiled by the child as it needs
+    return EarlyScan(ids, list(_read_articles(con, "early_scan")))
+
+
+def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) -> dict[str, int]:
     """Bring attributions, image_credits, quotes and quote_trails up to date; return their
     row counts.
 
@@ -359,8 +420,8 @@ def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
         DELETE FROM stale_articles;
         """
     )
-    rescan = store.scalar(con, "SELECT count(*) FROM rescan")
-    if rescan:
+    ids = frozenset(r[0] for r in con.execute("SELECT article_id FROM rescan").fetchall())
+    if ids:
         # cues, quotes and so trails change only with the articles scanned again
         con.execute(
             """
@@ -372,19 +433,25 @@ def attribute(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM rescan);
             """
         )
-        attributions, credits, quotes = _scan(_read_articles(con))
+        if early is not None and early.ids == ids:
+            rows = early.rows()
+        else:
+            rows = _scan(_read_articles(con))
+        attributions, credits, quotes = _frames(*rows)
         _insert(con, "attributions", attributions)
         _insert(con, "image_credits", credits)
         _insert(con, "quotes", quotes)
         _update_trails(con)
         con.execute(_TRAIL_SQL, [TRAIL_FACTOR])
-    if rescan or store.scalar(con, "SELECT count(*) FROM repropagate"):
+    if ids or store.scalar(con, "SELECT count(*) FROM repropagate"):
         con.execute(
             "DELETE FROM attributions WHERE article_id IN (SELECT article_id FROM repropagate)"
             " AND method IN ('propagated', 'matched') AND alignment_id IS NOT NULL"
         )
         con.execute(_PROPAGATE_SQL)
         _insert_matched(con, load_cues().lexicon)
+    if early is not None and early.ids != ids:
+        early.cancel()
     store.finish_stage(con, "attribute", state)
     return {table: store.scalar(con, f"SELECT count(*) FROM {table}") for table in ATTRIBUTE_TABLES}
 
@@ -798,11 +865,13 @@ def _with_text(m: CueMatch, text: str) -> CueMatch:
     )
 
 
-def _read_articles(con: duckdb.DuckDBPyConnection) -> Iterator[list[dict[str, Any]]]:
-    """The paragraphs of each article in ``rescan``, streamed (never all in memory)."""
+def _read_articles(
+    con: duckdb.DuckDBPyConnection, ids_table: str = "rescan"
+) -> Iterator[list[dict[str, Any]]]:
+    """The paragraphs of each article in ``ids_table``, streamed (never all in memory)."""
     result = con.execute(
         "SELECT paragraph_id, article_id, char_start, role, text"
-        " FROM paragraphs SEMI JOIN rescan USING (article_id) ORDER BY article_id, seq"
+        f" FROM paragraphs SEMI JOIN {ids_table} USING (article_id) ORDER BY article_id, seq"
     )
     keys = ("paragraph_id", "article_id", "char_start", "role", "text")
     current: list[dict[str, Any]] = []
@@ -821,11 +890,9 @@ def _read_articles(con: duckdb.DuckDBPyConnection) -> Iterator[list[dict[str, An
 SCAN_CHUNK = 500
 
 
-def _scan(
-    articles: Iterable[list[dict[str, Any]]],
-) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """Explicit and inherited attributions, image credits and quotes of every article, the
-    articles scanned on every core (each depends on itself alone)."""
+def _scan(articles: Iterable[list[dict[str, Any]]]) -> tuple[list, list, list]:
+    """Explicit and inherited attribution, image credit and quote rows of every article,
+    the articles scanned on every core (each depends on itself alone)."""
     attributions: list[dict[str, Any]] = []
     credits: list[dict[str, Any]] = []
     quotes: list[dict[str, Any]] = []
@@ -833,6 +900,12 @@ def _scan(
         attributions += a_rows
         credits += c_rows
         quotes += q_rows
+    return attributions, credits, quotes
+
+
+def _frames(
+    attributions: list, credits: list, quotes: list
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     return (
         _best(pl.DataFrame(attributions, schema=ATTRIBUTION_SCHEMA)),
         pl.DataFrame(credits, schema=CREDIT_SCHEMA).unique(maintain_order=True),
@@ -941,10 +1014,18 @@ def _credit_row(p: dict[str, Any], m: CueMatch) -> dict[str, Any]:
 
 
 def _best(rows: pl.DataFrame) -> pl.DataFrame:
-    """One row per paragraph, source, method and chain role: the most confident, then first."""
+    """One row per paragraph, source, method and chain role: the most confident, then the
+    first, then the longest cue ("IRNA news agency said" over "IRNA news agency"), so the
+    choice never depends on the order cues were found in."""
     keys = ["paragraph_id", "source", "method", "chain_role"]
     return (
-        rows.sort("confidence", "cue_start", descending=[True, False])
+        rows.sort(
+            "confidence",
+            "cue_start",
+            "cue_end",
+            descending=[True, False, True],
+            maintain_order=True,
+        )
         .unique(keys, keep="first", maintain_order=True)
         .sort("article_id", "paragraph_id", "cue_start", "source")
     )

@@ -494,7 +494,12 @@ def direction(meta_a: tuple, meta_b: tuple, id_a: str, id_b: str) -> tuple[str, 
 # ---------------------------------------------------------------- stages and run
 
 
-def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> dict[str, int]:
+def detect(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    rep: Reporter,
+    after_roles: Callable[[], None] | None = None,
+) -> dict[str, int]:
     """Everything from roles to derivation, for the articles detect has not seen.
 
     Full (every article, derived tables rebuilt) on a database detect never ran on, with
@@ -522,6 +527,8 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) ->
             min_share=settings.template_min_share,
         ),
     )
+    if after_roles is not None:  # every paragraph role is final from here on
+        after_roles()
     counts["signatures_new"] = rep.stage(
         "fingerprint", lambda: fingerprint_units(con, settings, full, redo)
     )
@@ -555,10 +562,10 @@ def detect(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) ->
     return counts
 
 
-def attribute(con: duckdb.DuckDBPyConnection, rep: Reporter) -> dict[str, int]:
+def attribute(con: duckdb.DuckDBPyConnection, rep: Reporter, early: Any = None) -> dict[str, int]:
     from dedup import attribute as attribution
 
-    return rep.stage("attribute", lambda: attribution.attribute(con))
+    return rep.stage("attribute", lambda: attribution.attribute(con, early))
 
 
 STAGES = ("ingest", "detect", "attribute")
@@ -582,10 +589,17 @@ def run(
         counts: dict[str, Any] = {}
         if "ingest" in stages:
             counts |= rep.stage("ingest", lambda: ingest(con, inputs, run_id, rep))
+        early: list[Any] = []
+
+        def scan_ahead() -> None:  # attribution's cue scan, on the other core meanwhile
+            from dedup import attribute as attribution
+
+            early.append(attribution.start_scan(con))
+
         if "detect" in stages:
-            counts |= detect(con, settings, rep)
+            counts |= detect(con, settings, rep, scan_ahead if "attribute" in stages else None)
         if "attribute" in stages:
-            counts |= attribute(con, rep)
+            counts |= attribute(con, rep, early[0] if early else None)
         counts |= {
             "tables": store.table_counts(con),
             "stage_seconds": rep.timings,

@@ -166,10 +166,16 @@ def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarr
     return out
 
 
+def stage_state(con: duckdb.DuckDBPyConnection, stage: str) -> dict[str, Any] | None:
+    """What ``stage`` last recorded: its ``settings`` and the ``through_run`` of the last
+    articles it processed (None if it never ran on this database)."""
+    row = scalar(con, "SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"])
+    return json.loads(row) if row else None
+
+
 def stage_settings(con: duckdb.DuckDBPyConnection, stage: str) -> dict[str, Any]:
     """The settings ``stage`` last ran with on this database ({} if it never ran)."""
-    row = scalar(con, "SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"])
-    return json.loads(row)["settings"] if row else {}
+    return (stage_state(con, stage) or {}).get("settings", {})
 
 
 def begin_stage(
@@ -178,8 +184,7 @@ def begin_stage(
     """Create the temp table ``new_articles``: the articles ``stage`` has not processed yet.
     Returns True (and lists every article) when the stage must run in full: it never ran
     on this database, ran with other settings, or ``force``."""
-    row = scalar(con, "SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"])
-    seen = json.loads(row) if row else None
+    seen = stage_state(con, stage)
     full = force or seen is None or seen["settings"] != json.loads(json.dumps(settings))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE new_articles AS SELECT article_id FROM articles "

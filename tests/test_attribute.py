@@ -547,3 +547,22 @@ def test_same_outlet_alignments_do_not_propagate(wire_db: duckdb.DuckDBPyConnect
         r["method"] in ("matched", "propagated") and r["alignment_id"]
         for r in attributions(wire_db, "o/3")
     )
+
+
+def test_best_cue_does_not_depend_on_row_order() -> None:
+    """Two cues of one source at the same place and confidence: the longer is kept, however
+    the rows come (a parallel scan or a polars sort must not decide)."""
+    from dedup.attribute import ATTRIBUTION_SCHEMA, _best
+
+    base = {
+        "paragraph_id": "a/1", "article_id": "a", "source": "IRNA", "source_type": "wire",
+        "method": "explicit", "confidence": 0.85, "chain_role": "source", "cue_start": 10,
+        "alignment_id": None,
+    }  # fmt: skip
+    rows = [
+        base | {"evidence": "IRNA news agency", "cue_end": 26},
+        base | {"evidence": "IRNA news agency said", "cue_end": 31},
+    ]
+    for order in (rows, rows[::-1]):
+        best = _best(pl.DataFrame(order * 50, schema=ATTRIBUTION_SCHEMA))
+        assert best.height == 1 and best["evidence"][0] == "IRNA news agency said"
