@@ -544,15 +544,27 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
     )
     edges = store.frame(con, "SELECT a, b FROM quote_edges")
     mapping, trails = build_trails(quotes, articles, edges)
-    con.execute("DELETE FROM quote_trails; UPDATE quotes SET trail_id = NULL")
-    _insert(con, "quote_trails", trails)
+    # only what changed is written: a day's quotes leave most trails as they were
+    con.register("_trails", trails.to_arrow())
     con.register("_trail_ids", mapping.to_arrow())
     try:
         con.execute(
-            "UPDATE quotes AS q SET trail_id = m.trail_id FROM _trail_ids AS m "
-            "WHERE m.quote_id = q.quote_id"
+            """
+            DELETE FROM quote_trails AS t USING (
+                SELECT * FROM quote_trails EXCEPT SELECT * FROM _trails
+            ) AS gone WHERE t.trail_id = gone.trail_id;
+            INSERT INTO quote_trails SELECT * FROM _trails EXCEPT SELECT * FROM quote_trails;
+            UPDATE quotes AS q SET trail_id = m.trail_id
+            FROM (
+                SELECT q.quote_id, t.trail_id FROM quotes AS q
+                LEFT JOIN _trail_ids AS t USING (quote_id)
+                WHERE q.trail_id IS DISTINCT FROM t.trail_id
+            ) AS m
+            WHERE m.quote_id = q.quote_id;
+            """
         )
     finally:
+        con.unregister("_trails")
         con.unregister("_trail_ids")
 
 
