@@ -37,10 +37,14 @@ import csv
 import functools
 import hashlib
 import multiprocessing
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from re import _constants as sre_constants  # the parse tree, for the keywords of a cue
 from re import _parser as sre_parser
 from typing import Any
@@ -336,20 +340,30 @@ EARLY_SCAN_MAX = 20_000
 
 class EarlyScan:
     """The cue scan of the articles this stage will scan, running in a forked process while
-    detection goes on: it depends on paragraph roles alone, final once templates ran."""
+    detection goes on: it depends on paragraph roles alone, final once templates ran. The
+    child writes its rows to a file and exits at once: a child that lingers would make the
+    parent copy every page it writes meanwhile (copy-on-write)."""
 
     def __init__(self, ids: frozenset[str], articles: list[list[dict[str, Any]]]) -> None:
         self.ids = ids
+        handle, name = tempfile.mkstemp(prefix="dedup-scan-", suffix=".pickle")
+        os.close(handle)
+        self._path = Path(name)
         ctx = multiprocessing.get_context("fork")
-        self._conn, child = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_scan_child, args=(articles, child), daemon=True)
+        self._process = ctx.Process(target=_scan_child, args=(articles, self._path), daemon=True)
         self._process.start()
-        child.close()
 
     def rows(self) -> tuple[list, list, list]:
         """The rows, once the child is done (its error, if it failed)."""
-        outcome, value = self._conn.recv()
         self._process.join()
+        try:
+            outcome, value = pickle.loads(self._path.read_bytes())
+        except (OSError, EOFError, pickle.UnpicklingError) as err:
+            raise RuntimeError(
+                f"the early cue scan ended with code {self._process.exitcode}"
+            ) from err
+        finally:
+            self._path.unlink(missing_ok=True)
         if outcome == "error":
             raise value
         return value
@@ -357,13 +371,15 @@ class EarlyScan:
     def cancel(self) -> None:
         self._process.kill()
         self._process.join()
+        self._path.unlink(missing_ok=True)
 
 
-def _scan_child(articles: list[list[dict[str, Any]]], conn: Any) -> None:
+def _scan_child(articles: list[list[dict[str, Any]]], path: Path) -> None:
     try:
-        conn.send(("ok", _scan_articles(articles)))
+        result: tuple[str, Any] = ("ok", _scan_articles(articles))
     except Exception as err:  # handed to the parent, which raises it
-        conn.send(("error", err))
+        result = ("error", err)
+    path.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def start_scan(con: duckdb.DuckDBPyConnection) -> EarlyScan | None:
