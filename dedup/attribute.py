@@ -399,11 +399,15 @@ def start_scan(con: duckdb.DuckDBPyConnection) -> EarlyScan | None:
         """,
         [state["through_run"]],
     )
-    ids = frozenset(r[0] for r in con.execute("SELECT article_id FROM early_scan").fetchall())
+    ids = _article_ids(con, "early_scan")
     if not ids or len(ids) > EARLY_SCAN_MAX:
         return None
     load_cues()  # parsed once here, compiled by the child as it needs
     return EarlyScan(ids, list(_read_articles(con, "early_scan")))
+
+
+def _article_ids(con: duckdb.DuckDBPyConnection, table: str) -> frozenset[str]:
+    return frozenset(r[0] for r in con.execute(f"SELECT article_id FROM {table}").fetchall())
 
 
 def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) -> dict[str, int]:
@@ -436,7 +440,7 @@ def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) ->
         DELETE FROM stale_articles;
         """
     )
-    ids = frozenset(r[0] for r in con.execute("SELECT article_id FROM rescan").fetchall())
+    ids = _article_ids(con, "rescan")
     if ids:
         # cues, quotes and so trails change only with the articles scanned again
         con.execute(
@@ -454,9 +458,9 @@ def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) ->
         else:
             rows = _scan(_read_articles(con))
         attributions, credits, quotes = _frames(*rows)
-        _insert(con, "attributions", attributions)
-        _insert(con, "image_credits", credits)
-        _insert(con, "quotes", quotes)
+        store.insert(con, "attributions", attributions)
+        store.insert(con, "image_credits", credits)
+        store.insert(con, "quotes", quotes)
         _update_trails(con)
         con.execute(_TRAIL_SQL, [TRAIL_FACTOR])
     if ids or store.scalar(con, "SELECT count(*) FROM repropagate"):
@@ -496,9 +500,8 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         con,
         "SELECT norm_text FROM quote_texts ANTI JOIN quote_keys USING (norm_text) ORDER BY 1",
     )
-    _insert(con, "quote_keys", texts_keys(new["norm_text"].to_list()))
-    con.register("_new_texts", new.to_arrow())
-    try:
+    store.insert(con, "quote_keys", texts_keys(new["norm_text"].to_list()))
+    with store.registered(con, _new_texts=new):
         con.execute(
             """
             CREATE OR REPLACE TEMP TABLE grown_keys AS
@@ -509,8 +512,6 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
             """,
             [MAX_BUCKET],
         )
-    finally:
-        con.unregister("_new_texts")
     if store.scalar(con, "SELECT count(*) FROM overflown_keys"):
         # an edge stands while the two texts share a bucket that is still small enough
         con.execute(
@@ -551,7 +552,7 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         ]
     ).unique()
     known = store.frame(con, "SELECT a, b FROM quote_edges")
-    _insert(con, "quote_edges", edges.join(known, on=["a", "b"], how="anti"))
+    store.insert(con, "quote_edges", edges.join(known, on=["a", "b"], how="anti"))
     quotes = store.frame(con, "SELECT quote_id, article_id, text, norm_text FROM quotes")
     articles = store.frame(
         con,
@@ -561,9 +562,7 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
     edges = store.frame(con, "SELECT a, b FROM quote_edges")
     mapping, trails = build_trails(quotes, articles, edges)
     # only what changed is written: a day's quotes leave most trails as they were
-    con.register("_trails", trails.to_arrow())
-    con.register("_trail_ids", mapping.to_arrow())
-    try:
+    with store.registered(con, _trails=trails, _trail_ids=mapping):
         con.execute(
             """
             DELETE FROM quote_trails AS t USING (
@@ -579,9 +578,6 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
             WHERE m.quote_id = q.quote_id;
             """
         )
-    finally:
-        con.unregister("_trails")
-        con.unregister("_trail_ids")
 
 
 def _members(con: duckdb.DuckDBPyConnection, keys_table: str) -> pl.DataFrame:
@@ -1083,18 +1079,6 @@ def _quote_row(p: dict[str, Any], n: int, q: Quote) -> dict[str, Any]:
     }
 
 
-def _insert(con: duckdb.DuckDBPyConnection, table: str, df: pl.DataFrame) -> None:
-    """Bulk insert of a frame whose columns are named as the table's."""
-    if df.is_empty():
-        return
-    con.register("_attribute_rows", df.to_arrow())
-    try:
-        columns = ", ".join(df.columns)
-        con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM _attribute_rows")
-    finally:
-        con.unregister("_attribute_rows")
-
-
 def _insert_matched(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
     """`matched` rows: paragraphs aligned with an article of kind wire, named by its outlet."""
     wires = con.execute("SELECT article_id, outlet FROM articles WHERE kind = 'wire'").fetchall()
@@ -1106,11 +1090,8 @@ def _insert_matched(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
         rows.append(
             {"article_id": article_id, "source": source.name, "source_type": source.source_type}
         )
-    con.register("_attribute_wires", pl.DataFrame(rows).to_arrow())
-    try:
+    with store.registered(con, _attribute_wires=pl.DataFrame(rows)):
         con.execute(_MATCHED_SQL)
-    finally:
-        con.unregister("_attribute_wires")
 
 
 def _by_paragraph(con: duckdb.DuckDBPyConnection, sql: str, article_id: str) -> dict[str, list]:

@@ -68,7 +68,7 @@ def similar_pairs(
     every non-empty signature, banded or not.
     """
     bands, rows = band_params(threshold, sigs.shape[1])
-    nonempty = np.flatnonzero(~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1))
+    nonempty = np.flatnonzero(nonempty_mask(sigs))
     live = nonempty
     if order is not None:  # earliest first: a lower position in `live` is an earlier member
         live = live[order[live] >= 0]
@@ -96,6 +96,12 @@ def similar_pairs(
     return np.stack([(codes >> np.uint64(32)), codes & np.uint64(0xFFFFFFFF)], axis=1).astype(
         np.int64
     )
+
+
+def nonempty_mask(sigs: np.ndarray) -> np.ndarray:
+    """Signatures with something left after the maxDF filter (an empty one is all max
+    values and is never banded)."""
+    return ~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1)
 
 
 def all_band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
@@ -186,7 +192,7 @@ def add_band_keys(
     con: duckdb.DuckDBPyConnection, hashes: np.ndarray, sigs: np.ndarray, params: tuple[int, int]
 ) -> None:
     """Store the band keys of new signatures (empty ones are never banded)."""
-    nonempty = ~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1)
+    nonempty = nonempty_mask(sigs)
     keys = all_band_keys(sigs[nonempty], params)
     _insert_keys(con, keys.ravel(), np.repeat(hashes[nonempty], keys.shape[1]))
 
@@ -205,12 +211,8 @@ def lsh_params(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int) 
 
 
 def _insert_keys(con: duckdb.DuckDBPyConnection, keys: np.ndarray, hashes: np.ndarray) -> None:
-    table = pa.table({"key": keys, "norm_hash": hashes})
-    con.register("_band_keys", table)
-    try:
+    with store.registered(con, _band_keys=pa.table({"key": keys, "norm_hash": hashes})):
         con.execute("INSERT INTO band_keys SELECT key, norm_hash FROM _band_keys")
-    finally:
-        con.unregister("_band_keys")
 
 
 def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[int, int]) -> None:
@@ -236,11 +238,8 @@ def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[i
 
 
 def _store_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
-    con.register("_sig_pairs", pairs.to_arrow())
-    try:
+    with store.registered(con, _sig_pairs=pairs):
         con.execute("INSERT INTO sig_pairs SELECT h1, h2 FROM _sig_pairs")
-    finally:
-        con.unregister("_sig_pairs")
 
 
 def _touched_pairs(
@@ -256,14 +255,12 @@ def _touched_pairs(
     if heads.size:  # the buckets of the moved heads too
         members = pl.concat([members, _bucket_members(con, heads, params)]).unique()
     ranks = _ranks(con, members["norm_hash"].unique().to_numpy())
-    live = members.join(ranks, on="norm_hash").sort("key", "rank", "norm_hash")
-    head = live.group_by("key", maintain_order=True).agg(head=pl.col("norm_hash").first())
-    star = live.join(head, on="key").filter(pl.col("norm_hash") != pl.col("head"))
+    live = members.join(ranks, on="norm_hash")
+    star = live.join(_heads(live), on="key").filter(pl.col("norm_hash") != pl.col("head"))
     touches_x = np.isin(star["norm_hash"].to_numpy(), x) | np.isin(star["head"].to_numpy(), x)
     pairs = star.filter(pl.Series(touches_x)).select(h1="head", h2="norm_hash").unique()
     new = _verified_pairs(con, pairs, threshold)
-    con.register("_x", pa.table({"norm_hash": x}))
-    try:
+    with store.registered(con, _x=_hash_table(x)):
         old = store.frame(
             con,
             "SELECT h1, h2 FROM sig_pairs WHERE h1 IN (SELECT norm_hash FROM _x) "
@@ -273,21 +270,16 @@ def _touched_pairs(
             "DELETE FROM sig_pairs WHERE h1 IN (SELECT norm_hash FROM _x) "
             "OR h2 IN (SELECT norm_hash FROM _x)"
         )
-    finally:
-        con.unregister("_x")
     _store_pairs(con, new)
     moved = pl.concat(
         [old.join(new, on=["h1", "h2"], how="anti"), new.join(old, on=["h1", "h2"], how="anti")]
     )
     ends = np.concatenate([moved["h1"].to_numpy(), moved["h2"].to_numpy()])
-    con.register("_ends", pa.table({"norm_hash": np.asarray(ends, dtype=np.uint64)}))
-    try:
+    with store.registered(con, _ends=_hash_table(ends)):
         con.execute(
             "CREATE OR REPLACE TEMP TABLE link_hashes AS "
             "SELECT norm_hash FROM changed_hashes UNION SELECT norm_hash FROM _ends"
         )
-    finally:
-        con.unregister("_ends")
 
 
 def _bucket_members(
@@ -297,40 +289,44 @@ def _bucket_members(
     sigs = _signatures_of(con, hashes)["hashvalues"]
     if not len(sigs):
         return pl.DataFrame(schema={"key": pl.UInt64, "norm_hash": pl.UInt64})
-    nonempty = ~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1)
-    keys = np.unique(all_band_keys(sigs[nonempty], params).ravel())
-    con.register("_keys", pa.table({"key": keys}))
-    try:
+    keys = np.unique(all_band_keys(sigs[nonempty_mask(sigs)], params).ravel())
+    with store.registered(con, _keys=pa.table({"key": keys})):
         return store.frame(con, "SELECT key, norm_hash FROM band_keys SEMI JOIN _keys USING (key)")
-    finally:
-        con.unregister("_keys")
 
 
 def _signatures_of(con: duckdb.DuckDBPyConnection, hashes: np.ndarray) -> dict[str, np.ndarray]:
     """Stored signatures of ``hashes``, ordered by norm_hash."""
-    con.register("_hashes", pa.table({"norm_hash": np.asarray(hashes, dtype=np.uint64)}))
-    try:
+    with store.registered(con, _hashes=_hash_table(hashes)):
         return store.signatures(
             con,
             "SELECT g.norm_hash, g.hashvalues FROM signatures AS g "
             "SEMI JOIN _hashes AS h ON h.norm_hash = g.norm_hash ORDER BY g.norm_hash",
         )
-    finally:
-        con.unregister("_hashes")
+
+
+def _hash_table(hashes: np.ndarray) -> pa.Table:
+    return pa.table({"norm_hash": np.asarray(hashes, dtype=np.uint64)})
 
 
 def _ranks(con: duckdb.DuckDBPyConnection, hashes: np.ndarray) -> pl.DataFrame:
     """(norm_hash, rank) of the live texts among ``hashes``."""
-    con.register("_hashes", pa.table({"norm_hash": np.asarray(hashes, dtype=np.uint64)}))
-    try:
+    with store.registered(con, _hashes=_hash_table(hashes)):
         return store.frame(
             con,
             "SELECT t.norm_hash, o.rank FROM text_reps AS t "
             "SEMI JOIN _hashes AS h ON h.norm_hash = t.norm_hash "
             "JOIN article_order AS o ON o.article_id = t.article_id",
         )
-    finally:
-        con.unregister("_hashes")
+
+
+def _heads(ranked: pl.DataFrame) -> pl.DataFrame:
+    """(key, head) of (key, norm_hash, rank) members: a bucket's earliest member, rank then
+    norm_hash, as the full run's stable sort picks it."""
+    return (
+        ranked.sort("key", "rank", "norm_hash")
+        .group_by("key", maintain_order=True)
+        .agg(head=pl.col("norm_hash").first())
+    )
 
 
 def _moved_heads(
@@ -348,15 +344,9 @@ def _moved_heads(
         ]
     )
 
-    def heads(ranks: pl.DataFrame) -> pl.DataFrame:
-        return (
-            members.join(ranks, on="norm_hash")
-            .sort("key", "rank", "norm_hash")
-            .group_by("key", maintain_order=True)
-            .agg(head=pl.col("norm_hash").first())
-        )
-
-    both = heads(before).join(heads(now), on="key", how="full", suffix="_now")
+    both = _heads(members.join(before, on="norm_hash")).join(
+        _heads(members.join(now, on="norm_hash")), on="key", how="full", suffix="_now"
+    )
     moved = both.filter(pl.col("head").ne_missing(pl.col("head_now")))
     values = pl.concat([moved["head"], moved["head_now"]]).drop_nulls().unique()
     return values.to_numpy().astype(np.uint64)

@@ -93,9 +93,6 @@ def update_clusters(con: duckdb.DuckDBPyConnection) -> int:
                 "cluster_id": cluster_ids.astype(np.int64) + first_id,
             }
         )
-        con.register("_cluster_ids", frame.to_arrow())
-        try:
+        with store.registered(con, _cluster_ids=frame):
             store.run_sql_file(con, "clusters.sql")
-        finally:
-            con.unregister("_cluster_ids")
     return store.scalar(con, "SELECT count(*) FROM clusters")

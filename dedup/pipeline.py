@@ -401,11 +401,8 @@ def _texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
 def _rows_of(con: duckdb.DuckDBPyConnection, query: str, ids: set[str]) -> list[tuple]:
     """Rows of a query over articles, for the given article ids only."""
     frame = pl.DataFrame({"article_id": sorted(ids)}, schema={"article_id": pl.String})
-    con.register("_ids", frame.to_arrow())
-    try:
+    with store.registered(con, _ids=frame):
         return con.execute(f"SELECT * FROM ({query}) SEMI JOIN _ids USING (article_id)").fetchall()
-    finally:
-        con.unregister("_ids")
 
 
 def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:

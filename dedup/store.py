@@ -87,15 +87,24 @@ def open_db(db: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection
     con.close()
 
 
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
+    """Polars frames or Arrow tables that SQL can read under the given names, for a block."""
+    for name, data in tables.items():
+        con.register(name, data.to_arrow() if isinstance(data, pl.DataFrame) else data)
+    try:
+        yield
+    finally:
+        for name in tables:
+            con.unregister(name)
+
+
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Bulk-insert a polars frame by column name."""
     if frame.height == 0:
         return 0
-    con.register("_frame", frame.to_arrow())
-    try:
+    with registered(con, _frame=frame):
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-    finally:
-        con.unregister("_frame")
     return frame.height
 
 
