@@ -305,6 +305,7 @@ def fingerprint_units(
     stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
     stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
     fp = settings.fingerprint
+    params = None if full else candidates.lsh_params(con, settings.threshold, fp.num_perm)
     for lo in range(0, total, FINGERPRINT_BATCH):
         rows = con.execute(
             "SELECT norm_hash, passage FROM unsigned WHERE rn > ? AND rn <= ?",
@@ -320,8 +321,7 @@ def fingerprint_units(
             }
         )
         store.insert(con, "signatures", frame)
-        if not full:
-            params = candidates.lsh_params(con, settings.threshold, fp.num_perm)
+        if params is not None:
             candidates.add_band_keys(con, hashes, sigs, params)
     return total
 
@@ -443,11 +443,9 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     for aa, pa, ab, pb, *span in rows:
         groups.setdefault((aa, pa, ab, pb), []).append(align.SpanPair(*span))
     ids = {k[0] for k in groups} | {k[2] for k in groups}
-    meta = {
-        r[0]: r[1:]
-        for r in _rows_of(con, "SELECT article_id, outlet, kind, published FROM articles", ids)
-    }
-    texts = _texts(con, ids)
+    rows = _rows_of(con, "SELECT article_id, outlet, kind, published, text FROM articles", ids)
+    meta = {r[0]: r[1:4] for r in rows}
+    texts = {r[0]: r[4] for r in rows}
     out = []
     for (aa, pa, ab, pb), pairs in groups.items():
         basis, a_is_source = direction(meta[aa], meta[ab], aa, ab)
