@@ -63,15 +63,14 @@ def update_clusters(con: duckdb.DuckDBPyConnection) -> int:
           AND (source_article_id IN (SELECT article_id FROM changed_articles)
                OR target_article_id IN (SELECT article_id FROM changed_articles));
         DELETE FROM clusters WHERE cluster_id IN (SELECT cluster_id FROM touched_clusters);
-        UPDATE alignments SET cluster_id = NULL
-        WHERE cluster_id IN (SELECT cluster_id FROM touched_clusters);
         """
     )
     al = store.frame(
         con,
         "SELECT alignment_id, source_article_id, source_start, source_end, "
         "target_article_id, target_start, target_end FROM alignments "
-        "WHERE NOT same_outlet AND cluster_id IS NULL ORDER BY alignment_id",
+        "WHERE NOT same_outlet AND (cluster_id IS NULL "
+        "OR cluster_id IN (SELECT cluster_id FROM touched_clusters)) ORDER BY alignment_id",
     )
     if al.height:
         idx = pl.Series("idx", range(al.height))
