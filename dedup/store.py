@@ -72,6 +72,7 @@ def open_db(db: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection
     try:
         if write:
             con.execute("BEGIN TRANSACTION")
+            _compact(con)
         yield con
         if write:
             con.execute("COMMIT")
@@ -85,6 +86,44 @@ def open_db(db: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection
                 path.unlink(missing_ok=True)
         raise
     con.close()
+
+
+#: share of a table's stored rows that may be deleted ones before a run compacts it
+#: (PostgreSQL's autovacuum waits for the same share: its default scale factor is 0.2)
+COMPACT_DEAD_SHARE = 0.2
+
+
+def dead_shares(con: duckdb.DuckDBPyConnection) -> dict[str, float]:
+    """Per table, the share of its stored rows that are deleted ones."""
+    stored = con.execute(
+        "SELECT table_name, estimated_size FROM duckdb_tables() "
+        "WHERE NOT temporary AND database_name = current_database() AND estimated_size > 0"
+    ).fetchall()
+    if not stored:
+        return {}
+    live = dict(
+        con.execute(
+            " UNION ALL ".join(f"SELECT '{name}', count(*) FROM {name}" for name, _ in stored)
+        ).fetchall()
+    )
+    return {name: 1 - live[name] / size for name, size in stored}
+
+
+def _compact(con: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the tables that hold many deleted rows; leave DuckDB's vacuum off.
+
+    An incremental run deletes and re-inserts a few rows in many tables. DuckDB's vacuum
+    would rewrite their row groups at every commit to reclaim a percent or two (0.2 s of a
+    0.45 s commit at 100,000 articles), yet it does not always reclaim much more. Instead a
+    table is rewritten once a fifth of it is deleted rows: wholly deleted row groups are
+    dropped at the checkpoint, vacuum or not."""
+    con.execute("SET max_vacuum_tasks = 0")
+    for name, share in dead_shares(con).items():
+        if share > COMPACT_DEAD_SHARE:
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE _live AS SELECT * FROM {name}; "
+                f"DELETE FROM {name}; INSERT INTO {name} SELECT * FROM _live; DROP TABLE _live"
+            )
 
 
 @contextmanager

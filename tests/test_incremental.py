@@ -14,7 +14,7 @@ from conftest import CORPUS, FIFTH
 
 from bench.generate import generate
 from bench.sources import dataset_status
-from dedup import pipeline
+from dedup import pipeline, store
 
 TABLES = {
     "roles": "SELECT paragraph_id, role, role_reason FROM paragraphs ORDER BY ALL",
@@ -155,3 +155,23 @@ def test_outlet_templates_appear_and_lapse_as_the_outlet_grows(tmp_path: Path) -
     )
     pipeline.run([everything], full)
     assert _tables(inc) == _tables(full)
+
+
+def test_tables_are_compacted_once_a_fifth_is_deleted_rows(tmp_path: Path) -> None:
+    """A run leaves a few deleted rows in place (no table rewrite at every commit); a run
+    that finds more than COMPACT_DEAD_SHARE of a table deleted rewrites it first."""
+    db = tmp_path / "x.duckdb"
+
+    def commit(sql: str) -> dict[str, float]:
+        with store.open_db(db, write=True) as con:
+            con.execute(sql)
+        with store.open_db(db) as con:
+            return store.dead_shares(con)
+
+    commit("INSERT INTO sig_pairs SELECT range, range FROM range(400000)")
+    assert commit("DELETE FROM sig_pairs WHERE h1 % 10 = 0")["sig_pairs"] == pytest.approx(0.1)
+    assert commit("DELETE FROM sig_pairs WHERE h1 % 10 IN (1, 2, 3)")["sig_pairs"] > 0.39
+    assert commit("INSERT INTO sig_pairs VALUES (1, 1)")["sig_pairs"] == 0
+    with store.open_db(db) as con:
+        assert store.scalar(con, "SELECT count(*) FROM sig_pairs") == 240001
+        assert store.scalar(con, "SELECT count(*) FROM sig_pairs WHERE h1 % 10 < 4") == 1
