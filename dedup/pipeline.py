@@ -506,6 +506,8 @@ def detect(
     redo = rep.stage("stoplist", lambda: update_stoplist(con, settings))
     state = {k: v for k, v in settings.as_dict().items() if k != "fingerprint"}
     full = store.begin_stage(con, "detect", state, force=redo)
+    if not full:
+        store.cache_database(con)
     if full:
         for table in ("alignments", "clusters", "article_derivation", "outlet_templates"):
             con.execute(f"DELETE FROM {table}")

@@ -22,8 +22,9 @@ import polars as pl
 
 from dedup import DedupError, __version__
 
-#: DuckDB's own memory budget (buffer pool), so a run's peak stays predictable
-DUCKDB_MEMORY = os.environ.get("DEDUP_DUCKDB_MEMORY", "1GB")
+#: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable
+DUCKDB_MEMORY_MB = 1000
+DUCKDB_MEMORY = os.environ.get("DEDUP_DUCKDB_MEMORY", f"{DUCKDB_MEMORY_MB}MB")
 
 
 def schema_sql() -> str:
@@ -240,6 +241,21 @@ def begin_stage(
         None if full else [seen["through_run"]],
     )
     return full
+
+
+def cache_database(con: duckdb.DuckDBPyConnection) -> None:
+    """Widen DuckDB's budget by the size of the database file for an incremental run.
+
+    Such a run reads a little from nearly every table, and most tables more than once; with
+    a buffer pool smaller than the file, DuckDB evicts blocks it needs again a few
+    statements later (at 100,000 articles it read 2.9 GB for a 1.4 GB file, and spent 0.4 s
+    more in the kernel). A full run streams through its tables and needs the usual budget
+    for itself; its Python side holds the large arrays. An explicit DEDUP_DUCKDB_MEMORY
+    stands as it is."""
+    if "DEDUP_DUCKDB_MEMORY" in os.environ:
+        return
+    size = scalar(con, "SELECT used_blocks * block_size FROM pragma_database_size()")
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB + int(size) // 10**6}MB'")
 
 
 def finish_stage(con: duckdb.DuckDBPyConnection, stage: str, settings: dict[str, Any]) -> None:

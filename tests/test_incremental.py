@@ -175,3 +175,25 @@ def test_tables_are_compacted_once_a_fifth_is_deleted_rows(tmp_path: Path) -> No
     with store.open_db(db) as con:
         assert store.scalar(con, "SELECT count(*) FROM sig_pairs") == 240001
         assert store.scalar(con, "SELECT count(*) FROM sig_pairs WHERE h1 % 10 < 4") == 1
+
+
+def test_incremental_runs_may_cache_the_whole_database(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The buffer pool grows by the file's size (an incremental run re-reads most tables),
+    unless the user set DEDUP_DUCKDB_MEMORY."""
+
+    def limit_after_caching() -> float:
+        con = duckdb.connect(str(seed_db), read_only=True)
+        con.execute(f"SET memory_limit = '{store.DUCKDB_MEMORY}'")
+        store.cache_database(con)
+        value = store.scalar(con, "SELECT current_setting('memory_limit')")
+        con.close()
+        number, unit = value.split()
+        return float(number) * {"MiB": 2**20, "GiB": 2**30}[unit] / 10**6
+
+    monkeypatch.delenv("DEDUP_DUCKDB_MEMORY", raising=False)
+    size_mb = seed_db.stat().st_size / 10**6
+    assert limit_after_caching() == pytest.approx(store.DUCKDB_MEMORY_MB + size_mb, abs=2)
+    monkeypatch.setenv("DEDUP_DUCKDB_MEMORY", "1GB")
+    assert limit_after_caching() == pytest.approx(store.DUCKDB_MEMORY_MB, abs=2)
