@@ -50,7 +50,6 @@ from re import _parser as sre_parser
 from typing import Any
 
 import duckdb
-import numpy as np
 import polars as pl
 from rich.console import Console, Group
 from rich.markup import escape
@@ -301,16 +300,21 @@ def cue_digest() -> str:
 
 
 @functools.cache
-def load_cues() -> CueSet:
-    """The lexicon and the cues of every data/cues/*.txt file (compiled when first used)."""
-    lexicon_file, *files = _data_files()
-    with lexicon_file.open(encoding="utf-8", newline="") as f:
+def load_lexicon() -> Lexicon:
+    """The sources of data/sources.csv (all that matching and propagation need)."""
+    with _data_files()[0].open(encoding="utf-8", newline="") as f:
         rows = [
             (r["canonical"].strip(), r["source_type"].strip(), _aliases(r["aliases"]))
             for r in csv.DictReader(f)
         ]
-    lexicon = Lexicon(rows)
-    cues = [cue for path in files for cue in _parse_cues(path, lexicon)]
+    return Lexicon(rows)
+
+
+@functools.cache
+def load_cues() -> CueSet:
+    """The lexicon and the cues of every data/cues/*.txt file (compiled when first used)."""
+    lexicon = load_lexicon()
+    cues = [cue for path in _data_files()[1:] for cue in _parse_cues(path, lexicon)]
     speakers = SpeakerCues(
         after=tuple(c.regex for c in cues if c.kind == "quote_after"),
         before=tuple(c.regex for c in cues if c.kind == "quote_before"),
@@ -402,7 +406,6 @@ def start_scan(con: duckdb.DuckDBPyConnection) -> EarlyScan | None:
     ids = _article_ids(con, "early_scan")
     if not ids or len(ids) > EARLY_SCAN_MAX:
         return None
-    load_cues()  # parsed once here, compiled by the child as it needs
     return EarlyScan(ids, list(_read_articles(con, "early_scan")))
 
 
@@ -469,7 +472,7 @@ def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) ->
             " AND method IN ('propagated', 'matched') AND alignment_id IS NOT NULL"
         )
         con.execute(_PROPAGATE_SQL)
-        _insert_matched(con, load_cues().lexicon)
+        _insert_matched(con, load_lexicon())
     if early is not None and early.ids != ids:
         early.cancel()
     store.finish_stage(con, "attribute", state)
@@ -540,14 +543,10 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
         )
     # a grown bucket proposes its old pairs no more than before: only pairs with a new text
     # are compared; a shrunk bucket may now propose any of its pairs
-    texts, pairs = bucket_pairs(_members(con, "grown_keys"))
-    fresh = set(new["norm_text"].to_list())
-    is_new = np.array([t in fresh for t in texts], dtype=bool)
-    if len(pairs):
-        pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]
+    grown = bucket_pairs(_members(con, "grown_keys"), touching=set(new["norm_text"].to_list()))
     edges = pl.concat(
         [
-            same_quote_edges(texts, pairs),
+            same_quote_edges(*grown),
             same_quote_edges(*bucket_pairs(_members(con, "shrunk_keys"))),
         ]
     ).unique()

@@ -214,10 +214,13 @@ def texts_keys(texts: list[str]) -> pl.DataFrame:
     ).unique()
 
 
-def bucket_pairs(keys: pl.DataFrame) -> tuple[list[str], np.ndarray]:
+def bucket_pairs(
+    keys: pl.DataFrame, touching: set[str] | None = None
+) -> tuple[list[str], np.ndarray]:
     """The texts of ``keys`` (key, norm_text), and the index pairs (i < j) of those sharing a
     key that at most MAX_BUCKET texts have: comparing only these avoids all pairs, and a very
-    common word pair proposes nothing. Indices keep memory small where pairs are many."""
+    common word pair proposes nothing. Indices keep memory small where pairs are many.
+    With ``touching``, only the pairs with at least one of those texts."""
     texts = keys["norm_text"].unique().sort()
     ids = keys.join(
         pl.DataFrame({"norm_text": texts, "t": np.arange(len(texts), dtype=np.uint32)}),
@@ -227,10 +230,14 @@ def bucket_pairs(keys: pl.DataFrame) -> tuple[list[str], np.ndarray]:
     kept = ids.join(
         sizes.filter((pl.col("len") >= 2) & (pl.col("len") <= MAX_BUCKET)), on="key", how="semi"
     )
+    left = kept
+    if touching is not None:
+        wanted = np.flatnonzero(texts.is_in(list(touching)).to_numpy()).astype(np.uint32)
+        left = kept.filter(pl.col("t").is_in(pl.Series(wanted).implode()))
     pairs = (
-        kept.join(kept, on="key", suffix="_b")
-        .filter(pl.col("t") < pl.col("t_b"))
-        .select("t", "t_b")
+        left.join(kept, on="key", suffix="_b")
+        .filter(pl.col("t") != pl.col("t_b"))
+        .select(t=pl.min_horizontal("t", "t_b"), t_b=pl.max_horizontal("t", "t_b"))
         .unique()
         .sort("t", "t_b")
     )

@@ -5,9 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.attribute import load_cues
-from dedup.quotes import build_trails, extract_quotes, normalise, resolve_speakers
+from dedup.quotes import (
+    bucket_pairs,
+    build_trails,
+    extract_quotes,
+    normalise,
+    resolve_speakers,
+    texts_keys,
+)
 
 SPEAKERS = load_cues().speakers
 SULLIVAN = (
@@ -155,3 +164,23 @@ def test_one_article_is_no_trail() -> None:
     )
     mapping, trails = build_trails(quotes, articles)
     assert mapping.is_empty() and trails.is_empty()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from("a b c d e f".split()), min_size=1, max_size=5).map(" ".join),
+        min_size=1,
+        max_size=12,
+        unique=True,
+    ),
+    st.data(),
+)
+def test_bucket_pairs_touching_new_texts_are_those_of_all_pairs(texts, data) -> None:
+    """Incremental trails compare only pairs with a new text: exactly those of all pairs."""
+    new = set(data.draw(st.lists(st.sampled_from(texts), max_size=4)))
+    everything, pairs = bucket_pairs(texts_keys(texts))
+    named = {(everything[i], everything[j]) for i, j in pairs}
+    found, touching = bucket_pairs(texts_keys(texts), touching=new)
+    assert found == everything
+    assert {(found[i], found[j]) for i, j in touching} == {p for p in named if set(p) & new}
