@@ -105,6 +105,9 @@ class Reporter:
 
 #: articles per segmentation chunk: what one worker segments and one insert writes
 SEGMENT_CHUNK = 500
+#: input records whose ids are looked up in the database at once (not every stored id)
+LOOKUP_BLOCK = 10_000
+_STORED_HASHES = "SELECT article_id, content_hash FROM articles"
 
 _REJECT_SCHEMA = {
     "source_path": pl.String,
@@ -130,27 +133,31 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
     Articles stream through in chunks segmented on every core, so memory stays bounded by
     a few chunks whatever the corpus size.
     """
-    stored = dict(con.execute("SELECT article_id, content_hash FROM articles").fetchall())
+    any_stored = bool(store.scalar(con, "SELECT count(*) FROM articles"))
     seen: dict[str, tuple[str, str]] = {}
     rejects: list[Reject] = []
     counts = {"articles_new": 0, "articles_unchanged": 0}
 
     def new_articles() -> Iterator[Article]:
-        for item in rep.track(read_inputs(inputs), "ingesting"):
-            if isinstance(item, Reject):
-                rejects.append(item)
-                continue
-            known = stored.get(item.article_id) or (seen.get(item.article_id) or (None,))[0]
-            if known == item.content_hash:
-                counts["articles_unchanged"] += 1
-            elif known is not None:
-                first = seen.get(item.article_id, (None, "the database"))[1]
-                reason = f"id {item.article_id!r} already has a different text (in {first})"
-                rejects.append(Reject(item.source_path, item.text[:200], reason))
-            else:
-                seen[item.article_id] = (item.content_hash, item.source_path)
-                counts["articles_new"] += 1
-                yield item
+        records = rep.track(read_inputs(inputs), "ingesting")
+        for block in batched(records, LOOKUP_BLOCK):
+            ids = {r.article_id for r in block if isinstance(r, Article)}
+            stored = dict(_rows_of(con, _STORED_HASHES, ids)) if any_stored else {}
+            for item in block:
+                if isinstance(item, Reject):
+                    rejects.append(item)
+                    continue
+                known = stored.get(item.article_id) or (seen.get(item.article_id) or (None,))[0]
+                if known == item.content_hash:
+                    counts["articles_unchanged"] += 1
+                elif known is not None:
+                    first = seen.get(item.article_id, (None, "the database"))[1]
+                    reason = f"id {item.article_id!r} already has a different text (in {first})"
+                    rejects.append(Reject(item.source_path, item.text[:200], reason))
+                else:
+                    seen[item.article_id] = (item.content_hash, item.source_path)
+                    counts["articles_new"] += 1
+                    yield item
 
     for frames in parallel_map(segment_articles, batched(new_articles(), SEGMENT_CHUNK)):
         for table, frame in frames.items():
