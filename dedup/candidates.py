@@ -181,7 +181,10 @@ def update(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int, full
     store.run_sql_file(con, "candidate_reps.sql")
     if full:
         _all_pairs(con, threshold, params)
-        con.execute("CREATE OR REPLACE TEMP TABLE link_hashes AS SELECT norm_hash FROM text_reps")
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE link_hashes AS SELECT norm_hash FROM text_reps; "
+            "CREATE OR REPLACE TEMP TABLE grown_hashes AS SELECT norm_hash FROM text_reps LIMIT 0"
+        )
     else:
         _touched_pairs(con, threshold, params)
     store.run_sql_file(con, "candidate_pairs.sql")
@@ -246,7 +249,9 @@ def _touched_pairs(
     con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[int, int]
 ) -> None:
     """Recompute the star pairs of texts whose rank changed and of the heads they move;
-    leaves ``link_hashes``: the changed texts and both ends of every changed pair."""
+    leaves ``link_hashes``, the texts whose links are all redone (representative moved,
+    a unit re-roled, or an end of a changed pair), and ``grown_hashes``, the other changed
+    texts: they only gained units, which are linked as their old units are."""
     changed = store.frame(con, "SELECT norm_hash, old_rank FROM rep_changes")
     q = changed["norm_hash"].to_numpy()
     members = _bucket_members(con, q, params)
@@ -277,8 +282,10 @@ def _touched_pairs(
     ends = np.concatenate([moved["h1"].to_numpy(), moved["h2"].to_numpy()])
     with store.registered(con, _ends=_hash_table(ends)):
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE link_hashes AS "
-            "SELECT norm_hash FROM changed_hashes UNION SELECT norm_hash FROM _ends"
+            "CREATE OR REPLACE TEMP TABLE link_hashes AS SELECT norm_hash FROM rep_changes "
+            "UNION SELECT norm_hash FROM rerolled UNION SELECT norm_hash FROM _ends; "
+            "CREATE OR REPLACE TEMP TABLE grown_hashes AS "
+            "SELECT norm_hash FROM changed_hashes EXCEPT SELECT norm_hash FROM link_hashes"
         )
 
 

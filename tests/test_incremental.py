@@ -19,6 +19,9 @@ from dedup import pipeline, store
 TABLES = {
     "roles": "SELECT paragraph_id, role, role_reason FROM paragraphs ORDER BY ALL",
     "candidate_pairs": "SELECT * FROM candidate_pairs ORDER BY ALL",
+    "candidate_links": "SELECT * FROM candidate_links ORDER BY ALL",
+    "sig_pairs": "SELECT * FROM sig_pairs ORDER BY ALL",
+    "text_reps": "SELECT * FROM text_reps ORDER BY ALL",
     "quote_trails": "SELECT * EXCLUDE (trail_id) FROM quote_trails ORDER BY ALL",
     "alignments": "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL",
     "article_derivation": "SELECT * FROM article_derivation ORDER BY ALL",

@@ -3,7 +3,9 @@
 -- unit of either text of an LSH pair (sig_pairs) to the earlier of the two representatives
 -- (star expansion: never all members of a group with each other). Each link remembers the
 -- texts it came from (h1, h2), so the links of changed texts can be replaced alone.
--- Inputs: link_hashes (texts whose links are redone), sig_pairs, text_reps, article_order.
+-- Inputs: link_hashes (texts whose links are all redone), grown_hashes (texts that only
+-- gained units: their old links stand, their new units are linked), new_articles,
+-- sig_pairs, text_reps, article_order.
 -- Leaves: pair_changes (sentence_a, sentence_b, present): candidate pairs that appeared
 -- (present) or disappeared.
 CREATE OR REPLACE TEMP TABLE touched AS
@@ -13,26 +15,42 @@ WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM 
 DELETE FROM candidate_links
 WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
 
+-- pairs to link: all units of a pair with a redone end ("whole"), else only new units
 CREATE OR REPLACE TEMP TABLE link_pairs AS
-SELECT h1, h2 FROM sig_pairs
-WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
+SELECT h1, h2,
+       h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes)
+           AS whole
+FROM sig_pairs
+WHERE h1 IN (SELECT norm_hash FROM link_hashes UNION ALL SELECT norm_hash FROM grown_hashes)
+   OR h2 IN (SELECT norm_hash FROM link_hashes UNION ALL SELECT norm_hash FROM grown_hashes);
 
 CREATE OR REPLACE TEMP TABLE link_units AS
-SELECT u.norm_hash, u.sentence_id, u.article_id
-FROM units AS u
-JOIN paragraphs AS p ON p.paragraph_id = u.paragraph_id
-WHERE p.role IN ('headline', 'body')
-  AND u.norm_hash IN (SELECT norm_hash FROM link_hashes
-                      UNION SELECT h1 FROM link_pairs UNION SELECT h2 FROM link_pairs);
+WITH wanted AS (
+    SELECT norm_hash, sentence_id, paragraph_id, article_id FROM units
+    WHERE norm_hash IN (SELECT norm_hash FROM link_hashes
+                        UNION SELECT h1 FROM link_pairs WHERE whole
+                        UNION SELECT h2 FROM link_pairs WHERE whole)
+    UNION ALL  -- a unit in both repeats links that new_links makes distinct
+    SELECT norm_hash, sentence_id, paragraph_id, article_id FROM units
+    SEMI JOIN new_articles USING (article_id)
+    WHERE norm_hash IN (SELECT norm_hash FROM grown_hashes)
+)
+SELECT w.norm_hash, w.sentence_id, w.article_id,
+       w.article_id IN (SELECT article_id FROM new_articles) AS fresh
+FROM wanted AS w
+JOIN paragraphs AS p ON p.paragraph_id = w.paragraph_id
+WHERE p.role IN ('headline', 'body');
 
 CREATE OR REPLACE TEMP TABLE new_links AS
 WITH reps AS (
     SELECT t.norm_hash, t.rep, t.article_id, o.rank
     FROM text_reps AS t
-    SEMI JOIN (SELECT DISTINCT norm_hash FROM link_units) AS l ON l.norm_hash = t.norm_hash
+    SEMI JOIN (SELECT norm_hash FROM link_units
+               UNION SELECT h1 FROM link_pairs UNION SELECT h2 FROM link_pairs) AS l
+        ON l.norm_hash = t.norm_hash
     JOIN article_order AS o ON o.article_id = t.article_id
 ), pair_reps AS (
-    SELECT p.h1, p.h2,
+    SELECT p.h1, p.h2, p.whole,
            CASE WHEN (r1.rank, r1.rep) <= (r2.rank, r2.rep) THEN r1.rep ELSE r2.rep END AS rep,
            CASE WHEN (r1.rank, r1.rep) <= (r2.rank, r2.rep) THEN r1.article_id
                 ELSE r2.article_id END AS rep_article
@@ -43,13 +61,15 @@ WITH reps AS (
     SELECT r.rep, r.article_id AS rep_article, u.sentence_id, u.article_id,
            u.norm_hash AS h1, u.norm_hash AS h2
     FROM link_units AS u JOIN reps AS r USING (norm_hash)
-    WHERE u.norm_hash IN (SELECT norm_hash FROM link_hashes)
+    WHERE u.fresh OR u.norm_hash IN (SELECT norm_hash FROM link_hashes)
     UNION ALL
     SELECT p.rep, p.rep_article, u.sentence_id, u.article_id, p.h1, p.h2
     FROM pair_reps AS p JOIN link_units AS u ON u.norm_hash = p.h1
+    WHERE p.whole OR u.fresh
     UNION ALL
     SELECT p.rep, p.rep_article, u.sentence_id, u.article_id, p.h1, p.h2
     FROM pair_reps AS p JOIN link_units AS u ON u.norm_hash = p.h2
+    WHERE p.whole OR u.fresh
 )
 SELECT DISTINCT least(rep, sentence_id) AS sentence_a, greatest(rep, sentence_id) AS sentence_b,
        h1, h2
