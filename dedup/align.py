@@ -36,7 +36,9 @@ from rapidfuzz.distance import Indel
 
 _SCRIPTIO_CONTINUA = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: a token: one character of a script written without spaces, else a run of word characters
-TOKEN_RE = re.compile(rf"[{_SCRIPTIO_CONTINUA}]|(?:(?![{_SCRIPTIO_CONTINUA}])[^\W_])+")
+#: (letters and digits, not "_") of other scripts; one negated class, not a lookahead per
+#: character, since tokenizing is most of the alignment's time
+TOKEN_RE = re.compile(rf"[{_SCRIPTIO_CONTINUA}]|[^\W_{_SCRIPTIO_CONTINUA}]+")
 VERBATIM, NEAR_VERBATIM, REWRITE = "verbatim", "near_verbatim", "rewrite"
 NEAR_VERBATIM_SCORE = 90.0
 MAX_PASSES = 3
@@ -65,15 +67,36 @@ class SpanPair:
 
 def tokenize(text: str, start: int, end: int) -> tuple[list[str], list[tuple[int, int]]]:
     """Token keys (NFKC, case folded) and their offsets in ``text``."""
-    keys, spans = [], []
-    for m in TOKEN_RE.finditer(text, start, end):
-        keys.append(unicodedata.normalize("NFKC", m.group()).casefold())
-        spans.append(m.span())
-    return keys, spans
+    sentence = Sentence(text, start, end)
+    return sentence.keys, sentence.spans()
+
+
+class Sentence:
+    """A sentence's token keys (NFKC, case folded), and their offsets in the text, found
+    only for the pairs that align (most candidate pairs do not)."""
+
+    __slots__ = ("text", "start", "end", "keys", "_spans")
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self.text, self.start, self.end = text, start, end
+        part = text[start:end]
+        if part.isascii():  # NFKC leaves ASCII alone, and casefold is lower there
+            self.keys: list[str] = TOKEN_RE.findall(part.lower())
+        else:
+            normalize = unicodedata.normalize
+            self.keys = [normalize("NFKC", t).casefold() for t in TOKEN_RE.findall(part)]
+        self._spans: list[tuple[int, int]] | None = None
+
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = [m.span() for m in TOKEN_RE.finditer(self.text, self.start, self.end)]
+        return self._spans
 
 
 def _blocks(a: list[str], b: list[str], min_block: int) -> list[tuple[int, int, int]]:
     """Runs (i, j, length) of equal tokens, reordered runs included, longest first found."""
+    if a == b:  # a copied sentence: one run, and nothing left for a second pass
+        return [(0, 0, len(a))] if len(a) >= min_block else []
     a, b = list(a), list(b)
     found: list[tuple[int, int, int]] = []
     for _ in range(MAX_PASSES):
@@ -111,14 +134,20 @@ def align_sentences(
     text_a: str, span_a: tuple[int, int], text_b: str, span_b: tuple[int, int], s: AlignSettings
 ) -> list[SpanPair]:
     """Span pairs (article offsets) shared by two sentences; empty when they are not reuse."""
-    keys_a, off_a = tokenize(text_a, *span_a)
-    keys_b, off_b = tokenize(text_b, *span_b)
+    return align_pair(Sentence(text_a, *span_a), Sentence(text_b, *span_b), s)
+
+
+def align_pair(a: Sentence, b: Sentence, s: AlignSettings) -> list[SpanPair]:
+    """:func:`align_sentences` on tokenized sentences (a sentence in many candidate pairs
+    is tokenized once)."""
+    keys_a, keys_b = a.keys, b.keys
     if not keys_a or not keys_b:
         return []
     blocks = _blocks(keys_a, keys_b, s.min_block)
     matched = sum(n for _, _, n in blocks)
     if matched < s.min_matched or matched < s.min_coverage * min(len(keys_a), len(keys_b)):
         return []
+    off_a, off_b = a.spans(), b.spans()
     return [
         SpanPair(off_a[i0][0], off_a[i1 - 1][1], off_b[j0][0], off_b[j1 - 1][1], n)
         for i0, i1, j0, j1, n in _bridge(blocks, s.max_gap)

@@ -892,10 +892,9 @@ def _read_articles(
     con: duckdb.DuckDBPyConnection, ids_table: str = "rescan"
 ) -> Iterator[list[dict[str, Any]]]:
     """The paragraphs of each article in ``ids_table``, streamed (never all in memory)."""
-    result = con.execute(
-        "SELECT paragraph_id, article_id, char_start, role, text"
-        f" FROM paragraphs SEMI JOIN {ids_table} USING (article_id) ORDER BY article_id, seq"
-    )
+    columns = "paragraph_id, article_id, char_start, role, text, seq"
+    picked = store.picked("paragraphs", columns, "article_id", ids_table, "new_articles")
+    result = con.execute(f"SELECT * EXCLUDE (seq) FROM ({picked}) ORDER BY article_id, seq")
     keys = ("paragraph_id", "article_id", "char_start", "role", "text")
     current: list[dict[str, Any]] = []
     while rows := result.fetchmany(20_000):

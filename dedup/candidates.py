@@ -302,12 +302,13 @@ def _bucket_members(
 
 
 def _signatures_of(con: duckdb.DuckDBPyConnection, hashes: np.ndarray) -> dict[str, np.ndarray]:
-    """Stored signatures of ``hashes``, ordered by norm_hash."""
+    """Stored signatures of ``hashes``, ordered by norm_hash (``unsigned``: those signed in
+    this run)."""
     with store.registered(con, _hashes=_hash_table(hashes)):
         return store.signatures(
             con,
-            "SELECT g.norm_hash, g.hashvalues FROM signatures AS g "
-            "SEMI JOIN _hashes AS h ON h.norm_hash = g.norm_hash ORDER BY g.norm_hash",
+            store.picked("signatures", "norm_hash, hashvalues", "norm_hash", "_hashes", "unsigned")
+            + " ORDER BY norm_hash",
         )
 
 

@@ -8,6 +8,7 @@ memory stays bounded by them, not by the corpus.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import threading
@@ -46,7 +47,9 @@ def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None
                 return
             yield chunk
 
+    gc.freeze()  # the workers' collector leaves the parent's objects alone (no scan, no copy)
     with multiprocessing.get_context("fork").Pool(n) as pool:
+        gc.unfreeze()
         try:
             for result in pool.imap(fn, feed()):
                 slots.release()

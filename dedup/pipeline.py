@@ -107,7 +107,6 @@ class Reporter:
 SEGMENT_CHUNK = 500
 #: input records whose ids are looked up in the database at once (not every stored id)
 LOOKUP_BLOCK = 10_000
-_STORED_HASHES = "SELECT article_id, content_hash FROM articles"
 
 _REJECT_SCHEMA = {
     "source_path": pl.String,
@@ -142,7 +141,9 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
         records = rep.track(read_inputs(inputs), "ingesting")
         for block in batched(records, LOOKUP_BLOCK):
             ids = {r.article_id for r in block if isinstance(r, Article)}
-            stored = dict(_rows_of(con, _STORED_HASHES, ids)) if any_stored else {}
+            stored = (
+                dict(_rows_of(con, "article_id, content_hash", ids, None)) if any_stored else {}
+            )
             for item in block:
                 if isinstance(item, Reject):
                     rejects.append(item)
@@ -343,9 +344,16 @@ _ALIGN_INPUT: dict[str, Any] = {}
 
 def _align_batch(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
     texts, settings = _ALIGN_INPUT["texts"], _ALIGN_INPUT["settings"]
+    sentences: dict[str, align.Sentence] = {}  # a star's head is in many pairs
+
+    def sentence(sentence_id: str, article_id: str, start: int, end: int) -> align.Sentence:
+        if sentence_id not in sentences:
+            sentences[sentence_id] = align.Sentence(texts[article_id], start, end)
+        return sentences[sentence_id]
+
     checks, spans = [], []
     for sa, sb, aa, a0, a1, ab, b0, b1 in rows:
-        found = align.align_sentences(texts[aa], (a0, a1), texts[ab], (b0, b1), settings)
+        found = align.align_pair(sentence(sa, aa, a0, a1), sentence(sb, ab, b0, b1), settings)
         checks.append((sa, sb, bool(found)))
         spans.extend((sa, sb, p.a_start, p.a_end, p.b_start, p.b_end, p.matched) for p in found)
     return checks, spans
@@ -402,14 +410,18 @@ def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Re
 
 
 def _texts(con: duckdb.DuckDBPyConnection, ids: set[str]) -> dict[str, str]:
-    return dict(_rows_of(con, "SELECT article_id, text FROM articles", ids))
+    return dict(_rows_of(con, "article_id, text", ids))
 
 
-def _rows_of(con: duckdb.DuckDBPyConnection, query: str, ids: set[str]) -> list[tuple]:
-    """Rows of a query over articles, for the given article ids only."""
+def _rows_of(
+    con: duckdb.DuckDBPyConnection, columns: str, ids: set[str], fresh: str | None = "new_articles"
+) -> list[tuple]:
+    """Columns of the articles with the given ids (``fresh``: see :func:`store.picked`)."""
     frame = pl.DataFrame({"article_id": sorted(ids)}, schema={"article_id": pl.String})
     with store.registered(con, _ids=frame):
-        return con.execute(f"SELECT * FROM ({query}) SEMI JOIN _ids USING (article_id)").fetchall()
+        return con.execute(
+            store.picked("articles", columns, "article_id", "_ids", fresh)
+        ).fetchall()
 
 
 def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
@@ -450,7 +462,7 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     for aa, pa, ab, pb, *span in rows:
         groups.setdefault((aa, pa, ab, pb), []).append(align.SpanPair(*span))
     ids = {k[0] for k in groups} | {k[2] for k in groups}
-    rows = _rows_of(con, "SELECT article_id, outlet, kind, published, text FROM articles", ids)
+    rows = _rows_of(con, "article_id, outlet, kind, published, text", ids)
     meta = {r[0]: r[1:4] for r in rows}
     texts = {r[0]: r[4] for r in rows}
     out = []

@@ -139,6 +139,30 @@ def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
             con.unregister(name)
 
 
+def picked(table: str, columns: str, key: str, keys: str, fresh: str | None = None) -> str:
+    """A query: ``columns`` of the rows of ``table`` whose ``key`` is in the table ``keys``.
+
+    The rows are found on the key column alone, and only they are read: a SEMI JOIN would
+    read the wide columns (texts, signatures) of every row. Rows written by this run
+    (their keys in the table ``fresh``) are picked apart from the stored ones: mixed in one
+    list, DuckDB reads every stored row again (3,500 signatures, 160 of them stored, out of
+    960,000: 0.19 s mixed, 0.08 s apart, 0.02 s once cached)."""
+
+    def rows(wanted: str) -> str:
+        return (
+            f"SELECT {columns} FROM {table} "
+            f"WHERE rowid IN (SELECT rowid FROM {table} SEMI JOIN {wanted} USING ({key}))"
+        )
+
+    if fresh is None:
+        return rows(keys)
+    return (
+        rows(f"(SELECT {key} FROM {keys} ANTI JOIN {fresh} USING ({key}))")
+        + " UNION ALL "
+        + rows(f"(SELECT {key} FROM {keys} SEMI JOIN {fresh} USING ({key}))")
+    )
+
+
 def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
     """Bulk-insert a polars frame by column name."""
     if frame.height == 0:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from conftest import FIFTH, JFID, SAMUDRA
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -112,3 +114,40 @@ def test_unrelated_sentences_sharing_names_do_not_align() -> None:
     a = "Presiden Rusia Vladimir Putin menerima tamu dari Afrika di Moskow pada hari Senin."
     b = "Pada hari Selasa, Presiden Rusia Vladimir Putin terbang ke Beijing untuk konferensi."
     assert align.align_sentences(a, (0, len(a)), b, (0, len(b)), align.AlignSettings()) == []
+
+
+# letters of several scripts, digits, CJK and Thai (written without spaces), punctuation,
+# the underscore and characters NFKC changes (ligature, full-width, superscript)
+token_text = st.text(
+    alphabet=st.sampled_from(list("aZ9 _-.,'ÉéßİıΣς中文字ไทยﬁＡ²\u00a0") + ["Ⅻ"]), max_size=40
+)
+
+
+@given(token_text, token_text, st.data())
+@settings(max_examples=300, deadline=None)
+def test_tokens_are_their_spans_normalised(left: str, right: str, data) -> None:
+    text = left + right
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    sentence = align.Sentence(text, start, end)
+    spans = sentence.spans()
+    assert all(start <= a < b <= end for a, b in spans)
+    assert sentence.keys == [unicodedata.normalize("NFKC", text[a:b]).casefold() for a, b in spans]
+    # every letter or digit outside "_" is in a token; scripts without spaces one by one
+    covered = {i for a, b in spans for i in range(a, b)}
+    for i in range(start, end):
+        assert (i in covered) == (text[i].isalnum() and text[i] != "_" or text[i] in "中文字ไทย")
+    for a, b in spans:
+        if any(c in "中文字ไทย" for c in text[a:b]):
+            assert b - a == 1
+
+
+@given(words)
+@settings(max_examples=100, deadline=None)
+def test_a_copied_sentence_aligns_whole_or_not_at_all(tokens: list[str]) -> None:
+    text = " ".join(tokens)
+    pairs = align.align_sentences(text, (0, len(text)), text, (0, len(text)), align.AlignSettings())
+    long_enough = len(tokens) >= align.AlignSettings().min_matched
+    assert pairs == (
+        [align.SpanPair(0, len(text), 0, len(text), len(tokens))] if long_enough else []
+    )
