@@ -431,8 +431,8 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE merge_pairs AS  -- a sentence id is '<paragraph_id>/<n>'
-        SELECT DISTINCT regexp_replace(sentence_a, '/[0-9]+$', '') AS pa,
-                        regexp_replace(sentence_b, '/[0-9]+$', '') AS pb
+        SELECT DISTINCT parse_dirpath(sentence_a, 'forward_slash') AS pa,
+                        parse_dirpath(sentence_b, 'forward_slash') AS pb
         FROM pair_changes;
         CREATE OR REPLACE TEMP TABLE removed_alignments AS
         SELECT a.alignment_id, a.source_article_id, a.target_article_id, a.cluster_id

@@ -2,17 +2,15 @@
 -- every live unit to its text's representative (units sharing one text), and every live
 -- unit of either text of an LSH pair (sig_pairs) to the earlier of the two representatives
 -- (star expansion: never all members of a group with each other). Each link remembers the
--- texts it came from (h1, h2), so the links of changed texts can be replaced alone.
+-- texts it came from (h1, h2), so the links of changed texts can be replaced alone; only
+-- links that really come or go are written (most links of a re-linked text stay).
 -- Inputs: link_hashes (texts whose links are all redone), grown_hashes (texts that only
 -- gained units: their old links stand, their new units are linked), new_articles,
 -- sig_pairs, text_reps, article_order.
 -- Leaves: pair_changes (sentence_a, sentence_b, present): candidate pairs that appeared
 -- (present) or disappeared.
-CREATE OR REPLACE TEMP TABLE touched AS
-SELECT sentence_a, sentence_b FROM candidate_links
-WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
-
-DELETE FROM candidate_links
+CREATE OR REPLACE TEMP TABLE old_links AS
+SELECT rowid AS row_id, sentence_a, sentence_b, h1, h2 FROM candidate_links
 WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
 
 -- pairs to link: all units of a pair with a redone end ("whole"), else only new units
@@ -75,9 +73,20 @@ SELECT DISTINCT least(rep, sentence_id) AS sentence_a, greatest(rep, sentence_id
        h1, h2
 FROM links WHERE rep_article <> article_id;
 
-INSERT INTO candidate_links SELECT * FROM new_links;
+CREATE OR REPLACE TEMP TABLE gone_links AS
+SELECT * FROM old_links ANTI JOIN new_links USING (sentence_a, sentence_b, h1, h2);
 
-INSERT INTO touched SELECT sentence_a, sentence_b FROM new_links;
+DELETE FROM candidate_links WHERE rowid IN (SELECT row_id FROM gone_links);
+
+CREATE OR REPLACE TEMP TABLE came_links AS
+SELECT * FROM new_links ANTI JOIN old_links USING (sentence_a, sentence_b, h1, h2);
+
+INSERT INTO candidate_links SELECT sentence_a, sentence_b, h1, h2 FROM came_links;
+
+-- a pair can only appear or disappear where one of its links came or went
+CREATE OR REPLACE TEMP TABLE touched AS
+SELECT sentence_a, sentence_b FROM gone_links
+UNION ALL SELECT sentence_a, sentence_b FROM came_links;
 
 CREATE OR REPLACE TEMP TABLE pair_changes AS
 WITH t AS (SELECT DISTINCT sentence_a, sentence_b FROM touched),
