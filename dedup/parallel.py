@@ -48,8 +48,11 @@ def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None
             yield chunk
 
     gc.freeze()  # the workers' collector leaves the parent's objects alone (no scan, no copy)
-    with multiprocessing.get_context("fork").Pool(n) as pool:
+    try:
+        pool = multiprocessing.get_context("fork").Pool(n)
+    finally:  # the parent collects as before, even when forking failed
         gc.unfreeze()
+    with pool:
         try:
             for result in pool.imap(fn, feed()):
                 slots.release()

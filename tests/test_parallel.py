@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import time
 
 import pytest
 
+from dedup import parallel
 from dedup.parallel import batched, parallel_map
 
 
@@ -34,6 +36,20 @@ def test_a_consumer_may_stop_early() -> None:
     results = parallel_map(abs, iter(range(-1000, 0)), n=2)
     assert next(results) == 1000
     results.close()
+
+
+def test_the_collector_is_never_left_frozen(monkeypatch) -> None:
+    assert list(parallel_map(abs, iter(range(-10, 0)), n=2)) == list(range(10, 0, -1))
+    assert gc.get_freeze_count() == 0
+
+    class NoFork:
+        def Pool(self, n: int) -> None:  # noqa: N802 (multiprocessing's name)
+            raise OSError("cannot fork")
+
+    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda method: NoFork())
+    with pytest.raises(OSError, match="cannot fork"):
+        list(parallel_map(abs, iter(range(10)), n=2))
+    assert gc.get_freeze_count() == 0
 
 
 def test_batched() -> None:
