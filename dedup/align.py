@@ -65,12 +65,6 @@ class SpanPair:
     matched: int
 
 
-def tokenize(text: str, start: int, end: int) -> tuple[list[str], list[tuple[int, int]]]:
-    """Token keys (NFKC, case folded) and their offsets in ``text``."""
-    sentence = Sentence(text, start, end)
-    return sentence.keys, sentence.spans()
-
-
 class Sentence:
     """A sentence's token keys (NFKC, case folded), and their offsets in the text, found
     only for the pairs that align (most candidate pairs do not)."""
