@@ -453,6 +453,8 @@ def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) ->
               AND method IN ('explicit', 'inherited');
             DELETE FROM attributions WHERE method = 'propagated' AND alignment_id IS NULL;
             DELETE FROM image_credits WHERE article_id IN (SELECT article_id FROM rescan);
+            CREATE OR REPLACE TEMP TABLE dropped_texts AS
+            SELECT DISTINCT norm_text FROM quotes SEMI JOIN rescan USING (article_id);
             DELETE FROM quotes WHERE article_id IN (SELECT article_id FROM rescan);
             """
         )
@@ -484,14 +486,16 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
 
     Which texts are the same quote is kept in quote_edges and changed where texts came or
     went: a pair is proposed by a word pair that at most MAX_BUCKET texts share, and such a
-    bucket only changes where a text came or went ("dirty" keys). An edge stands while one
-    of its shared buckets is still small enough; pairs of dirty buckets are compared anew.
+    bucket only changes where a text came or went. An edge stands while one of its shared
+    buckets is still small enough, so only edges sharing a bucket that grew past the limit
+    are checked; pairs of grown or shrunk buckets are compared anew. Only the quotes of
+    ``rescan`` articles changed: ``dropped_texts`` holds their old texts, so the stored
+    keys (one set per text of a stored quote) are never scanned whole.
     """
     con.execute(
         """
-        CREATE OR REPLACE TEMP TABLE quote_texts AS SELECT DISTINCT norm_text FROM quotes;
         CREATE OR REPLACE TEMP TABLE gone_texts AS
-        SELECT DISTINCT norm_text FROM quote_keys ANTI JOIN quote_texts USING (norm_text);
+        SELECT norm_text FROM dropped_texts ANTI JOIN quotes USING (norm_text);
         CREATE OR REPLACE TEMP TABLE shrunk_keys AS
         SELECT DISTINCT key FROM quote_keys SEMI JOIN gone_texts USING (norm_text);
         DELETE FROM quote_keys WHERE norm_text IN (SELECT norm_text FROM gone_texts);
@@ -501,57 +505,34 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
     )
     new = store.frame(
         con,
-        "SELECT norm_text FROM quote_texts ANTI JOIN quote_keys USING (norm_text) ORDER BY 1",
+        """
+        SELECT norm_text FROM quotes SEMI JOIN rescan USING (article_id)
+        EXCEPT SELECT norm_text FROM quotes ANTI JOIN rescan USING (article_id)
+        EXCEPT SELECT norm_text FROM dropped_texts
+        ORDER BY 1
+        """,
     )
-    store.insert(con, "quote_keys", texts_keys(new["norm_text"].to_list()))
-    with store.registered(con, _new_texts=new):
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE grown_keys AS
-            SELECT DISTINCT key FROM quote_keys SEMI JOIN _new_texts USING (norm_text);
-            CREATE OR REPLACE TEMP TABLE overflown_keys AS
-            SELECT key FROM quote_keys SEMI JOIN grown_keys USING (key)
-            GROUP BY key HAVING count(*) > ?;
-            """,
-            [MAX_BUCKET],
-        )
-    if store.scalar(con, "SELECT count(*) FROM overflown_keys"):
-        # an edge stands while the two texts share a bucket that is still small enough
-        con.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE still_proposed AS
-            WITH shared AS (
-                SELECT e.a, e.b, ka.key
-                FROM quote_edges AS e
-                JOIN quote_keys AS ka ON ka.norm_text = e.a
-                JOIN quote_keys AS kb ON kb.norm_text = e.b AND kb.key = ka.key
-            ), sizes AS (
-                SELECT key, count(*) AS n FROM quote_keys
-                SEMI JOIN shared USING (key) GROUP BY key
+    new_keys = texts_keys(new["norm_text"].to_list())
+    store.insert(con, "quote_keys", new_keys)
+    with store.registered(con, _grown_keys=new_keys.select("key").unique()):
+        grown = _members(con, "_grown_keys")
+    edges = store.frame(con, "SELECT a, b FROM quote_edges")
+    stale = _overflown_edges(con, edges, grown)
+    if not stale.is_empty():
+        with store.registered(con, _stale=stale):
+            con.execute(
+                "DELETE FROM quote_edges AS e USING _stale AS s WHERE e.a = s.a AND e.b = s.b"
             )
-            SELECT DISTINCT a, b FROM shared JOIN sizes USING (key) WHERE n <= ?
-            """,
-            [MAX_BUCKET],
-        )
-        con.execute(
-            """
-            DELETE FROM quote_edges AS e USING (
-                SELECT a, b FROM quote_edges EXCEPT SELECT a, b FROM still_proposed
-            ) AS x
-            WHERE e.a = x.a AND e.b = x.b
-            """
-        )
+        edges = edges.join(stale, on=["a", "b"], how="anti")
     # a grown bucket proposes its old pairs no more than before: only pairs with a new text
     # are compared; a shrunk bucket may now propose any of its pairs
-    grown = bucket_pairs(_members(con, "grown_keys"), touching=set(new["norm_text"].to_list()))
-    edges = pl.concat(
+    found = pl.concat(
         [
-            same_quote_edges(*grown),
+            same_quote_edges(*bucket_pairs(grown, touching=set(new["norm_text"].to_list()))),
             same_quote_edges(*bucket_pairs(_members(con, "shrunk_keys"))),
         ]
     ).unique()
-    known = store.frame(con, "SELECT a, b FROM quote_edges")
-    store.insert(con, "quote_edges", edges.join(known, on=["a", "b"], how="anti"))
+    store.insert(con, "quote_edges", found.join(edges, on=["a", "b"], how="anti"))
     quotes = store.frame(con, "SELECT quote_id, article_id, text, norm_text FROM quotes")
     articles = store.frame(
         con,
@@ -576,6 +557,44 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
             ) AS m
             WHERE m.quote_id = q.quote_id;
             """
+        )
+
+
+def _overflown_edges(
+    con: duckdb.DuckDBPyConnection, edges: pl.DataFrame, grown: pl.DataFrame
+) -> pl.DataFrame:
+    """The ``edges`` whose texts no longer share a bucket of at most MAX_BUCKET texts.
+
+    ``grown`` holds the members (key, norm_text) of the buckets that gained texts: only an
+    edge whose two texts share one of those that is now too big can have lost its last
+    small bucket; the others are not looked at."""
+    sizes = grown.group_by("key").len()
+    over = grown.join(sizes.filter(pl.col("len") > MAX_BUCKET), on="key", how="semi")
+    at_risk = (
+        edges.join(over, left_on="a", right_on="norm_text")
+        .join(over, left_on=["key", "b"], right_on=["key", "norm_text"], how="semi")
+        .select("a", "b")
+        .unique()
+    )
+    if at_risk.is_empty():
+        return at_risk
+    with store.registered(con, _at_risk=at_risk):
+        return store.frame(
+            con,
+            """
+            WITH shared AS (
+                SELECT e.a, e.b, ka.key
+                FROM _at_risk AS e
+                JOIN quote_keys AS ka ON ka.norm_text = e.a
+                JOIN quote_keys AS kb ON kb.norm_text = e.b AND kb.key = ka.key
+            ), sizes AS (
+                SELECT key, count(*) AS n FROM quote_keys
+                SEMI JOIN shared USING (key) GROUP BY key
+            )
+            SELECT a, b FROM _at_risk
+            EXCEPT SELECT a, b FROM shared JOIN sizes USING (key) WHERE n <= ?
+            """,
+            [MAX_BUCKET],
         )
 
 
