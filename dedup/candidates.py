@@ -17,7 +17,6 @@ is the pair derivation needs; ``expand="all"`` gives datasketch's pairs, for com
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import cache
 
 import duckdb
@@ -56,7 +55,6 @@ def similar_pairs(
     threshold: float = THRESHOLD,
     order: np.ndarray | None = None,
     expand: str = "star",
-    sink: Callable[[np.ndarray, np.ndarray], None] | None = None,
 ) -> np.ndarray:
     """Index pairs (i, j), i != j, of signatures sharing at least one band bucket.
 
@@ -64,8 +62,7 @@ def similar_pairs(
     ``expand="star"`` each bucket member is paired with the bucket's lowest-ranked member
     only (pairs are (head, member)); with ``expand="all"`` every pair in a bucket is
     returned as (i, j), i < j. Empty signatures (all max values: nothing left after the
-    maxDF filter) are never banded. ``sink(indices, keys)`` receives each band's keys of
-    every non-empty signature, banded or not.
+    maxDF filter) are never banded.
     """
     bands, rows = band_params(threshold, sigs.shape[1])
     nonempty = np.flatnonzero(nonempty_mask(sigs))
@@ -79,10 +76,7 @@ def similar_pairs(
     nonempty_sigs = sigs if nonempty.size == sigs.shape[0] else sigs[nonempty]
     found = []
     for band in range(bands):
-        all_keys = band_keys(nonempty_sigs, band, rows)
-        if sink is not None:
-            sink(nonempty, all_keys)
-        keys = all_keys[at]
+        keys = band_keys(nonempty_sigs, band, rows)[at]
         idx = np.argsort(keys)
         sorted_keys = keys[idx]
         starts = np.flatnonzero(np.diff(sorted_keys, prepend=~sorted_keys[:1]))
@@ -151,9 +145,10 @@ def _bucket_pairs(
 
 # ---------------------------------------------------------------- in the database
 #
-# Stored state: band_keys (every non-empty signature's keys), text_reps, sig_pairs (the
-# verified star pairs of texts), candidate_links and candidate_pairs. A full run builds them
-# from every signature; an incremental run changes only what new or re-roled units touch:
+# Stored state: band_keys (every non-empty signature's keys, added as signatures are made),
+# text_reps, sig_pairs (the verified star pairs of texts), candidate_links and
+# candidate_pairs. A full run builds the last four from every signature; an incremental run
+# changes only what new or re-roled units touch:
 #
 # - texts whose representative changed (new, gone, or earlier now) are Q;
 # - a bucket that holds a member of Q may change head; its old and new heads join Q in X;
@@ -174,30 +169,66 @@ def update(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int, full
             "SELECT sentence_a, sentence_b, true AS present FROM candidate_pairs LIMIT 0"
         )
         return store.scalar(con, "SELECT count(*) FROM candidate_pairs")
-    params = lsh_params(con, threshold, num_perm)
     if full:
-        for table in ("band_keys", "text_reps", "sig_pairs", "candidate_links", "candidate_pairs"):
+        for table in ("text_reps", "sig_pairs", "candidate_links", "candidate_pairs"):
             con.execute(f"DELETE FROM {table}")
     store.run_sql_file(con, "candidate_reps.sql")
     if full:
-        _all_pairs(con, threshold, params)
+        _all_pairs(con, threshold)
         con.execute(
             "CREATE OR REPLACE TEMP TABLE link_hashes AS SELECT norm_hash FROM text_reps; "
             "CREATE OR REPLACE TEMP TABLE grown_hashes AS SELECT norm_hash FROM text_reps LIMIT 0"
         )
     else:
-        _touched_pairs(con, threshold, params)
+        _touched_pairs(con, threshold, lsh_params(con, threshold, num_perm))
     store.run_sql_file(con, "candidate_pairs.sql")
     return store.scalar(con, "SELECT count(*) FROM candidate_pairs")
+
+
+#: signatures whose band keys are made at once: a (n, bands) block of about 15 MB
+KEY_CHUNK = 50_000
 
 
 def add_band_keys(
     con: duckdb.DuckDBPyConnection, hashes: np.ndarray, sigs: np.ndarray, params: tuple[int, int]
 ) -> None:
-    """Store the band keys of new signatures (empty ones are never banded)."""
-    nonempty = nonempty_mask(sigs)
-    keys = all_band_keys(sigs[nonempty], params)
-    _insert_keys(con, keys.ravel(), np.repeat(hashes[nonempty], keys.shape[1]))
+    """Store the band keys of new signatures (empty ones are never banded).
+
+    A signature's keys are stored next to each other, so the ``norm_hash`` column is runs of
+    one value that DuckDB keeps run-length encoded: a lookup by key then reads little more
+    than the key column (band by band, the column took as long to read as the keys)."""
+    for lo in range(0, len(hashes), KEY_CHUNK):
+        chunk = sigs[lo : lo + KEY_CHUNK]
+        nonempty = nonempty_mask(chunk)
+        keys = all_band_keys(chunk[nonempty], params)
+        with store.registered(
+            con,
+            _band_keys=pa.table(
+                {
+                    "key": keys.ravel(),
+                    "norm_hash": np.repeat(hashes[lo : lo + KEY_CHUNK][nonempty], keys.shape[1]),
+                }
+            ),
+        ):
+            con.execute("INSERT INTO band_keys SELECT key, norm_hash FROM _band_keys")
+
+
+def sync_band_keys(con: duckdb.DuckDBPyConnection, params: tuple[int, int]) -> None:
+    """Make the stored band keys those of ``params`` (bands, rows).
+
+    A key depends on its signature and ``params`` alone, so stored keys stand across runs
+    and settings; only when ``params`` change (another threshold) is every stored signature
+    banded again."""
+    made = f"{params[0]}x{params[1]}"
+    found = con.execute("SELECT value FROM meta WHERE key = 'band_keys'").fetchall()
+    if found and found[0][0] == made:
+        return
+    con.execute("DELETE FROM band_keys")
+    rows = store.signatures(con, "SELECT norm_hash, hashvalues FROM signatures")
+    if len(rows["norm_hash"]):
+        hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
+        add_band_keys(con, hashes, rows["hashvalues"], params)
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('band_keys', ?)", [made])
 
 
 def lsh_params(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int) -> tuple[int, int]:
@@ -213,13 +244,8 @@ def lsh_params(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int) 
     return bands, rows
 
 
-def _insert_keys(con: duckdb.DuckDBPyConnection, keys: np.ndarray, hashes: np.ndarray) -> None:
-    with store.registered(con, _band_keys=pa.table({"key": keys, "norm_hash": hashes})):
-        con.execute("INSERT INTO band_keys SELECT key, norm_hash FROM _band_keys")
-
-
-def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[int, int]) -> None:
-    """Band every signature (keys stored) and every live text (pairs stored)."""
+def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
+    """Band every live text (pairs stored)."""
     rows = store.signatures(
         con,
         "SELECT g.norm_hash, coalesce(o.rank, -1) AS rank, g.hashvalues FROM signatures AS g "
@@ -231,12 +257,8 @@ def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[i
     if not hashes.size:
         return
     sigs = rows["hashvalues"]
-
-    def sink(indices: np.ndarray, keys: np.ndarray) -> None:
-        _insert_keys(con, keys, hashes[indices])
-
     order = np.asarray(rows["rank"], dtype=np.int64)
-    pairs = verified(sigs, similar_pairs(sigs, threshold, order, sink=sink), threshold)
+    pairs = verified(sigs, similar_pairs(sigs, threshold, order), threshold)
     _store_pairs(con, pl.DataFrame({"h1": hashes[pairs[:, 0]], "h2": hashes[pairs[:, 1]]}))
 
 

@@ -293,11 +293,13 @@ FINGERPRINT_BATCH = 200_000
 def fingerprint_units(
     con: duckdb.DuckDBPyConnection, settings: Settings, full: bool, redo: bool
 ) -> int:
-    """Signatures for every distinct unit text that has none yet, in bounded batches; in an
-    incremental run only new articles have such units, and their band keys are stored too
-    (a full run bands every signature in the candidates stage)."""
+    """Signatures for every distinct unit text that has none yet, with their band keys, in
+    bounded batches; in an incremental run only new articles have such units."""
+    fp = settings.fingerprint
+    params = candidates.lsh_params(con, settings.threshold, fp.num_perm)
     if redo:
-        con.execute("DELETE FROM signatures")
+        con.execute("DELETE FROM signatures; DELETE FROM band_keys")
+    candidates.sync_band_keys(con, params)
     scope = "units" if full else "(SELECT * FROM units SEMI JOIN new_articles USING (article_id))"
     con.execute(
         f"""
@@ -312,8 +314,6 @@ def fingerprint_units(
     total = store.scalar(con, "SELECT count(*) FROM unsigned")
     stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
     stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
-    fp = settings.fingerprint
-    params = None if full else candidates.lsh_params(con, settings.threshold, fp.num_perm)
     for lo in range(0, total, FINGERPRINT_BATCH):
         rows = con.execute(
             "SELECT norm_hash, passage FROM unsigned WHERE rn > ? AND rn <= ?",
@@ -329,8 +329,7 @@ def fingerprint_units(
             }
         )
         store.insert(con, "signatures", frame)
-        if params is not None:
-            candidates.add_band_keys(con, hashes, sigs, params)
+        candidates.add_band_keys(con, hashes, sigs, params)
     return total
 
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import duckdb
 import numpy as np
+from conftest import CORPUS
 from datasketch import MinHash, MinHashLSH
 
-from dedup import candidates, fingerprint
+from dedup import candidates, fingerprint, pipeline, store
 
 FP = fingerprint.FingerprintSettings()
 
@@ -50,3 +53,28 @@ def test_star_links_every_member_to_the_earliest() -> None:
     pairs = candidates.similar_pairs(sigs, 0.3, order=order, expand="star")
     assert sorted(map(tuple, pairs.tolist())) == [(3, 0), (3, 1), (3, 2)]
     assert candidates.band_params(0.3, 128) == (37, 3)
+
+
+def _assert_band_keys(db: Path, threshold: float) -> None:
+    """band_keys holds each non-empty signature's keys for the threshold's bands, no more."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = store.signatures(con, "SELECT norm_hash, hashvalues FROM signatures")
+        stored = con.execute("SELECT key, norm_hash FROM band_keys").fetchall()
+    finally:
+        con.close()
+    bands, r = candidates.band_params(threshold, FP.num_perm)
+    keep = candidates.nonempty_mask(rows["hashvalues"])
+    keys = candidates.all_band_keys(rows["hashvalues"][keep], (bands, r))
+    hashes = np.repeat(rows["norm_hash"][keep], bands)
+    assert len(stored) == keys.size > 0
+    assert sorted(stored) == sorted(zip(keys.ravel().tolist(), hashes.tolist(), strict=True))
+
+
+def test_band_keys_are_made_again_when_the_threshold_changes_the_bands(tmp_path: Path) -> None:
+    assert candidates.band_params(0.3, FP.num_perm) != candidates.band_params(0.5, FP.num_perm)
+    db = tmp_path / "keys.duckdb"
+    pipeline.run([CORPUS], db)
+    _assert_band_keys(db, 0.3)
+    pipeline.run([CORPUS], db, settings=pipeline.Settings(threshold=0.5))
+    _assert_band_keys(db, 0.5)
