@@ -83,22 +83,26 @@ SELECT * FROM new_links ANTI JOIN old_links USING (sentence_a, sentence_b, h1, h
 
 INSERT INTO candidate_links SELECT sentence_a, sentence_b, h1, h2 FROM came_links;
 
--- a pair can only appear or disappear where one of its links came or went
-CREATE OR REPLACE TEMP TABLE touched AS
+-- a pair can only appear or disappear where one of its links came or went: with a link
+-- that came it is present; with links that only went, while another link of it stays
+CREATE OR REPLACE TEMP TABLE gone_pairs AS
 SELECT sentence_a, sentence_b FROM gone_links
-UNION ALL SELECT sentence_a, sentence_b FROM came_links;
+EXCEPT SELECT sentence_a, sentence_b FROM came_links;
+
+CREATE OR REPLACE TEMP TABLE touched AS
+SELECT DISTINCT sentence_a, sentence_b, true AS present FROM came_links
+UNION ALL
+SELECT sentence_a, sentence_b, false FROM (
+    SELECT sentence_a, sentence_b FROM gone_pairs
+    EXCEPT
+    SELECT sentence_a, sentence_b FROM candidate_links SEMI JOIN gone_pairs USING (sentence_a, sentence_b)
+);
 
 CREATE OR REPLACE TEMP TABLE pair_changes AS
-WITH t AS (SELECT DISTINCT sentence_a, sentence_b FROM touched),
-present AS (
-    SELECT DISTINCT l.sentence_a, l.sentence_b
-    FROM candidate_links AS l SEMI JOIN t USING (sentence_a, sentence_b)
-)
-SELECT t.sentence_a, t.sentence_b, p.sentence_a IS NOT NULL AS present
-FROM t
-LEFT JOIN present AS p USING (sentence_a, sentence_b)
+SELECT t.sentence_a, t.sentence_b, t.present
+FROM touched AS t
 LEFT JOIN candidate_pairs AS c USING (sentence_a, sentence_b)
-WHERE (p.sentence_a IS NOT NULL) <> (c.sentence_a IS NOT NULL);
+WHERE t.present <> (c.sentence_a IS NOT NULL);
 
 DELETE FROM candidate_pairs AS c USING pair_changes AS x
 WHERE c.sentence_a = x.sentence_a AND c.sentence_b = x.sentence_b AND NOT x.present;

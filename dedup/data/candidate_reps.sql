@@ -23,14 +23,16 @@ DELETE FROM text_reps WHERE norm_hash IN (SELECT norm_hash FROM changed_hashes);
 CREATE OR REPLACE TEMP TABLE rerolled AS
 SELECT DISTINCT norm_hash FROM units SEMI JOIN role_changes USING (paragraph_id);
 
+-- a table, not a CTE: its size is then known, and the joins below hash it, not paragraphs
+CREATE OR REPLACE TEMP TABLE contenders AS
+SELECT u.norm_hash, u.sentence_id, u.paragraph_id, u.article_id
+FROM units AS u SEMI JOIN new_articles USING (article_id)
+UNION ALL
+SELECT u.norm_hash, u.sentence_id, u.paragraph_id, u.article_id
+FROM units AS u SEMI JOIN rerolled USING (norm_hash);
+
 CREATE OR REPLACE TEMP TABLE new_reps AS
-WITH contenders AS (
-    SELECT u.norm_hash, u.sentence_id, u.paragraph_id, u.article_id
-    FROM units AS u SEMI JOIN new_articles USING (article_id)
-    UNION ALL
-    SELECT u.norm_hash, u.sentence_id, u.paragraph_id, u.article_id
-    FROM units AS u SEMI JOIN rerolled USING (norm_hash)
-), live AS (
+WITH live AS (
     SELECT c.norm_hash, c.sentence_id, c.article_id
     FROM contenders AS c
     JOIN paragraphs AS p ON p.paragraph_id = c.paragraph_id
