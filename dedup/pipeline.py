@@ -184,9 +184,10 @@ def segment_articles(articles: list[Article]) -> dict[str, pl.DataFrame]:
         for p in segment.segment_paragraphs(text, art.title):
             pid = f"{art.article_id}/{p.seq}"
             body = text[p.start : p.end]
+            key = segment.norm_key(body)  # stored hashed: template counts then read 8 bytes
             par_rows.append(
                 (pid, art.article_id, p.seq, p.start, p.end, p.role, p.reason, p.role, p.reason,
-                 body, segment.norm_key(body))
+                 body, fingerprint.norm_hash(key) if key else None)
             )  # fmt: skip
             for k, (s, e) in enumerate(segment.sentence_spans(text, p.start, p.end)):
                 sid = f"{pid}/{k}"
@@ -195,16 +196,17 @@ def segment_articles(articles: list[Article]) -> dict[str, pl.DataFrame]:
                     unit_rows.extend(_units(text, sid, pid, art.article_id, s, e, fp))
     return {
         "articles": pl.DataFrame(art_rows, infer_schema_length=None),
-        "paragraphs": pl.DataFrame(par_rows, schema=_PARAGRAPH_COLUMNS, orient="row"),
+        "paragraphs": pl.DataFrame(par_rows, schema=_PARAGRAPH_SCHEMA, orient="row"),
         "sentences": pl.DataFrame(sen_rows, schema=_SENTENCE_COLUMNS, orient="row"),
         "units": pl.DataFrame(unit_rows, schema=_UNIT_SCHEMA, orient="row"),
     }
 
 
-_PARAGRAPH_COLUMNS = [
-    "paragraph_id", "article_id", "seq", "char_start", "char_end", "role", "role_reason",
-    "base_role", "base_reason", "text", "norm_key",
-]  # fmt: skip
+_PARAGRAPH_SCHEMA = {
+    "paragraph_id": pl.String, "article_id": pl.String, "seq": pl.Int32, "char_start": pl.Int32,
+    "char_end": pl.Int32, "role": pl.String, "role_reason": pl.String, "base_role": pl.String,
+    "base_reason": pl.String, "text": pl.String, "norm_key": pl.UInt64,
+}  # fmt: skip
 
 
 def _units(

@@ -474,7 +474,7 @@ def wire_db(tmp_path: Path) -> duckdb.DuckDBPyConnection:
                     "role": role,
                     "base_role": role,
                     "text": text[start:end],
-                    "norm_key": "",
+                    "norm_key": None,
                 }
             )
     quote = '"We will take strong countermeasures against any provocation,"'

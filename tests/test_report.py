@@ -17,6 +17,7 @@ import duckdb
 import pytest
 from rapidfuzz import fuzz
 
+from dedup.fingerprint import norm_hash
 from dedup.report import TOKEN, find_queries_dir, parse_header, report, shared_runs
 from dedup.store import schema_sql
 
@@ -71,7 +72,7 @@ def _paragraphs(article_id: str, text: str) -> list[tuple]:
             seq = len(rows)
             rows.append(
                 (f"{article_id}/{seq}", article_id, seq, start, start + len(stripped), role)
-                + ("fixture", role, stripped, stripped.casefold())
+                + ("fixture", role, stripped, norm_hash(stripped.casefold()))
             )
         position += len(line) + 1
     return rows

@@ -11,7 +11,7 @@ SELECT DISTINCT a.outlet, p.norm_key
 FROM paragraphs AS p
 SEMI JOIN new_articles AS n ON n.article_id = p.article_id
 JOIN articles AS a ON a.article_id = p.article_id
-WHERE a.outlet IS NOT NULL AND p.base_role IN ('body', 'caption') AND p.norm_key <> '';
+WHERE a.outlet IS NOT NULL AND p.base_role IN ('body', 'caption') AND p.norm_key IS NOT NULL;
 
 CREATE OR REPLACE TEMP TABLE key_counts AS
 SELECT a.outlet, p.norm_key, count(DISTINCT p.article_id) AS n_articles

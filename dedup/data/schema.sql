@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     base_role    VARCHAR NOT NULL,                    -- role from the article alone
     base_reason  VARCHAR,
     text         VARCHAR NOT NULL,
-    norm_key     VARCHAR NOT NULL                     -- normalised text, for repeat detection
+    norm_key     UBIGINT                              -- 64-bit hash of the normalised text (words,
+                                                      -- casefolded): equal for repeated lines;
+                                                      -- NULL without words
 );
 
 -- internal tables carry no key constraints: the code keeps them unique, and an index on
@@ -109,10 +111,10 @@ CREATE TABLE IF NOT EXISTS candidate_pairs (
     sentence_b   VARCHAR NOT NULL
 );
 
--- internal: each outlet's template paragraphs (normalised), with their article counts.
+-- internal: each outlet's template paragraphs (paragraphs.norm_key), with their article counts.
 CREATE TABLE IF NOT EXISTS outlet_templates (
     outlet       VARCHAR NOT NULL,
-    norm_key     VARCHAR NOT NULL,
+    norm_key     UBIGINT NOT NULL,
     n_articles   INTEGER NOT NULL
 );
 
