@@ -276,14 +276,19 @@ def _touched_pairs(
     texts: they only gained units, which are linked as their old units are."""
     changed = store.frame(con, "SELECT norm_hash, old_rank FROM rep_changes")
     q = changed["norm_hash"].to_numpy()
-    members = _bucket_members(con, q, params)
-    heads = np.setdiff1d(_moved_heads(con, members, changed), q)
-    x = np.union1d(q, heads).astype(np.uint64)
-    if heads.size:  # the buckets of the moved heads too
-        members = pl.concat([members, _bucket_members(con, heads, params)]).unique()
+    members, looked_up = _bucket_members(con, q, params)
     ranks = _ranks(con, members["norm_hash"].unique().to_numpy())
     live = members.join(ranks, on="norm_hash")
-    star = live.join(_heads(live), on="key").filter(pl.col("norm_hash") != pl.col("head"))
+    heads_now = _heads(live)
+    heads = np.setdiff1d(_moved_heads(members, ranks, heads_now, changed), q)
+    x = np.union1d(q, heads).astype(np.uint64)
+    if heads.size:  # the other buckets of the moved heads too
+        more, _ = _bucket_members(con, heads, params, skip=looked_up)
+        unranked = np.setdiff1d(more["norm_hash"].unique().to_numpy(), ranks["norm_hash"])
+        more_live = more.join(pl.concat([ranks, _ranks(con, unranked)]), on="norm_hash")
+        live = pl.concat([live, more_live])
+        heads_now = pl.concat([heads_now, _heads(more_live)])
+    star = live.join(heads_now, on="key").filter(pl.col("norm_hash") != pl.col("head"))
     touches_x = np.isin(star["norm_hash"].to_numpy(), x) | np.isin(star["head"].to_numpy(), x)
     pairs = star.filter(pl.Series(touches_x)).select(h1="head", h2="norm_hash").unique()
     new = _verified_pairs(con, pairs, threshold)
@@ -312,15 +317,22 @@ def _touched_pairs(
 
 
 def _bucket_members(
-    con: duckdb.DuckDBPyConnection, hashes: np.ndarray, params: tuple[int, int]
-) -> pl.DataFrame:
-    """(key, norm_hash) of every stored signature sharing a bucket with one of ``hashes``."""
+    con: duckdb.DuckDBPyConnection,
+    hashes: np.ndarray,
+    params: tuple[int, int],
+    skip: np.ndarray | None = None,
+) -> tuple[pl.DataFrame, np.ndarray]:
+    """(key, norm_hash) of every stored signature sharing a bucket with one of ``hashes``,
+    but for the buckets of ``skip`` (keys already looked up); and the keys looked up."""
     sigs = _signatures_of(con, hashes)["hashvalues"]
-    if not len(sigs):
-        return pl.DataFrame(schema={"key": pl.UInt64, "norm_hash": pl.UInt64})
-    keys = np.unique(all_band_keys(sigs[nonempty_mask(sigs)], params).ravel())
+    keys = np.empty(0, dtype=np.uint64)
+    if len(sigs):
+        keys = np.unique(all_band_keys(sigs[nonempty_mask(sigs)], params).ravel())
+    if skip is not None:
+        keys = np.setdiff1d(keys, skip, assume_unique=True)
     with store.registered(con, _keys=pa.table({"key": keys})):
-        return store.frame(con, "SELECT key, norm_hash FROM band_keys SEMI JOIN _keys USING (key)")
+        found = store.frame(con, "SELECT key, norm_hash FROM band_keys SEMI JOIN _keys USING (key)")
+    return found, keys
 
 
 def _signatures_of(con: duckdb.DuckDBPyConnection, hashes: np.ndarray) -> dict[str, np.ndarray]:
@@ -360,12 +372,10 @@ def _heads(ranked: pl.DataFrame) -> pl.DataFrame:
 
 
 def _moved_heads(
-    con: duckdb.DuckDBPyConnection, members: pl.DataFrame, changed: pl.DataFrame
+    members: pl.DataFrame, now: pl.DataFrame, heads_now: pl.DataFrame, changed: pl.DataFrame
 ) -> np.ndarray:
-    """Old and new heads of the buckets whose head changed."""
-    if members.is_empty():
-        return np.empty(0, dtype=np.uint64)
-    now = _ranks(con, members["norm_hash"].unique().to_numpy())
+    """Old and new heads of the buckets of ``members`` whose head changed (``now``: the
+    members' ranks, ``heads_now``: the buckets' heads)."""
     # before: the changed texts had their old rank (null: not live); the others, the same
     before = pl.concat(
         [
@@ -375,7 +385,7 @@ def _moved_heads(
     )
 
     both = _heads(members.join(before, on="norm_hash")).join(
-        _heads(members.join(now, on="norm_hash")), on="key", how="full", suffix="_now"
+        heads_now, on="key", how="full", suffix="_now"
     )
     moved = both.filter(pl.col("head").ne_missing(pl.col("head_now")))
     values = pl.concat([moved["head"], moved["head_now"]]).drop_nulls().unique()
