@@ -441,19 +441,18 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
         SEMI JOIN (SELECT pa, pb FROM merge_pairs UNION ALL SELECT pb, pa FROM merge_pairs) AS m
             ON m.pa = a.source_paragraph_id AND m.pb = a.target_paragraph_id;
         DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM removed_alignments);
-        CREATE OR REPLACE TEMP TABLE merge_sentences AS
-        SELECT sentence_id, paragraph_id, article_id FROM sentences
-        WHERE paragraph_id IN (SELECT pa FROM merge_pairs UNION SELECT pb FROM merge_pairs);
         """
     )
     rows = con.execute(
         """
-        SELECT sa.article_id, sa.paragraph_id, sb.article_id, sb.paragraph_id,
-               x.a_start, x.a_end, x.b_start, x.b_end, x.matched_tokens
-        FROM sentence_alignments AS x
-        JOIN merge_sentences AS sa ON sa.sentence_id = x.sentence_a
-        JOIN merge_sentences AS sb ON sb.sentence_id = x.sentence_b
-        SEMI JOIN merge_pairs AS m ON m.pa = sa.paragraph_id AND m.pb = sb.paragraph_id
+        SELECT parse_dirpath(x.pa, 'forward_slash'), x.pa, parse_dirpath(x.pb, 'forward_slash'),
+               x.pb, x.a_start, x.a_end, x.b_start, x.b_end, x.matched_tokens
+        FROM (
+            SELECT *, parse_dirpath(sentence_a, 'forward_slash') AS pa,
+                      parse_dirpath(sentence_b, 'forward_slash') AS pb
+            FROM sentence_alignments
+        ) AS x
+        SEMI JOIN merge_pairs AS m USING (pa, pb)
         SEMI JOIN candidate_pairs AS c
             ON c.sentence_a = x.sentence_a AND c.sentence_b = x.sentence_b
         ORDER BY 1, 2, 3, 4, 5, 7
