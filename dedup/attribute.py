@@ -578,24 +578,19 @@ def _overflown_edges(
     )
     if at_risk.is_empty():
         return at_risk
-    with store.registered(con, _at_risk=at_risk):
-        return store.frame(
+    # their keys are made again rather than read: the stored ones were made the same way
+    keys = texts_keys(pl.concat([at_risk["a"], at_risk["b"]]).unique().to_list())
+    shared = at_risk.join(keys, left_on="a", right_on="norm_text").join(
+        keys, left_on=["b", "key"], right_on=["norm_text", "key"], how="semi"
+    )
+    with store.registered(con, _shared_keys=shared.select("key").unique()):
+        small = store.frame(
             con,
-            """
-            WITH shared AS (
-                SELECT e.a, e.b, ka.key
-                FROM _at_risk AS e
-                JOIN quote_keys AS ka ON ka.norm_text = e.a
-                JOIN quote_keys AS kb ON kb.norm_text = e.b AND kb.key = ka.key
-            ), sizes AS (
-                SELECT key, count(*) AS n FROM quote_keys
-                SEMI JOIN shared USING (key) GROUP BY key
-            )
-            SELECT a, b FROM _at_risk
-            EXCEPT SELECT a, b FROM shared JOIN sizes USING (key) WHERE n <= ?
-            """,
+            "SELECT key FROM quote_keys SEMI JOIN _shared_keys USING (key) "
+            "GROUP BY key HAVING count(*) <= ?",
             [MAX_BUCKET],
         )
+    return at_risk.join(shared.join(small, on="key", how="semi"), on=["a", "b"], how="anti")
 
 
 def _members(con: duckdb.DuckDBPyConnection, keys_table: str) -> pl.DataFrame:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import duckdb
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup import attribute, store
 from dedup.attribute import load_cues
 from dedup.quotes import (
     bucket_pairs,
@@ -184,3 +187,25 @@ def test_bucket_pairs_touching_new_texts_are_those_of_all_pairs(texts, data) -> 
     found, touching = bucket_pairs(texts_keys(texts), touching=new)
     assert found == everything
     assert {(found[i], found[j]) for i, j in touching} == {p for p in named if set(p) & new}
+
+
+def test_an_edge_goes_when_its_last_small_bucket_overflows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A new text pushes the bucket "alpha beta" past the limit: the pair that shared only
+    that bucket is no longer proposed; the pair that also shares "beta gamma" stands."""
+    monkeypatch.setattr(attribute, "MAX_BUCKET", 3)
+    a, b, e = "alpha beta gamma", "alpha beta delta", "alpha beta gamma delta"
+    new = "alpha beta omega"
+    con = duckdb.connect()
+    con.execute(store.schema_sql())
+    store.insert(con, "quote_keys", texts_keys([a, b, e, new]))
+    grown = store.frame(
+        con,
+        "SELECT key, norm_text FROM quote_keys WHERE key IN "
+        "(SELECT key FROM quote_keys WHERE norm_text = ?)",
+        [new],
+    )
+    edges = pl.DataFrame({"a": [min(a, b), min(a, e)], "b": [max(a, b), max(a, e)]})
+    stale = attribute._overflown_edges(con, edges, grown)
+    assert stale.rows() == [(min(a, b), max(a, b))]
