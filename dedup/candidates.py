@@ -182,6 +182,14 @@ def update(con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int, full
     else:
         _touched_pairs(con, threshold, lsh_params(con, threshold, num_perm))
     store.run_sql_file(con, "candidate_pairs.sql")
+    if full:  # verdicts of pairs that are no longer candidates go (see candidate_pairs.sql)
+        for table in ("pair_checks", "sentence_alignments"):
+            con.execute(
+                f"DELETE FROM {table} AS k USING ("
+                f"  SELECT sentence_a, sentence_b FROM {table}"
+                "   EXCEPT SELECT sentence_a, sentence_b FROM candidate_pairs"
+                ") AS x WHERE k.sentence_a = x.sentence_a AND k.sentence_b = x.sentence_b"
+            )
     return store.scalar(con, "SELECT count(*) FROM candidate_pairs")
 
 

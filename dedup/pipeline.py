@@ -364,19 +364,28 @@ def _align_batch(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
 ALIGN_WAVE = 250_000
 
 
-def align_candidates(con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter) -> int:
+def align_candidates(
+    con: duckdb.DuckDBPyConnection, settings: Settings, rep: Reporter, full: bool
+) -> int:
     """Align the new candidate sentence pairs not aligned before; remember every verdict.
 
-    The pairs are fetched as one compact Arrow table and aligned in waves, each with only
-    the texts it needs, so memory does not grow with the number of pairs."""
+    Verdicts go with their pairs (candidate_pairs.sql): only a full run, which makes every
+    pair anew, meets pairs that already have one. The pairs are fetched as one compact Arrow
+    table and aligned in waves, each with only the texts it needs, so memory does not grow
+    with the number of pairs."""
+    checked = (
+        "ANTI JOIN pair_checks AS k ON k.sentence_a = c.sentence_a AND k.sentence_b = c.sentence_b"
+        if full
+        else ""
+    )
     todo = con.sql(
-        """
+        f"""
         SELECT c.sentence_a, c.sentence_b, sa.article_id AS aa, sa.char_start AS a0,
                sa.char_end AS a1, sb.article_id AS ab, sb.char_start AS b0, sb.char_end AS b1
         FROM pair_changes AS c
         JOIN sentences AS sa ON sa.sentence_id = c.sentence_a
         JOIN sentences AS sb ON sb.sentence_id = c.sentence_b
-        ANTI JOIN pair_checks AS k ON k.sentence_a = c.sentence_a AND k.sentence_b = c.sentence_b
+        {checked}
         WHERE c.present
         ORDER BY sa.article_id, sb.article_id
         """
@@ -453,8 +462,6 @@ def build_alignments(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
             FROM sentence_alignments
         ) AS x
         SEMI JOIN merge_pairs AS m USING (pa, pb)
-        SEMI JOIN candidate_pairs AS c
-            ON c.sentence_a = x.sentence_a AND c.sentence_b = x.sentence_b
         ORDER BY 1, 2, 3, 4, 5, 7
         """
     ).fetchall()
@@ -552,7 +559,9 @@ def detect(
         "candidates",
         lambda: candidates.update(con, settings.threshold, settings.fingerprint.num_perm, full),
     )
-    counts["pairs_aligned_new"] = rep.stage("align", lambda: align_candidates(con, settings, rep))
+    counts["pairs_aligned_new"] = rep.stage(
+        "align", lambda: align_candidates(con, settings, rep, full)
+    )
     counts["alignments"] = rep.stage("merge", lambda: build_alignments(con, settings))
     counts["clusters"] = rep.stage("cluster", lambda: cluster.update_clusters(con))
     con.execute(

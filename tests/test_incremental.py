@@ -22,6 +22,8 @@ TABLES = {
     "candidate_links": "SELECT * FROM candidate_links ORDER BY ALL",
     "sig_pairs": "SELECT * FROM sig_pairs ORDER BY ALL",
     "band_keys": "SELECT * FROM band_keys ORDER BY ALL",
+    "pair_checks": "SELECT * FROM pair_checks ORDER BY ALL",
+    "sentence_alignments": "SELECT * FROM sentence_alignments ORDER BY ALL",
     "text_reps": "SELECT * FROM text_reps ORDER BY ALL",
     "quote_trails": "SELECT * EXCLUDE (trail_id) FROM quote_trails ORDER BY ALL",
     "alignments": "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL",

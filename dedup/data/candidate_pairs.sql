@@ -8,7 +8,7 @@
 -- gained units: their old links stand, their new units are linked), new_articles,
 -- sig_pairs, text_reps, article_order.
 -- Leaves: pair_changes (sentence_a, sentence_b, present): candidate pairs that appeared
--- (present) or disappeared.
+-- (present) or disappeared; pair_checks and sentence_alignments lose the pairs that did.
 CREATE OR REPLACE TEMP TABLE old_links AS
 SELECT rowid AS row_id, sentence_a, sentence_b, h1, h2 FROM candidate_links
 WHERE h1 IN (SELECT norm_hash FROM link_hashes) OR h2 IN (SELECT norm_hash FROM link_hashes);
@@ -108,3 +108,11 @@ DELETE FROM candidate_pairs AS c USING pair_changes AS x
 WHERE c.sentence_a = x.sentence_a AND c.sentence_b = x.sentence_b AND NOT x.present;
 
 INSERT INTO candidate_pairs SELECT sentence_a, sentence_b FROM pair_changes WHERE present;
+
+-- a pair's alignment verdict is kept while the pair is a candidate and goes with it, so a
+-- pair new to candidate_pairs has never been aligned
+DELETE FROM pair_checks AS k USING pair_changes AS x
+WHERE NOT x.present AND k.sentence_a = x.sentence_a AND k.sentence_b = x.sentence_b;
+
+DELETE FROM sentence_alignments AS k USING pair_changes AS x
+WHERE NOT x.present AND k.sentence_a = x.sentence_a AND k.sentence_b = x.sentence_b;
