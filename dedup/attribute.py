@@ -1092,18 +1092,31 @@ def _quote_row(p: dict[str, Any], n: int, q: Quote) -> dict[str, Any]:
 
 
 def _insert_matched(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
-    """`matched` rows: paragraphs aligned with an article of kind wire, named by its outlet."""
-    wires = con.execute("SELECT article_id, outlet FROM articles WHERE kind = 'wire'").fetchall()
-    if not wires:
-        return
-    rows = []
-    for article_id, outlet in wires:
-        source = lexicon.canonical(outlet or "") or Source(outlet or article_id, "wire")
-        rows.append(
-            {"article_id": article_id, "source": source.name, "source_type": source.source_type}
+    """`matched` rows: paragraphs aligned with an article of kind wire, named by its outlet
+    (an outlet's canonical name is looked up once, not once per wire article)."""
+    outlets = con.execute(
+        "SELECT DISTINCT outlet FROM articles WHERE kind = 'wire' AND outlet <> ''"
+    ).fetchall()
+    sources = [lexicon.canonical(o) or Source(o, "wire") for (o,) in outlets]
+    names = pl.DataFrame(
+        {
+            "outlet": [o for (o,) in outlets],
+            "source": [s.name for s in sources],
+            "source_type": [s.source_type for s in sources],
+        },
+        schema={"outlet": pl.String, "source": pl.String, "source_type": pl.String},
+    )
+    with store.registered(con, _wire_names=names):
+        con.execute(
+            """
+            CREATE OR REPLACE TEMP TABLE _attribute_wires AS
+            SELECT a.article_id, coalesce(n.source, a.article_id) AS source,
+                   coalesce(n.source_type, 'wire') AS source_type
+            FROM articles AS a LEFT JOIN _wire_names AS n USING (outlet)
+            WHERE a.kind = 'wire'
+            """
         )
-    with store.registered(con, _attribute_wires=pl.DataFrame(rows)):
-        con.execute(_MATCHED_SQL)
+    con.execute(_MATCHED_SQL)
 
 
 def _by_paragraph(con: duckdb.DuckDBPyConnection, sql: str, article_id: str) -> dict[str, list]:
