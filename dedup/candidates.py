@@ -56,7 +56,19 @@ def similar_pairs(
     order: np.ndarray | None = None,
     expand: str = "star",
 ) -> np.ndarray:
-    """Index pairs (i, j), i != j, of signatures sharing at least one band bucket.
+    """Index pairs (i, j), i != j, of signatures sharing at least one band bucket (see
+    :func:`banded_pairs`)."""
+    return banded_pairs(sigs, threshold, order, expand)[0]
+
+
+def banded_pairs(
+    sigs: np.ndarray,
+    threshold: float = THRESHOLD,
+    order: np.ndarray | None = None,
+    expand: str = "star",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j), i != j, of signatures sharing at least one band bucket, and for
+    each the number of bands in which it is a pair.
 
     ``order`` ranks signatures (lower = earlier; negative = not banded); with
     ``expand="star"`` each bucket member is paired with the bucket's lowest-ranked member
@@ -84,12 +96,13 @@ def similar_pairs(
         if (sizes > 1).any():
             found.append(_bucket_pairs(live, idx, starts, sizes, star=expand == "star"))
     if not found:
-        return np.empty((0, 2), dtype=np.int64)
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
     codes = np.sort(np.concatenate(found))
-    codes = codes[np.diff(codes, prepend=~codes[:1]) != 0]
-    return np.stack([(codes >> np.uint64(32)), codes & np.uint64(0xFFFFFFFF)], axis=1).astype(
-        np.int64
-    )
+    first = np.flatnonzero(np.diff(codes, prepend=~codes[:1]))
+    counts = np.diff(np.append(first, codes.shape[0]))
+    codes = codes[first]
+    pairs = np.stack([(codes >> np.uint64(32)), codes & np.uint64(0xFFFFFFFF)], axis=1)
+    return pairs.astype(np.int64), counts
 
 
 def nonempty_mask(sigs: np.ndarray) -> np.ndarray:
@@ -104,8 +117,8 @@ def all_band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
     return np.stack([band_keys(sigs, band, rows) for band in range(bands)], axis=1)
 
 
-def verified(sigs: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
-    """Pairs whose signature estimate of Jaccard similarity reaches half the threshold.
+def verified_mask(sigs: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
+    """Which pairs have a signature estimate of Jaccard similarity of half the threshold.
 
     Bands of 3 rows let through many chance collisions (pairs with a true similarity of
     0.03-0.07); half the threshold sits more than 3 standard errors (128 permutations)
@@ -114,8 +127,9 @@ def verified(sigs: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarra
     keep = np.zeros(pairs.shape[0], dtype=bool)
     for lo in range(0, pairs.shape[0], 100_000):
         a, b = pairs[lo : lo + 100_000, 0], pairs[lo : lo + 100_000, 1]
-        keep[lo : lo + 100_000] = (sigs[a] == sigs[b]).mean(axis=1) >= threshold / 2
-    return pairs[keep]
+        equal = np.count_nonzero(sigs[a] == sigs[b], axis=1)
+        keep[lo : lo + 100_000] = equal / sigs.shape[1] >= threshold / 2
+    return keep
 
 
 def _bucket_pairs(
@@ -266,55 +280,71 @@ def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
         return
     sigs = rows["hashvalues"]
     order = np.asarray(rows["rank"], dtype=np.int64)
-    pairs = verified(sigs, similar_pairs(sigs, threshold, order), threshold)
-    _store_pairs(con, pl.DataFrame({"h1": hashes[pairs[:, 0]], "h2": hashes[pairs[:, 1]]}))
+    pairs, counts = banded_pairs(sigs, threshold, order)
+    keep = verified_mask(sigs, pairs, threshold)
+    pairs, counts = pairs[keep], counts[keep]
+    _store_pairs(
+        con,
+        pl.DataFrame(
+            {"h1": hashes[pairs[:, 0]], "h2": hashes[pairs[:, 1]], "n_buckets": counts},
+            schema={"h1": pl.UInt64, "h2": pl.UInt64, "n_buckets": pl.Int32},
+        ),
+    )
 
 
 def _store_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
     with store.registered(con, _sig_pairs=pairs):
-        con.execute("INSERT INTO sig_pairs SELECT h1, h2 FROM _sig_pairs")
+        con.execute("INSERT INTO sig_pairs SELECT h1, h2, n_buckets FROM _sig_pairs")
 
 
 def _touched_pairs(
     con: duckdb.DuckDBPyConnection, threshold: float, params: tuple[int, int]
 ) -> None:
-    """Recompute the star pairs of texts whose rank changed and of the heads they move;
-    leaves ``link_hashes``, the texts whose links are all redone (representative moved,
-    a unit re-roled, or an end of a changed pair), and ``grown_hashes``, the other changed
-    texts: they only gained units, which are linked as their old units are."""
+    """Apply to sig_pairs what the buckets of texts whose rank changed gain and lose.
+
+    A stored pair counts the buckets whose star it is in (n_buckets). Only a bucket holding
+    a text whose rank changed (``rep_changes``: new, gone, or earlier) changes its head or
+    its members, so its star before and now, worked out from its members' ranks before and
+    now, gives each pair's change of count; a pair goes at 0 and comes (once verified) from
+    0. Leaves ``link_hashes``, the texts whose links are all redone (representative moved,
+    a unit re-roled, or an end of a pair that came or went), and ``grown_hashes``, the other
+    changed texts: they only gained units, which are linked as their old units are."""
     changed = store.frame(con, "SELECT norm_hash, old_rank FROM rep_changes")
-    q = changed["norm_hash"].to_numpy()
-    members, looked_up = _bucket_members(con, q, params)
-    ranks = _ranks(con, members["norm_hash"].unique().to_numpy())
-    live = members.join(ranks, on="norm_hash")
-    heads_now = _heads(live)
-    heads = np.setdiff1d(_moved_heads(members, ranks, heads_now, changed), q)
-    x = np.union1d(q, heads).astype(np.uint64)
-    if heads.size:  # the other buckets of the moved heads too
-        more, _ = _bucket_members(con, heads, params, skip=looked_up)
-        unranked = np.setdiff1d(more["norm_hash"].unique().to_numpy(), ranks["norm_hash"])
-        more_live = more.join(pl.concat([ranks, _ranks(con, unranked)]), on="norm_hash")
-        live = pl.concat([live, more_live])
-        heads_now = pl.concat([heads_now, _heads(more_live)])
-    star = live.join(heads_now, on="key").filter(pl.col("norm_hash") != pl.col("head"))
-    touches_x = np.isin(star["norm_hash"].to_numpy(), x) | np.isin(star["head"].to_numpy(), x)
-    pairs = star.filter(pl.Series(touches_x)).select(h1="head", h2="norm_hash").unique()
-    new = _verified_pairs(con, pairs, threshold)
-    with store.registered(con, _x=_hash_table(x)):
-        old = store.frame(
-            con,
-            "SELECT h1, h2 FROM sig_pairs WHERE h1 IN (SELECT norm_hash FROM _x) "
-            "OR h2 IN (SELECT norm_hash FROM _x)",
-        )
-        con.execute(
-            "DELETE FROM sig_pairs WHERE h1 IN (SELECT norm_hash FROM _x) "
-            "OR h2 IN (SELECT norm_hash FROM _x)"
-        )
-    _store_pairs(con, new)
-    moved = pl.concat(
-        [old.join(new, on=["h1", "h2"], how="anti"), new.join(old, on=["h1", "h2"], how="anti")]
+    members = _bucket_members(con, changed["norm_hash"].to_numpy(), params)
+    now = _ranks(con, members["norm_hash"].unique().to_numpy())
+    # before: the changed texts had their old rank (null: not live); the others, the same
+    before = pl.concat(
+        [
+            now.join(changed, on="norm_hash", how="anti"),
+            changed.drop_nulls("old_rank").select("norm_hash", rank="old_rank"),
+        ]
     )
-    ends = np.concatenate([moved["h1"].to_numpy(), moved["h2"].to_numpy()])
+    delta = (
+        pl.concat([_stars(members, now, 1), _stars(members, before, -1)])
+        .group_by("h1", "h2")
+        .agg(pl.col("d").sum())
+        .filter(pl.col("d") != 0)
+    )
+    with store.registered(con, _delta=delta):
+        stored = store.frame(
+            con, "SELECT h1, h2, n_buckets FROM sig_pairs SEMI JOIN _delta USING (h1, h2)"
+        )
+    counted = stored.join(delta, on=["h1", "h2"]).with_columns(
+        n_buckets=(pl.col("n_buckets") + pl.col("d")).cast(pl.Int32)
+    )
+    # a pair that is not stored has a count of 0 or fails verification, now as before
+    fresh = delta.join(stored, on=["h1", "h2"], how="anti").filter(pl.col("d") > 0)
+    came = _verified_pairs(con, fresh, threshold).select(
+        "h1", "h2", n_buckets=pl.col("d").cast(pl.Int32)
+    )
+    gone = counted.filter(pl.col("n_buckets") <= 0).select("h1", "h2")
+    with store.registered(con, _counted=counted.select("h1", "h2", "n_buckets")):
+        con.execute(
+            "DELETE FROM sig_pairs AS p USING _counted AS c WHERE p.h1 = c.h1 AND p.h2 = c.h2; "
+            "INSERT INTO sig_pairs SELECT h1, h2, n_buckets FROM _counted WHERE n_buckets > 0"
+        )
+    _store_pairs(con, came)
+    ends = pl.concat([came["h1"], came["h2"], gone["h1"], gone["h2"]]).to_numpy()
     with store.registered(con, _ends=_hash_table(ends)):
         con.execute(
             "CREATE OR REPLACE TEMP TABLE link_hashes AS SELECT norm_hash FROM rep_changes "
@@ -324,23 +354,27 @@ def _touched_pairs(
         )
 
 
+def _stars(members: pl.DataFrame, ranks: pl.DataFrame, sign: int) -> pl.DataFrame:
+    """(h1, h2, d=sign): each bucket's star pairs (head, member) among its live members
+    (those with a rank)."""
+    live = members.join(ranks, on="norm_hash")
+    return (
+        live.join(_heads(live), on="key")
+        .filter(pl.col("norm_hash") != pl.col("head"))
+        .select(h1="head", h2="norm_hash", d=pl.lit(sign, dtype=pl.Int64))
+    )
+
+
 def _bucket_members(
-    con: duckdb.DuckDBPyConnection,
-    hashes: np.ndarray,
-    params: tuple[int, int],
-    skip: np.ndarray | None = None,
-) -> tuple[pl.DataFrame, np.ndarray]:
-    """(key, norm_hash) of every stored signature sharing a bucket with one of ``hashes``,
-    but for the buckets of ``skip`` (keys already looked up); and the keys looked up."""
+    con: duckdb.DuckDBPyConnection, hashes: np.ndarray, params: tuple[int, int]
+) -> pl.DataFrame:
+    """(key, norm_hash) of every stored signature sharing a bucket with one of ``hashes``."""
     sigs = _signatures_of(con, hashes)["hashvalues"]
     keys = np.empty(0, dtype=np.uint64)
     if len(sigs):
         keys = np.unique(all_band_keys(sigs[nonempty_mask(sigs)], params).ravel())
-    if skip is not None:
-        keys = np.setdiff1d(keys, skip, assume_unique=True)
     with store.registered(con, _keys=pa.table({"key": keys})):
-        found = store.frame(con, "SELECT key, norm_hash FROM band_keys SEMI JOIN _keys USING (key)")
-    return found, keys
+        return store.frame(con, "SELECT key, norm_hash FROM band_keys SEMI JOIN _keys USING (key)")
 
 
 def _signatures_of(con: duckdb.DuckDBPyConnection, hashes: np.ndarray) -> dict[str, np.ndarray]:
@@ -379,45 +413,15 @@ def _heads(ranked: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _moved_heads(
-    members: pl.DataFrame, now: pl.DataFrame, heads_now: pl.DataFrame, changed: pl.DataFrame
-) -> np.ndarray:
-    """Old and new heads of the buckets of ``members`` whose head changed (``now``: the
-    members' ranks, ``heads_now``: the buckets' heads)."""
-    # before: the changed texts had their old rank (null: not live); the others, the same
-    before = pl.concat(
-        [
-            now.join(changed, on="norm_hash", how="anti"),
-            changed.drop_nulls("old_rank").select("norm_hash", rank="old_rank"),
-        ]
-    )
-
-    both = _heads(members.join(before, on="norm_hash")).join(
-        heads_now, on="key", how="full", suffix="_now"
-    )
-    moved = both.filter(pl.col("head").ne_missing(pl.col("head_now")))
-    values = pl.concat([moved["head"], moved["head_now"]]).drop_nulls().unique()
-    return values.to_numpy().astype(np.uint64)
-
-
 def _verified_pairs(
     con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame, threshold: float
 ) -> pl.DataFrame:
-    """The pairs whose signature estimate passes :func:`verified`."""
+    """The rows of ``pairs`` (h1, h2, ...) whose signature estimate passes
+    :func:`verified_mask`."""
     if pairs.is_empty():
         return pairs
-    hashes = np.unique(np.concatenate([pairs["h1"].to_numpy(), pairs["h2"].to_numpy()]))
-    rows = _signatures_of(con, hashes)
+    h1, h2 = pairs["h1"].to_numpy(), pairs["h2"].to_numpy()
+    rows = _signatures_of(con, np.unique(np.concatenate([h1, h2])))
     known = np.asarray(rows["norm_hash"], dtype=np.uint64)
-    index = np.stack(
-        [
-            np.searchsorted(known, pairs["h1"].to_numpy()),
-            np.searchsorted(known, pairs["h2"].to_numpy()),
-        ],
-        axis=1,
-    )
-    keep = verified(rows["hashvalues"], index, threshold)
-    return pl.DataFrame(
-        {"h1": pl.Series(known[keep[:, 0]], dtype=pl.UInt64),
-         "h2": pl.Series(known[keep[:, 1]], dtype=pl.UInt64)}
-    )  # fmt: skip
+    index = np.stack([np.searchsorted(known, h1), np.searchsorted(known, h2)], axis=1)
+    return pairs.filter(pl.Series(verified_mask(rows["hashvalues"], index, threshold)))

@@ -174,10 +174,10 @@ def test_tables_are_compacted_once_a_fifth_is_deleted_rows(tmp_path: Path) -> No
         with store.open_db(db) as con:
             return store.dead_shares(con)
 
-    commit("INSERT INTO sig_pairs SELECT range, range FROM range(400000)")
+    commit("INSERT INTO sig_pairs SELECT range, range, 1 FROM range(400000)")
     assert commit("DELETE FROM sig_pairs WHERE h1 % 10 = 0")["sig_pairs"] == pytest.approx(0.1)
     assert commit("DELETE FROM sig_pairs WHERE h1 % 10 IN (1, 2, 3)")["sig_pairs"] > 0.39
-    assert commit("INSERT INTO sig_pairs VALUES (1, 1)")["sig_pairs"] == 0
+    assert commit("INSERT INTO sig_pairs VALUES (1, 1, 1)")["sig_pairs"] == 0
     with store.open_db(db) as con:
         assert store.scalar(con, "SELECT count(*) FROM sig_pairs") == 240001
         assert store.scalar(con, "SELECT count(*) FROM sig_pairs WHERE h1 % 10 < 4") == 1

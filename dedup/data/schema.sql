@@ -94,7 +94,8 @@ CREATE TABLE IF NOT EXISTS text_reps (
 -- internal: verified LSH pairs of texts, star-expanded (h1 is the bucket's earliest member).
 CREATE TABLE IF NOT EXISTS sig_pairs (
     h1           UBIGINT NOT NULL,
-    h2           UBIGINT NOT NULL
+    h2           UBIGINT NOT NULL,
+    n_buckets    INTEGER NOT NULL                     -- bands in which it is a star pair
 );
 
 -- internal: sentence-to-representative links, with the texts (h1, h2) each came from.
