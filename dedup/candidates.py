@@ -160,14 +160,14 @@ def _bucket_pairs(
 # ---------------------------------------------------------------- in the database
 #
 # Stored state: band_keys (every non-empty signature's keys, added as signatures are made),
-# text_reps, sig_pairs (the verified star pairs of texts), candidate_links and
-# candidate_pairs. A full run builds the last four from every signature; an incremental run
-# changes only what new or re-roled units touch:
+# text_reps, sig_pairs (the verified star pairs of texts, with the number of buckets whose
+# star each is in), candidate_links and candidate_pairs. A full run builds the last four
+# from every signature; an incremental run changes only what new or re-roled units touch:
 #
 # - texts whose representative changed (new, gone, or earlier now) are Q;
-# - a bucket that holds a member of Q may change head; its old and new heads join Q in X;
-# - every star pair touching X is recomputed from X's buckets, found through band_keys;
-#   a pair touching no member of X keeps its bucket, head and member, so it stands;
+# - only a bucket holding a member of Q can change head or members; its star before and
+#   now (from its members' ranks before and now) changes the counts of its pairs, and a
+#   pair is stored while its count is above 0 (any other bucket's star stands as it was);
 # - the links of texts whose units, representative or pairs changed are redone.
 
 
