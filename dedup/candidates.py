@@ -118,7 +118,8 @@ def all_band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:
 
 
 def verified_mask(sigs: np.ndarray, pairs: np.ndarray, threshold: float) -> np.ndarray:
-    """Which pairs have a signature estimate of Jaccard similarity of half the threshold.
+    """Which pairs have a signature estimate of Jaccard similarity of at least half the
+    threshold.
 
     Bands of 3 rows let through many chance collisions (pairs with a true similarity of
     0.03-0.07); half the threshold sits more than 3 standard errors (128 permutations)
