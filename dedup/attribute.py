@@ -532,14 +532,15 @@ def _update_trails(con: duckdb.DuckDBPyConnection) -> None:
             same_quote_edges(*bucket_pairs(_members(con, "shrunk_keys"))),
         ]
     ).unique()
-    store.insert(con, "quote_edges", found.join(edges, on=["a", "b"], how="anti"))
+    added = found.join(edges, on=["a", "b"], how="anti")
+    store.insert(con, "quote_edges", added)
+    edges = pl.concat([edges, added.select("a", "b")])  # quote_edges as stored now
     quotes = store.frame(con, "SELECT quote_id, article_id, text, norm_text FROM quotes")
     articles = store.frame(
         con,
         "SELECT article_id, outlet, kind, published FROM articles "
         "SEMI JOIN quotes USING (article_id)",
     )
-    edges = store.frame(con, "SELECT a, b FROM quote_edges")
     mapping, trails = build_trails(quotes, articles, edges)
     # only what changed is written: a day's quotes leave most trails as they were
     with store.registered(con, _trails=trails, _trail_ids=mapping):

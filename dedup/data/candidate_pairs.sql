@@ -95,7 +95,8 @@ UNION ALL
 SELECT sentence_a, sentence_b, false FROM (
     SELECT sentence_a, sentence_b FROM gone_pairs
     EXCEPT
-    SELECT sentence_a, sentence_b FROM candidate_links SEMI JOIN gone_pairs USING (sentence_a, sentence_b)
+    SELECT sentence_a, sentence_b FROM candidate_links
+    SEMI JOIN gone_pairs USING (sentence_a, sentence_b)
 );
 
 CREATE OR REPLACE TEMP TABLE pair_changes AS
