@@ -30,7 +30,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dedup import DedupError, align, candidates, cluster, fingerprint, segment, store
-from dedup.ingest import Article, Reject, read_inputs
+from dedup.readers import Article, Reject, read_inputs
 from dedup.parallel import batched, parallel_map
 
 log = logging.getLogger("dedup")

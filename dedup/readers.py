@@ -1,4 +1,4 @@
-"""Ingest: read a corpus into article records; bad records become rejects with a reason.
+"""Readers: read a corpus into article records; bad records become rejects with a reason.
 
 Inputs (see README "Input"): a folder of ``*.txt`` with an optional ``manifest.csv``,
 or JSONL / CSV / Parquet files with one record per article. Nothing is dropped silently:
