@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 
+import duckdb
+import polars as pl
 from conftest import FIFTH, JFID, SAMUDRA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, utils
 
-from dedup import align
+from dedup import align, store
+from dedup.merge import earlier
 
 SHARED = [
     "akan menanggung konsekuensinya di komunitas internasional",
@@ -71,19 +75,38 @@ def test_alignment_spans_and_scores(seed_con) -> None:
         assert kind == align.match_kind(score)
 
 
-def test_direction_prefers_dates_then_wire() -> None:
-    from datetime import datetime
-
+def test_direction_prefers_dates_then_wire_else_undecided() -> None:
     early, late = datetime(2024, 1, 1), datetime(2024, 1, 2)
-    assert align_direction((None, "outlet", late), (None, "wire", early)) == ("published", False)
-    assert align_direction((None, "outlet", early), (None, "wire", early)) == ("kind", False)
-    assert align_direction((None, "outlet", None), (None, "outlet", None)) == ("article_id", True)
+    assert earlier(("outlet", late), ("wire", early)) == ("published", False)
+    assert earlier(("outlet", early), ("wire", early)) == ("kind", False)
+    assert earlier(("outlet", early), ("wire", None)) == ("kind", False)
+    assert earlier(("outlet", None), ("outlet", None)) == ("undecided", None)
+    assert earlier(("outlet", early), ("outlet", None)) == ("undecided", None)
 
 
-def align_direction(a: tuple, b: tuple) -> tuple[str, bool]:
-    from dedup.pipeline import direction
+KINDS = st.sampled_from(["wire", "outlet"])
+DATES = st.none() | st.sampled_from([datetime(2024, 1, d) for d in (1, 2, 3)])
 
-    return direction(a, b, "a", "b")
+
+@given(st.lists(st.tuples(KINDS, DATES), min_size=2, max_size=8))
+def test_order_agrees_with_earlier(metas: list[tuple[str, datetime | None]]) -> None:
+    """data/article_order.sql ranks articles so that whenever `earlier` decides a pair,
+    the earlier one has the lower rank (one definition of "earlier")."""
+    frame = pl.DataFrame(
+        [(f"a{i}", None, k, p) for i, (k, p) in enumerate(metas)],
+        schema={"article_id": pl.String, "outlet": pl.String, "kind": pl.String,
+                "published": pl.Datetime("us")},
+        orient="row",
+    )  # fmt: skip
+    con = duckdb.connect()
+    con.register("articles", frame.to_arrow())
+    store.run_sql_file(con, "article_order.sql")
+    rank = dict(con.execute("SELECT article_id, rank FROM article_order").fetchall())
+    for i, a in enumerate(metas):
+        for j, b in enumerate(metas):
+            _, a_first = earlier(a, b)
+            if a_first is not None and i != j:
+                assert (rank[f"a{i}"] < rank[f"a{j}"]) == a_first
 
 
 # at most 8 padding words a side: the shared 10 tokens stay above min_coverage (0.3)

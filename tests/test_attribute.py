@@ -15,17 +15,10 @@ import pytest
 from conftest import FIFTH, INEWS, JFID, JURNAS, SAMUDRA
 from rich.console import Console
 
-from dedup.attribute import (
-    _ASCII_TWINS,
-    _parse_cues,
-    _Text,
-    attribute,
-    find_cues,
-    find_image_credits,
-    load_cues,
-    render_trace,
-    trace,
-)
+from dedup.attribute import attribute
+from dedup.cues import CueText, _parse_cues, find_cues, find_image_credits, load_cues
+from dedup.lexicon import ASCII_TWINS
+from dedup.trace import render_trace, trace
 
 
 def sources(text: str, kinds: tuple[str, ...] = ("inline", "lede", "footer")) -> set[str]:
@@ -185,7 +178,7 @@ def test_lexicon_canonicalises_outlet_columns() -> None:
 
 def test_ascii_twins_are_all_the_non_ascii_letters_ignorecase_equates_with_ascii() -> None:
     chars = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
-    assert set(re.findall("[a-z]", chars, re.IGNORECASE)) == set(_ASCII_TWINS.findall(chars))
+    assert set(re.findall("[a-z]", chars, re.IGNORECASE)) == set(ASCII_TWINS.findall(chars))
 
 
 def _name_texts() -> list[str]:
@@ -242,7 +235,7 @@ def test_cue_keywords_never_miss_a_match(seed_con: duckdb.DuckDBPyConnection) ->
     texts = _cue_texts(seed_con)
     texts += [t.upper() for t in texts] + [t.replace("s", "\u017f") for t in texts[::5]]
     for text in texts:
-        t = _Text(text)
+        t = CueText(text)
         for cue in cues.cues:
             if cue.regex.search(text):
                 assert cue in t.candidates((cue.kind,), cues), (cue.regex.pattern[:60], text)

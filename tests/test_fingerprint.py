@@ -12,11 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import DedupError, fingerprint, pipeline
+from dedup import text as text_keys
 
 FP = fingerprint.FingerprintSettings()
 passages = (
     st.text(alphabet=st.characters(categories=["L", "N", "Zs", "P"]), min_size=5, max_size=200)
-    .map(fingerprint.normalise)
+    .map(text_keys.normalise)
     .filter(lambda s: len(s) >= FP.shingle)
 )
 
@@ -45,13 +46,13 @@ def test_bulk_signatures_equal_datasketch(norms: list[str]) -> None:
 
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_fast_path_equals_unicode_path(text: str) -> None:
-    general = fingerprint._NON_WORD.sub(" ", text.casefold()).strip()
-    assert fingerprint.normalise(text) == general
+    general = text_keys._SEPARATORS.sub(" ", text.casefold()).strip()
+    assert text_keys.normalise(text) == general
 
 
 def test_stop_shingles_and_lean_minhash_round_trip() -> None:
-    a = fingerprint.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan")
-    b = fingerprint.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan,” ujarnya")
+    a = text_keys.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan")
+    b = text_keys.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan,” ujarnya")
     stop = np.array(
         sorted({fingerprint.shingle_hash(s) for s in fingerprint.shingles("tidak ")}),
         dtype=np.uint32,

@@ -14,7 +14,7 @@ from conftest import CORPUS, FIFTH
 
 from bench.generate import generate
 from bench.sources import dataset_status
-from dedup import pipeline, store
+from dedup import pipeline, state, store
 
 TABLES = {
     "roles": "SELECT paragraph_id, role, role_reason FROM paragraphs ORDER BY ALL",
@@ -76,10 +76,9 @@ def test_batches_in_any_date_order_equal_full_rebuild(
     and text representatives move, outlet templates appear. Every table must still be what
     one run over everything gives. With tiny quote buckets, buckets overflow as quotes
     arrive, so quote pairs stop being proposed."""
-    from dedup import attribute, quotes
+    from dedup import quotes
 
     monkeypatch.setattr(quotes, "MAX_BUCKET", quote_bucket)
-    monkeypatch.setattr(attribute, "MAX_BUCKET", quote_bucket)
     missing = [reason for reason in dataset_status().values() if reason]
     if missing:
         pytest.skip("benchmark data absent: " + "; ".join(missing))
@@ -192,7 +191,7 @@ def test_incremental_runs_may_cache_the_whole_database(
     def limit_after_caching() -> float:
         con = duckdb.connect(str(seed_db), read_only=True)
         con.execute(f"SET memory_limit = '{store.DUCKDB_MEMORY}'")
-        store.cache_database(con)
+        state.cache_database(con)
         value = store.scalar(con, "SELECT current_setting('memory_limit')")
         con.close()
         number, unit = value.split()

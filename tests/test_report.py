@@ -17,9 +17,9 @@ import duckdb
 import pytest
 from rapidfuzz import fuzz
 
-from dedup.fingerprint import norm_hash
 from dedup.report import TOKEN, find_queries_dir, parse_header, report, shared_runs
 from dedup.store import schema_sql
+from dedup.text import norm_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
