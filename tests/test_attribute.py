@@ -18,7 +18,7 @@ from rich.console import Console
 from dedup.attribute import attribute
 from dedup.cues import CueText, _parse_cues, find_cues, find_image_credits, load_cues
 from dedup.lexicon import ASCII_TWINS
-from dedup.trace import render_trace, trace
+from dedup.provenance import render_trace, trace
 
 
 def sources(text: str, kinds: tuple[str, ...] = ("inline", "lede", "footer")) -> set[str]:
@@ -559,3 +559,32 @@ def test_best_cue_does_not_depend_on_row_order() -> None:
     for order in (rows, rows[::-1]):
         best = _best(pl.DataFrame(order * 50, schema=ATTRIBUTION_SCHEMA))
         assert best.height == 1 and best["evidence"][0] == "IRNA news agency said"
+
+
+def test_cue_keywords_are_what_every_match_contains() -> None:
+    """The keyword test only skips texts a cue cannot match (read from the regex text)."""
+    from dedup.cues import _keywords
+
+    assert _keywords(r"\b(?:told|tells|telling)\s+(?:the\s+)?{SRC}") == ("telling", "tells", "told")
+    assert _keywords(r"(?:seperti\s+)?dikutip\s+{SRC}") == ("dikutip",)
+    assert _keywords(r"\(\s*{SRC}\s*\)\s*[-–—]") in (("(",), (")",))  # a name in brackets
+    assert _keywords(r"(?=kata)\w+") is None  # a lookahead requires nothing of the match
+    assert _keywords(r"abc+d") == ("ab",)  # a repeat ends a run of literals
+    assert _keywords(r"(?:a|b)") == ("a", "b")
+    assert _keywords(r"foo|\d+") is None  # one branch without words: no test
+
+
+def test_every_cue_match_in_the_seeds_holds_a_keyword() -> None:
+    from conftest import CORPUS
+
+    cues = load_cues()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    checked = 0
+    for cue in cues.cues:
+        if cue.keywords is None:
+            continue
+        for body in texts:
+            for m in cue.regex.finditer(body):
+                checked += 1
+                assert any(k in m.group().lower() for k in cue.keywords), (cue.pattern[:60], m)
+    assert checked > 0

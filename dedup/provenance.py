@@ -1,4 +1,4 @@
-"""Trace: one article's provenance, paragraph by paragraph (``dedup trace``).
+"""Provenance: one article's sources, paragraph by paragraph (`dedup trace`).
 
 Reads: articles, paragraphs, attributions, image_credits, quotes, alignments (the queries are
 ``data/trace_*.sql``). Leaves nothing: a trace is a JSON-ready dict, and :func:`render_trace`
