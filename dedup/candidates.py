@@ -1,4 +1,9 @@
-"""Candidates: LSH banding of passage signatures, never all pairs.
+"""Candidates stage: LSH banding of passage signatures, never all pairs.
+
+Reads: signatures, units, paragraphs, article_order, new_articles and role_changes (temp).
+Leaves: band_keys, text_reps, sig_pairs, candidate_links, candidate_pairs (its incremental
+state, described below) and the temp table ``pair_changes`` (candidate sentence pairs that
+came or went) for :mod:`dedup.align` and :mod:`dedup.merge`.
 
 Banding follows datasketch's ``MinHashLSH``: the same (bands, rows) choice for a threshold
 and ``num_perm``, so a pair of passages lands in one bucket here exactly when it would share

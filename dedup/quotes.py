@@ -14,6 +14,10 @@ Trails: two quotes are the same when their norm_text is equal, or rapidfuzz rati
 the shorter (at least 5 words) is contained in the longer as whole words. A trail is kept
 when it spans at least two articles; its first article is the earliest in
 ``article_order`` (see ``data/article_order.sql``), the one order every stage uses.
+
+In the database (:func:`update_trails`, called by the attribution stage): reads quotes,
+quote_keys, quote_edges, article_order; leaves quote_keys, quote_edges, quote_trails and
+``quotes.trail_id``.
 """
 
 from __future__ import annotations

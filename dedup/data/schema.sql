@@ -170,7 +170,7 @@ CREATE TABLE IF NOT EXISTS alignments (
     match_kind          VARCHAR NOT NULL,             -- verbatim / near_verbatim / rewrite
     cluster_id          BIGINT,
     same_outlet         BOOLEAN NOT NULL,             -- an outlet's own template, not syndication
-    direction_basis     VARCHAR NOT NULL              -- published / kind / article_id
+    direction_basis     VARCHAR NOT NULL              -- published / kind / undecided (merge.earlier)
 );
 
 -- contract: reuse clusters (connected components of aligned spans).
