@@ -92,3 +92,22 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
 def count_tokens(text: str, start: int, end: int) -> int:
     """How many tokens ``text[start:end]`` holds."""
     return len(token_re(text[start:end]).findall(text, start, end))
+
+
+#: without a given title, a first line is a headline only when it looks like one: at most
+#: this many tokens and characters (news headlines run 6-15 words; 25 tokens leaves room for
+#: long ones and for scripts counted a character a token), and no sentence-final punctuation
+#: other than ? and ! (headlines ask and exclaim; a lede paragraph ends with a full stop)
+HEADLINE_MAX_TOKENS = 25
+HEADLINE_MAX_CHARS = 200
+_NOT_HEADLINE_END = (".", "…", "。", ":", ";", ",", "،", "۔")
+
+
+def looks_like_headline(line: str) -> bool:
+    """Whether a first line can stand as a headline (see HEADLINE_MAX_TOKENS)."""
+    line = line.strip()
+    return (
+        0 < len(line) <= HEADLINE_MAX_CHARS
+        and len(token_keys(line)) <= HEADLINE_MAX_TOKENS
+        and not line.rstrip("\"'”’»)]").endswith(_NOT_HEADLINE_END)
+    )
