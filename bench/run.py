@@ -169,6 +169,7 @@ COMPARED = {
     "alignments": "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL",
     "clusters": "SELECT * EXCLUDE (cluster_id) FROM clusters ORDER BY ALL",
     "article_derivation": "SELECT * FROM article_derivation ORDER BY ALL",
+    "article_pairs": "SELECT * FROM article_pairs ORDER BY ALL",
     "attributions": "SELECT * EXCLUDE (alignment_id, evidence) FROM attributions ORDER BY ALL",
     "roles": "SELECT paragraph_id, role, role_reason FROM paragraphs ORDER BY ALL",
 }

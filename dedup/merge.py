@@ -4,24 +4,20 @@ Reads: pair_changes (temp, from :mod:`dedup.candidates`), sentence_alignments, a
 Leaves: the alignments of paragraph pairs whose candidates changed, replaced; the temp
 tables ``removed_alignments`` and ``added_alignments`` for :mod:`dedup.cluster`.
 
-Direction has one definition, :func:`earlier`: the earlier-published article is the source
-when both dates are known and differ; otherwise the article of kind ``wire``; otherwise the
-pair is ``undecided`` and counts as derivation of neither side. ``data/article_order.sql``
-ranks articles in an order that agrees with :func:`earlier` wherever it decides (the test
-``test_order_agrees_with_earlier`` checks it), for what needs one order: a cluster's origin,
-a trail's first quote, ties between sources.
+Direction has one definition, the SQL macros of ``data/article_order.sql``: the
+earlier-published article is the source when both dates are known and differ; otherwise
+the article of kind ``wire``; otherwise the pair is ``undecided`` (stored with the smaller
+article id as source) and counts as derivation of neither side. The same file ranks
+articles in one order that agrees with that rule wherever it decides (the test
+``test_order_agrees_with_earlier`` checks it).
 """
 
 from __future__ import annotations
-
-from datetime import datetime
 
 import duckdb
 import polars as pl
 
 from dedup import align, store
-
-PUBLISHED, KIND, UNDECIDED = "published", "kind", "undecided"
 
 _COLUMNS = [
     "source_article_id", "source_paragraph_id", "source_start", "source_end",
@@ -30,17 +26,23 @@ _COLUMNS = [
 ]  # fmt: skip
 
 
-def earlier(
-    a: tuple[str, datetime | None], b: tuple[str, datetime | None]
-) -> tuple[str, bool | None]:
-    """(basis, whether ``a`` comes first) for two articles' (kind, published); ``None``
-    when neither the dates nor the kinds decide."""
-    (kind_a, pub_a), (kind_b, pub_b) = a, b
-    if pub_a is not None and pub_b is not None and pub_a != pub_b:
-        return PUBLISHED, pub_a < pub_b
-    if kind_a != kind_b:
-        return KIND, kind_a == "wire"
-    return UNDECIDED, None
+def directions(
+    con: duckdb.DuckDBPyConnection, pairs: set[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[str, bool]]:
+    """(basis, whether a is the source) of article pairs (a, b), by the one rule of
+    ``data/article_order.sql`` (an undecided pair: the smaller id is the source)."""
+    frame = pl.DataFrame(sorted(pairs), schema=["a", "b"], orient="row")
+    with store.registered(con, _pairs=frame):
+        rows = con.execute(
+            """
+            SELECT p.a, p.b, direction_basis(x.kind, x.published, y.kind, y.published),
+                   coalesce(comes_first(x.kind, x.published, y.kind, y.published), p.a < p.b)
+            FROM _pairs AS p
+            JOIN articles AS x ON x.article_id = p.a
+            JOIN articles AS y ON y.article_id = p.b
+            """
+        ).fetchall()
+    return {(a, b): (basis, first) for a, b, basis, first in rows}
 
 
 def build_alignments(con: duckdb.DuckDBPyConnection, max_gap: int) -> int:
@@ -77,14 +79,14 @@ def build_alignments(con: duckdb.DuckDBPyConnection, max_gap: int) -> int:
     for aa, pa, ab, pb, *span in rows:
         groups.setdefault((aa, pa, ab, pb), []).append(align.SpanPair(*span))
     ids = {k[0] for k in groups} | {k[2] for k in groups}
-    found = store.article_rows(con, "article_id, outlet, kind, published, text", ids)
-    meta = {r[0]: r[1:4] for r in found}
-    texts = {r[0]: r[4] for r in found}
+    found = store.article_rows(con, "article_id, outlet, text", ids)
+    outlets = {r[0]: r[1] for r in found}
+    texts = {r[0]: r[2] for r in found}
+    direction = directions(con, {(k[0], k[2]) for k in groups})
     out = []
     for (aa, pa, ab, pb), pairs in groups.items():
-        (outlet_a, *when_a), (outlet_b, *when_b) = meta[aa], meta[ab]
-        basis, a_first = earlier(tuple(when_a), tuple(when_b))
-        a_is_source = a_first if a_first is not None else aa < ab  # undecided: stored by id
+        basis, a_is_source = direction[(aa, ab)]
+        outlet_a, outlet_b = outlets[aa], outlets[ab]
         same = outlet_a is not None and outlet_a == outlet_b
         for p in align.merge_spans(pairs, texts[aa], texts[ab], max_gap):
             value = align.score(texts[aa][p.a_start : p.a_end], texts[ab][p.b_start : p.b_end])

@@ -1,7 +1,7 @@
 """The pipeline: the run's settings and the stages in order, each in its own module.
 
-    ingest -> segment -> fingerprint -> candidates -> align -> merge -> cluster -> derive
-    -> attribute
+    ingest -> segment -> fingerprint -> candidates -> align -> merge -> cluster -> retrieve
+    -> derive -> attribute
 
 Incremental by construction: each stage records what it has processed (:mod:`dedup.state`)
 and on the next run redoes only what the new articles touch, so that the result is exactly
@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from dedup import align, candidates, cluster, derive, fingerprint, merge, state, store
+from dedup import align, candidates, cluster, derive, fingerprint, merge, retrieve, state, store
 from dedup.ingest import ingest
 from dedup.progress import Reporter
 
@@ -34,6 +34,7 @@ class Settings:
         default_factory=fingerprint.FingerprintSettings
     )
     align: align.AlignSettings = field(default_factory=align.AlignSettings)
+    retrieval: retrieve.RetrievalSettings = field(default_factory=retrieve.RetrievalSettings)
     threshold: float = candidates.THRESHOLD
     #: the maxDF stop list (see fingerprint.StopList)
     maxdf_share: float = 0.05
@@ -109,6 +110,10 @@ def detect(
         "merge", lambda: merge.build_alignments(con, settings.align.max_gap)
     )
     counts["clusters"] = rep.stage("cluster", lambda: cluster.update_clusters(con))
+    counts["article_pairs"] = rep.stage(
+        "retrieve",
+        lambda: retrieve.update(con, settings.retrieval, settings.maxdf_sample, full),
+    )
     rep.stage("derive", lambda: derive.derive(con, settings.wholly, settings.partially))
     state.mark_stale(con)
     state.finish_stage(con, "detect", detect_settings)

@@ -25,12 +25,13 @@ SCRIPTIO_CONTINUA = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-
 
 
 @cache
-def _mark_class() -> str:
-    """Every combining mark (category M) as character-class ranges. Marks live in the
+def char_class(categories: tuple[str, ...]) -> str:
+    """Every character of the given Unicode categories ("M" for every mark, "Lu" for
+    upper-case letters) as character-class ranges. Marks and cased letters live in the
     first two planes and among the variation selectors of plane 14: only those are read."""
     ranges: list[tuple[int, int]] = []
     for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
-        if unicodedata.category(chr(code))[0] == "M":
+        if unicodedata.category(chr(code)).startswith(categories):
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)
             else:
@@ -41,7 +42,7 @@ def _mark_class() -> str:
     )
 
 
-_MARKS = _mark_class()
+_MARKS = char_class(("M",))
 #: a token: one character of a script written without spaces, else a run of letters, digits
 #: and marks. ASCII text takes the plain class (no marks there), which is a single negated
 #: class and several times faster than the alternation the marks need.
@@ -75,11 +76,20 @@ def token_re(text: str) -> re.Pattern[str]:
 
 
 def token_keys(text: str) -> list[str]:
-    """The tokens of a text as compared: NFKC, case folded."""
+    """The tokens of a text as compared: NFKC, case folded (:func:`fold`)."""
     if text.isascii():  # NFKC leaves ASCII alone, and casefold is lower there
         return _ASCII_TOKEN_RE.findall(text.lower())
-    normalize = unicodedata.normalize
-    return [normalize("NFKC", t).casefold() for t in TOKEN_RE.findall(text)]
+    return [fold(t) for t in TOKEN_RE.findall(text)]
+
+
+def tokens(text: str) -> list[str]:
+    """The tokens of a text as written (their keys are :func:`fold` of each)."""
+    return token_re(text).findall(text)
+
+
+def fold(token: str) -> str:
+    """A token's key: NFKC, case folded."""
+    return token.lower() if token.isascii() else unicodedata.normalize("NFKC", token).casefold()
 
 
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import align, text
@@ -30,6 +30,7 @@ def test_ascii_fast_path_equals_the_general_rule(value: str) -> None:
     assert text.normalise(value) == general
 
 
+@settings(deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60))
 def test_token_spans_index_the_tokens(value: str) -> None:
     """The spans and the keys describe the same tokens, in order."""

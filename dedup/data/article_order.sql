@@ -1,10 +1,23 @@
--- The one order of articles, for what needs a single earliest one (a cluster's origin, a
--- trail's first quote, a bucket's head, ties between sources). It agrees with the pairwise
--- rule of dedup/merge.py `earlier` wherever that rule decides: a dated pair by date, else
--- the wire first. So undated wire copy comes first (it precedes any outlet article), then
--- dated articles by date (wire first on equal dates), then undated outlet articles (a dated
--- wire precedes them); article_id breaks the remaining ties.
+-- "Earlier", defined once. For two articles (kind, published):
+--   direction_basis: 'published' when both dates are known and differ, else 'kind' when
+--   one is wire copy and the other not, else 'undecided';
+--   comes_first: whether the first article is the source (NULL when undecided).
+-- article_order ranks all articles in one order that agrees with comes_first wherever it
+-- decides: undated wire copy first (it precedes any outlet article), then dated articles by
+-- date (wire first on equal dates), then undated outlet articles (a dated wire precedes
+-- them); article_id breaks the remaining ties. It names a cluster's origin, a trail's first
+-- quote, a bucket's head and the first of tied sources.
 -- Parameters: none.
+CREATE OR REPLACE TEMP MACRO direction_basis(kind_a, pub_a, kind_b, pub_b) AS
+    CASE WHEN pub_a IS NOT NULL AND pub_b IS NOT NULL AND pub_a <> pub_b THEN 'published'
+         WHEN kind_a IS DISTINCT FROM kind_b THEN 'kind'
+         ELSE 'undecided' END;
+
+CREATE OR REPLACE TEMP MACRO comes_first(kind_a, pub_a, kind_b, pub_b) AS
+    CASE direction_basis(kind_a, pub_a, kind_b, pub_b)
+         WHEN 'published' THEN pub_a < pub_b
+         WHEN 'kind' THEN kind_a = 'wire' END;
+
 CREATE OR REPLACE TEMP TABLE article_order AS
 SELECT article_id, outlet, kind, published,
        row_number() OVER (
