@@ -75,7 +75,9 @@ def table(name: str, result: dict) -> str:
     if "skipped" in result or "failed" in result:
         status = "skipped" if "skipped" in result else "failed"
         return f"{head}{status}: {result[status]} {stamp}\n"
-    systems: dict[str, dict] = result["systems"]
+    systems: dict[str, dict] = result.get("systems") or {
+        k: v for k, v in result.items() if isinstance(v, dict) and k != "info"
+    }
     metrics = list(dict.fromkeys(m for scores in systems.values() for m in scores))
     lines = [
         "| metric | " + " | ".join(systems) + " |",
