@@ -13,13 +13,17 @@ from dedup import store
 
 
 def derive(con: duckdb.DuckDBPyConnection, wholly: float, partially: float) -> None:
-    """Redo the derivation of new, re-roled and re-aligned articles."""
+    """Redo the derivation of new, re-roled and re-aligned articles, and of the targets of
+    re-aligned articles (their top source may be a sibling now)."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE derive_articles AS
         SELECT article_id FROM new_articles
         UNION SELECT article_id FROM role_changes
         UNION SELECT article_id FROM changed_articles
+        -- a changed article's targets: whether it is their sibling source may have changed
+        UNION SELECT target_article_id FROM alignments
+              WHERE source_article_id IN (SELECT article_id FROM changed_articles)
         """
     )
     store.run_sql_file(con, "derivation.sql", wholly=wholly, partially=partially)

@@ -1,7 +1,8 @@
 -- How much of each article's body is aligned to earlier articles (article_derivation).
 -- derived_chars is the union of the article's body spans on the target side of alignments
 -- that are not an outlet's own template (same_outlet) and whose direction is decided (an
--- undecided pair counts as derivation of neither side); the top source covers most of it.
+-- undecided pair counts as derivation of neither side); the top source covers most of it,
+-- siblings (copies of one earlier source) set aside.
 -- Only the articles in derive_articles (new, re-roled, or with changed alignments) are redone.
 -- Parameters: $wholly, $partially (derived_fraction cut-offs, see README "Derivation").
 DELETE FROM article_derivation WHERE article_id IN (SELECT article_id FROM derive_articles);
@@ -30,6 +31,19 @@ FROM (SELECT article_id, source_article_id, island, max(e) - min(s) AS len
       FROM g GROUP BY ALL)
 GROUP BY ALL;
 
+-- siblings: when B and S both derive from an earlier T, S is B's sibling, not its source, if
+-- T (a source of S, directed) covers about as much of B as S does (at least 90%: a copy of
+-- the same wire, perhaps cut a little more); a source that gave B more than T did stays.
+CREATE OR REPLACE TEMP TABLE sibling_sources AS
+SELECT DISTINCT s.article_id, s.source_article_id
+FROM per_source AS s
+JOIN per_source AS t ON t.article_id = s.article_id
+                    AND t.source_article_id <> s.source_article_id
+                    AND t.chars >= 0.9 * s.chars
+SEMI JOIN alignments AS a ON a.source_article_id = t.source_article_id
+                         AND a.target_article_id = s.source_article_id
+                         AND NOT a.same_outlet AND a.direction_basis <> 'undecided';
+
 CREATE OR REPLACE TEMP TABLE per_article AS
 WITH o AS (
     SELECT *, max(e) OVER (PARTITION BY article_id ORDER BY s, e
@@ -50,8 +64,12 @@ WITH body AS (
     FROM paragraphs SEMI JOIN derive_articles USING (article_id)
     WHERE role = 'body' GROUP BY article_id
 ), top AS (
-    SELECT s.article_id, arg_max(s.source_article_id, (s.chars, -o.rank)) AS top_source_article_id
+    SELECT s.article_id,
+           coalesce(arg_max(s.source_article_id, (s.chars, -o.rank)) FILTER (WHERE b.article_id IS NULL),
+                    arg_max(s.source_article_id, (s.chars, -o.rank))) AS top_source_article_id
     FROM per_source AS s JOIN article_order AS o ON o.article_id = s.source_article_id
+    LEFT JOIN sibling_sources AS b
+           ON b.article_id = s.article_id AND b.source_article_id = s.source_article_id
     GROUP BY s.article_id
 ), f AS (
     SELECT a.article_id, a.outlet,
