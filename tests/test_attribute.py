@@ -374,15 +374,50 @@ def test_seed_quotes_and_trail(seed_con: duckdb.DuckDBPyConnection) -> None:
     assert members == {JFID, FIFTH}
 
 
+ATTRIBUTE_TABLES = ("attributions", "image_credits", "quotes", "quote_trails")
+
+
+def _attribute_tables(db: Path) -> dict[str, list]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {
+            t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ATTRIBUTE_TABLES
+        }
+    finally:
+        con.close()
+
+
 def test_seed_attribute_is_a_full_recompute(seed_db: Path, tmp_path: Path) -> None:
+    """Other lexicon or cue files (a changed digest in ``meta``) make the stage redo every
+    article: rows wiped behind its back come back exactly as a first run made them, while
+    the same wipe with the digest unchanged is left alone (nothing new to attribute)."""
+    from dedup import pipeline
+
     db = tmp_path / "copy.duckdb"
     shutil.copy(seed_db, db)
-    con = duckdb.connect(str(db))
-    first = attribute(con)
-    table = con.execute("SELECT * FROM attributions ORDER BY ALL").fetchall()
-    assert attribute(con) == first
-    assert con.execute("SELECT * FROM attributions ORDER BY ALL").fetchall() == table
-    con.close()
+    before = _attribute_tables(db)
+    assert all(before[t] for t in ATTRIBUTE_TABLES)
+
+    def wipe(stale_digest: bool) -> None:
+        con = duckdb.connect(str(db))
+        for table in ATTRIBUTE_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        if stale_digest:
+            value = json.loads(
+                con.execute("SELECT value FROM meta WHERE key = 'stage:attribute'").fetchone()[0]
+            )
+            value["settings"]["cues"] = "0" * 64
+            con.execute(
+                "UPDATE meta SET value = ? WHERE key = 'stage:attribute'", [json.dumps(value)]
+            )
+        con.close()
+
+    wipe(stale_digest=False)
+    pipeline.run([], db, stages=("attribute",))
+    assert not any(_attribute_tables(db).values())
+    wipe(stale_digest=True)
+    pipeline.run([], db, stages=("attribute",))
+    assert _attribute_tables(db) == before
 
 
 def test_seed_trace(seed_con: duckdb.DuckDBPyConnection) -> None:

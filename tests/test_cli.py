@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import shutil
 from pathlib import Path
 
+import duckdb
+import pytest
 from conftest import CORPUS, FIFTH
 from typer.testing import CliRunner
 
@@ -12,6 +16,20 @@ from dedup import __version__
 from dedup.cli import app
 
 runner = CliRunner()
+#: the contract tables, one exported file each (README "Schema")
+EXPORTED = (
+    "articles",
+    "paragraphs",
+    "alignments",
+    "clusters",
+    "attributions",
+    "image_credits",
+    "quotes",
+    "quote_trails",
+    "article_derivation",
+    "rejects",
+    "runs",
+)
 
 
 def test_version() -> None:
@@ -32,13 +50,20 @@ def test_run_sql_export_trace(tmp_path: Path) -> None:
         ["sql", "SELECT article_id FROM articles ORDER BY 1", "--db", str(db), "--format", "csv"],
     )
     assert result.stdout.splitlines()[0] == "article_id" and len(result.stdout.splitlines()) == 6
-    out = tmp_path / "export"
-    result = runner.invoke(
-        app, ["export", "--format", "parquet", "--out", str(out), "--db", str(db)]
-    )
-    assert result.exit_code == 0 and (out / "alignments.parquet").exists()
-    result = runner.invoke(app, ["export", "--format", "csv", "--out", str(out), "--db", str(db)])
-    assert (out / "paragraphs.csv").read_text().startswith("paragraph_id,")
+    con = duckdb.connect(str(db), read_only=True)
+    want = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in EXPORTED}
+    columns = {t: [d[0] for d in con.execute(f"FROM {t} LIMIT 0").description] for t in EXPORTED}
+    con.close()
+    assert all(want[t] for t in ("articles", "alignments", "attributions", "quotes", "runs"))
+    for fmt, read in (("parquet", "read_parquet"), ("csv", "read_csv")):
+        out = tmp_path / fmt
+        result = runner.invoke(app, ["export", "--format", fmt, "--out", str(out), "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert sorted(result.stdout.split()) == sorted(str(out / f"{t}.{fmt}") for t in EXPORTED)
+        for table in EXPORTED:
+            got = duckdb.sql(f"FROM {read}('{out / f'{table}.{fmt}'}')")
+            assert got.columns == columns[table], (fmt, table)
+            assert len(got.fetchall()) == want[table], (fmt, table)
     result = runner.invoke(app, ["trace", FIFTH, "--db", str(db), "--format", "json"])
     assert result.exit_code == 0 and json.loads(result.stdout)
 
@@ -55,3 +80,82 @@ def test_errors_are_one_line(tmp_path: Path) -> None:
     runner.invoke(app, ["ingest", str(CORPUS), "--db", str(db), "-q"])
     result = runner.invoke(app, ["sql", "SELECT nope FROM articles", "--db", str(db)])
     assert result.exit_code != 0 and result.stderr.strip().count("\n") == 0
+
+
+def _fails_in_one_line(args: list[str], message: str) -> str:
+    """Exit code 2 and one line on stderr that says what went wrong."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, (args, result.output)
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("error: ") and message in line, line
+    assert "Traceback" not in result.output
+    return line
+
+
+def test_bad_inputs_exit_2_and_create_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "x.duckdb"
+    for command in ("run", "ingest"):
+        _fails_in_one_line([command, str(tmp_path / "missing"), "--db", str(db)], "input not found")
+        other = tmp_path / "notes.xml"
+        other.write_text("<article>Judul</article>")
+        _fails_in_one_line([command, str(other), "--db", str(db)], "unsupported input")
+        assert not db.exists() and not (tmp_path / "x.duckdb.wal").exists()
+
+
+def test_a_database_that_cannot_be_opened_exits_2(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.duckdb"
+    garbage.write_text("this is not a database")
+    blocker = tmp_path / "file"
+    blocker.write_text("a file where a folder should be")
+    for db in (garbage, blocker / "x.duckdb"):
+        _fails_in_one_line(["run", str(CORPUS), "--db", str(db)], "cannot open database")
+        for args in (["sql", "SELECT 1"], ["trace", FIFTH], ["detect"], ["attribute"]):
+            result = runner.invoke(app, [*args, "--db", str(db)])
+            assert result.exit_code == 2 and result.stderr.strip().count("\n") == 0, args
+    assert garbage.read_text() == "this is not a database"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["detect"],
+        ["attribute"],
+        ["sql", "SELECT 1"],
+        ["trace", FIFTH],
+        ["export", "--out", "OUT"],
+        ["report", "--out", "OUT"],
+    ],
+)
+def test_commands_on_a_missing_database_exit_2(tmp_path: Path, args: list[str]) -> None:
+    db = tmp_path / "none.duckdb"
+    args = [str(tmp_path / "out") if a == "OUT" else a for a in args]
+    _fails_in_one_line([*args, "--db", str(db)], f"database not found: {db}")
+    assert not db.exists()
+
+
+def test_trace_of_an_unknown_article_exits_2(seed_db: Path) -> None:
+    _fails_in_one_line(["trace", "no-such-article", "--db", str(seed_db)], "no-such-article")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "INSERT INTO articles (article_id, text, content_hash, encoding) VALUES ('x', 't', 'h', 'e')",
+        "CREATE TABLE notes AS SELECT 1 AS n",
+        "DELETE FROM alignments",
+        "UPDATE article_derivation SET derived_chars = 0",
+        "DROP TABLE rejects",
+    ],
+)
+def test_sql_is_read_only(seed_db: Path, tmp_path: Path, query: str) -> None:
+    db = tmp_path / "copy.duckdb"
+    shutil.copy(seed_db, db)
+    digest = hashlib.sha256(db.read_bytes()).hexdigest()
+    counts = "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM alignments), "
+    counts += "(SELECT count(*) FROM duckdb_tables())"
+    before = runner.invoke(app, ["sql", counts, "--db", str(db), "--format", "json"])
+    assert before.exit_code == 0
+    _fails_in_one_line(["sql", query, "--db", str(db)], "read-only")
+    after = runner.invoke(app, ["sql", counts, "--db", str(db), "--format", "json"])
+    assert after.stdout == before.stdout
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == digest

@@ -67,11 +67,24 @@ def test_stop_shingles_and_lean_minhash_round_trip() -> None:
 
 
 def test_stored_signatures_rebuild_as_lean_minhash(seed_con) -> None:
-    rows = seed_con.execute("SELECT hashvalues FROM signatures LIMIT 5").fetchall()
-    for (blob,) in rows:
+    """Every stored signature is datasketch's MinHash of its passage: the normalised text of
+    a unit with that norm_hash, shingled, without the stop shingles."""
+    stop = {h for (h,) in seed_con.execute("SELECT shingle_hash FROM stop_shingles").fetchall()}
+    rows = seed_con.execute(
+        """SELECT s.hashvalues,
+                  substr(a.text, u.char_start + 1, u.char_end - u.char_start)
+           FROM signatures s
+           JOIN (SELECT DISTINCT ON (norm_hash) * FROM units ORDER BY norm_hash, sentence_id) u
+             USING (norm_hash)
+           JOIN articles a USING (article_id)"""
+    ).fetchall()
+    assert len(rows) == seed_con.execute("SELECT count(*) FROM signatures").fetchone()[0] > 100
+    for blob, passage in rows:
         values = np.frombuffer(blob, dtype=np.uint32)
+        want = _datasketch(fingerprint.normalise(passage), stop)
+        assert np.array_equal(values, want.hashvalues), passage
         lean = LeanMinHash(seed=FP.seed, hashvalues=values, scheme=FP.scheme)
-        assert len(lean) == FP.num_perm
+        assert len(lean) == FP.num_perm and lean.jaccard(want) == 1.0
     settings_json = seed_con.execute(
         "SELECT settings FROM runs ORDER BY run_id LIMIT 1"
     ).fetchone()[0]

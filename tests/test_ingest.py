@@ -90,7 +90,13 @@ def test_bad_jsonl_records_are_rejected_and_batch_lands(
     _ingest(db, path)
     rejects = _query(db, "SELECT source_path, record, reason FROM rejects")
     assert len(rejects) == 1 and reason in rejects[0][2]
-    assert rejects[0][1] == line[:200] or rejects[0][1].startswith(line[:20]) or rejects[0][1]
+    # the record is kept as written (a parsed one is dumped back: same text for these lines;
+    # a line that does not parse keeps its newline)
+    assert rejects[0][1].removesuffix("\n") == line
+    # a line that cannot be parsed is located by its line number
+    assert rejects[0][0] == (
+        f"{path}:2" if reason in ("malformed JSON", "not an object") else str(path)
+    )
     assert _query(db, "SELECT article_id FROM articles") == [("good",)]
 
 
@@ -123,7 +129,9 @@ def test_malformed_csv_row(tmp_path: Path) -> None:
     assert "expected 2 fields, got 4" in reason
 
 
-def test_binary_unreadable_and_legacy_encoding(tmp_path: Path) -> None:
+def test_binary_unreadable_and_legacy_encoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "good.txt").write_text("Judul\n\nIsi.", encoding="utf-8")
@@ -133,7 +141,14 @@ def test_binary_unreadable_and_legacy_encoding(tmp_path: Path) -> None:
     )
     unreadable = folder / "locked.txt"
     unreadable.write_text("secret")
-    unreadable.chmod(0)
+    read_bytes = Path.read_bytes
+
+    def locked(self: Path) -> bytes:  # mode 0 does not stop root: refuse as the OS would
+        if self == unreadable:
+            raise PermissionError(13, "Permission denied", str(self))
+        return read_bytes(self)
+
+    monkeypatch.setattr(Path, "read_bytes", locked)
     db = tmp_path / "x.duckdb"
     _ingest(db, folder)
     reasons = dict(_query(db, "SELECT source_path, reason FROM rejects"))
@@ -143,10 +158,21 @@ def test_binary_unreadable_and_legacy_encoding(tmp_path: Path) -> None:
     assert articles["legacy"].endswith("(fallback)")
     text = _query(db, "SELECT text FROM articles WHERE article_id = 'legacy'")[0][0]
     assert text.startswith("Café au lait")
-    if str(unreadable) in reasons:  # root can read a mode-0 file; others get a reject
-        assert "unreadable" in reasons[str(unreadable)]
-    else:
-        assert "locked" in articles
+    assert reasons[str(unreadable)] == "unreadable file: Permission denied"
+    assert "locked" not in articles and len(articles) == 2
+
+
+def test_a_folder_named_like_an_article_is_an_unreadable_file(tmp_path: Path) -> None:
+    """Even root cannot read a directory as a file: a reject, and the batch still lands."""
+    folder = tmp_path / "in"
+    (folder / "odd.txt").mkdir(parents=True)
+    (folder / "good.txt").write_text("Judul\n\nIsi.", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, folder)
+    assert _query(db, "SELECT source_path, record, reason FROM rejects") == [
+        (str(folder / "odd.txt"), "", "unreadable file: Is a directory")
+    ]
+    assert _query(db, "SELECT article_id FROM articles") == [("good",)]
 
 
 def test_missing_input_and_bad_database_are_errors(tmp_path: Path) -> None:
