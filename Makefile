@@ -25,12 +25,12 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check dedup tests bench
-	$(BIN)/ruff format --check dedup tests bench
+	$(BIN)/ruff check dedup tests bench eval
+	$(BIN)/ruff format --check dedup tests bench eval
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix dedup tests bench
-	$(BIN)/ruff format dedup tests bench
+	$(BIN)/ruff check --fix dedup tests bench eval
+	$(BIN)/ruff format dedup tests bench eval
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
