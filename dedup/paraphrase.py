@@ -30,13 +30,22 @@ depends on an English word list. Features of a sentence pair (A, B), each symmet
 - ``name_diff``: the share of capitalised tokens (not sentence-initial) without a match on
   the other side; scripts without case give 0, so the feature is neutral there.
 - ``len_ratio``: shorter / longer token count.
+- ``fold1_*`` .. ``fold3_*``: containment of token 1-, 2- and 3-grams, each token folded to
+  its first ``PREFIX`` characters (a crude stem that needs no language): a kept phrase is
+  stronger evidence than the same words scattered. On MSRP train they raised 10-fold CV
+  accuracy by about 0.015.
+- ``char_ratio`` / ``token_order``: rapidfuzz Indel similarity of the normalised texts and
+  of the folded token sequences. They are the only order-aware features: a reordered
+  rewrite scores lower, not zero (the containments carry it); +0.01 CV accuracy on MSRP.
 
-Rarity is ``log((N + 1) / df) / log(N + 1)`` in [0, 1] (scale-free, so one fitted model serves
+Rarity is ``log(N / df) / log(N)`` in [0, 1] (scale-free, so one fitted model serves
 a corpus of 100 or 100,000 documents); a term missing from the table counts as seen once
 (df = 1): the table comes from the corpus the texts belong to, so an unknown term is a rare
 one (a typo, a new name). The features are combined by a logistic regression whose weights,
 threshold and fitting record live in ``data/paraphrase.json`` (fitted on the MSRP training
-split by ``python -m eval.paraphrase_check --write``).
+split by ``python -m eval.paraphrase_check --write``); the threshold is 0.5, the decision of
+best accuracy for probabilities calibrated on that split (the reasons and the measured
+numbers are in that script).
 
 Alignment (:func:`align_sentences`): a sentence pair is scored only if the two share
 folded tokens (first ``PREFIX`` characters) whose rarity sums to ``PREFILTER`` (1.0, about
@@ -119,7 +128,7 @@ class Idf:
         if self.n <= 1:
             return np.ones(len(keys))
         df = np.array([self.df.get(k, 1) for k in keys], dtype=float)
-        return np.log((self.n + 1) / np.clip(df, 1, self.n)) / math.log(self.n + 1)
+        return np.log(self.n / np.clip(df, 1, self.n)) / math.log(self.n)
 
 
 @dataclass(frozen=True)
@@ -335,6 +344,10 @@ def align_sentences(
 ) -> list[Aligned]:
     """Sentences of A paired with sentences of B (1:1, 1:2 or 2:1 adjacent), reordering
     allowed, each sentence used once per side, best scores first; sorted by A offset."""
+    for text, spans in ((text_a, spans_a), (text_b, spans_b)):
+        bad = [(s, e) for s, e in spans if not 0 <= s <= e <= len(text)]
+        if bad:
+            raise ValueError(f"sentence span {bad[0]} is outside a text of {len(text)} characters")
     side_a, side_b = Side(text_a, spans_a, idf), Side(text_b, spans_b, idf)
     if not side_a.units or not side_b.units:
         return []
