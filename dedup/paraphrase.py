@@ -18,7 +18,9 @@ depends on an English word list. Features of a sentence pair (A, B), each symmet
   same token, ``fuzz.ratio / 100`` for a variant (ratio >= ``FUZZY_RATIO`` = 80, both tokens
   of >= ``FUZZY_MIN_LEN`` = 4 characters, or a shared prefix of ``PREFIX`` = 5 characters:
   "distorted" / "distorting", "mengatakan" / "dikatakan"). Shorter tokens ("he" / "the")
-  and numbers ("1995" / "1998") match only exactly.
+  and numbers ("1995" / "1998") match only exactly. On MSRP (English, little inflection)
+  cut-offs of 85 or 90, or no fuzzy matching, change 10-fold CV accuracy by under 0.006;
+  the fuzzy match is kept for inflecting and agglutinative languages.
 - ``cont_min``: the same, unweighted (function words and their order of magnitude).
 - ``unmatched_min`` / ``unmatched_max``: log(1 + rarity mass left unmatched) on each side;
   a long sentence that adds a rare clause is not the short one rewritten.
@@ -26,7 +28,9 @@ depends on an English word list. Features of a sentence pair (A, B), each symmet
   normalised texts: inflection, compounds and scripts whose words the tokenizer cannot
   split; 4 characters are about the shortest unit that is not shared by chance.
 - ``number_diff``: the share of numbers (digits of any script, separators dropped) present
-  on one side only. A different figure is strong evidence of a different statement.
+  on one side only. On MSRP train numbers differ in 19% of paraphrase pairs against 41% of
+  the others (a figure on each side that the other lacks: 7% against 23%): evidence
+  against, not a veto, since rounded or updated figures are still rewrites.
 - ``name_diff``: the share of capitalised tokens (not sentence-initial) without a match on
   the other side; scripts without case give 0, so the feature is neutral there.
 - ``len_ratio``: shorter / longer token count.
@@ -42,7 +46,8 @@ Rarity is ``log(N / df) / log(N)`` in [0, 1] (scale-free, so one fitted model se
 a corpus of 100 or 100,000 documents); a term missing from the table counts as seen once
 (df = 1): the table comes from the corpus the texts belong to, so an unknown term is a rare
 one (a typo, a new name). The features are combined by a logistic regression whose weights,
-threshold and fitting record live in ``data/paraphrase.json`` (fitted on the MSRP training
+threshold and fitting record live in ``data/paraphrase.json`` (the features are collinear,
+so single weights are not to be read as the evidence each feature carries) (fitted on the MSRP training
 split by ``python -m eval.paraphrase_check --write``); the threshold is 0.5, the decision of
 best accuracy for probabilities calibrated on that split (the reasons and the measured
 numbers are in that script).
@@ -50,11 +55,15 @@ numbers are in that script).
 Alignment (:func:`align_sentences`): a sentence pair is scored only if the rarity of the
 folded tokens (first ``PREFIX`` characters) the two share is at least ``PREFILTER_MIN`` (0.2)
 of each side's and ``PREFILTER_MAX`` (0.4) of one side's, found with matrix products over
-all pairs at once. Scale-free, so it works for any corpus size; on MSRP train it drops no
-pair the model accepts (at 0.3 / 0.5 it would drop some), while it drops most pairs of
-two texts on one topic. One sentence is also scored against two adjacent ones (fused or
-split sentences) when it passes the ``PREFILTER_MAX`` share with each of the two. Candidates at or above the
-threshold are taken greedily by score, each sentence used at most once per side.
+all pairs at once. Scale-free, so it works for any corpus size; on MSRP train it drops none
+of the 3,009 pairs the model accepts (0.5 for one side would drop 27), and of 60 x 60
+sentences of Clough answers to one question it keeps 2.5-8% of the pairs. One sentence is also
+scored against two adjacent ones (fused or split sentences) when it passes the
+``PREFILTER_MAX`` share with each of the two. Candidates at or above the threshold are
+taken greedily by score, each sentence used at most once per side.
+
+Not covered: a sentence that keeps only a part of a longer one scores low (MSRP does not
+call that a paraphrase); trimming keeps runs of words, which :mod:`dedup.align` finds.
 """
 
 from __future__ import annotations
