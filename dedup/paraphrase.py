@@ -78,6 +78,7 @@ from functools import cache
 from importlib.resources import files
 
 import numpy as np
+import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
@@ -132,7 +133,7 @@ class Idf:
         return cls(df, n)
 
     @classmethod
-    def from_frame(cls, frame, n: int, term: str = "term", count: str = "df") -> Idf:
+    def from_frame(cls, frame: pl.DataFrame, n: int, term: str = "term", count: str = "df") -> Idf:
         """From a polars frame of term and document frequency."""
         return cls(dict(zip(frame[term].to_list(), frame[count].to_list(), strict=True)), n)
 
