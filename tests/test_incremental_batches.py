@@ -25,6 +25,7 @@ CONTRACT = (
     "clusters",
     "attributions",
     "article_derivation",
+    "article_pairs",
     "quotes",
     "quote_trails",
     "image_credits",
