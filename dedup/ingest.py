@@ -54,20 +54,24 @@ def ingest(
         )
         for block in batched(records, LOOKUP_BLOCK):
             ids = {r.article_id for r in block if isinstance(r, Article)}
-            stored = (
-                dict(store.article_rows(con, "article_id, content_hash", ids, None))
-                if any_stored
-                else {}
-            )
+            rows = store.article_rows(con, "article_id, content_hash, source_path", ids, None)
+            stored = {aid: (digest, path) for aid, digest, path in rows} if any_stored else {}
             for item in block:
                 if isinstance(item, Reject):
                     rejects.append(item)
                     continue
-                known = stored.get(item.article_id) or (seen.get(item.article_id) or (None,))[0]
+                known, first = (
+                    stored.get(item.article_id)
+                    or seen.get(item.article_id)
+                    or (
+                        None,
+                        None,
+                    )
+                )
                 if known == item.content_hash:
                     counts["articles_unchanged"] += 1
                 elif known is not None:
-                    first = seen.get(item.article_id, (None, "the database"))[1]
+                    # the first text's file, stored or not: a rerun gives the same reject
                     reason = f"id {item.article_id!r} already has a different text (in {first})"
                     rejects.append(Reject(item.source_path, item.text[:200], reason))
                 else:

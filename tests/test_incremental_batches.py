@@ -121,12 +121,6 @@ def test_three_interleaved_batches_equal_one_full_run(
     assert got == want
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a reused id with another text is rejected 'already has a different text (in "
-    "<first file>)' in one run but '(in the database)' when the first text came in an "
-    "earlier run: rejects differ from a full run's (dedup/pipeline.py ingest)",
-)
 def test_rejects_name_the_same_first_text(built: tuple[Path, Path, list[str]]) -> None:
     got, want = (contract_tables(db)["rejects"] for db in built[:2])
     assert got == want
