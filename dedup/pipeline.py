@@ -30,8 +30,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dedup import DedupError, align, candidates, cluster, fingerprint, segment, store
-from dedup.readers import Article, Reject, read_inputs
 from dedup.parallel import batched, parallel_map
+from dedup.readers import Article, Reject, Skipped, read_inputs
 
 log = logging.getLogger("dedup")
 T = TypeVar("T")
@@ -136,6 +136,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
     seen: dict[str, tuple[str, str]] = {}
     rejects: list[Reject] = []
     counts = {"articles_new": 0, "articles_unchanged": 0}
+    skipped: dict[str, int] = {}
 
     def new_articles() -> Iterator[Article]:
         records = rep.track(read_inputs(inputs), "ingesting")
@@ -147,6 +148,9 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
             for item in block:
                 if isinstance(item, Reject):
                     rejects.append(item)
+                    continue
+                if isinstance(item, Skipped):
+                    skipped[item.reason] = skipped.get(item.reason, 0) + 1
                     continue
                 known = stored.get(item.article_id) or (seen.get(item.article_id) or (None,))[0]
                 if known == item.content_hash:
@@ -171,7 +175,7 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
             )
     rows = [r.__dict__ | {"run_id": run_id} for r in rejects]
     store.insert(con, "rejects", pl.DataFrame(rows, schema=_REJECT_SCHEMA))
-    return counts | {"rejects": len(rejects)}
+    return counts | {"rejects": len(rejects)} | ({"skipped": skipped} if skipped else {})
 
 
 def segment_articles(articles: list[Article]) -> dict[str, pl.DataFrame]:

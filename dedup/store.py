@@ -50,7 +50,7 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 #: the shape of the internal tables; a database made with another must be built anew
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def _check_schema(con: duckdb.DuckDBPyConnection, db: Path) -> None:

@@ -1,0 +1,197 @@
+"""Dates: publication dates read from datelines and bylines in Indonesian and English.
+
+Used by the HTML readers when the page's metadata gives no date. Only the head of the text
+(where datelines and bylines stand) is read, and a value that is not sure is left empty,
+never guessed: a stated weekday must agree with the date, a time without a time zone keeps
+only the date, and a date without a year ("Jumat (8/9)", "SEOUL, Oct 13 (Reuters) -") is
+resolved against the page's year or the crawl date only when one fits: with a weekday, the
+latest matching date in the year before the crawl; without one, a date at most
+``UNDATED_MAX_AGE`` before the crawl (crawlers fetch news while it is fresh).
+Weekday, month and time zone names are data (``data/dates/*.csv``); month-name dates are
+read by dateparser (``DATE_ORDER='DMY'`` for Indonesian). Reads and writes no table.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import cache
+from importlib.resources import files
+
+import dateparser
+
+#: characters of the text searched for a dateline or byline date
+HEAD_CHARS = 600
+#: a date without year or weekday is trusted only this close before the crawl date
+UNDATED_MAX_AGE = timedelta(days=31)
+#: a date may lie this far after the reference (time zones ahead of the crawler's clock)
+AHEAD = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Names:
+    weekdays: dict[str, int]
+    months: dict[str, int]
+    zones: dict[str, str]
+
+
+@cache
+def names() -> Names:
+    def table(name: str) -> dict[str, str]:
+        text = files("dedup").joinpath(f"data/dates/{name}.csv").read_text("utf-8")
+        return {
+            row[0].lower() if name != "zones" else row[0]: row[1]
+            for row in csv.reader(text.splitlines()[1:])
+        }
+
+    wd, mo, zo = table("weekdays"), table("months"), table("zones")
+    return Names({k: int(v) for k, v in wd.items()}, {k: int(v) for k, v in mo.items()}, zo)
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def patterns() -> list[tuple[str, re.Pattern[str]]]:
+    """(form, regex) in the order they are tried at each position of the head."""
+    n = names()
+    wd = rf"(?P<wd>{_alt(list(n.weekdays))})\.?"
+    mon = rf"(?P<mon>{_alt(list(n.months))})\.?"
+    offset = r"(?:GMT|UTC)?\s?[+-]\d{1,2}(?::?\d{2})?"
+    zone = rf"(?P<zone>{offset}|\b(?:{_alt(list(n.zones))})\b)"
+    clock = r"(?P<time>\d{1,2}[:.]\d{2})(?::\d{2})?(?:\s*(?P<ampm>[ap]\.?m\.?))?"
+    tail = rf"(?:\s*[,|\-–—]?\s*(?:pukul\s+|jam\s+|at\s+)?{clock}(?:\s*{zone})?)?"
+    return [
+        (
+            "dmy",
+            re.compile(rf"(?:{wd},?\s*)?(?P<d>\d{{1,2}})\s+{mon}\s+(?P<y>\d{{4}}){tail}", re.I),
+        ),
+        (
+            "mdy",
+            re.compile(rf"(?:{wd},?\s*)?{mon}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){tail}", re.I),
+        ),
+        (
+            "numeric",
+            re.compile(
+                rf"{wd},?\s*(?P<d>\d{{1,2}})[/.-](?P<m>\d{{1,2}})[/.-](?P<y>\d{{4}}){tail}", re.I
+            ),
+        ),
+        (
+            "paren",
+            re.compile(
+                rf"{wd}\s*\((?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?:/(?P<y>\d{{2}}|\d{{4}}))?\)", re.I
+            ),
+        ),
+        ("wire", re.compile(rf"\b{mon}\s+(?P<d>\d{{1,2}})\s*\([^()\n]{{2,40}}\)\s*[-–—]", re.I)),
+    ]
+
+
+def find_published(
+    text: str,
+    language: str | None = None,
+    crawled: datetime | None = None,
+    page_year: int | None = None,
+) -> datetime | None:
+    """The first sure date in the head of ``text``, as naive UTC (a date alone: midnight)."""
+    head = text[:HEAD_CHARS]
+    found = []
+    for form, regex in patterns():
+        for m in regex.finditer(head):
+            found.append((m.start(), form, m))
+    for _, form, m in sorted(found, key=lambda f: f[0]):
+        value = _read(form, m, language, crawled, page_year)
+        if value is not None:
+            return value
+    return None
+
+
+def _read(
+    form: str,
+    m: re.Match[str],
+    language: str | None,
+    crawled: datetime | None,
+    page_year: int | None,
+) -> datetime | None:
+    n = names()
+    weekday = n.weekdays.get(m["wd"].lower()) if m.groupdict().get("wd") else None
+    if form in ("dmy", "mdy"):
+        day = _parse_named(m, language)
+    elif form == "numeric":
+        day = _numeric(int(m["d"]), int(m["m"]), int(m["y"]), weekday)
+    else:
+        month = n.months[m["mon"].lower()] if form == "wire" else int(m["m"])
+        year = m.groupdict().get("y")
+        if year:
+            year_n = int(year) + (2000 if len(year) == 2 else 0)
+            day = _valid(year_n, month, int(m["d"]))
+        else:
+            day = _resolve(month, int(m["d"]), weekday, crawled, page_year)
+    if day is None or (weekday is not None and day.weekday() != weekday):
+        return None
+    return _with_time(day, m)
+
+
+def _parse_named(m: re.Match[str], language: str | None) -> date | None:
+    """A day written with a month name, read by dateparser in the page's language."""
+    langs = ["en", "id"] if language == "en" else ["id", "en"]
+    settings = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]}
+    parsed = dateparser.parse(f"{m['d']} {m['mon']} {m['y']}", languages=langs, settings=settings)
+    return parsed.date() if parsed else None
+
+
+def _numeric(d: int, mth: int, y: int, weekday: int | None) -> date | None:
+    """Day/month/year as Indonesian pages write it; the weekday must confirm the order."""
+    first = _valid(y, mth, d)
+    if first is not None and weekday is not None and first.weekday() == weekday:
+        return first
+    return None
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _resolve(
+    month: int, d: int, weekday: int | None, crawled: datetime | None, page_year: int | None
+) -> date | None:
+    """A day and month without a year: the page's year, else the crawl date decides."""
+    if page_year is not None:
+        return _valid(page_year, month, d)
+    if crawled is None:
+        return None
+    limit = crawled.date() + AHEAD
+    options = [c for y in (limit.year, limit.year - 1) if (c := _valid(y, month, d)) and c <= limit]
+    if weekday is not None:
+        options = [
+            c for c in options if c.weekday() == weekday and limit - c <= timedelta(days=366)
+        ]
+    else:
+        options = [c for c in options if limit - c <= UNDATED_MAX_AGE + AHEAD]
+    return max(options, default=None)
+
+
+def _with_time(day: date, m: re.Match[str]) -> datetime:
+    """The date with its time in UTC when a time zone is stated; else the date alone."""
+    groups = m.groupdict()
+    if not groups.get("time") or not groups.get("zone"):
+        return datetime(day.year, day.month, day.day)
+    zone = names().zones.get(groups["zone"].strip()) or _offset(groups["zone"])
+    clock = groups["time"].replace(".", ":")
+    ampm = (groups.get("ampm") or "").replace(".", "").upper()
+    stamp = f"{day.isoformat()} {clock} {ampm} {zone}".replace("  ", " ")
+    parsed = dateparser.parse(stamp, languages=["en"], settings={"DATE_ORDER": "YMD"})
+    if parsed is None or parsed.tzinfo is None:
+        return datetime(day.year, day.month, day.day)
+    return parsed.astimezone(UTC).replace(tzinfo=None)
+
+
+def _offset(written: str) -> str:
+    """'GMT+7', '+07:00', '+0700' as '+0700'."""
+    m = re.search(r"([+-])(\d{1,2}):?(\d{2})?", written)
+    return f"{m[1]}{int(m[2]):02d}{m[3] or '00'}" if m else written
