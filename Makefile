@@ -25,8 +25,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check dedup tests bench
-	$(BIN)/ruff format --check dedup tests bench
+	$(BIN)/ruff check dedup tests bench eval
+	$(BIN)/ruff format --check dedup tests bench eval
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix dedup tests bench
