@@ -99,15 +99,16 @@ def page_article(
     if title and not record.get("title"):
         record["title"], sources["title"] = title, "trafilatura"
     record["url"] = record.get("url") or page.url
+    if not record.get("language") and (language := metadata.guess_language(text)):
+        record["language"], sources["language"] = language, "py3langid"
     if not record.get("published"):
-        language = record.get("language") or metadata.guess_language(text)
         year = metadata.url_year(record.get("url"))
         if page.date:
             record["published"], sources["published"] = page.date, "htmldate"
-        elif found := dates.find_published(text, language, crawled, year):
+        elif found := dates.find_published(text, record.get("language"), crawled, year):
             record["published"], sources["published"] = found.isoformat(), "dateline"
-    meta_json = metadata.fill(record, sources, page.sitename)
+    metadata.fill_outlet(record, sources, page.sitename)
     article = make_article(record, source_path, encoding)
     article.author, article.raw_offset = page.author, raw_offset
-    article.metadata_source = meta_json or json.dumps(sources, sort_keys=True)
+    article.metadata_source = json.dumps(sources, sort_keys=True)
     return article

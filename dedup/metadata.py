@@ -9,7 +9,6 @@ no table.
 
 from __future__ import annotations
 
-import json
 import re
 from functools import cache
 
@@ -21,6 +20,8 @@ import tldextract
 LANGUAGE_MIN_PROB = 0.9
 #: fewer words than this give no language guess
 LANGUAGE_MIN_WORDS = 20
+#: characters read for the guess (a page's first paragraphs decide as well as all of it)
+LANGUAGE_SAMPLE = 2000
 _YEAR_IN_URL = re.compile(r"/((?:19|20)\d\d)/(?:0?[1-9]|1[0-2])/")
 
 
@@ -54,7 +55,7 @@ def guess_language(text: str) -> str | None:
     """ISO 639-1 code by py3langid, or None when the text is short or the guess unsure."""
     if len(text.split()) < LANGUAGE_MIN_WORDS:
         return None
-    lang, prob = _identifier().classify(text[:5000])
+    lang, prob = _identifier().classify(text[:LANGUAGE_SAMPLE])
     return lang if prob >= LANGUAGE_MIN_PROB else None
 
 
@@ -64,14 +65,11 @@ def repair(text: str) -> tuple[str, bool]:
     return fixed, fixed != text
 
 
-def fill(record: dict, sources: dict[str, str], sitename: str | None = None) -> str | None:
-    """Fill ``outlet`` and ``language`` of ``record`` where empty; ``sources`` gains where each
-    came from. Returns ``metadata_source`` as JSON (None when nothing was inferred)."""
-    if not record.get("outlet"):
-        if sitename:
-            record["outlet"], sources["outlet"] = sitename, "site_name"
-        elif domain := registered_domain(record.get("url")):
-            record["outlet"], sources["outlet"] = domain, "url"
-    if not record.get("language") and (lang := guess_language(record.get("text") or "")):
-        record["language"], sources["language"] = lang, "py3langid"
-    return json.dumps(sources, sort_keys=True) if sources else None
+def fill_outlet(record: dict, sources: dict[str, str], sitename: str | None) -> None:
+    """Fill an empty ``outlet`` from the site name, else the URL's registered domain."""
+    if record.get("outlet"):
+        return
+    if sitename:
+        record["outlet"], sources["outlet"] = sitename, "site_name"
+    elif domain := registered_domain(record.get("url")):
+        record["outlet"], sources["outlet"] = domain, "url"

@@ -97,7 +97,7 @@ def _utc(value: str) -> datetime | None:
     return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
 
 
-def _records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Reject]:
+def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Reject]:
     """Headers (and the body, with ``bodies``, of page records) of every record; a reject
     and the end when the file breaks."""
     offset = 0
@@ -118,7 +118,7 @@ def _records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | R
 def latest_fetches(path: Path) -> dict[str, tuple[datetime | None, int]]:
     """URL -> (fetch date, offset) of its latest fetch; headers only, content skipped."""
     latest: dict[str, tuple[datetime | None, int]] = {}
-    for item in _records(path, bodies=False):
+    for item in records(path, bodies=False):
         if isinstance(item, Reject):
             break
         fetch = item[0]
@@ -131,7 +131,7 @@ def latest_fetches(path: Path) -> dict[str, tuple[datetime | None, int]]:
 
 def read_warc(path: Path) -> Iterator[Article | Reject | Skipped]:
     latest = latest_fetches(path)
-    for item in _records(path, bodies=True):
+    for item in records(path, bodies=True):
         if isinstance(item, Reject):
             yield item
             return
@@ -145,10 +145,10 @@ def read_warc(path: Path) -> Iterator[Article | Reject | Skipped]:
             reason = f"duplicate of a later fetch of the same URL ({when} at offset {keep})"
             yield Reject(where, fetch.url or "", reason)
             continue
-        yield _page(body, fetch, path, where)  # type: ignore[arg-type]
+        yield to_article(body, fetch, path, where)  # type: ignore[arg-type]
 
 
-def _page(body: Body, fetch: Fetch, path: Path, where: str) -> Article | Reject:
+def to_article(body: Body, fetch: Fetch, path: Path, where: str) -> Article | Reject:
     if body.problem:
         return Reject(where, fetch.url or "", body.problem)
     record = {"id": url_id(fetch.url or ""), "url": fetch.url}

@@ -9,13 +9,12 @@ WARC and the ``.txt`` corpus carry the same facts.
 from __future__ import annotations
 
 import csv
-import html
-import io
 from datetime import datetime
 from pathlib import Path
 
-from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
+
+from bench.pages import news_page, write_response
 
 CRAWLED = datetime(2024, 7, 1, 8, 30)
 HOSTS = {
@@ -42,53 +41,7 @@ def page_html(row: dict, text: str) -> str:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     title = row["title"] or lines[0]
     body = lines[1:] if lines[0] == title else lines
-    esc = html.escape
-    meta = [f'<meta property="og:title" content="{esc(title)}">']
-    if row["outlet"]:
-        meta.append(f'<meta property="og:site_name" content="{esc(row["outlet"])}">')
-    if row["published"]:
-        meta.append(f'<meta property="article:published_time" content="{row["published"]}">')
-    menu = "".join(
-        f'<li><a href="/{w.lower()}">{w}</a></li>'
-        for w in ("Home", "Nasional", "Internasional", "Ekonomi", "Olahraga", "Teknologi")
-    )
-    related = "".join(
-        f'<li><a href="/berita/{i}">{t}</a></li>'
-        for i, t in enumerate(
-            (
-                "Harga Beras Naik di Pasar Induk Jelang Akhir Pekan",
-                "Timnas U-23 Lolos ke Semifinal Piala Asia",
-                "Gempa Magnitudo 5,1 Guncang Maluku Tengah",
-            )
-        )
-    )
-    paragraphs = "\n".join(f"<p>{esc(p)}</p>" for p in body)
-    return f"""<!DOCTYPE html>
-<html lang="id"><head><meta charset="utf-8"><title>{esc(title)}</title>
-{"".join(meta)}
-<link rel="canonical" href="{url_of(row)}"></head>
-<body>
-<div id="cookie-banner" class="cookie-consent"><p>Kami menggunakan cookie untuk meningkatkan
-pengalaman Anda di situs ini. Dengan melanjutkan, Anda menyetujui kebijakan privasi kami.</p>
-<button>Setuju</button><button>Pengaturan</button></div>
-<header class="site-header"><a class="logo" href="/">Beranda</a>
-<nav class="main-menu"><ul>{menu}</ul></nav>
-<form class="search"><input type="text" placeholder="Cari berita..."></form></header>
-<main><article class="post">
-<h1 class="entry-title">{esc(title)}</h1>
-<div class="share-buttons"><a href="#">Bagikan ke Facebook</a> <a href="#">Twitter</a>
-<a href="#">WhatsApp</a> <a href="#">Salin tautan</a></div>
-<div class="entry-content">
-{paragraphs}
-</div>
-<div class="tags">Tag: <a href="/tag/korea-utara">Korea Utara</a> <a href="/tag/rusia">Rusia</a></div>
-</article>
-<aside class="related"><h3>Berita Terkait</h3><ul>{related}</ul></aside></main>
-<footer class="site-footer"><ul><li><a href="/tentang">Tentang Kami</a></li>
-<li><a href="/redaksi">Redaksi</a></li><li><a href="/pedoman">Pedoman Media Siber</a></li></ul>
-<p>Copyright 2024. All rights reserved.</p></footer>
-</body></html>
-"""
+    return news_page(title, body, url_of(row), row["outlet"] or None, row["published"] or None)
 
 
 def write_record(
@@ -99,15 +52,7 @@ def write_record(
     status: str = "200 OK",
     date: datetime = CRAWLED,
 ) -> None:
-    headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-    record = writer.create_warc_record(
-        url,
-        "response",
-        payload=io.BytesIO(body),
-        http_headers=headers,
-        warc_headers_dict={"WARC-Date": date.strftime("%Y-%m-%dT%H:%M:%SZ")},
-    )
-    writer.write_record(record)
+    write_response(writer, url, body, date, content_type, status)
 
 
 def seed_warc(corpus: Path, out: Path) -> dict[str, str]:
