@@ -27,7 +27,14 @@ import duckdb
 import numpy as np
 import polars as pl
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from dedup import DedupError, align, candidates, cluster, fingerprint, segment, store
 from dedup.parallel import batched, parallel_map
@@ -75,7 +82,15 @@ class Reporter:
         #: peak resident memory (MiB) of this process by the end of each stage
         self.peaks: dict[str, float] = {}
 
-    def track(self, items: Iterable[T], description: str, total: int | None = None) -> Iterator[T]:
+    def track(
+        self,
+        items: Iterable[T],
+        description: str,
+        total: int | None = None,
+        note: Callable[[], str] | None = None,
+    ) -> Iterator[T]:
+        """Items with a progress bar; without a total, the rate and ``note()`` (e.g. the
+        rejects so far) are shown."""
         if self.quiet:
             yield from items
             return
@@ -83,13 +98,15 @@ class Reporter:
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
+            TaskProgressColumn(show_speed=True),
             TimeElapsedColumn(),
+            TextColumn("{task.fields[note]}"),
         )
         with Progress(*columns, console=self.console, transient=True) as progress:
-            task = progress.add_task(description, total=total)
+            task = progress.add_task(description, total=total, note="")
             for item in items:
                 yield item
-                progress.advance(task)
+                progress.update(task, advance=1, note=note() if note else "")
 
     def stage(self, name: str, fn: Callable[[], T]) -> T:
         started = time.perf_counter()
@@ -139,7 +156,9 @@ def ingest(con: duckdb.DuckDBPyConnection, inputs: list[Path], run_id: int, rep:
     skipped: dict[str, int] = {}
 
     def new_articles() -> Iterator[Article]:
-        records = rep.track(read_inputs(inputs), "ingesting")
+        records = rep.track(
+            read_inputs(inputs), "ingesting", note=lambda: f"{len(rejects)} rejects"
+        )
         for block in batched(records, LOOKUP_BLOCK):
             ids = {r.article_id for r in block if isinstance(r, Article)}
             stored = (
