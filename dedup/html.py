@@ -1,11 +1,11 @@
 """HTML pages: main text and metadata of a saved or crawled page, as an article record.
 
-trafilatura finds the main text, title, author, site name and canonical URL; the original
+trafilatura finds the main text, title, author, site name and canonical URL. The original
 publication date is htmldate's (called by trafilatura) from the page's markup only (meta
 tags, JSON-LD, time elements, URL), bounded by the crawl date: its extensive search of the
-text took a footer's "Copyright 2024" for 2024-01-01 on the seed pages, so when the markup
-has no date a dateline or byline in the text is read instead (``dates``), or none. The stored text is
-the title, then one paragraph per extracted block separated by blank lines, so that
+text took a footer's "Copyright 2024" for 2024-01-01 on the seed pages. When the markup has
+no date, a dateline or byline in the text is read instead (``dates``), or none. The stored
+text is the title, then one paragraph per extracted block separated by blank lines, so that
 ``segment`` sees the headline and gives its own boilerplate roles. Reads and writes no
 table; the readers call ``page_article`` for every page they find.
 """

@@ -1,9 +1,12 @@
 """Readers: read a corpus into article records; bad records become rejects with a reason.
 
 Inputs (see README "Input"): a folder of ``*.txt`` with an optional ``manifest.csv``,
-or JSONL / CSV / Parquet files with one record per article. Nothing is dropped silently:
-every record either becomes an article, is recognised as already stored (same id, same
-text), or becomes a row in ``rejects``.
+or JSONL / CSV / Parquet files with one record per article. Web inputs are read by their
+own modules, dispatched from here: saved pages (``pages``), WARC crawls (``warc``), and
+news-please / Media Cloud exports (``exports``). Nothing is dropped silently: every record
+either becomes an article, is recognised as already stored (same id, same text), becomes a
+row in ``rejects``, or (a WARC record that holds no page by design) is counted as
+``Skipped``.
 """
 
 from __future__ import annotations
