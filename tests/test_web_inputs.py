@@ -258,3 +258,26 @@ def test_html_column_in_jsonl(tmp_path: Path) -> None:
     )
     assert (aid, outlet, str(published)) == ("p1", "Jurnas.com", "2024-05-20 06:45:00")
     assert "Gedung Putih telah memperingatkan Korea Utara" in text
+
+
+def test_manifest_row_of_a_saved_page_wins_over_the_page(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "jurnas.html").write_bytes(_one_page(2))
+    (folder / "manifest.csv").write_text(
+        "file,outlet,kind,published,url,language,title\n"
+        "jurnas.html,Jurnas,wire,2024-05-21,https://jurnas.example.com/a,id,\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "db.duckdb"
+    pipeline.run([folder], db, quiet=True, stages=("ingest",))
+    ((outlet, kind, published, url, sources),) = _rows(
+        db, "SELECT outlet, kind, published, url, metadata_source FROM articles"
+    )
+    assert (outlet, kind, str(published), url) == (
+        "Jurnas",
+        "wire",
+        "2024-05-21 00:00:00",
+        "https://jurnas.example.com/a",
+    )
+    assert json.loads(sources) == {"text": "trafilatura", "title": "trafilatura"}
