@@ -13,6 +13,7 @@ lands. Articles keep the WARC path in ``source_path`` and the record's offset in
 
 from __future__ import annotations
 
+import multiprocessing
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,9 +26,15 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from dedup.exports import url_id
 from dedup.html import page_article
+from dedup.parallel import batched, parallel_map, workers
 from dedup.readers import Article, Reject, Skipped
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: records a worker extracts at a time
+CHUNK_RECORDS = 16
+#: a WARC with fewer pages is extracted inline: a forkserver pool takes 5-10 s to start and
+#: import trafilatura, dateparser and the language model in its workers
+PARALLEL_MIN_PAGES = 500
 PAGE_RECORDS = ("response", "resource")
 
 
@@ -130,7 +137,20 @@ def latest_fetches(path: Path) -> dict[str, tuple[datetime | None, int]]:
 
 
 def read_warc(path: Path) -> Iterator[Article | Reject | Skipped]:
+    """Articles, rejects and skips of one WARC, in file order. Pages are extracted on every
+    core when the file has enough of them: by a forkserver pool, which is safe to start from
+    the thread that feeds the ingest stage's own workers."""
     latest = latest_fetches(path)
+    n = workers() if len(latest) >= PARALLEL_MIN_PAGES else 1
+    if n > 1:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(["dedup.warc"])
+    chunks = batched(_classified(path, latest), CHUNK_RECORDS)
+    for done in parallel_map(_extract, chunks, n, context="forkserver"):
+        yield from done
+
+
+def _classified(path: Path, latest: dict) -> Iterator[Article | Reject | Skipped | tuple]:
+    """Skips and rejects as they are; pages to extract as (body, fetch, path, where)."""
     for item in records(path, bodies=True):
         if isinstance(item, Reject):
             yield item
@@ -145,7 +165,11 @@ def read_warc(path: Path) -> Iterator[Article | Reject | Skipped]:
             reason = f"duplicate of a later fetch of the same URL ({when} at offset {keep})"
             yield Reject(where, fetch.url or "", reason)
             continue
-        yield to_article(body, fetch, path, where)  # type: ignore[arg-type]
+        yield body, fetch, path, where
+
+
+def _extract(chunk: list) -> list[Article | Reject | Skipped]:
+    return [to_article(*item) if isinstance(item, tuple) else item for item in chunk]
 
 
 def to_article(body: Body, fetch: Fetch, path: Path, where: str) -> Article | Reject:

@@ -14,7 +14,7 @@ from conftest import CORPUS
 from seed_pages import CRAWLED, page_html, seed_rows, seed_warc, url_of, write_record
 from warcio.warcwriter import WARCWriter
 
-from dedup import pipeline
+from dedup import pipeline, warc
 from dedup.exports import url_id
 
 
@@ -281,3 +281,19 @@ def test_manifest_row_of_a_saved_page_wins_over_the_page(tmp_path: Path) -> None
         "https://jurnas.example.com/a",
     )
     assert json.loads(sources) == {"text": "trafilatura", "title": "trafilatura"}
+
+
+def test_pages_extracted_on_several_workers_come_out_as_inline(tmp_path: Path, monkeypatch) -> None:
+    warc_path = tmp_path / "many.warc.gz"
+    fh, writer = _writer(warc_path)
+    for i in range(40):
+        write_record(writer, f"https://news.example.org/{i}", _one_page(i % 5))
+    write_record(writer, "https://news.example.org/gone", b"<html></html>", status="404 Not Found")
+    fh.close()
+    monkeypatch.setenv("DEDUP_WORKERS", "1")
+    inline = [item.__dict__ for item in warc.read_warc(warc_path)]
+    monkeypatch.setattr(warc, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(warc, "CHUNK_RECORDS", 4)
+    monkeypatch.setenv("DEDUP_WORKERS", "2")
+    assert [item.__dict__ for item in warc.read_warc(warc_path)] == inline
+    assert len(inline) == 41
