@@ -2,7 +2,8 @@
 
 A crawl file (CC-NEWS files are about 1 GB) is read record by record, twice: the first pass
 reads only headers and keeps, for every URL, the offset of its latest fetch; the second
-extracts the pages. So memory holds one page and one offset per URL, never the file. The
+extracts the pages, on every core for a large file. So memory holds the few chunks of pages
+being extracted and one offset per URL, never the file. The
 same URL fetched twice is one article (the latest fetch); the older fetch is a reject
 saying so. Non-HTML records, HTTP errors and other record types (request, warcinfo,
 revisit ...) hold no article by design: they are ``Skipped`` and counted per reason in
