@@ -28,6 +28,8 @@ HEAD_CHARS = 600
 UNDATED_MAX_AGE = timedelta(days=31)
 #: a date may lie this far after the reference (time zones ahead of the crawler's clock)
 AHEAD = timedelta(days=1)
+_TEXT_YEAR = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\w.,]\d|\d)")
+_URL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)")
 
 
 @dataclass(frozen=True)
@@ -94,8 +96,13 @@ def find_published(
     language: str | None = None,
     crawled: datetime | None = None,
     page_year: int | None = None,
+    url: str | None = None,
 ) -> datetime | None:
-    """The first sure date in the head of ``text``, as naive UTC (a date alone: midnight)."""
+    """The first sure date in the head of ``text``, as naive UTC (a date alone: midnight).
+
+    A date whose year was inferred from the crawl date is dropped when the text or the URL
+    names years and none of them is that year: an archive page fetched years later
+    ("Jumat (8/9)" in a 2017 story crawled in 2024) would otherwise get a wrong year."""
     head = text[:HEAD_CHARS]
     found = []
     for form, regex in patterns():
@@ -103,9 +110,20 @@ def find_published(
             found.append((m.start(), form, m))
     for _, form, m in sorted(found, key=lambda f: f[0]):
         value = _read(form, m, language, crawled, page_year)
-        if value is not None:
-            return value
+        if value is None:
+            continue
+        inferred = form in ("paren", "wire") and not m.groupdict().get("y") and page_year is None
+        named = _years(text, url)
+        if inferred and named and value.year not in named:
+            return None
+        return value
     return None
+
+
+def _years(text: str, url: str | None) -> set[int]:
+    """Years the text names (as words) or the URL holds (also inside '20170712...')."""
+    found = {int(y) for y in _TEXT_YEAR.findall(text)}
+    return found | {int(y) for y in _URL_YEAR.findall(url or "")}
 
 
 def _read(

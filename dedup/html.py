@@ -105,7 +105,9 @@ def page_article(
         year = metadata.url_year(record.get("url"))
         if page.date:
             record["published"], sources["published"] = page.date, "htmldate"
-        elif found := dates.find_published(text, record.get("language"), crawled, year):
+        elif found := dates.find_published(
+            text, record.get("language"), crawled, year, record.get("url")
+        ):
             record["published"], sources["published"] = found.isoformat(), "dateline"
     metadata.fill_outlet(record, sources, page.sitename)
     article = make_article(record, source_path, encoding)

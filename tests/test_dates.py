@@ -78,3 +78,14 @@ def test_the_pages_year_resolves_a_date_without_year() -> None:
 def test_only_the_head_of_the_text_is_read() -> None:
     text = "Paragraf pembuka tanpa tanggal. " * 40 + "Kamis, 14 September 2023 10:30 WIB"
     assert find_published(text, "id", crawled=CRAWL) is None
+
+
+def test_a_year_inferred_from_the_crawl_must_agree_with_the_years_the_page_names() -> None:
+    late = datetime(2024, 7, 1)  # an archive fetched years after the story
+    story = "Jakarta - Agnez Mo merilis album pada Selasa (10/10). Album ke-8 sejak 2017."
+    assert find_published(story, "id", crawled=late) is None
+    url = "https://www.cnnindonesia.com/hiburan/20171010163657-227-247"
+    assert (
+        find_published("Agnez Mo merilis album pada Selasa (10/10).", "id", late, url=url) is None
+    )
+    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2023", "id", late) == D(2023, 9, 8)
