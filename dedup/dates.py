@@ -1,12 +1,14 @@
 """Dates: publication dates read from datelines and bylines in Indonesian and English.
 
 Used by the HTML readers when the page's metadata gives no date. Only the head of the text
-(where datelines and bylines stand) is read, and a value that is not sure is left empty,
-never guessed: a stated weekday must agree with the date, a time without a time zone keeps
+(where datelines and bylines stand) is read, only the first date found there counts (later
+ones are the story's events), a date written out with its month counts only where a byline
+or dateline puts it (near the start of its line), and a value that is not sure is left
+empty, never guessed: a stated weekday must agree with the date, a time without a time zone keeps
 only the date, and a date without a year ("Jumat (8/9)", "SEOUL, Oct 13 (Reuters) -") is
-resolved against the page's year or the crawl date only when one fits: with a weekday, the
-latest matching date in the year before the crawl; without one, a date at most
-``UNDATED_MAX_AGE`` before the crawl (crawlers fetch news while it is fresh).
+resolved against the page's year, or against the crawl date only when it lies at most
+``WEEKDAY_MAX_AGE`` (with a matching weekday) or ``UNDATED_MAX_AGE`` (without) before it,
+and agrees with the years the page names.
 Weekday, month and time zone names are data (``data/dates/*.csv``); month-name dates are
 read by dateparser (``DATE_ORDER='DMY'`` for Indonesian). Reads and writes no table.
 """
@@ -24,10 +26,17 @@ import dateparser
 
 #: characters of the text searched for a dateline or byline date
 HEAD_CHARS = 600
-#: a date without year or weekday is trusted only this close before the crawl date
-UNDATED_MAX_AGE = timedelta(days=31)
+#: a date without year is resolved against the crawl date only this close before it: news
+#: crawls fetch fresh pages, and an archive fetched years later would get a wrong year (a
+#: stated weekday narrows the choice, so it may be older)
+UNDATED_MAX_AGE = timedelta(days=7)
+WEEKDAY_MAX_AGE = timedelta(days=45)
 #: a date may lie this far after the reference (time zones ahead of the crawler's clock)
 AHEAD = timedelta(days=1)
+#: words allowed before a written-out date on its line ("Memperingati kerusuhan 27 Juli
+#: 1996" in a lede is an event, "Jakarta, 3 Oktober 2023" a dateline)
+BYLINE_MAX_WORDS = 4
+_WORDS = re.compile(r"[^\W\d_]+")
 _TEXT_YEAR = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\w.,]\d|\d)")
 _URL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)")
 
@@ -104,20 +113,28 @@ def find_published(
     names years and none of them is that year: an archive page fetched years later
     ("Jumat (8/9)" in a 2017 story crawled in 2024) would otherwise get a wrong year."""
     head = text[:HEAD_CHARS]
-    found = []
-    for form, regex in patterns():
-        for m in regex.finditer(head):
-            found.append((m.start(), form, m))
-    for _, form, m in sorted(found, key=lambda f: f[0]):
-        value = _read(form, m, language, crawled, page_year)
-        if value is None:
-            continue
-        inferred = form in ("paren", "wire") and not m.groupdict().get("y") and page_year is None
-        named = _years(text, url)
-        if inferred and named and value.year not in named:
-            return None
-        return value
-    return None
+    found = [
+        (m.start(), form, m)
+        for form, regex in patterns()
+        for m in regex.finditer(head)
+        if form in ("paren", "wire") or _starts_line(head, m.start())
+    ]
+    if not found:
+        return None
+    _, form, m = min(found, key=lambda f: f[0])  # the first decides: later ones are events
+    value = _read(form, m, language, crawled, page_year)
+    inferred = form in ("paren", "wire") and not m.groupdict().get("y") and page_year is None
+    named = _years(text, url)
+    if value is not None and inferred and named and value.year not in named:
+        return None
+    return value
+
+
+def _starts_line(head: str, start: int) -> bool:
+    """A written-out date stands where bylines and datelines put it: at most
+    ``BYLINE_MAX_WORDS`` words before it on its line ("Oleh: Tim Redaksi | Kamis, ...")."""
+    before = head[head.rfind("\n", 0, start) + 1 : start]
+    return len(_WORDS.findall(before)) <= BYLINE_MAX_WORDS
 
 
 def _years(text: str, url: str | None) -> set[int]:
@@ -187,7 +204,7 @@ def _resolve(
     options = [c for y in (limit.year, limit.year - 1) if (c := _valid(y, month, d)) and c <= limit]
     if weekday is not None:
         options = [
-            c for c in options if c.weekday() == weekday and limit - c <= timedelta(days=366)
+            c for c in options if c.weekday() == weekday and limit - c <= WEEKDAY_MAX_AGE + AHEAD
         ]
     else:
         options = [c for c in options if limit - c <= UNDATED_MAX_AGE + AHEAD]

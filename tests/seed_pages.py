@@ -17,6 +17,8 @@ from warcio.warcwriter import WARCWriter
 from bench.pages import news_page, write_response
 
 CRAWLED = datetime(2024, 7, 1, 8, 30)
+#: the undated fifth seed ("Jumat (8/9)") was fetched the day after it appeared
+FETCHED = {"004": datetime(2023, 9, 9, 2, 0)}
 HOSTS = {
     "000": "jfid.example.com",
     "001": "www.inews.example.id",
@@ -62,6 +64,7 @@ def seed_warc(corpus: Path, out: Path) -> dict[str, str]:
         writer = WARCWriter(fh, gzip=True)
         for row in seed_rows(corpus):
             text = (corpus / row["file"]).read_text(encoding="utf-8")
-            write_record(writer, url_of(row), page_html(row, text).encode("utf-8"))
+            fetched = FETCHED.get(row["file"][:3], CRAWLED)
+            write_record(writer, url_of(row), page_html(row, text).encode("utf-8"), date=fetched)
             ids[url_of(row)] = row["file"].removesuffix(".txt")
     return ids

@@ -39,7 +39,7 @@ CASES = [
     ("Pada Sabtu (14/10/23) pagi", "id", D(2023, 10, 14)),
     # English wire datelines and bylines
     ("SEOUL, Oct 13 (Reuters) - North Korea said on Friday", "en", D(2023, 10, 13)),
-    ("WASHINGTON, Sept 29 (Reuters) - The U.S. Senate", "en", D(2023, 9, 29)),
+    ("WASHINGTON, Oct 10 (Reuters) - The U.S. Senate", "en", D(2023, 10, 10)),
     ("October 13, 2023 5:02 AM GMT+9", "en", D(2023, 10, 12, 20, 2)),
     ("Published Oct. 13, 2023 10:00 a.m. EDT", "en", D(2023, 10, 13, 14, 0)),
     ("Friday 13 October 2023 10.00 BST", "en", D(2023, 10, 13, 9, 0)),
@@ -52,6 +52,8 @@ CASES = [
     ("Friday, 14/10/2023", "en", None),  # 14 October 2023 was a Saturday
     ("05/06/2024 10:00", "id", None),  # day/month or month/day: nothing decides
     ("SEOUL, Jul 3 (Reuters) - ", "en", None),  # months before the crawl: the year is a guess
+    ("WASHINGTON, Sept 29 (Reuters) - ", "en", None),  # no weekday, 15 days before the crawl
+    ("Kamis (10/8), Kim berkunjung", "id", None),  # a Thursday, but 65 days before the crawl
     ("Copyright 2023. All rights reserved.", "en", None),
     ("Baca juga: 10 tips liburan akhir pekan", "id", None),
     ("31 Februari 2023", "id", None),
@@ -81,11 +83,14 @@ def test_only_the_head_of_the_text_is_read() -> None:
 
 
 def test_a_year_inferred_from_the_crawl_must_agree_with_the_years_the_page_names() -> None:
-    late = datetime(2024, 7, 1)  # an archive fetched years after the story
-    story = "Jakarta - Agnez Mo merilis album pada Selasa (10/10). Album ke-8 sejak 2017."
-    assert find_published(story, "id", crawled=late) is None
-    url = "https://www.cnnindonesia.com/hiburan/20171010163657-227-247"
-    assert (
-        find_published("Agnez Mo merilis album pada Selasa (10/10).", "id", late, url=url) is None
-    )
-    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2023", "id", late) == D(2023, 9, 8)
+    fresh = datetime(2023, 9, 20)
+    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2023", "id", fresh) == D(2023, 9, 8)
+    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2017", "id", fresh) is None
+    url = "https://www.cnnindonesia.com/hiburan/20170908163657-227-247"
+    assert find_published("Agnez Mo merilis album pada Jumat (8/9).", "id", fresh, url=url) is None
+
+
+def test_an_archive_fetched_years_later_gets_no_date_from_a_dateline_without_year() -> None:
+    late = datetime(2024, 7, 1)
+    assert find_published("Kamis (20/6), Kim berkunjung", "id", late) == D(2024, 6, 20)
+    assert find_published("Senin (03/07) ini, Mutiara Hitam menang", "id", late) is None
