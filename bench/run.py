@@ -9,7 +9,8 @@ passages as our fingerprint + candidate stages, shingling from raw text included
 side. Last, ``BENCH_ADD`` new articles are added to a copy of the middle size's database (best
 of three runs, each on a fresh copy) and the resulting tables are compared with a full
 rebuild. Everything is written to
-``bench/results.json`` and summarised on stdout.
+``bench/results.json`` and summarised on stdout; then, unless ``BENCH_HTML=0``, the HTML
+ingest speed (``bench.html_ingest``) is added to that file under its own key.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 import duckdb
 
-from bench import generate, peers
+from bench import generate, html_ingest, peers
 from dedup import candidates, fingerprint
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -239,6 +240,8 @@ def main() -> None:
         print(f"200k / 100k wall: {by_size[200_000] / by_size[100_000]:.2f}")
     print("peers:", json.dumps(result["peers"]))
     print("incremental:", json.dumps(result["incremental"]))
+    if os.environ.get("BENCH_HTML", "1") != "0":  # HTML extraction speed, into the same file
+        html_ingest.main()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Ingest stage: store the new articles of the inputs, segmented, and their rejects.
 
 Reads: articles (the ids and content hashes of stored articles). Leaves: new rows in
-articles, paragraphs, sentences, units (see :mod:`dedup.segment`) and rejects.
+articles, paragraphs, sentences, units (see :mod:`dedup.segment`) and rejects; the run's
+counts say how many records were skipped as no article, and why.
 
 Articles stream from the readers (:mod:`dedup.readers`) in chunks segmented on every core,
 so memory stays bounded by a few chunks whatever the corpus size. An article already stored
@@ -20,7 +21,7 @@ from dedup import segment, store
 from dedup.fingerprint import FingerprintSettings
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
-from dedup.readers import Article, Reject, read_inputs
+from dedup.readers import Article, Reject, Skipped, read_inputs
 
 #: articles per segmentation chunk: what one worker segments and one insert writes
 SEGMENT_CHUNK = 500
@@ -44,9 +45,14 @@ def ingest(
 ) -> dict:
     """Store new articles with their paragraphs, sentences and fingerprint units."""
     any_stored = bool(store.scalar(con, "SELECT count(*) FROM articles"))
+    # stored articles are looked up while chunks are segmented and inserted: the lookups run
+    # in the worker pool's feeder thread, which must not share the inserting connection
+    # (stored articles are committed ones; this run's own are in `seen`)
+    lookup = con.cursor()
     seen: dict[str, tuple[str, str]] = {}
     rejects: list[Reject] = []
     counts = {"articles_new": 0, "articles_unchanged": 0}
+    skipped: dict[str, int] = {}  # records that are no article (a WARC's images, errors)
 
     def new_articles():
         records = rep.track(
@@ -54,9 +60,16 @@ def ingest(
         )
         for block in batched(records, LOOKUP_BLOCK):
             ids = {r.article_id for r in block if isinstance(r, Article)}
-            rows = store.article_rows(con, "article_id, content_hash, source_path", ids, None)
-            stored = {aid: (digest, path) for aid, digest, path in rows} if any_stored else {}
+            stored = {}
+            if any_stored:  # on the feeder's own cursor: the main thread inserts meanwhile
+                rows = store.article_rows(
+                    lookup, "article_id, content_hash, source_path", ids, None
+                )
+                stored = {aid: (digest, path) for aid, digest, path in rows}
             for item in block:
+                if isinstance(item, Skipped):
+                    skipped[item.reason] = skipped.get(item.reason, 0) + 1
+                    continue
                 if isinstance(item, Reject):
                     rejects.append(item)
                     continue
@@ -85,6 +98,7 @@ def ingest(
             if table == "articles":
                 frame = frame.with_columns(pl.lit(run_id).alias("run_id"))
             store.insert(con, table, frame)
+    lookup.close()
     reject_rows = [r.__dict__ | {"run_id": run_id} for r in rejects]
     store.insert(con, "rejects", pl.DataFrame(reject_rows, schema=_REJECT_SCHEMA))
-    return counts | {"rejects": len(rejects)}
+    return counts | {"rejects": len(rejects)} | ({"skipped": skipped} if skipped else {})

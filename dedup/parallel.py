@@ -25,8 +25,14 @@ def workers() -> int:
     return max(1, int(os.environ.get("DEDUP_WORKERS", "0")) or os.cpu_count() or 1)
 
 
-def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None) -> Iterator[R]:
+def parallel_map(
+    fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None, context: str = "fork"
+) -> Iterator[R]:
     """``map(fn, chunks)`` on ``n`` forked workers (inline when one worker suffices).
+
+    ``context="forkserver"`` starts workers from a clean server process instead: slower to
+    start and without the parent's memory, but safe to call from a thread of a process that
+    already runs a pool (a reader feeding another ``parallel_map``).
 
     At most ``2 * n`` chunks are handed out ahead of the one being returned, so a generator
     of chunks is read only as fast as the workers go, and no worker waits for a slow
@@ -34,7 +40,7 @@ def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None
     n = n or workers()
     it = iter(chunks)
     first = list(islice(it, 2))
-    if n <= 1 or len(first) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if n <= 1 or len(first) < 2 or context not in multiprocessing.get_all_start_methods():
         yield from map(fn, first)
         yield from map(fn, it)
         return
@@ -49,7 +55,7 @@ def parallel_map(fn: Callable[[T], R], chunks: Iterable[T], n: int | None = None
 
     gc.freeze()  # the workers' collector leaves the parent's objects alone (no scan, no copy)
     try:
-        pool = multiprocessing.get_context("fork").Pool(n)
+        pool = multiprocessing.get_context(context).Pool(n)
     finally:  # the parent collects as before, even when forking failed
         gc.unfreeze()
     with pool:

@@ -1,9 +1,12 @@
 """Readers: read a corpus into article records; bad records become rejects with a reason.
 
 Inputs (see README "Input"): a folder of ``*.txt`` with an optional ``manifest.csv``,
-or JSONL / CSV / Parquet files with one record per article. Nothing is dropped silently:
-every record either becomes an article, is recognised as already stored (same id, same
-text), or becomes a row in ``rejects``.
+or JSONL / CSV / Parquet files with one record per article. Web inputs are read by their
+own modules, dispatched from here: saved pages (``pages``), WARC crawls (``warc``), and
+news-please / Media Cloud exports (``exports``). Nothing is dropped silently: every record
+either becomes an article, is recognised as already stored (same id, same text), becomes a
+row in ``rejects``, or (a WARC record that holds no page by design) is counted as
+``Skipped``.
 """
 
 from __future__ import annotations
@@ -46,6 +49,11 @@ class Article:
     url: str | None = None
     language: str | None = None
     title: str | None = None
+    author: str | None = None
+    #: JSON: where each value the input lacked came from (HTML inputs, see ``dedup.html``)
+    metadata_source: str | None = None
+    #: byte offset of the page's record in a WARC file (``source_path``)
+    raw_offset: int | None = None
     content_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -56,6 +64,15 @@ class Article:
 class Reject:
     source_path: str
     record: str
+    reason: str
+
+
+@dataclass
+class Skipped:
+    """A record that holds no article by design (an image, an HTTP error): counted per
+    reason in ``runs.counts``, not rejected one by one."""
+
+    source_path: str
     reason: str
 
 
@@ -147,6 +164,16 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
     )
 
 
+def record_article(record: dict, source_path: str, encoding: str) -> Article:
+    """A record of any known shape (news-please, Media Cloud, an ``html`` column) or ours."""
+    from dedup import exports, html
+
+    record = exports.normalise(record)
+    if record.get("html") and not record.get("text"):
+        return html.page_article(record.pop("html"), record, source_path, encoding)
+    return make_article(record, source_path, encoding)
+
+
 def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article | Reject]:
     """Turn (record, encoding) pairs into articles, or rejects when invalid."""
     for record, encoding in items:
@@ -154,7 +181,7 @@ def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article
             yield record
             continue
         try:
-            yield make_article(record, path, encoding)  # type: ignore[arg-type]
+            yield record_article(record, path, encoding)  # type: ignore[arg-type]
         except ValueError as err:
             yield Reject(path, preview(record), str(err))
 
@@ -172,12 +199,16 @@ def read_folder(folder: Path) -> Iterator[Article | Reject]:
             else:
                 manifest[row["file"].strip()] = row
     files = sorted(folder.glob("*.txt"))
-    names = {f.name for f in files}
+    pages = sorted(p for p in folder.iterdir() if PAGES.search(p.name))
+    names = {f.name for f in files + pages}
     for name, row in manifest.items():
         if name not in names:
             yield Reject(str(manifest_path), preview(row), f"manifest names a missing file: {name}")
     for path in files:
         yield from read_txt(path, manifest.get(path.name, {}))
+    for path in pages:
+        reader = READERS[_suffix(path)]
+        yield from reader(path, manifest.get(path.name)) if reader is _page else reader(path)
 
 
 def read_txt(path: Path, meta: dict | None = None) -> Iterator[Article | Reject]:
@@ -297,21 +328,50 @@ def read_parquet(path: Path) -> Iterator[Article | Reject]:
     yield from _records(((row, "utf-8") for row in table.to_pylist()), str(path))
 
 
+def _page(path: Path, meta: dict | None = None) -> Iterator[Article | Reject | Skipped]:
+    from dedup import pages
+
+    return pages.read_page(path, meta)
+
+
+def _warc(path: Path) -> Iterator[Article | Reject | Skipped]:
+    from dedup import warc
+
+    return warc.read_warc(path)
+
+
+def _json(path: Path) -> Iterator[Article | Reject | Skipped]:
+    from dedup import exports
+
+    return exports.read_json(path)
+
+
 READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv, ".parquet": read_parquet}
+READERS |= {s: _page for s in (".html", ".htm", ".html.gz", ".htm.gz")}
+READERS |= {".warc": _warc, ".warc.gz": _warc, ".json": _json}
+#: files of a folder read besides ``*.txt``: saved pages, WARC files, news-please JSON
+PAGES = re.compile(r"\.(?:html?(?:\.gz)?|warc(?:\.gz)?|json)$", re.I)
 
 
-def read_inputs(paths: list[Path]) -> Iterator[Article | Reject]:
+def _suffix(path: Path) -> str:
+    """'.warc.gz' for a gzipped input, else the last suffix (lower case)."""
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    return "".join(suffixes) if len(suffixes) == 2 and suffixes[1] == ".gz" else path.suffix.lower()
+
+
+def read_inputs(paths: list[Path]) -> Iterator[Article | Reject | Skipped]:
     """Articles and rejects from every input path, in a stable order."""
     for path in paths:
         if not path.exists():
             raise DedupError(f"input not found: {path}")
         if path.is_dir():
             yield from read_folder(path)
-        elif path.suffix.lower() in READERS:
-            yield from READERS[path.suffix.lower()](path)
+        elif _suffix(path) in READERS:
+            yield from READERS[_suffix(path)](path)
         elif path.suffix.lower() == ".txt":
             yield from read_txt(path)
         else:
             raise DedupError(
-                f"unsupported input (want a folder, .jsonl, .csv, .parquet or .txt): {path}"
+                "unsupported input (want a folder, .jsonl, .csv, .parquet, .txt, .json,"
+                f" .html, .warc or .warc.gz): {path}"
             )

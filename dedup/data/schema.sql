@@ -15,6 +15,9 @@ CREATE TABLE IF NOT EXISTS articles (
     text         VARCHAR NOT NULL,                    -- NFC; every offset refers to this
     content_hash VARCHAR NOT NULL,                    -- sha256 of text: re-ingest is a no-op
     encoding     VARCHAR NOT NULL,                    -- how the bytes were decoded
+    author       VARCHAR,                             -- as the page states it (HTML inputs)
+    metadata_source VARCHAR,                          -- JSON: where each inferred value came from
+    raw_offset   BIGINT,                              -- the page's record offset in a WARC file
     run_id       INTEGER
 );
 

@@ -1,0 +1,116 @@
+"""HTML pages: main text and metadata of a saved or crawled page, as an article record.
+
+trafilatura finds the main text, title, author, site name and canonical URL. The original
+publication date is htmldate's (called by trafilatura) from the page's markup only (meta
+tags, JSON-LD, time elements, URL), bounded by the crawl date: its extensive search of the
+text took a footer's "Copyright 2024" for 2024-01-01 on the seed pages. When the markup has
+no date, a dateline or byline in the text is read instead (``dates``), or none. The stored
+text is the title, then one paragraph per extracted block separated by blank lines, so that
+``segment`` sees the headline and gives its own boilerplate roles. Reads and writes no
+table; the readers call ``page_article`` for every page they find.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+
+import trafilatura
+
+from dedup import dates, metadata
+from dedup.readers import BINARY_PROBE, Article, decode, make_article
+
+#: pages with less main text than this many characters hold no article
+MIN_TEXT_CHARS = 20
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
+
+
+@dataclass
+class Page:
+    """What trafilatura (and htmldate) read from one page."""
+
+    text: str
+    title: str | None
+    author: str | None
+    sitename: str | None
+    date: str | None
+    url: str | None
+
+
+def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None = None) -> Page:
+    """The main text and metadata of a page; ValueError with the reason when there is none."""
+    if isinstance(raw, bytes):
+        try:
+            decode(raw[:BINARY_PROBE])
+        except ValueError as err:  # an image or archive served or saved as HTML
+            raise ValueError(f"not HTML: {err}") from err
+        if not raw.strip():
+            raise ValueError("empty page")
+    tree = trafilatura.load_html(raw)
+    if tree is None:
+        raise ValueError("unreadable HTML")
+    date_params = {
+        "original_date": True,
+        "extensive_search": False,
+        "max_date": (crawled or datetime.now()).strftime("%Y-%m-%d"),
+        "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+    }
+    doc = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params=date_params,
+    )
+    text = (getattr(doc, "text", None) or "").strip()
+    if len(text) < MIN_TEXT_CHARS:
+        raise ValueError("no article text in the page")
+    sitename = doc.sitename
+    host = urlsplit(doc.url or url or "").hostname or ""
+    if sitename and sitename.lower() in (host, host.removeprefix("www.")):
+        sitename = None  # trafilatura's fallback to the host name: the URL gives the outlet
+    return Page(text, doc.title, doc.author, sitename, doc.date, doc.url or url)
+
+
+def page_article(
+    raw: bytes | str,
+    record: dict,
+    source_path: str,
+    encoding: str = "html",
+    crawled: datetime | None = None,
+    raw_offset: int | None = None,
+) -> Article:
+    """An article from a page; ``record`` holds what the input states (id, outlet, ...),
+    the page fills what it lacks. Raises ValueError with the reject reason."""
+    page = extract(raw, record.get("url"), crawled)
+    text, repaired = metadata.repair(page.text)
+    title = record.get("title") or page.title
+    paragraphs = [line.strip() for line in text.split("\n") if line.strip()]
+    if title and paragraphs and paragraphs[0] == title.strip():
+        paragraphs = paragraphs[1:]
+    record = dict(record, text="\n\n".join(([title] if title else []) + paragraphs))
+    sources: dict[str, str] = {"text": "trafilatura+ftfy" if repaired else "trafilatura"}
+    if title and not record.get("title"):
+        record["title"], sources["title"] = title, "trafilatura"
+    record["url"] = record.get("url") or page.url
+    if not record.get("language") and (language := metadata.guess_language(text)):
+        record["language"], sources["language"] = language, "py3langid"
+    if not record.get("published"):
+        year = metadata.url_year(record.get("url"))
+        if page.date:
+            record["published"], sources["published"] = page.date, "htmldate"
+        elif found := dates.find_published(
+            text, record.get("language"), crawled, year, record.get("url")
+        ):
+            record["published"], sources["published"] = found.isoformat(), "dateline"
+    metadata.fill_outlet(record, sources, page.sitename)
+    article = make_article(record, source_path, encoding)
+    article.author, article.raw_offset = page.author, raw_offset
+    article.metadata_source = json.dumps(sources, sort_keys=True)
+    return article

@@ -1,0 +1,183 @@
+"""WARC crawls: one article per HTML ``response`` (or ``resource``) record, streamed.
+
+A crawl file (CC-NEWS files are about 1 GB) is read record by record, twice: the first pass
+reads only headers and keeps, for every URL, the offset of its latest fetch; the second
+extracts the pages, on every core for a large file. So memory holds the few chunks of pages
+being extracted and one offset per URL, never the file. The
+same URL fetched twice is one article (the latest fetch); the older fetch is a reject
+saying so. Non-HTML records, HTTP errors and other record types (request, warcinfo,
+revisit ...) hold no article by design: they are ``Skipped`` and counted per reason in
+``runs.counts``. A record cut short or a corrupt file is a reject; what came before it
+lands. Articles keep the WARC path in ``source_path`` and the record's offset in
+``raw_offset``. Reads and writes no table.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+
+from dedup.exports import url_id
+from dedup.html import page_article
+from dedup.parallel import batched, parallel_map, workers
+from dedup.readers import Article, Reject, Skipped
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+#: records a worker extracts at a time
+CHUNK_RECORDS = 16
+#: a WARC with fewer pages is extracted inline: a forkserver pool takes 5-10 s to start and
+#: import trafilatura, dateparser and the language model in its workers
+PARALLEL_MIN_PAGES = 500
+PAGE_RECORDS = ("response", "resource")
+
+
+@dataclass
+class Fetch:
+    """What the headers of one record say."""
+
+    kind: str
+    url: str | None
+    fetched: datetime | None
+    status: int | None
+    mime: str | None
+    offset: int
+
+    def skip_reason(self) -> str | None:
+        """Why this record holds no article by design (None: it is a page)."""
+        if self.kind not in PAGE_RECORDS:
+            return f"WARC {self.kind} record"
+        if self.status is not None and not 200 <= self.status < 300:
+            return f"HTTP {self.status}"
+        if self.mime is not None and self.mime not in HTML_TYPES:
+            return f"not HTML: {self.mime}"
+        if not self.url:
+            return "no target URI"
+        return None
+
+
+def _fetch(record: Any) -> Fetch:
+    headers = record.rec_headers
+    http = record.http_headers if record.rec_type == "response" else None
+    status = http.get_statuscode() if http is not None else None
+    content_type = (http if http is not None else headers).get_header("Content-Type")
+    date = headers.get_header("WARC-Date")
+    return Fetch(
+        kind=record.rec_type,
+        url=headers.get_header("WARC-Target-URI"),
+        fetched=_utc(date) if date else None,
+        status=int(status) if status and str(status).isdigit() else None,
+        mime=content_type.split(";")[0].strip().lower() if content_type else None,
+        offset=-1,
+    )
+
+
+@dataclass
+class Body:
+    """A page record's content, or why it could not be read."""
+
+    raw: bytes = b""
+    problem: str | None = None
+
+
+def _body(record: Any) -> Body:
+    try:
+        raw = record.content_stream().read()
+    except Exception as err:  # a broken chunked or compressed body: warcio raises many types
+        return Body(problem=f"unreadable record body: {err}")
+    if getattr(record.raw_stream, "limit", 0):
+        return Body(problem="WARC record cut short (fewer bytes than its Content-Length)")
+    return Body(raw)
+
+
+def _utc(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC).replace(tzinfo=None) if parsed.tzinfo else parsed
+
+
+def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Reject]:
+    """Headers (and the body, with ``bodies``, of page records) of every record; a reject
+    and the end when the file breaks."""
+    offset = 0
+    try:
+        with path.open("rb") as fh:
+            it = ArchiveIterator(fh)
+            for record in it:
+                fetch = _fetch(record)
+                body = _body(record) if bodies and fetch.skip_reason() is None else None
+                fetch.offset = offset = it.get_record_offset()  # reads the record to its end
+                yield fetch, body
+    except OSError as err:
+        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+    except (ArchiveLoadFailed, EOFError, ValueError, zlib.error) as err:
+        yield Reject(f"{path}@{offset}", "", f"corrupt WARC after offset {offset}: {err}")
+
+
+def latest_fetches(path: Path) -> dict[str, tuple[datetime | None, int]]:
+    """URL -> (fetch date, offset) of its latest fetch; headers only, content skipped."""
+    latest: dict[str, tuple[datetime | None, int]] = {}
+    for item in records(path, bodies=False):
+        if isinstance(item, Reject):
+            break
+        fetch = item[0]
+        if fetch.skip_reason() is None:
+            best = latest.get(fetch.url)  # type: ignore[arg-type]
+            if best is None or (fetch.fetched or datetime.min) >= (best[0] or datetime.min):
+                latest[fetch.url] = (fetch.fetched, fetch.offset)  # type: ignore[index]
+    return latest
+
+
+def read_warc(path: Path) -> Iterator[Article | Reject | Skipped]:
+    """Articles, rejects and skips of one WARC, in file order. Pages are extracted on every
+    core when the file has enough of them: by a forkserver pool, which is safe to start from
+    the thread that feeds the ingest stage's own workers."""
+    latest = latest_fetches(path)
+    n = workers() if len(latest) >= PARALLEL_MIN_PAGES else 1
+    if n > 1:
+        multiprocessing.get_context("forkserver").set_forkserver_preload(["dedup.warc"])
+    chunks = batched(_classified(path, latest), CHUNK_RECORDS)
+    for done in parallel_map(_extract, chunks, n, context="forkserver"):
+        yield from done
+
+
+def _classified(path: Path, latest: dict) -> Iterator[Article | Reject | Skipped | tuple]:
+    """Skips and rejects as they are; pages to extract as (body, fetch, path, where)."""
+    for item in records(path, bodies=True):
+        if isinstance(item, Reject):
+            yield item
+            return
+        fetch, body = item
+        if reason := fetch.skip_reason():
+            yield Skipped(str(path), reason)
+            continue
+        where = f"{path}@{fetch.offset}"
+        when, keep = latest[fetch.url]  # type: ignore[index]
+        if keep != fetch.offset:
+            reason = f"duplicate of a later fetch of the same URL ({when} at offset {keep})"
+            yield Reject(where, fetch.url or "", reason)
+            continue
+        yield body, fetch, path, where
+
+
+def _extract(chunk: list) -> list[Article | Reject | Skipped]:
+    return [to_article(*item) if isinstance(item, tuple) else item for item in chunk]
+
+
+def to_article(body: Body, fetch: Fetch, path: Path, where: str) -> Article | Reject:
+    if body.problem:
+        return Reject(where, fetch.url or "", body.problem)
+    record = {"id": url_id(fetch.url or ""), "url": fetch.url}
+    try:
+        return page_article(body.raw, record, str(path), "html", fetch.fetched, fetch.offset)
+    except ValueError as err:
+        return Reject(where, fetch.url or "", str(err))

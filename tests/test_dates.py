@@ -1,0 +1,96 @@
+"""Datelines and bylines as news pages print them, read to UTC or left empty (never wrong)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from dedup.dates import find_published
+
+CRAWL = datetime(2023, 10, 14, 3, 0)  # the crawl date that resolves dates without a year
+D = datetime
+
+CASES = [
+    # Indonesian bylines with time zone: WIB = UTC+7, WITA = UTC+8, WIT = UTC+9
+    ("Kamis, 14 September 2023 10:30 WIB", "id", D(2023, 9, 14, 3, 30)),
+    ("Jumat, 08 Sep 2023 10:15 WIB", "id", D(2023, 9, 8, 3, 15)),
+    ("Jum'at, 8 September 2023 - 07:05 WIB", "id", D(2023, 9, 8, 0, 5)),
+    ("Senin, 20/05/2024 13:45 WIB", "id", D(2024, 5, 20, 6, 45)),
+    ("Rabu, 5 Juni 2024 - 07:12 WITA", "id", D(2024, 6, 4, 23, 12)),
+    ("Selasa, 12 Sep 2023 17:00 WIT", "id", D(2023, 9, 12, 8, 0)),
+    ("Oleh: Tim Redaksi | Sabtu, 9 Desember 2023 | 12:00 WIB", "id", D(2023, 12, 9, 5, 0)),
+    ("Diterbitkan 14 Agustus 2023 pukul 10.30 WIB", "id", D(2023, 8, 14, 3, 30)),
+    ("Minggu, 1 Oktober 2023 23:30 WIB", "id", D(2023, 10, 1, 16, 30)),
+    (
+        "Reporter: Budi | Editor: Sari\nSenin, 2 Oktober 2023 | 08:00 WIB",
+        "id",
+        D(2023, 10, 2, 1, 0),
+    ),
+    # Indonesian dates without a time zone keep only the day
+    ("Kamis, 14 September 2023 10:30", "id", D(2023, 9, 14)),
+    ("Jakarta, 3 Oktober 2023", "id", D(2023, 10, 3)),
+    ("Selasa, 3 Oktober 2023", "id", D(2023, 10, 3)),
+    # Indonesian in-text datelines: weekday (day/month[/year]), resolved against the crawl date
+    ("Dilansir Reuters, Jumat (8/9), pemimpin Korea Utara", "id", D(2023, 9, 8)),
+    ("JAKARTA - Presiden menyampaikan pada Senin (12/6/2023).", "id", D(2023, 6, 12)),
+    ("di Pyongyang, Rabu (19/6/2024). FOTO: AFP", "id", D(2024, 6, 19)),
+    ("BANDUNG, Kamis (12/10) - Gubernur meresmikan", "id", D(2023, 10, 12)),
+    ("Pada Sabtu (14/10/23) pagi", "id", D(2023, 10, 14)),
+    # English wire datelines and bylines
+    ("SEOUL, Oct 13 (Reuters) - North Korea said on Friday", "en", D(2023, 10, 13)),
+    ("WASHINGTON, Oct 10 (Reuters) - The U.S. Senate", "en", D(2023, 10, 10)),
+    ("October 13, 2023 5:02 AM GMT+9", "en", D(2023, 10, 12, 20, 2)),
+    ("Published Oct. 13, 2023 10:00 a.m. EDT", "en", D(2023, 10, 13, 14, 0)),
+    ("Friday 13 October 2023 10.00 BST", "en", D(2023, 10, 13, 9, 0)),
+    ("By Jane Doe | Updated: Oct 13, 2023 10:00 PM +07:00", "en", D(2023, 10, 13, 15, 0)),
+    ("Thu 12 Oct 2023 18.46 BST", "en", D(2023, 10, 12, 17, 46)),
+    ("Posted on September 30, 2023", "en", D(2023, 9, 30)),
+    # not sure: left empty
+    ("Kamis, 15 September 2023 10:30 WIB", "id", None),  # 15 September 2023 was a Friday
+    ("Senin (8/9)", "id", None),  # 8 September was a Friday in 2023; no Monday fits
+    ("Friday, 14/10/2023", "en", None),  # 14 October 2023 was a Saturday
+    ("05/06/2024 10:00", "id", None),  # day/month or month/day: nothing decides
+    ("SEOUL, Jul 3 (Reuters) - ", "en", None),  # months before the crawl: the year is a guess
+    ("WASHINGTON, Sept 29 (Reuters) - ", "en", None),  # no weekday, 15 days before the crawl
+    ("Kamis (10/8), Kim berkunjung", "id", None),  # a Thursday, but 65 days before the crawl
+    ("Copyright 2023. All rights reserved.", "en", None),
+    ("Baca juga: 10 tips liburan akhir pekan", "id", None),
+    ("31 Februari 2023", "id", None),
+]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), CASES)
+def test_dateline(text: str, language: str, expected: datetime | None) -> None:
+    assert find_published(text, language, crawled=CRAWL) == expected
+
+
+def test_without_a_crawl_date_a_date_without_year_is_left_empty() -> None:
+    assert find_published("Dilansir Reuters, Jumat (8/9), pemimpin", "id") is None
+    assert find_published("SEOUL, Oct 13 (Reuters) - ", "en") is None
+    assert find_published("Kamis, 14 September 2023 10:30 WIB", "id") == D(2023, 9, 14, 3, 30)
+
+
+def test_the_pages_year_resolves_a_date_without_year() -> None:
+    assert find_published("SEOUL, Oct 13 (Reuters) - ", "en", page_year=2021) == D(2021, 10, 13)
+    assert find_published("Jumat (8/9)", "id", page_year=2017) == D(2017, 9, 8)
+    assert find_published("Jumat (8/9)", "id", page_year=2022) is None  # a Thursday in 2022
+
+
+def test_only_the_head_of_the_text_is_read() -> None:
+    text = "Paragraf pembuka tanpa tanggal. " * 40 + "Kamis, 14 September 2023 10:30 WIB"
+    assert find_published(text, "id", crawled=CRAWL) is None
+
+
+def test_a_year_inferred_from_the_crawl_must_agree_with_the_years_the_page_names() -> None:
+    fresh = datetime(2023, 9, 20)
+    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2023", "id", fresh) == D(2023, 9, 8)
+    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2017", "id", fresh) is None
+    url = "https://www.cnnindonesia.com/hiburan/20170908163657-227-247"
+    assert find_published("Agnez Mo merilis album pada Jumat (8/9).", "id", fresh, url=url) is None
+
+
+def test_an_archive_fetched_years_later_gets_no_date_from_a_dateline_without_year() -> None:
+    late = datetime(2024, 7, 1)
+    assert find_published("Kamis (20/6), Kim berkunjung", "id", late) == D(2024, 6, 20)
+    assert find_published("Senin (03/07) ini, Mutiara Hitam menang", "id", late) is None

@@ -1,0 +1,299 @@
+"""Real-world inputs: crawled pages in WARC files, saved pages, news-please and Media Cloud."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+from conftest import CORPUS
+from seed_pages import CRAWLED, page_html, seed_rows, seed_warc, url_of, write_record
+from warcio.warcwriter import WARCWriter
+
+from dedup import pipeline, warc
+from dedup.exports import url_id
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def _span(texts: dict[str, str], article: str, start: int, end: int) -> str:
+    return texts[article][start:end]
+
+
+def _evidence(db: Path, url_of_id: dict[str, str]) -> dict[str, Counter]:
+    """Alignments, clusters and attributions by content (article ids differ between inputs)."""
+    texts = dict(_rows(db, "SELECT article_id, text FROM articles"))
+    aligned = Counter(
+        (frozenset((_span(texts, s, ss, se), _span(texts, t, ts, te))), kind, round(score, 3))
+        for s, ss, se, t, ts, te, kind, score in _rows(
+            db,
+            "SELECT source_article_id, source_start, source_end, target_article_id, target_start,"
+            " target_end, match_kind, score FROM alignments",
+        )
+    )
+    members: dict[int, set[str]] = {}
+    for cid, s, t in _rows(
+        db, "SELECT cluster_id, source_article_id, target_article_id FROM alignments"
+    ):
+        members.setdefault(cid, set()).update((url_of_id[s], url_of_id[t]))
+    sizes = dict(_rows(db, "SELECT cluster_id, n_articles FROM clusters"))
+    clusters = Counter((frozenset(m), sizes[c]) for c, m in members.items())
+    attributed = Counter(  # trafilatura writes no-break spaces as spaces
+        (" ".join(text.split()), *rest)
+        for text, *rest in _rows(
+            db,
+            "SELECT p.text, a.source, a.source_type, a.method FROM attributions a"
+            " JOIN paragraphs p USING (paragraph_id)",
+        )
+    )
+    return {"alignments": aligned, "clusters": clusters, "attributions": attributed}
+
+
+def test_seed_pages_in_a_warc_give_what_the_text_corpus_gives(tmp_path: Path) -> None:
+    warc = tmp_path / "seeds.warc.gz"
+    seed_warc(CORPUS, warc)
+    pipeline.run([warc], tmp_path / "warc.duckdb", quiet=True)
+    pipeline.run([CORPUS], tmp_path / "txt.duckdb", quiet=True)
+    urls = {url_id(url_of(r)): url_of(r) for r in seed_rows(CORPUS)}
+    urls |= {r["file"].removesuffix(".txt"): url_of(r) for r in seed_rows(CORPUS)}
+    from_warc = _evidence(tmp_path / "warc.duckdb", urls)
+    from_txt = _evidence(tmp_path / "txt.duckdb", urls)
+    assert from_txt["alignments"] and from_txt["attributions"]
+    assert from_warc == from_txt
+    # the pages' chrome (menu, cookie banner, share buttons, related links) is not in the text
+    texts = [t for (t,) in _rows(tmp_path / "warc.duckdb", "SELECT text FROM articles")]
+    assert not any(w in t for t in texts for w in ("Setuju", "Berita Terkait", "Bagikan", "Gempa"))
+    rows = _rows(
+        tmp_path / "warc.duckdb",
+        "SELECT url, source_path, raw_offset, metadata_source FROM articles",
+    )
+    assert {r[0] for r in rows} == set(urls.values())
+    assert all(r[1] == str(warc) for r in rows)
+    for url, _, offset, _ in rows:  # the offset is where the page's gzipped record starts
+        record = gzip.GzipFile(fileobj=io.BytesIO(warc.read_bytes()[offset:])).read(4096)
+        assert f"WARC-Target-URI: {url}".encode() in record
+    sources = {r[0]: json.loads(r[3]) for r in rows}
+    assert sources[url_of(seed_rows(CORPUS)[2])]["published"] == "htmldate"
+    assert sources[url_of(seed_rows(CORPUS)[4])] == sources[url_of(seed_rows(CORPUS)[4])] | {
+        "published": "dateline",
+        "outlet": "url",
+    }
+
+
+def _writer(path: Path) -> tuple[io.BufferedWriter, WARCWriter]:
+    fh = path.open("wb")
+    return fh, WARCWriter(fh, gzip=path.suffix == ".gz")
+
+
+def _one_page(n: int) -> bytes:
+    row = seed_rows(CORPUS)[n]
+    return page_html(row, (CORPUS / row["file"]).read_text(encoding="utf-8")).encode()
+
+
+def test_duplicates_and_non_html_records_are_counted_not_stored(tmp_path: Path) -> None:
+    warc = tmp_path / "crawl.warc.gz"
+    fh, writer = _writer(warc)
+    url = "https://news.example.org/a"
+    old = CRAWLED.replace(day=1)
+    write_record(writer, url, _one_page(0), date=old)
+    write_record(writer, url, _one_page(0).replace(b"Sullivan", b"Jake Sullivan"), date=CRAWLED)
+    write_record(
+        writer, "https://news.example.org/logo.png", b"\x89PNG\r\n\x1a\n\x00\x00", "image/png"
+    )
+    write_record(
+        writer, "https://news.example.org/gone", b"<html>Not found</html>", status="404 Not Found"
+    )
+    write_record(writer, "https://news.example.org/b", _one_page(1))
+    fh.close()
+    db = tmp_path / "db.duckdb"
+    counts = pipeline.run([warc], db, quiet=True, stages=("ingest",))
+    assert counts["skipped"] == {"HTTP 404": 1, "not HTML: image/png": 1}
+    assert json.loads(_rows(db, "SELECT counts FROM runs")[0][0])["skipped"] == counts["skipped"]
+    texts = dict(_rows(db, "SELECT url, text FROM articles"))
+    assert set(texts) == {url, "https://news.example.org/b"}
+    assert "Jake Sullivan" in texts[url]  # the latest fetch
+    ((where, record, reason),) = _rows(db, "SELECT source_path, record, reason FROM rejects")
+    assert where == f"{warc}@0" and record == url
+    assert reason.startswith("duplicate of a later fetch of the same URL")
+
+
+def test_bad_records_are_rejected_and_the_rest_lands(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "good.html").write_bytes(_one_page(0))
+    (pages / "zipped.html.gz").write_bytes(gzip.compress(_one_page(1)))
+    (pages / "truncated.html.gz").write_bytes(gzip.compress(_one_page(2))[:700])
+    (pages / "nobody.html").write_bytes(
+        b"<html><head><title>Kosong</title></head><body></body></html>"
+    )
+    (pages / "photo.htm").write_bytes(
+        b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01" + bytes(range(256)) * 20
+    )
+    warc = tmp_path / "cut.warc"
+    fh, writer = _writer(warc)
+    write_record(writer, "https://news.example.org/a", _one_page(3))
+    write_record(writer, "https://news.example.org/binary", b"\x00\x01PK\x03\x04" * 400)
+    write_record(writer, "https://news.example.org/b", _one_page(4))
+    fh.close()
+    warc.write_bytes(warc.read_bytes()[:-900])  # the last record is cut short
+    db = tmp_path / "db.duckdb"
+    pipeline.run([pages, warc], db, quiet=True, stages=("ingest",))
+    assert {r[0] for r in _rows(db, "SELECT article_id FROM articles")} == {
+        "good",
+        "zipped",
+        url_id("https://news.example.org/a"),
+    }
+    reasons = dict(_rows(db, "SELECT source_path, reason FROM rejects"))
+    assert reasons[str(pages / "truncated.html.gz")].startswith("truncated or corrupt gzip")
+    assert reasons[str(pages / "nobody.html")] == "no article text in the page"
+    assert reasons[str(pages / "photo.htm")].startswith("not HTML: binary file")
+    offsets = {k.rsplit("@", 1)[1]: v for k, v in reasons.items() if "@" in k}
+    assert len(offsets) == 2
+    assert any(v.startswith("not HTML: binary file") for v in offsets.values())
+    assert any(v.startswith("WARC record cut short") for v in offsets.values())
+
+
+def test_news_please_and_media_cloud_exports_are_recognised(tmp_path: Path) -> None:
+    text = (CORPUS / "004_c040663b4dfb9712.txt").read_text(encoding="utf-8")
+    article = {
+        "authors": ["Tim Redaksi"],
+        "date_download": "2023-09-09 01:00:00",
+        "date_modify": None,
+        "date_publish": "2023-09-08 14:30:00",
+        "description": "Korea Utara mendukung Rusia.",
+        "filename": "https%3A%2F%2Fnews.example.co.id%2Fa.json",
+        "image_url": None,
+        "language": "id",
+        "localpath": None,
+        "maintext": text,
+        "source_domain": "news.example.co.id",
+        "title": "AS Wanti-wanti Korut",
+        "title_page": None,
+        "title_rss": None,
+        "url": "https://news.example.co.id/a",
+    }
+    folder = tmp_path / "np"
+    folder.mkdir()
+    (folder / "a.json").write_text(json.dumps(article), encoding="utf-8")
+    lines = tmp_path / "np.jsonl"
+    lines.write_text(
+        json.dumps(article | {"url": "https://news.example.co.id/b"}) + "\n", encoding="utf-8"
+    )
+    mc = tmp_path / "mediacloud.csv"
+    with mc.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(
+            ["stories_id", "publish_date", "title", "url", "language", "ap_syndicated"]
+            + ["media_id", "media_name", "media_url", "text"]
+        )
+        site = "https://x.example.com"
+        out.writerow(
+            [
+                "1234567",
+                "2023-09-08 10:00:00",
+                "AS",
+                f"{site}/c",
+                "id",
+                "False",
+                "42",
+                "X News",
+                site,
+                text,
+            ]
+        )
+        out.writerow(
+            [
+                "1234568",
+                "2023-09-08 11:00:00",
+                "Tanpa teks",
+                f"{site}/d",
+                "id",
+                "False",
+                "42",
+                "X News",
+                site,
+                "",
+            ]
+        )
+    db = tmp_path / "db.duckdb"
+    pipeline.run([folder, lines, mc], db, quiet=True, stages=("ingest",))
+    got = {
+        r[0]: r[1:]
+        for r in _rows(db, "SELECT url, outlet, published, title, language FROM articles")
+    }
+    assert set(got) == {
+        "https://news.example.co.id/a",
+        "https://news.example.co.id/b",
+        "https://x.example.com/c",
+    }
+    assert got["https://news.example.co.id/a"][0] == "news.example.co.id"
+    assert str(got["https://news.example.co.id/a"][1]) == "2023-09-08 14:30:00"
+    assert got["https://x.example.com/c"][:2] == ("X News", got["https://x.example.com/c"][1])
+    assert str(got["https://x.example.com/c"][1]) == "2023-09-08 10:00:00"
+    assert _rows(db, "SELECT article_id FROM articles WHERE url LIKE '%/c'") == [("1234567",)]
+    (reason,) = _rows(db, "SELECT reason FROM rejects")[0]
+    assert reason.startswith("Media Cloud row without text")
+
+
+def test_html_column_in_jsonl(tmp_path: Path) -> None:
+    path = tmp_path / "pages.jsonl"
+    path.write_text(
+        json.dumps(
+            {"id": "p1", "url": "https://www.jurnas.example.com/x", "html": _one_page(2).decode()}
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "db.duckdb"
+    pipeline.run([path], db, quiet=True, stages=("ingest",))
+    ((aid, outlet, published, text),) = _rows(
+        db, "SELECT article_id, outlet, published, text FROM articles"
+    )
+    assert (aid, outlet, str(published)) == ("p1", "Jurnas.com", "2024-05-20 06:45:00")
+    assert "Gedung Putih telah memperingatkan Korea Utara" in text
+
+
+def test_manifest_row_of_a_saved_page_wins_over_the_page(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "jurnas.html").write_bytes(_one_page(2))
+    (folder / "manifest.csv").write_text(
+        "file,outlet,kind,published,url,language,title\n"
+        "jurnas.html,Jurnas,wire,2024-05-21,https://jurnas.example.com/a,id,\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "db.duckdb"
+    pipeline.run([folder], db, quiet=True, stages=("ingest",))
+    ((outlet, kind, published, url, sources),) = _rows(
+        db, "SELECT outlet, kind, published, url, metadata_source FROM articles"
+    )
+    assert (outlet, kind, str(published), url) == (
+        "Jurnas",
+        "wire",
+        "2024-05-21 00:00:00",
+        "https://jurnas.example.com/a",
+    )
+    assert json.loads(sources) == {"text": "trafilatura", "title": "trafilatura"}
+
+
+def test_pages_extracted_on_several_workers_come_out_as_inline(tmp_path: Path, monkeypatch) -> None:
+    warc_path = tmp_path / "many.warc.gz"
+    fh, writer = _writer(warc_path)
+    for i in range(40):
+        write_record(writer, f"https://news.example.org/{i}", _one_page(i % 5))
+    write_record(writer, "https://news.example.org/gone", b"<html></html>", status="404 Not Found")
+    fh.close()
+    monkeypatch.setenv("DEDUP_WORKERS", "1")
+    inline = [item.__dict__ for item in warc.read_warc(warc_path)]
+    monkeypatch.setattr(warc, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(warc, "CHUNK_RECORDS", 4)
+    monkeypatch.setenv("DEDUP_WORKERS", "2")
+    assert [item.__dict__ for item in warc.read_warc(warc_path)] == inline
+    assert len(inline) == 41
