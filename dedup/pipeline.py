@@ -1,7 +1,7 @@
 """The pipeline: the run's settings and the stages in order, each in its own module.
 
-    ingest -> segment -> fingerprint -> candidates -> align -> merge -> cluster -> retrieve
-    -> derive -> attribute
+    ingest -> segment -> fingerprint -> candidates -> align -> merge -> retrieve -> rewrites
+    -> cluster -> derive -> attribute
 
 Incremental by construction: each stage records what it has processed (:mod:`dedup.state`)
 and on the next run redoes only what the new articles touch, so that the result is exactly
@@ -20,7 +20,18 @@ from typing import Any
 
 import duckdb
 
-from dedup import align, candidates, cluster, derive, fingerprint, merge, retrieve, state, store
+from dedup import (
+    align,
+    candidates,
+    cluster,
+    derive,
+    fingerprint,
+    merge,
+    retrieve,
+    rewrites,
+    state,
+    store,
+)
 from dedup.ingest import ingest
 from dedup.progress import Reporter
 
@@ -35,6 +46,7 @@ class Settings:
     )
     align: align.AlignSettings = field(default_factory=align.AlignSettings)
     retrieval: retrieve.RetrievalSettings = field(default_factory=retrieve.RetrievalSettings)
+    rewrites: rewrites.RewriteSettings = field(default_factory=rewrites.RewriteSettings)
     threshold: float = candidates.THRESHOLD
     #: the maxDF stop list (see fingerprint.StopList)
     maxdf_share: float = 0.05
@@ -109,11 +121,14 @@ def detect(
     counts["alignments"] = rep.stage(
         "merge", lambda: merge.build_alignments(con, settings.align.max_gap)
     )
-    counts["clusters"] = rep.stage("cluster", lambda: cluster.update_clusters(con))
     counts["article_pairs"] = rep.stage(
         "retrieve",
         lambda: retrieve.update(con, settings.retrieval, settings.maxdf_sample, full),
     )
+    counts["paraphrase_alignments"] = rep.stage(
+        "rewrites", lambda: rewrites.update(con, settings.rewrites, full)
+    )
+    counts["clusters"] = rep.stage("cluster", lambda: cluster.update_clusters(con))
     rep.stage("derive", lambda: derive.derive(con, settings.wholly, settings.partially))
     state.mark_stale(con)
     state.finish_stage(con, "detect", detect_settings)

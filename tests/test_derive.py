@@ -70,3 +70,46 @@ def test_undecided_pairs_derive_neither_side(tmp_path: Path) -> None:
     bases = dedup.query(db, "SELECT DISTINCT direction_basis FROM alignments")["direction_basis"]
     assert bases.to_list() == ["undecided"]
     assert {d for d, _ in _derivation(db).values()} == {"non"}
+
+
+REWRITE = [
+    "On Tuesday the central bank lifted its main rate for borrowing by a half point.",
+    "Inflation had been too high for too long, Governor Maria Santos said to journalists in the capital city.",
+    "Economists were surprised, having expected that the rise would be just a quarter of a point.",
+    "After the announcement markets dropped hard, and by noon the main index was down by two percent.",
+]
+INDEPENDENT = [
+    "Governor Maria Santos spent Tuesday at a farm fair far from the capital, meeting growers.",
+    "Two percent of the harvest was lost to floods, the farmers' union said in a statement.",
+    "The fair drew a quarter of a million visitors over four days, organisers estimated.",
+    "Local officials said they hoped the governor would return to open next year's event.",
+]
+
+
+def test_a_rewritten_story_is_aligned_sentence_by_sentence(tmp_path: Path) -> None:
+    """An outlet rewords the wire story: the sentence the verbatim aligner cannot see (no run
+    of shared words long enough) is aligned to the wire's as 'paraphrase', spans on both
+    sides; an independent report with the same names and numbers is not aligned."""
+    records = [
+        {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
+         "published": "2024-03-05T08:00:00"},
+        {"id": "R", "text": "\n\n".join(REWRITE), "outlet": "Daily R",
+         "published": "2024-03-05T11:00:00"},
+        {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
+         "published": "2024-03-05T12:00:00"},
+    ]  # fmt: skip
+    db = tmp_path / "r.duckdb"
+    dedup.run([_corpus(tmp_path, records)], db)
+    rows = dedup.query(
+        db,
+        "SELECT s.text[x.source_start + 1 : x.source_end], t.text[x.target_start + 1 : x.target_end],"
+        " x.target_article_id, x.match_kind FROM alignments x"
+        " JOIN articles s ON s.article_id = x.source_article_id"
+        " JOIN articles t ON t.article_id = x.target_article_id",
+    ).rows()
+    rewritten = {(a, b) for a, b, target, kind in rows if target == "R" and kind == "paraphrase"}
+    assert (WIRE[0], REWRITE[0]) in rewritten  # whole sentences: spans on both sides
+    assert not [r for r in rows if r[2] == "I"], "an independent report shares no sentence"
+    derived = _derivation(db)
+    assert derived["R"][0] != "non" and derived["R"][1] == "W"
+    assert derived["I"][0] == "non"

@@ -1,0 +1,225 @@
+"""Rewrites stage: sentences reused through rewording, inside retrieved article pairs.
+
+Reads: article_pairs, alignments (the verbatim ones), sentences, paragraphs, articles,
+term_df, and the temp tables retrieve_targets, removed_alignments and added_alignments.
+Leaves: alignments with ``match_kind = 'paraphrase'`` (their ids added to
+``added_alignments``, the removed ones to ``removed_alignments``, for :mod:`dedup.cluster`).
+
+The verbatim aligner finds shared runs of words; an outlet that rewrote a wire story
+(words substituted, clauses moved, sentences fused or split) shares few. Inside the pairs
+that retrieval proposes (:mod:`dedup.retrieve`), sentences of the target that no verbatim
+alignment with that source covers are paired with the source's sentences by the
+paraphrase model (:mod:`dedup.paraphrase`), and each pair it accepts becomes an alignment
+with offsets on both sides.
+
+Which pairs (``RewriteSettings``): a target's two most likely sources whose direction is
+decided (an undecided pair derives nothing) and whose retrieval score is at least 0.2, and
+only while the source's verbatim alignments cover less than half of the target's body: a
+copy that verbatim alignment already explains needs no second look. A target sentence
+counts as covered when verbatim alignments with that source cover half of it.
+
+Incremental: a pair's paraphrase alignments depend on the two texts, their roles, their
+verbatim alignments and the frozen term frequencies, so they are redone for the pairs that
+touch an article whose retrieval or verbatim alignments changed in this run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from dedup import paraphrase, store
+from dedup.parallel import batched, parallel_map
+from dedup.text import count_tokens
+
+#: article pairs per worker task, and what the forked workers read (set before forking)
+PAIR_CHUNK = 50
+_INPUT: dict[str, Any] = {}
+#: a target sentence this much covered by verbatim alignments with the source is not redone
+COVERED = 0.5
+#: sentences shorter than this (tokens) are not aligned by rewording: the verbatim
+#: aligner's own minimum for a reused sentence pair (align.AlignSettings.min_matched); a
+#: shorter line is a formula ("The company gave no details.") that unrelated stories share
+MIN_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class RewriteSettings:
+    max_rank: int = 2
+    min_score: float = 0.2
+    max_covered: float = 0.5
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _sentences(con: duckdb.DuckDBPyConnection, ids: pl.DataFrame) -> dict[str, list[tuple]]:
+    """Body and headline sentences (start, end, paragraph_id) of the given articles."""
+    with store.registered(con, _ids=ids):
+        rows = con.execute(
+            """
+            SELECT s.article_id, s.char_start, s.char_end, s.paragraph_id
+            FROM sentences AS s SEMI JOIN _ids USING (article_id)
+            JOIN paragraphs AS p USING (paragraph_id)
+            WHERE p.role IN ('body', 'headline')
+            ORDER BY s.article_id, s.char_start
+            """
+        ).fetchall()
+    out: dict[str, list[tuple]] = {}
+    for article_id, start, end, paragraph_id in rows:
+        out.setdefault(article_id, []).append((start, end, paragraph_id))
+    return out
+
+
+def _long(text: str, sentences: list[tuple]) -> list[tuple]:
+    return [x for x in sentences if count_tokens(text, x[0], x[1]) >= MIN_TOKENS]
+
+
+def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
+    return inside >= COVERED * max(end - start, 1)
+
+
+def _align_pairs(pairs: list[tuple]) -> list[tuple]:
+    """Alignment rows of some article pairs (a worker's task)."""
+    texts, sentences, verbatim, idf = (_INPUT[k] for k in ("texts", "sentences", "verbatim", "idf"))
+    rows = []
+    for source, target, basis in pairs:
+        covered = verbatim.get((source, target), [])
+        t_sents = [
+            x
+            for x in _long(texts[target], sentences.get(target, []))
+            if not _covered(covered, x[0], x[1])
+        ]
+        s_sents = _long(texts[source], sentences.get(source, []))
+        if not t_sents or not s_sents:
+            continue
+        found = paraphrase.align_sentences(
+            texts[source], [x[:2] for x in s_sents], texts[target], [x[:2] for x in t_sents], idf
+        )
+        for a in found:
+            s_par = {s_sents[i][2] for i in a.a_sentences}
+            t_par = {t_sents[i][2] for i in a.b_sentences}
+            if len(s_par) == 1 and len(t_par) == 1:  # a span never crosses paragraphs
+                rows.append(
+                    (source, s_par.pop(), a.a_start, a.a_end, target, t_par.pop(), a.b_start,
+                     a.b_end, round(100 * a.score, 2), basis)
+                )  # fmt: skip
+    return rows
+
+
+_COLUMNS = [
+    "source_article_id", "source_paragraph_id", "source_start", "source_end",
+    "target_article_id", "target_paragraph_id", "target_start", "target_end",
+    "score", "direction_basis",
+]  # fmt: skip
+
+
+def update(con: duckdb.DuckDBPyConnection, settings: RewriteSettings, full: bool) -> int:
+    """Redo the paraphrase alignments of the pairs that touch a changed article; returns
+    the number of paraphrase alignments."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rewrite_scope AS "
+        + (
+            "SELECT article_id FROM articles"
+            if full
+            else """
+            SELECT article_id FROM retrieve_targets
+            UNION SELECT source_article_id FROM removed_alignments
+            UNION SELECT target_article_id FROM removed_alignments
+            UNION SELECT a.source_article_id FROM alignments AS a
+                  SEMI JOIN added_alignments USING (alignment_id)
+            UNION SELECT a.target_article_id FROM alignments AS a
+                  SEMI JOIN added_alignments USING (alignment_id)
+            """
+        )
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE gone_rewrites AS
+        SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
+        WHERE match_kind = 'paraphrase'
+          AND (source_article_id IN (SELECT article_id FROM rewrite_scope)
+               OR target_article_id IN (SELECT article_id FROM rewrite_scope));
+        INSERT INTO removed_alignments SELECT * FROM gone_rewrites;
+        DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM gone_rewrites);
+        """
+    )
+    work = store.frame(
+        con,
+        """
+        WITH body AS (
+            SELECT article_id, sum(char_end - char_start) AS chars FROM paragraphs
+            WHERE role = 'body' GROUP BY article_id
+        ), verbatim AS (
+            SELECT source_article_id, target_article_id,
+                   sum(target_end - target_start) AS chars
+            FROM alignments WHERE match_kind <> 'paraphrase' GROUP BY ALL
+        )
+        SELECT p.source_article_id AS source, p.target_article_id AS target,
+               p.direction_basis AS basis
+        FROM article_pairs AS p
+        JOIN body AS b ON b.article_id = p.target_article_id
+        LEFT JOIN verbatim AS v USING (source_article_id, target_article_id)
+        WHERE p.rank <= ? AND p.score >= ? AND p.direction_basis <> 'undecided'
+          AND coalesce(v.chars, 0) < ? * b.chars
+          AND (p.source_article_id IN (SELECT article_id FROM rewrite_scope)
+               OR p.target_article_id IN (SELECT article_id FROM rewrite_scope))
+        ORDER BY p.target_article_id, p.source_article_id
+        """,
+        [settings.max_rank, settings.min_score, settings.max_covered],
+    )
+    first_id = store.scalar(con, "SELECT coalesce(max(alignment_id), 0) + 1 FROM alignments")
+    if work.height:
+        ids = pl.concat([work["source"], work["target"]]).unique().to_frame("article_id")
+        with store.registered(con, _pairs=work):
+            verbatim_rows = con.execute(
+                """
+                SELECT a.source_article_id, a.target_article_id, a.target_start, a.target_end
+                FROM alignments AS a
+                SEMI JOIN _pairs AS p ON p.source = a.source_article_id
+                                     AND p.target = a.target_article_id
+                WHERE a.match_kind <> 'paraphrase'
+                """
+            ).fetchall()
+        verbatim: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for s, t, start, end in verbatim_rows:
+            verbatim.setdefault((s, t), []).append((start, end))
+        n = int(store.scalar(con, "SELECT value FROM meta WHERE key = 'terms_sample'") or 1)
+        _INPUT.update(
+            texts=dict(store.article_rows(con, "article_id, text", set(ids["article_id"]), None)),
+            sentences=_sentences(con, ids),
+            verbatim=verbatim,
+            idf=paraphrase.Idf.from_frame(store.frame(con, "SELECT term, df FROM term_df"), n),
+        )
+        rows = [
+            row
+            for chunk in parallel_map(_align_pairs, batched(work.iter_rows(), PAIR_CHUNK))
+            for row in chunk
+        ]
+        _INPUT.clear()
+        outlets = dict(store.article_rows(con, "article_id, outlet", set(ids["article_id"]), None))
+        frame = (
+            pl.DataFrame(sorted(rows), schema=_COLUMNS, orient="row")
+            .with_columns(
+                match_kind=pl.lit("paraphrase"),
+                same_outlet=pl.Series(
+                    [
+                        outlets[r[0]] is not None and outlets[r[0]] == outlets[r[4]]
+                        for r in sorted(rows)
+                    ],
+                    dtype=pl.Boolean,
+                ),
+            )
+            .with_row_index("alignment_id", offset=first_id)
+            .with_columns(pl.col("alignment_id").cast(pl.Int64))
+        )
+        store.insert(con, "alignments", frame)
+    con.execute(
+        "INSERT INTO added_alignments SELECT alignment_id FROM alignments WHERE alignment_id >= ?",
+        [first_id],
+    )
+    return store.scalar(con, "SELECT count(*) FROM alignments WHERE match_kind = 'paraphrase'")
