@@ -123,6 +123,28 @@ def score_baseline(name: str, texts: list[Text]) -> dict[str, float]:
     }
 
 
+#: the derived_fraction cut-offs whose F1 the curve reports
+CURVE = (0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6)
+
+
+def cut_off(answers: list[Text], rows: dict[str, dict]) -> dict:
+    """How the derived-or-not cut-off on ``derived_fraction`` (README "Derivation") is
+    chosen: the F1 curve over CURVE, the cut fitted on all answers, and the F1 of
+    cross-validated cuts (5 folds grouped by participant: a fold's cut is fitted on the
+    other folds), so the default is not the best value seen on the same answers."""
+    fraction = [rows.get(a.id, {}).get("derived_fraction") or 0.0 for a in answers]
+    gold = [a.category != "non" for a in answers]
+    values = np.asarray(fraction)
+    groups = [a.participant for a in answers]
+    return {
+        "curve_f1": {str(t): round(metrics.f1(values >= t, gold), 4) for t in CURVE},
+        "fitted_cut": round(metrics.fit_threshold(fraction, gold, metrics.f1), 4),
+        "cross_validated_f1": round(
+            metrics.f1(metrics.cross_validated(fraction, gold, groups), gold), 4
+        ),
+    }
+
+
 def evaluate(texts: list[Text], work: Path) -> dict:
     """The tool and every baseline on these texts, in one go."""
     corpus = tool.write_jsonl(records(texts), work / "clough.jsonl")
@@ -131,7 +153,8 @@ def evaluate(texts: list[Text], work: Path) -> dict:
     systems = {"dedup": score_tool(answers, rows)}
     systems |= {name: score_baseline(name, texts) for name in baselines.NAMES}
     derived = sum(a.category != "non" for a in answers)
-    return {"systems": systems, "info": {"answers": len(answers), "derived": derived}}
+    info = {"answers": len(answers), "derived": derived, "cut_off": cut_off(answers, rows)}
+    return {"systems": systems, "info": info}
 
 
 def run(shared_data: Path, work: Path) -> dict:

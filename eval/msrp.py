@@ -4,11 +4,11 @@ Pairs are two outlets' sentences about one event, judged paraphrase or not; the 
 paraphrases are the hard case of tracing (same names and numbers, written independently).
 Every system is a scorer (a float per pair) plus a threshold fitted on the train split
 only, maximising accuracy (:func:`eval.metrics.fit_threshold`), then applied to test.
-The tool's scorer today is its sentence alignment's verdict, 1.0 when
-``dedup.align.align_sentences`` finds a span pair with the default ``AlignSettings`` and
-0.0 otherwise; its threshold is fixed at 0.5 (the verdict itself), since fitting a cut on
-a two-valued score can only pick the verdict or a constant answer. A continuous paraphrase
-score replaces :func:`dedup_score` and sets ``DEDUP_THRESHOLD = None`` to be fitted on train.
+The tool's scorer is the paraphrase model its rewrites stage uses
+(:func:`dedup.paraphrase.pair_features` and the stored logistic model), with document
+frequencies counted over the train split's sentences; its cut is fitted on train like the
+baselines'. The verbatim aligner's verdict (1.0 when ``dedup.align.align_sentences`` finds
+a span pair, else 0.0, cut at 0.5) is reported too, as ``dedup_verbatim``.
 """
 
 from __future__ import annotations
@@ -22,15 +22,26 @@ from eval import baselines, metrics
 
 Pair = tuple[bool, str, str]
 Scorer = Callable[[str, str], float]
-#: None: fit on train like the baselines
-DEDUP_THRESHOLD: float | None = 0.5
 
 
-def dedup_score(a: str, b: str) -> float:
-    """The tool's rewrite score for two sentences: 1.0 when they align, else 0.0."""
+def verbatim_score(a: str, b: str) -> float:
+    """The verbatim aligner's verdict on two sentences: 1.0 when they align, else 0.0."""
     from dedup.align import AlignSettings, align_sentences
 
     return 1.0 if align_sentences(a, (0, len(a)), b, (0, len(b)), AlignSettings()) else 0.0
+
+
+def paraphrase_scorer(train: list[Pair]) -> Scorer:
+    """The paraphrase model's probability, rarity counted over the train sentences."""
+    from dedup import paraphrase
+
+    idf = paraphrase.Idf.from_texts(dict.fromkeys(s for _, a, b in train for s in (a, b)))
+    weights = paraphrase.model()
+
+    def score(a: str, b: str) -> float:
+        return float(weights.score(paraphrase.pair_features(a, b, idf)[None, :])[0])
+
+    return score
 
 
 def load(path: Path) -> list[Pair]:
@@ -55,7 +66,10 @@ def evaluate_scorer(
 
 
 def evaluate(train: list[Pair], test: list[Pair]) -> dict:
-    systems = {"dedup": evaluate_scorer(dedup_score, train, test, DEDUP_THRESHOLD)}
+    systems = {
+        "dedup": evaluate_scorer(paraphrase_scorer(train), train, test),
+        "dedup_verbatim": evaluate_scorer(verbatim_score, train, test, 0.5),
+    }
     for name in baselines.NAMES:
         systems[name] = evaluate_scorer(
             lambda a, b, name=name: baselines.pair_score(name, a, b), train, test

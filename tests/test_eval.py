@@ -90,7 +90,9 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
     # containment: the pasted answer lies wholly in its source, the light one nearly so
     assert result["systems"]["containment"]["source_p1"] == 1.0
     assert result["systems"]["containment"]["source_p1_wires"] == 1.0
-    assert result["info"] == {"answers": 3, "derived": 2}
+    info = result["info"]
+    assert (info["answers"], info["derived"]) == (3, 2)
+    assert set(info["cut_off"]) == {"curve_f1", "fitted_cut", "cross_validated_f1"}
 
 
 def test_clough_baseline_compares_with_every_other_text() -> None:
@@ -185,8 +187,10 @@ def test_msrp_threshold_is_fitted_on_train_only() -> None:
 
 def test_msrp_tool_scorer_is_the_alignment_verdict() -> None:
     sentence = "The central bank raised its benchmark interest rate by a quarter point on Tuesday."
-    assert msrp.dedup_score(sentence, "On Tuesday " + sentence[:-1] + ", officials said.") == 1.0
-    assert msrp.dedup_score(sentence, "Shares fell sharply in Tokyo after the announcement.") == 0.0
+    assert msrp.verbatim_score(sentence, "On Tuesday " + sentence[:-1] + ", officials said.") == 1.0
+    assert (
+        msrp.verbatim_score(sentence, "Shares fell sharply in Tokyo after the announcement.") == 0.0
+    )
 
 
 def test_runner_table_and_set_choice() -> None:
