@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dedup import store
 
+#: the contract tables (README "Schema"), one exported file each
 TABLES = (
     "articles",
     "paragraphs",
@@ -13,6 +14,7 @@ TABLES = (
     "clusters",
     "attributions",
     "article_derivation",
+    "article_pairs",
     "quotes",
     "quote_trails",
     "image_credits",

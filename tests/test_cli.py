@@ -14,22 +14,11 @@ from typer.testing import CliRunner
 
 from dedup import __version__
 from dedup.cli import app
+from dedup.export import TABLES
 
 runner = CliRunner()
 #: the contract tables, one exported file each (README "Schema")
-EXPORTED = (
-    "articles",
-    "paragraphs",
-    "alignments",
-    "clusters",
-    "attributions",
-    "image_credits",
-    "quotes",
-    "quote_trails",
-    "article_derivation",
-    "rejects",
-    "runs",
-)
+EXPORTED = TABLES
 
 
 def test_version() -> None:

@@ -14,6 +14,7 @@ from conftest import CORPUS, FIFTH, ROOT
 from typer.testing import CliRunner
 
 from dedup.cli import app
+from dedup.export import TABLES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 runner = CliRunner()
@@ -97,4 +98,4 @@ def test_readme_command_runs(
         if step[1] == "report":
             assert (tmp_path / "reports" / "report.html").stat().st_size > 0
         if step[1] == "export":
-            assert len(list((tmp_path / "exported").iterdir())) == 11
+            assert len(list((tmp_path / "exported").iterdir())) == len(TABLES)

@@ -16,21 +16,10 @@ import duckdb
 import pytest
 
 from dedup import pipeline
+from dedup.export import TABLES
 
 CORPUS = Path(__file__).with_name("data") / "incremental.jsonl"
-CONTRACT = (
-    "articles",
-    "paragraphs",
-    "alignments",
-    "clusters",
-    "attributions",
-    "article_derivation",
-    "article_pairs",
-    "quotes",
-    "quote_trails",
-    "image_credits",
-    "rejects",
-)
+CONTRACT = tuple(t for t in TABLES if t != "runs")
 SPAN = (
     "source_paragraph_id",
     "source_start",
