@@ -48,8 +48,8 @@ MIN_TOKENS = 8
 
 @dataclass(frozen=True)
 class RewriteSettings:
-    max_rank: int = 2
-    min_score: float = 0.2
+    max_rank: int = 1
+    min_score: float = 0.25
     max_covered: float = 0.5
 
     def as_dict(self) -> dict:
