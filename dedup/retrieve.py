@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -70,10 +71,17 @@ class RetrievalSettings:
         return asdict(self)
 
 
+#: what the forked tokenizing workers read (set before forking): the sample's document
+#: frequencies and the most a rare term may have (None: keep every term)
+_RARE: dict[str, Any] = {}
+
+
 def article_terms(articles: list[tuple[str, str]]) -> pl.DataFrame:
-    """(article_id, term, kind) of each article's distinct terms; kind is ``number`` for a
-    term with a digit, ``name`` for one written with a capital other than at the start of
-    its paragraph, else ``word``. Work is per distinct term, not per token."""
+    """(article_id, term, kind) of each article's distinct terms (only the rare ones, when
+    ``_RARE`` is set); kind is ``number`` for a term with a digit, ``name`` for one written
+    with a capital other than at the start of its paragraph, else ``word``. Work is per
+    distinct term, not per token."""
+    df, most = _RARE.get("df"), _RARE.get("most")
     ids, terms, kinds = [], [], []
     for article_id, paragraphs in articles:
         keys: set[str] = set()
@@ -81,6 +89,8 @@ def article_terms(articles: list[tuple[str, str]]) -> pl.DataFrame:
         for paragraph in paragraphs.split("\n"):
             keys.update(token_keys(paragraph))
             names.update(fold(t) for t in _CAPITALISED.findall(paragraph))
+        if df is not None:
+            keys = {k for k in keys if df.get(k, 0) <= most}
         for key in keys:
             ids.append(article_id)
             terms.append(key)
@@ -173,6 +183,7 @@ def update(
             """
         )
     rare = max(settings.rare_share * n, settings.rare_min)
+    _RARE.update(df=dict(con.execute("SELECT term, df FROM term_df").fetchall()), most=rare)
     for frame in _terms_of(con, "retrieve_changed"):
         with store.registered(con, _terms=frame):
             con.execute(
@@ -184,6 +195,7 @@ def update(
                 """,
                 [rare],
             )
+    _RARE.clear()
     # the first holders of the terms that came or went, and the targets they may move
     con.execute(
         """

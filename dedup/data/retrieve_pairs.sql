@@ -7,26 +7,30 @@
 -- them, for a target with fewer: a short item); score =
 -- the IDF-weighted share of the target's rare terms so held (a containment: a rewrite keeps
 -- part of its source's rare words and adds its own). The source must come first by the
--- pairwise rule (or the pair be undecided), within $window_s seconds when both are dated.
+-- pairwise rule (or, undecided, come first in the one article order, so an undecided pair
+-- is listed once), within $window_s seconds when both are dated.
 -- Scores are rounded to 4 decimals before ranking, so that sums made in another order
 -- (an incremental run) rank alike. The $top_k best per target are kept: sources known to come first before those of unknown
 -- order (siblings that neither dates nor kinds order), then by score, then source id.
--- Inputs: retrieve_targets (article_id), article_terms, term_heads, articles.
+-- Inputs: retrieve_targets (article_id), article_terms, term_heads, articles, article_order.
 -- Parameters: $n (sample size), $min_shared, $min_score, $window_s, $top_k.
 DELETE FROM article_pairs WHERE target_article_id IN (SELECT article_id FROM retrieve_targets);
 
 INSERT INTO article_pairs
 WITH q AS (
-    SELECT t.article_id, t.term, t.kind, ln(($n + 1.0) / (t.df + 1)) AS idf
+    SELECT t.article_id, t.term, t.kind, ln(($n + 1.0) / (t.df + 1)) AS idf, o.rank
     FROM article_terms AS t SEMI JOIN retrieve_targets AS r USING (article_id)
+    JOIN article_order AS o USING (article_id)
 ), totals AS (
     SELECT article_id, sum(idf) AS total, count(*) AS n_terms FROM q GROUP BY article_id
-), shared AS (
+), heads AS (
+    SELECT h.term, h.article_id, o.rank FROM term_heads AS h JOIN article_order AS o USING (article_id)
+), shared AS (  -- only heads before the target in the one order can be its source
     SELECT q.article_id AS target, h.article_id AS source, sum(q.idf) AS weight,
            count(*) AS n_terms,
            count(*) FILTER (WHERE q.kind = 'number') AS n_numbers,
            count(*) FILTER (WHERE q.kind = 'name') AS n_names
-    FROM q JOIN term_heads AS h ON h.term = q.term AND h.article_id <> q.article_id
+    FROM q JOIN heads AS h ON h.term = q.term AND h.rank < q.rank
     GROUP BY q.article_id, h.article_id
 ), scored AS (
     SELECT s.source, s.target, round(s.weight / t.total, 4) AS score, s.n_terms, s.n_numbers,

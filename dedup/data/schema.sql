@@ -201,7 +201,8 @@ CREATE TABLE IF NOT EXISTS article_derivation (
 -- contract: each article's likely sources among earlier articles and wires, found by the
 -- rare words, numbers and names they share (dedup/retrieve.py): "which earlier stories is
 -- this most like". score: the share of the target's rarest terms (IDF-weighted) found in the
--- source. direction_basis as in alignments (undecided pairs are listed both ways).
+-- source. direction_basis as in alignments (an undecided pair is listed once, the source
+-- the earlier in the one article order).
 CREATE TABLE IF NOT EXISTS article_pairs (
     source_article_id VARCHAR NOT NULL,
     target_article_id VARCHAR NOT NULL,
