@@ -56,7 +56,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.text import Text
 
-from dedup import store
+from dedup import interrupt, store
 from dedup.parallel import batched, parallel_map
 from dedup.quotes import (
     MAX_BUCKET,
@@ -354,8 +354,11 @@ class EarlyScan:
         os.close(handle)
         self._path = Path(name)
         ctx = multiprocessing.get_context("fork")
-        self._process = ctx.Process(target=_scan_child, args=(articles, self._path), daemon=True)
-        self._process.start()
+        self._process = ctx.Process(
+            target=_scan_child, args=(articles, self._path, os.getpid()), daemon=True
+        )
+        with interrupt.deferred():
+            self._process.start()
 
     def rows(self) -> tuple[list, list, list]:
         """The rows, once the child is done (its error, if it failed)."""
@@ -378,7 +381,8 @@ class EarlyScan:
         self._path.unlink(missing_ok=True)
 
 
-def _scan_child(articles: list[list[dict[str, Any]]], path: Path) -> None:
+def _scan_child(articles: list[list[dict[str, Any]]], path: Path, parent: int) -> None:
+    interrupt.in_child(parent)
     try:
         result: tuple[str, Any] = ("ok", _scan_articles(articles))
     except Exception as err:  # handed to the parent, which raises it

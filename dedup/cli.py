@@ -8,14 +8,23 @@ import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from dedup import DedupError, __version__, pipeline, store
+from dedup import DedupError, __version__, interrupt, pipeline, store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+class _App(typer.Typer):
+    """The command line, run with Ctrl-C and SIGTERM turned into one line and exit 130/143."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with interrupt.handled():
+            return super().__call__(*args, **kwargs)
+
+
+app = _App(add_completion=False, no_args_is_help=True, help=__doc__)
 DEFAULT_DB = Path("reports/syndication.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
