@@ -109,12 +109,37 @@ def _command(inputs: tuple[Path, ...], db: Path) -> list[str]:
 
 
 def _run(inputs: tuple[Path, ...], db: Path) -> float:
-    started = time.monotonic()
-    subprocess.run(_command(inputs, db), check=True, timeout=RUN_TIMEOUT)
+    """Run to the end; the seconds it held the database."""
+    proc = subprocess.Popen(_command(inputs, db))
+    started = holding(proc, db)
+    if proc.wait(timeout=RUN_TIMEOUT):
+        raise RuntimeError(f"dedup run failed: exit {proc.returncode}")
     return time.monotonic() - started
 
 
-def _alive(pgid: int) -> list[int]:
+def holding(proc: subprocess.Popen, db: Path) -> float:
+    """Wait until ``proc`` holds ``db``'s lock (or ended); when that was. Signals are the
+    command's to handle from then on; before, Python is still importing modules. Read in
+    /proc/locks, so the lock is never contended."""
+    while proc.poll() is None:
+        try:
+            inode = str(db.stat().st_ino)
+            locks = Path("/proc/locks").read_text().splitlines()
+        except FileNotFoundError:
+            locks = []
+        for line in locks:
+            fields = line.split()
+            if (
+                len(fields) > 5
+                and fields[4] == str(proc.pid)
+                and fields[5].rsplit(":", 1)[-1] == inode
+            ):
+                return time.monotonic()
+        time.sleep(0.01)
+    return time.monotonic()
+
+
+def alive(pgid: int) -> list[int]:
     """Processes of the group that still run (zombies waiting for a reaper do not count)."""
     pids = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -130,7 +155,7 @@ def _alive(pgid: int) -> list[int]:
 def _gone(pgid: int, within: float) -> list[int]:
     """The group's processes still alive after ``within`` seconds (then killed)."""
     deadline = time.monotonic() + within
-    while (left := _alive(pgid)) and time.monotonic() < deadline:
+    while (left := alive(pgid)) and time.monotonic() < deadline:
         time.sleep(0.05)
     for pid in left:
         with suppress(ProcessLookupError):
@@ -175,6 +200,7 @@ def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int
     proc = subprocess.Popen(
         _command(case.inputs, db), start_new_session=True, stderr=subprocess.PIPE, text=True
     )
+    holding(proc, db)
     time.sleep(delay)
     sent = proc.poll() is None
     if sent:  # Ctrl-C reaches the whole group; kill and SIGTERM the parent alone

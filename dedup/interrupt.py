@@ -13,7 +13,8 @@ import ctypes
 import os
 import signal
 import sys
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 MESSAGE = "interrupted; the database is as it was before this command"
@@ -23,33 +24,71 @@ PR_SET_PDEATHSIG = 1
 
 
 class Interrupted(BaseException):
-    """Ctrl-C or SIGTERM; ``code`` is the shell's exit code for it (128 + signal)."""
+    """Ctrl-C or SIGTERM (the shell's exit code for it is 128 + the signal's number)."""
 
-    def __init__(self, signum: int) -> None:
-        super().__init__(signal.Signals(signum).name)
-        self.code = 128 + signum
+
+#: the signals :func:`_raise` got: DuckDB turns an exception raised while it checks for
+#: signals into its own "Query interrupted" error, which may reach the command line first
+_received: list[int] = []
+
+
+def received() -> bool:
+    """Whether a signal is ending the command (its errors are then not worth a line)."""
+    return bool(_received)
 
 
 def _raise(signum: int, _frame: object) -> None:
     for sig in SIGNALS:  # a second Ctrl-C must not break the rollback under way
         signal.signal(sig, signal.SIG_IGN)
-    raise Interrupted(signum)
+    _received.append(signum)
+    raise Interrupted(signal.Signals(signum).name)
+
+
+#: what stops the native work under way (a DuckDB query: ``con.interrupt``); Python runs
+#: a signal handler only between bytecodes, never while a query runs in DuckDB
+_stoppers: list[Callable[[], None]] = []
+
+
+@contextmanager
+def stopping(stop: Callable[[], None]) -> Iterator[None]:
+    """Call ``stop`` when a signal comes during the block."""
+    _stoppers.append(stop)
+    try:
+        yield
+    finally:
+        _stoppers.remove(stop)
+
+
+def _watch(fd: int) -> None:
+    while os.read(fd, 1):
+        for stop in list(_stoppers):
+            stop()
 
 
 @contextmanager
 def handled() -> Iterator[None]:
     """Turn SIGINT and SIGTERM into :class:`Interrupted` for the block; when one ends it,
-    print the one line and exit with 130 or 143."""
+    print the one line and exit with 130 or 143. A thread woken by the signal stops the
+    native work meanwhile, so the handler runs at once."""
+    read, write = os.pipe()
+    os.set_blocking(write, False)
     previous = {sig: signal.signal(sig, _raise) for sig in SIGNALS}
+    wakeup = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
+    threading.Thread(target=_watch, args=(read,), daemon=True).start()
+    _received.clear()
     try:
         yield
-    except Interrupted as err:
+    except BaseException:
+        if not _received:
+            raise
         sys.stderr.write(MESSAGE + "\n")
         sys.stderr.flush()
-        raise SystemExit(err.code) from None
+        raise SystemExit(128 + _received[0]) from None
     finally:
+        signal.set_wakeup_fd(wakeup)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        os.close(write)
 
 
 @contextmanager
@@ -59,6 +98,20 @@ def deferred() -> Iterator[None]:
     signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
     try:
         yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+
+
+@contextmanager
+def finishing() -> Iterator[None]:
+    """For a commit: a signal waits until it is done, and once it is, the command's own
+    handlers ignore signals (the database is complete; the command ends anyway)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    try:
+        yield
+        if signal.getsignal(signal.SIGINT) is _raise:
+            for sig in SIGNALS:
+                signal.signal(sig, signal.SIG_IGN)
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
