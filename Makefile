@@ -39,7 +39,7 @@ bench: $(STAMP)
 
 # dedup run killed by SIGKILL, SIGINT and SIGTERM at random points (see bench/faults.py).
 faults: $(STAMP)
-	$(BIN)/python -m bench.faults --points 24 --work reports/faults
+	$(BIN)/python -m bench.faults --points 24 --articles 600 --work reports/faults
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

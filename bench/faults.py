@@ -239,7 +239,7 @@ def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=24)
-    parser.add_argument("--articles", type=int, default=1500)
+    parser.add_argument("--articles", type=int, default=600)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=Path("reports/faults"))
     args = parser.parse_args(argv)
