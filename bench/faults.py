@@ -190,9 +190,10 @@ def prepare(work: Path, n: int, seed: int = 7) -> tuple[Case, Case]:
     )
 
 
-def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int, list[str]]:
-    """Run the case's command, send ``sig`` after ``delay`` seconds; its exit code and the
-    problems found."""
+def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int, float, list[str]]:
+    """Run the case's command, send ``sig`` ``delay`` seconds after it took the database;
+    its exit code, the seconds until it and its workers were gone (0: it ended first), and
+    the problems found."""
     for path in (db, db.with_name(db.name + ".wal")):
         path.unlink(missing_ok=True)
     if case.before_db is not None:
@@ -202,7 +203,7 @@ def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int
     )
     holding(proc, db)
     time.sleep(delay)
-    sent = proc.poll() is None
+    sent, sent_at = proc.poll() is None, time.monotonic()
     if sent:  # Ctrl-C reaches the whole group; kill and SIGTERM the parent alone
         if sig == signal.SIGINT:
             os.killpg(proc.pid, sig)
@@ -215,13 +216,20 @@ def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int
         os.killpg(proc.pid, signal.SIGKILL)
         _, err = proc.communicate()
         problems.append(f"still running {GONE_WITHIN:.0f} s after the signal")
-    if left := _gone(proc.pid, GONE_WITHIN):
-        problems.append(f"processes left behind: {left}")
+    if sent:
+        left = _gone(proc.pid, max(0.0, sent_at + GONE_WITHIN - time.monotonic()))
+    else:
+        left = _gone(proc.pid, GONE_WITHIN)
+    stopped = time.monotonic() - sent_at if sent else 0.0
+    if left:
+        problems.append(f"processes left {GONE_WITHIN:.0f} s after the signal: {left}")
     if proc.returncode not in (0, CODES[sig]):
         problems.append(f"exit code {proc.returncode}")
     expected_err = INTERRUPTED + "\n" if proc.returncode in (130, 143) else ""
     if proc.returncode != -signal.SIGKILL and err != expected_err:
         problems.append(f"stderr {err[-300:]!r}")
+    if proc.returncode in (130, 143) and case.before is None and db.exists():
+        problems.append("interrupted, yet the database it created is still there")
     state = snapshot(db)
     if case.before is None and state is not None and not any(state.values()):
         state = None  # killed outright, a new database may keep its empty tables
@@ -233,7 +241,7 @@ def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int
         subprocess.run(_command(case.inputs, db), timeout=RUN_TIMEOUT, check=False)
         if snapshot(db) != case.after:
             problems.append("the rerun differs from an uninterrupted run")
-    return proc.returncode, problems
+    return proc.returncode, stopped, problems
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -256,10 +264,11 @@ def check(work: Path, points: int, articles: int, seed: int, say=lambda _: None)
     for i in range(points):
         case, sig = cases[i % 2], SIGNALS[i % 3]
         delay = rng.uniform(0, case.seconds)
-        code, problems = inject(case, sig, delay, work / "work.duckdb")
+        code, stopped, problems = inject(case, sig, delay, work / "work.duckdb")
         line = (
             f"{i + 1:3d} {'new' if case.before is None else 'add'} {sig.name:7s} "
-            f"at {delay:5.2f} s, exit {code:4d}: {'; '.join(problems) or 'ok'}"
+            f"at {delay:5.2f} s, exit {code:4d}, gone in {stopped:4.2f} s: "
+            f"{'; '.join(problems) or 'ok'}"
         )
         say(line)
         if problems:

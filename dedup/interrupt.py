@@ -86,9 +86,10 @@ def handled() -> Iterator[None]:
         raise SystemExit(128 + _received[0]) from None
     finally:
         signal.set_wakeup_fd(wakeup)
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
         os.close(write)
+        if not _received:  # else signals stay ignored while the process exits
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
 
 
 @contextmanager
