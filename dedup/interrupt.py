@@ -81,6 +81,8 @@ def handled() -> Iterator[None]:
     except BaseException:
         if not _received:
             raise
+        # work abandoned mid-way (a suspended generator's cleanup) must not print later
+        sys.unraisablehook = lambda _unraisable: None
         sys.stderr.write(MESSAGE + "\n")
         sys.stderr.flush()
         raise SystemExit(128 + _received[0]) from None

@@ -191,7 +191,8 @@ def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
         yield
     finally:
         for name in tables:
-            con.unregister(name)
+            with suppress(duckdb.ConnectionException):  # closed (interrupted): nothing left
+                con.unregister(name)
 
 
 def picked(table: str, columns: str, key: str, keys: str, fresh: str | None = None) -> str:
