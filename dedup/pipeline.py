@@ -30,8 +30,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from dedup import DedupError, align, candidates, cluster, fingerprint, segment, store
-from dedup.readers import Article, Reject, read_inputs
 from dedup.parallel import batched, parallel_map
+from dedup.readers import Article, Reject, read_inputs
 
 log = logging.getLogger("dedup")
 T = TypeVar("T")
