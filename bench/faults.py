@@ -89,6 +89,8 @@ def snapshot(db: Path) -> dict[str, list] | None:
         return None
     con = duckdb.connect(str(db), read_only=True)
     try:
+        if not con.execute("SELECT count(*) FROM duckdb_tables()").fetchone()[0]:
+            return None  # killed before its tables were made: as good as no file
         tables = [t for t in TABLES if t != "runs"]
         out = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
         out["runs"] = con.execute(

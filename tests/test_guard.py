@@ -73,7 +73,9 @@ def test_new_or_empty_database_is_ours(tmp_path: Path, empty: str) -> None:
         duckdb.connect(str(db)).close()
     pipeline.run([CORPUS], db)
     with store.open_db(db) as con:
-        assert store.scalar(con, "SELECT value FROM meta WHERE key = 'schema'") == "3"
+        assert (
+            store.scalar(con, "SELECT value FROM meta WHERE key = 'schema'") == store.SCHEMA_VERSION
+        )
         assert store.scalar(con, "SELECT count(*) FROM articles") == 5
 
 
