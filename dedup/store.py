@@ -122,7 +122,12 @@ def open_db(
     """A connection (reaching local files with ``files``); with ``write`` everything
     happens in one transaction."""
     created = write and not db.exists()
-    con = connect(db, read_only=not write, files=files)
+    try:
+        con = connect(db, read_only=not write, files=files)
+    except BaseException:  # interrupted while making its tables, say
+        if created:
+            _remove(db)
+        raise
     try:
         with interrupt.stopping(con.interrupt):
             if write:
@@ -138,10 +143,14 @@ def open_db(
                 con.execute("ROLLBACK")
         con.close()
         if created:
-            for path in (db, db.with_name(db.name + ".wal")):
-                path.unlink(missing_ok=True)
+            _remove(db)
         raise
     con.close()
+
+
+def _remove(db: Path) -> None:
+    for path in (db, db.with_name(db.name + ".wal")):
+        path.unlink(missing_ok=True)
 
 
 #: share of a table's stored rows that may be deleted ones before a run compacts it

@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bench.faults import alive, holding
-from dedup.interrupt import MESSAGE
+from dedup import store
+from dedup.interrupt import MESSAGE, Interrupted
 
 ROOT = Path(__file__).resolve().parents[1]
 DEDUP = str(Path(sys.executable).with_name("dedup"))
@@ -104,3 +105,19 @@ def test_sql_interrupted_mid_query(seed_db: Path) -> None:
     subprocess.run(["sleep", "0.5"], check=True)
     os.kill(proc.pid, signal.SIGINT)
     assert _ended(proc) == (130, MESSAGE + "\n")
+
+
+def test_interrupt_while_making_a_new_database_removes_it(tmp_path: Path, monkeypatch) -> None:
+    """A signal can come while ``connect`` makes the tables, before the transaction starts
+    (found by make faults: SIGINT 0.01 s after the run took its new database)."""
+    db = tmp_path / "new.duckdb"
+    made = store._claim
+
+    def interrupted(con, path: Path) -> None:
+        made(con, path)
+        raise Interrupted("SIGINT")
+
+    monkeypatch.setattr(store, "_claim", interrupted)
+    with pytest.raises(Interrupted), store.open_db(db, write=True):
+        pass
+    assert not db.exists() and not db.with_name(db.name + ".wal").exists()
