@@ -89,7 +89,8 @@ def handled() -> Iterator[None]:
     finally:
         signal.set_wakeup_fd(wakeup)
         os.close(write)
-        if not _received:  # else signals stay ignored while the process exits
+        # after an interrupt or a commit they stay ignored while the process exits
+        if signal.getsignal(signal.SIGINT) is _raise:
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
 
