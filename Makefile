@@ -7,7 +7,7 @@ CORPUS ?= corpus
 DB ?= reports/syndication.duckdb
 OUT ?= reports
 
-.PHONY: report test lint bench eval clean format
+.PHONY: report test lint bench eval clean format faults
 
 # (Re)create the virtualenv when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -16,9 +16,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e ".[dev,bench]"
 	touch $(STAMP)
 
+# Built next to $(DB) and swapped in: a database another process holds is never replaced.
 report: $(STAMP)
-	rm -f $(DB) $(DB).wal
-	$(BIN)/dedup run $(CORPUS) --db $(DB)
+	mkdir -p $(dir $(DB))
+	tmp=$$(mktemp "$(DB).XXXXXX") && trap 'rm -f "$$tmp" "$$tmp.wal"' EXIT && \
+	$(BIN)/dedup run $(CORPUS) --db "$$tmp" && $(BIN)/python -m dedup.swap "$$tmp" "$(DB)"
 	$(BIN)/dedup report --db $(DB) --out $(OUT)
 
 test: $(STAMP)
@@ -38,7 +40,11 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python -m eval.run
 
+# dedup run killed by SIGKILL, SIGINT and SIGTERM at random points (see bench/faults.py).
+faults: $(STAMP)
+	$(BIN)/python -m bench.faults --points 24 --articles 600 --work reports/faults
+
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info
-	rm -rf reports/csv reports/parquet reports/figures reports/report.html reports/report.md
+	rm -rf reports/faults reports/csv reports/parquet reports/figures reports/report.html reports/report.md
 	rm -f $(DB) $(DB).wal

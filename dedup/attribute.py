@@ -43,7 +43,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from dedup import state, store
+from dedup import interrupt, state, store
 from dedup.cues import (
     SOURCE_KINDS,
     CueMatch,
@@ -118,8 +118,11 @@ class EarlyScan:
         os.close(handle)
         self._path = Path(name)
         ctx = multiprocessing.get_context("fork")
-        self._process = ctx.Process(target=_scan_child, args=(articles, self._path), daemon=True)
-        self._process.start()
+        self._process = ctx.Process(
+            target=_scan_child, args=(articles, self._path, os.getpid()), daemon=True
+        )
+        with interrupt.deferred():
+            self._process.start()
 
     def rows(self) -> tuple[list, list, list]:
         """The rows, once the child is done (its error, if it failed)."""
@@ -142,7 +145,8 @@ class EarlyScan:
         self._path.unlink(missing_ok=True)
 
 
-def _scan_child(articles: list[list[dict[str, Any]]], path: Path) -> None:
+def _scan_child(articles: list[list[dict[str, Any]]], path: Path, parent: int) -> None:
+    interrupt.in_child(parent)
     try:
         result: tuple[str, Any] = ("ok", _scan_articles(articles))
     except Exception as err:  # handed to the parent, which raises it

@@ -8,14 +8,23 @@ import logging
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 
-from dedup import DedupError, __version__, pipeline, store
+from dedup import DedupError, __version__, interrupt, pipeline, store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+
+class _App(typer.Typer):
+    """The command line, run with Ctrl-C and SIGTERM turned into one line and exit 130/143."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with interrupt.handled():
+            return super().__call__(*args, **kwargs)
+
+
+app = _App(add_completion=False, no_args_is_help=True, help=__doc__)
 DEFAULT_DB = Path("reports/syndication.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
@@ -36,7 +45,8 @@ class ExportFormat(StrEnum):
 
 
 def _fail(err: Exception) -> None:
-    typer.echo(f"error: {err}", err=True)
+    if not interrupt.received():  # else the interrupt's own line says it all
+        typer.echo(f"error: {err}", err=True)
     raise typer.Exit(2)
 
 
@@ -104,10 +114,17 @@ def sql(
     query: Annotated[str, typer.Argument(help="A SQL query.")],
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[Format, typer.Option("--format", help="table, csv or json.")] = Format.table,
+    allow_files: Annotated[
+        bool, typer.Option("--allow-files", help="Let the query read and write local files.")
+    ] = False,
 ) -> None:
-    """Run a read-only SQL query and print the result."""
+    """Run a read-only SQL query and print the result. The query reaches no file, network
+    or extension (unless --allow-files: local files, e.g. COPY ... TO)."""
+    if not query.strip():
+        _fail(DedupError("empty query"))
     try:
-        with store.open_db(db) as con:
+        with store.open_db(db, files=allow_files) as con:
+            con.execute("SET lock_configuration = true")  # the query cannot lift the sandbox
             result = store.frame(con, query)
     except DedupError as err:
         _fail(err)

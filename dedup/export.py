@@ -28,7 +28,7 @@ def export(db: Path, out: Path, fmt: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     options = "(FORMAT csv, HEADER true)" if fmt == "csv" else "(FORMAT parquet)"
     paths = []
-    with store.open_db(db) as con:
+    with store.open_db(db, files=True) as con:
         for table in TABLES:
             path = out / f"{table}.{fmt}"
             con.execute(f"COPY {table} TO '{_quote(path)}' {options}")

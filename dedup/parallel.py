@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from typing import TypeVar
 
+from dedup import interrupt
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -55,7 +57,10 @@ def parallel_map(
 
     gc.freeze()  # the workers' collector leaves the parent's objects alone (no scan, no copy)
     try:
-        pool = multiprocessing.get_context(context).Pool(n)
+        with interrupt.deferred():
+            pool = multiprocessing.get_context(context).Pool(
+                n, initializer=interrupt.in_child, initargs=(os.getpid(),)
+            )
     finally:  # the parent collects as before, even when forking failed
         gc.unfreeze()
     with pool:

@@ -579,7 +579,7 @@ def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, An
     The database is opened read-only: a report never changes the data it reports on.
     """
     queries = load_queries(find_queries_dir(out, queries_dir))
-    con = connect(db, read_only=True)
+    con = connect(db, read_only=True, files=True)  # it writes the CSV and Parquet files
     out.mkdir(parents=True, exist_ok=True)
     try:
         tables = run_queries(con, queries, out)

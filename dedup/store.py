@@ -20,7 +20,7 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from dedup import DedupError, __version__
+from dedup import DedupError, __version__, interrupt
 
 #: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable
 DUCKDB_MEMORY_MB = 1000
@@ -31,21 +31,37 @@ def schema_sql() -> str:
     return files("dedup").joinpath("data/schema.sql").read_text(encoding="utf-8")
 
 
-def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database (one-line DedupError when it cannot be opened)."""
+#: what a query may reach besides the database: no file, no network, no extension to
+#: download or load (``dedup sql`` runs what a user types; ``files`` opens local files)
+SANDBOX = {
+    "enable_external_access": False,
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+}
+
+
+def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database (one-line DedupError when it cannot be opened), sandboxed unless
+    ``files``; for writing, only a new file or one of ours (see :func:`_claim`)."""
     if read_only and not db.exists():
         raise DedupError(f"database not found: {db}")
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(db), read_only=read_only)
+        if not read_only and db.is_file() and db.stat().st_size == 0:
+            db.unlink()  # an empty file (mktemp's) is a new database to DuckDB's eyes too
+        config = SANDBOX | {"enable_external_access": files}
+        con = duckdb.connect(str(db), read_only=read_only, config=config)
     except (duckdb.Error, OSError) as err:
         first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise DedupError(f"cannot open database {db}: {first}") from err
     # DuckDB would otherwise cache up to 80% of the machine's memory; beyond this it spills
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     if not read_only:
-        con.execute(schema_sql())
-        _check_schema(con, db)
+        try:
+            _claim(con, db)
+        except BaseException:
+            con.close()
+            raise
     return con
 
 
@@ -53,40 +69,90 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 SCHEMA_VERSION = "4"
 
 
-def _check_schema(con: duckdb.DuckDBPyConnection, db: Path) -> None:
-    found = scalar(con, "SELECT value FROM meta WHERE key = 'schema'")
-    if found is None and not scalar(con, "SELECT count(*) FROM articles"):
+def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+    """Make sure ``db`` is ours before writing to it: an empty database gets our tables and
+    the ``schema`` row in ``meta`` that marks it, in one transaction; one with tables must
+    carry that mark (or be an older dedup database: ``meta`` and ``articles`` without it),
+    else nothing is written to it."""
+    found = _marker(con)
+    if found == "":
+        con.execute("BEGIN TRANSACTION")
+        con.execute(schema_sql())
         con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
-    elif found != SCHEMA_VERSION:
-        con.close()
+        con.execute("COMMIT")
+    elif found is None:
         raise DedupError(
-            f"{db} was made by another version of dedup (internal tables {found or '1'}, "
+            f"{db} is not a dedup database (no dedup schema mark in a meta table): "
+            "dedup writes only to databases it made; use a new --db"
+        )
+    elif found != SCHEMA_VERSION:
+        raise DedupError(
+            f"{db} was made by another version of dedup (internal tables {found}, "
             f"this version needs {SCHEMA_VERSION}): run again with a new --db"
         )
+    else:
+        con.execute(schema_sql())
+
+
+def _marker(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The schema version that marks the database ('' when it holds no table at all,
+    '1' for dedup's first one, which had no mark; None when it is not ours)."""
+    tables = {
+        row[0]
+        for row in con.execute(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_catalog = current_database()"
+        ).fetchall()
+    }
+    if not tables:
+        return ""
+    if "meta" not in tables:
+        return None
+    try:
+        found = scalar(con, "SELECT value FROM meta WHERE key = 'schema'")
+    except duckdb.Error:  # a table named meta, not ours
+        return None
+    return str(found) if found is not None else ("1" if "articles" in tables else None)
 
 
 @contextmanager
-def open_db(db: Path, write: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A connection; with ``write`` everything happens in one transaction."""
+def open_db(
+    db: Path, write: bool = False, files: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection (reaching local files with ``files``); with ``write`` everything
+    happens in one transaction."""
     created = write and not db.exists()
-    con = connect(db, read_only=not write)
     try:
+        con = connect(db, read_only=not write, files=files)
+    except BaseException:  # interrupted while making its tables, say
+        if created:
+            _remove(db)
+        raise
+    try:
+        with interrupt.stopping(con.interrupt):
+            if write:
+                con.execute("BEGIN TRANSACTION")
+                _compact(con)
+            yield con
         if write:
-            con.execute("BEGIN TRANSACTION")
-            _compact(con)
-        yield con
-        if write:
-            con.execute("COMMIT")
+            with interrupt.finishing():
+                con.execute("COMMIT")
     except BaseException:
         if write:
             with suppress(duckdb.Error):
                 con.execute("ROLLBACK")
         con.close()
         if created:
-            for path in (db, db.with_name(db.name + ".wal")):
-                path.unlink(missing_ok=True)
+            _remove(db)
         raise
     con.close()
+
+
+def _remove(db: Path) -> None:
+    """Remove a database this command created (nothing to do where none could be made)."""
+    for path in (db, db.with_name(db.name + ".wal")):
+        with suppress(FileNotFoundError, NotADirectoryError):
+            path.unlink()
 
 
 #: share of a table's stored rows that may be deleted ones before a run compacts it
@@ -136,7 +202,8 @@ def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
         yield
     finally:
         for name in tables:
-            con.unregister(name)
+            with suppress(duckdb.ConnectionException):  # closed (interrupted): nothing left
+                con.unregister(name)
 
 
 def picked(table: str, columns: str, key: str, keys: str, fresh: str | None = None) -> str:

@@ -43,7 +43,7 @@ def test_the_collector_is_never_left_frozen(monkeypatch) -> None:
     assert gc.get_freeze_count() == 0
 
     class NoFork:
-        def Pool(self, n: int) -> None:  # noqa: N802 (multiprocessing's name)
+        def Pool(self, n: int, **options: object) -> None:  # noqa: N802 (multiprocessing's name)
             raise OSError("cannot fork")
 
     monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda method: NoFork())

@@ -1,0 +1,123 @@
+"""Ctrl-C, SIGTERM and SIGKILL stop the parent and its forked workers at once: one line,
+exit 130 / 143, no traceback, no process left behind (issue 17)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bench.faults import alive, holding
+from dedup import store
+from dedup.interrupt import MESSAGE, Interrupted
+
+ROOT = Path(__file__).resolve().parents[1]
+DEDUP = str(Path(sys.executable).with_name("dedup"))
+#: a hang is what these tests catch; the contract's 5 seconds are measured by make faults
+HANG = 60
+
+#: a parallel map over forked workers that would run for minutes; "ready" once one
+#: result came back, so the workers are busy when the signal comes
+MAP = textwrap.dedent(
+    """
+    import time
+    from dedup import interrupt
+    from dedup.parallel import parallel_map
+
+    def slow(chunk):
+        time.sleep(0.05)
+        return chunk * 2
+
+    with interrupt.handled():
+        for i, _ in enumerate(parallel_map(slow, ([n] * 5000 for n in range(10**6)), 2)):
+            if i == 0:
+                print("ready", flush=True)
+    """
+)
+
+
+def _start_map() -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", MAP],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    return proc
+
+
+def _ended(proc: subprocess.Popen) -> tuple[int, str]:
+    """The exit code and stderr of ``proc``, once it and every process of its group ended."""
+    try:
+        _, err = proc.communicate(timeout=HANG)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        pytest.fail("the command hung after the signal")
+    for _ in range(HANG * 10):
+        if not alive(proc.pid):
+            break
+        subprocess.run(["sleep", "0.1"], check=True)
+    left = alive(proc.pid)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert not left, "worker processes left behind"
+    return proc.returncode, err
+
+
+@pytest.mark.parametrize(
+    ("sig", "group", "code"),
+    [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)],
+    ids=["ctrl-c to the group", "sigterm to the parent"],
+)
+def test_parallel_map_stops_with_one_line(sig: signal.Signals, group: bool, code: int) -> None:
+    proc = _start_map()
+    (os.killpg if group else os.kill)(proc.pid, sig)
+    assert _ended(proc) == (code, MESSAGE + "\n")
+
+
+def test_workers_die_with_a_killed_parent() -> None:
+    proc = _start_map()
+    assert len(alive(proc.pid)) == 3  # the parent and its two workers
+    os.kill(proc.pid, signal.SIGKILL)
+    assert _ended(proc)[0] == -signal.SIGKILL
+
+
+def test_sql_interrupted_mid_query(seed_db: Path) -> None:
+    """Ctrl-C to the parent alone while DuckDB runs the query (a signal handler would
+    otherwise wait for the query to end)."""
+    query = "SELECT sum(a.range * b.range) FROM range(1000000) a, range(1000000) b"
+    proc = subprocess.Popen(
+        [DEDUP, "sql", query, "--db", str(seed_db)],
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    holding(proc, seed_db)
+    subprocess.run(["sleep", "0.5"], check=True)
+    os.kill(proc.pid, signal.SIGINT)
+    assert _ended(proc) == (130, MESSAGE + "\n")
+
+
+def test_interrupt_while_making_a_new_database_removes_it(tmp_path: Path, monkeypatch) -> None:
+    """A signal can come while ``connect`` makes the tables, before the transaction starts
+    (found by make faults: SIGINT 0.01 s after the run took its new database)."""
+    db = tmp_path / "new.duckdb"
+    made = store._claim
+
+    def interrupted(con, path: Path) -> None:
+        made(con, path)
+        raise Interrupted("SIGINT")
+
+    monkeypatch.setattr(store, "_claim", interrupted)
+    with pytest.raises(Interrupted), store.open_db(db, write=True):
+        pass
+    assert not db.exists() and not db.with_name(db.name + ".wal").exists()
