@@ -35,7 +35,8 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from rapidfuzz.distance import Indel  # noqa: E402
 
-from dedup import DedupError, __version__  # noqa: E402
+from dedup import DedupError, __version__, spreadsheet  # noqa: E402
+from dedup.export import output_folder  # noqa: E402
 from dedup.store import connect  # noqa: E402
 
 HTML_ROWS = 50
@@ -151,7 +152,7 @@ def run_queries(con: duckdb.DuckDBPyConnection, queries: Sequence[Query], out: P
             raise DedupError(f"report query {query.name}.sql failed: {first}") from err
         csv, parquet = out / "csv" / f"{query.name}.csv", out / "parquet" / f"{query.name}.parquet"
         relation = con.from_arrow(result)
-        relation.write_csv(str(csv), header=True)
+        spreadsheet.write_csv(con, relation, csv)
         relation.write_parquet(str(parquet))
         head = result.slice(0, HTML_ROWS).to_pylist()
         rows = [tuple(row.values()) for row in head]
@@ -580,8 +581,8 @@ def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, An
     """
     queries = load_queries(find_queries_dir(out, queries_dir))
     con = connect(db, read_only=True)
-    out.mkdir(parents=True, exist_ok=True)
     try:
+        output_folder(out)
         tables = run_queries(con, queries, out)
         summary = _internal(con, "summary")[0]
         figures = charts(con)
