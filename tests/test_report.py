@@ -18,7 +18,13 @@ import pytest
 from rapidfuzz import fuzz
 
 from dedup.fingerprint import norm_hash
-from dedup.report import TOKEN, find_queries_dir, parse_header, report, shared_runs
+from dedup.report import (
+    TOKEN,
+    find_queries_dir,
+    parse_header,
+    report,
+    shared_runs,
+)
 from dedup.store import schema_sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -303,3 +309,51 @@ def test_shared_runs_marks_common_words() -> None:
     assert "".join(a) == "Kata Sullivan, seperti dikutip AFP."
     assert a[1::2] == ["Kata Sullivan"] and b[1::2] == ["kata sullivan"]
     assert shared_runs("", "x") == ([""], ["x"])
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The report of the hostile corpus (formula payloads, HTML and TeX in metadata)."""
+    from test_export import build_hostile_db
+
+    folder = tmp_path_factory.mktemp("hostile-report")
+    out = folder / "out"
+    return out, report(build_hostile_db(folder), out, QUERIES)
+
+
+def test_tex_like_outlet_name_is_plain_text(tmp_path: Path) -> None:
+    """An outlet named "Price $x_$ news" is text in the figures, not mathtext to parse."""
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE articles SET outlet = 'Price $x_$ news' WHERE article_id = ?", [DETIK])
+    con.close()
+    result = report(db, tmp_path / "out", QUERIES)
+    assert {"heatmap", "derived", "timeline"} <= result["figures"].keys()
+    assert "Price $x_$ news" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_markdown_escapes_html_from_articles(hostile) -> None:
+    """07 (longest shared passages) shows a passage with tags in it: as text, not HTML."""
+    markdown = (hostile[0] / "report.md").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+    assert "<" not in markdown and ">" not in markdown
+
+
+def test_page_carries_hostile_text_as_text(hostile) -> None:
+    """No tag from article metadata in the page; the JSON data gives the exact text back."""
+    from test_export import HOSTILE
+
+    html = (hostile[0] / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>Warta" not in html
+    assert html.count("<script") == 2  # the JSON data and the page's own script
+    data = _page_data(hostile[0])
+    assert {a["article_id"]: (a["outlet"], a["title"]) for a in data["articles"]} == HOSTILE
+
+
+def test_report_csv_is_spreadsheet_safe(hostile) -> None:
+    from test_export import HOSTILE, assert_spreadsheet_safe
+
+    for path in hostile[1]["csv"].values():
+        assert_spreadsheet_safe(path)
+    rows = assert_spreadsheet_safe(hostile[0] / "csv" / "01_articles_per_outlet.csv")
+    assert "'" + HOSTILE[JF][0] in {row["outlet"] for row in rows}
