@@ -10,6 +10,7 @@ summary for a terminal or a repository.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import re
 from collections import defaultdict
@@ -50,8 +51,6 @@ TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 _HEADER = re.compile(r"^--\s*(title|description)\s*:\s*(.*)$", re.IGNORECASE)
 
 _PACKAGE_DATA = files("dedup").joinpath("data/report")
-#: a source checkout keeps the shipped queries next to the package
-_CHECKOUT_QUERIES = Path(__file__).resolve().parents[1] / "reports" / "queries"
 
 
 @dataclass(frozen=True)
@@ -87,13 +86,22 @@ class Chart:
 # ---------------------------------------------------------------- queries
 
 
+def shipped_queries() -> Path | None:
+    """The queries that come with dedup: the source tree's ``reports/queries``, installed
+    as the data-only package ``dedup.queries`` (pyproject.toml maps one to the other), so
+    that a non-editable install finds them as well as a checkout does."""
+    spec = importlib.util.find_spec("dedup.queries")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else None
+
+
 def find_queries_dir(out: Path, queries_dir: Path | None = None) -> Path:
-    """The folder of report queries: explicit, else ``OUT/queries``, else the checkout's.
+    """The folder of report queries: explicit, else ``OUT/queries``, else the shipped ones.
 
     ``dedup report --out reports/`` on a fresh clone thus uses ``reports/queries/``, and a
     researcher can keep their own queries next to their own output folder.
     """
-    candidates = [queries_dir] if queries_dir is not None else [out / "queries", _CHECKOUT_QUERIES]
+    candidates = [queries_dir] if queries_dir is not None else [out / "queries", shipped_queries()]
     for folder in candidates:
         if folder is not None and folder.is_dir():
             return folder
