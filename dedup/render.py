@@ -101,7 +101,9 @@ def _environment(markdown: bool) -> jinja2.Environment:
     return env
 
 
-def _context(summary: dict[str, int], figures: list[Chart], tables: list[Table], db: Path):
+def _context(
+    summary: dict[str, int], figures: list[Chart], tables: list[Table], db: Path
+) -> dict[str, Any]:
     return {
         "db": db.name,
         "version": __version__,

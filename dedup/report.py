@@ -5,7 +5,9 @@ a new file there adds a CSV, a Parquet file and a report section, with no code c
 ``report.html`` is one self-contained file (no network at all) that a researcher opens
 from disk; the per-article data is embedded as JSON and rendered one article at a time,
 so that the page stays fast with thousands of articles. ``report.md`` carries the same
-summary for a terminal or a repository.
+summary for a terminal or a repository. The pages are Jinja2 templates (``dedup.render``);
+the shipped queries are the package ``dedup.queries``. Reads the contract tables through a
+read-only connection; leaves no tables, only files in the output folder.
 """
 
 from __future__ import annotations

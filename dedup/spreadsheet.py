@@ -69,7 +69,7 @@ def write_csv(
 
 def csv_text(table: pa.Table) -> str:
     """A query result as spreadsheet-safe CSV text (for ``dedup sql --format csv``)."""
-    con = duckdb.connect()
+    con = duckdb.connect(config={"enable_external_access": False})  # only this table
     try:
         return safe_relation(con, con.from_arrow(table)).pl().write_csv()
     finally:

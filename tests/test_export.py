@@ -170,3 +170,14 @@ def test_out_that_cannot_be_a_folder_is_one_line(
         assert result.stderr.strip().count("\n") == 0
         assert result.stderr.startswith(f"error: cannot write to {out}")
     assert a_file.read_text(encoding="utf-8") == "keep me\n"
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux sysfs")
+@pytest.mark.parametrize("command", ["export", "report"])
+def test_out_in_a_read_only_place_is_one_line(command: str, hostile_db: Path) -> None:
+    """sysfs refuses new folders even to root, unlike a chmod'ed folder."""
+    out = Path("/sys/dedup-out")
+    result = runner.invoke(app, [command, "--out", str(out), "--db", str(hostile_db)])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.strip().count("\n") == 0
+    assert result.stderr.startswith(f"error: cannot write to {out}")
