@@ -7,7 +7,7 @@ CORPUS ?= corpus
 DB ?= reports/syndication.duckdb
 OUT ?= reports
 
-.PHONY: report test lint bench clean format
+.PHONY: report test lint bench eval clean format
 
 # (Re)create the virtualenv when it is missing or pyproject.toml changed.
 $(STAMP): pyproject.toml
@@ -25,15 +25,18 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check dedup tests bench
-	$(BIN)/ruff format --check dedup tests bench
+	$(BIN)/ruff check dedup tests bench eval
+	$(BIN)/ruff format --check dedup tests bench eval
 
 format: $(STAMP)
-	$(BIN)/ruff check --fix dedup tests bench
-	$(BIN)/ruff format dedup tests bench
+	$(BIN)/ruff check --fix dedup tests bench eval
+	$(BIN)/ruff format dedup tests bench eval
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run
+
+eval: $(STAMP)
+	$(BIN)/python -m eval.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info

@@ -41,6 +41,11 @@ LONG_RUN_S = 20.0
 INCREMENTAL_REPEATS = int(os.environ.get("BENCH_INCREMENTAL_REPEATS", "3"))
 
 
+def note(message: str) -> None:
+    """Progress on stderr, so a run of 15-25 minutes says where it is."""
+    print(f"[{time.strftime('%H:%M:%S')}] bench: {message}", file=sys.stderr, flush=True)
+
+
 def sizes() -> list[int]:
     return [int(s) for s in os.environ.get("BENCH_SIZES", "25000,100000,200000").split(",")]
 
@@ -88,10 +93,13 @@ def stage_seconds(db: Path) -> dict[str, float]:
 
 
 def end_to_end(n: int) -> dict:
+    note(f"corpus of {n:,} articles")
     corpus, truth = generate.generate(n, DATA)
     db = WORK / f"articles-{n}.duckdb"
     db.unlink(missing_ok=True)
+    note(f"dedup run on {n:,} articles")
     wall, rss = dedup_run([corpus], db)
+    note(f"{n:,} articles: {wall:.1f} s, peak {rss:,.0f} MiB")
     quality = generate.evaluate(truth, predicted_sources(db))
     return {
         "articles": n,
@@ -128,6 +136,7 @@ def compare_peers(corpus: Path) -> dict:
     """Ours against the plain datasketch pipeline (one MinHash per passage, update_batch,
     MinHashLSH), datasketch's bulk generator, and rensa, on the same passages."""
     passages = peers.corpus_passages(corpus, PEER_PASSAGES)
+    note(f"peers on {len(passages):,} passages (ours, datasketch, datasketch bulk, rensa)")
     threshold = candidates.THRESHOLD
     ours, t_ours = best_of(lambda: ours_candidates(passages, threshold))
     _, t_ds = best_of(lambda: peers.datasketch_candidates(passages, threshold=threshold))
@@ -160,6 +169,7 @@ COMPARED = {
     "alignments": "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL",
     "clusters": "SELECT * EXCLUDE (cluster_id) FROM clusters ORDER BY ALL",
     "article_derivation": "SELECT * FROM article_derivation ORDER BY ALL",
+    "article_pairs": "SELECT * FROM article_pairs ORDER BY ALL",
     "attributions": "SELECT * EXCLUDE (alignment_id, evidence) FROM attributions ORDER BY ALL",
     "roles": "SELECT paragraph_id, role, role_reason FROM paragraphs ORDER BY ALL",
 }
@@ -187,13 +197,15 @@ def incremental(base_n: int, added: int, base_wall: float) -> dict:
                 kept += 1
     inc_db = WORK / "incremental.duckdb"
     walls = []
-    for _ in range(INCREMENTAL_REPEATS):
+    for k in range(INCREMENTAL_REPEATS):
+        note(f"adding {kept:,} articles to {base_n:,} ({k + 1} of {INCREMENTAL_REPEATS})")
         shutil.copy(WORK / f"articles-{base_n}.duckdb", inc_db)
         os.sync()  # the copy's writeback is the benchmark's cost, not the run's
         walls.append(dedup_run([new_part], inc_db)[0])
     wall = min(walls)
     full_db = WORK / "rebuild.duckdb"
     full_db.unlink(missing_ok=True)
+    note(f"full rebuild of {base_n + kept:,} articles, to compare")
     dedup_run([base_corpus, new_part], full_db)
     return {
         "base_articles": base_n,

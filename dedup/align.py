@@ -1,4 +1,7 @@
-"""Align: exact span pairs for candidate sentence pairs, merged into maximal passages.
+"""Align stage: exact span pairs for candidate sentence pairs.
+
+Reads: pair_changes (the candidate pairs that came), sentences, articles. Leaves: new rows in
+pair_checks (every verdict) and sentence_alignments (the span pairs of accepted pairs).
 
 A candidate pair of sentences is aligned on word tokens: rapidfuzz's Indel opcodes give the
 longest common subsequence of tokens; its runs of at least ``min_block`` tokens are kept and
@@ -6,7 +9,7 @@ masked, and the search repeats so that reordered clauses are found too (a rewrit
 moves the quote before the speaker). Runs close to each other on both sides are bridged
 into one span pair, so a substituted word ("perundingan" / "negosiasi") does not cut a
 passage in two. Span pairs of adjacent sentences of the same two paragraphs are then merged
-into the maximal aligned passage, and scored with rapidfuzz on the two span texts.
+into the maximal aligned passage (:func:`merge_spans`, used by :mod:`dedup.merge`).
 
 Why these defaults (``AlignSettings``):
 
@@ -27,18 +30,19 @@ Why these defaults (``AlignSettings``):
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import asdict, dataclass
+from typing import Any
 
+import duckdb
+import polars as pl
 from rapidfuzz import fuzz, utils
 from rapidfuzz.distance import Indel
 
-_SCRIPTIO_CONTINUA = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-#: a token: one character of a script written without spaces, else a run of word characters
-#: (letters and digits, not "_") of other scripts; one negated class, not a lookahead per
-#: character, since tokenizing is most of the alignment's time
-TOKEN_RE = re.compile(rf"[{_SCRIPTIO_CONTINUA}]|[^\W_{_SCRIPTIO_CONTINUA}]+")
+from dedup import store
+from dedup.parallel import batched, parallel_map
+from dedup.progress import Reporter
+from dedup.text import count_tokens, token_keys, token_spans
+
 VERBATIM, NEAR_VERBATIM, REWRITE = "verbatim", "near_verbatim", "rewrite"
 NEAR_VERBATIM_SCORE = 90.0
 MAX_PASSES = 3
@@ -66,24 +70,19 @@ class SpanPair:
 
 
 class Sentence:
-    """A sentence's token keys (NFKC, case folded), and their offsets in the text, found
-    only for the pairs that align (most candidate pairs do not)."""
+    """A sentence's token keys (:func:`dedup.text.token_keys`), and their offsets in the
+    text, found only for the pairs that align (most candidate pairs do not)."""
 
     __slots__ = ("text", "start", "end", "keys", "_spans")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
-        part = text[start:end]
-        if part.isascii():  # NFKC leaves ASCII alone, and casefold is lower there
-            self.keys: list[str] = TOKEN_RE.findall(part.lower())
-        else:
-            normalize = unicodedata.normalize
-            self.keys = [normalize("NFKC", t).casefold() for t in TOKEN_RE.findall(part)]
+        self.keys = token_keys(text[start:end])
         self._spans: list[tuple[int, int]] | None = None
 
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            self._spans = [m.span() for m in TOKEN_RE.finditer(self.text, self.start, self.end)]
+            self._spans = token_spans(self.text, self.start, self.end)
         return self._spans
 
 
@@ -168,8 +167,8 @@ def merge_spans(pairs: list[SpanPair], text_a: str, text_b: str, max_gap: int) -
     for p in sorted(pairs, key=lambda p: (p.a_start, p.b_start)):
         if out:
             last = out[-1]
-            gap_a = len(TOKEN_RE.findall(text_a, last.a_end, p.a_start))
-            gap_b = len(TOKEN_RE.findall(text_b, last.b_end, p.b_start))
+            gap_a = count_tokens(text_a, last.a_end, p.a_start)
+            gap_b = count_tokens(text_b, last.b_end, p.b_start)
             if (
                 p.a_start >= last.a_end
                 and p.b_start >= last.b_end
@@ -182,3 +181,86 @@ def merge_spans(pairs: list[SpanPair], text_a: str, text_b: str, max_gap: int) -
                 continue
         out.append(p)
     return out
+
+
+# ---------------------------------------------------------------- the stage
+
+#: sentence pairs per alignment task, and what the forked workers read (set before forking)
+ALIGN_CHUNK = 5000
+_ALIGN_INPUT: dict[str, Any] = {}
+#: candidate pairs aligned per wave: what the parent holds at once (pairs, texts, results)
+ALIGN_WAVE = 250_000
+
+
+def _align_batch(rows: list[tuple]) -> tuple[list[tuple], list[tuple]]:
+    texts, settings = _ALIGN_INPUT["texts"], _ALIGN_INPUT["settings"]
+    sentences: dict[str, Sentence] = {}  # a star's head is in many pairs
+
+    def sentence(sentence_id: str, article_id: str, start: int, end: int) -> Sentence:
+        if sentence_id not in sentences:
+            sentences[sentence_id] = Sentence(texts[article_id], start, end)
+        return sentences[sentence_id]
+
+    checks, spans = [], []
+    for sa, sb, aa, a0, a1, ab, b0, b1 in rows:
+        found = align_pair(sentence(sa, aa, a0, a1), sentence(sb, ab, b0, b1), settings)
+        checks.append((sa, sb, bool(found)))
+        spans.extend((sa, sb, p.a_start, p.a_end, p.b_start, p.b_end, p.matched) for p in found)
+    return checks, spans
+
+
+def align_candidates(
+    con: duckdb.DuckDBPyConnection, settings: AlignSettings, rep: Reporter, full: bool
+) -> int:
+    """Align the new candidate sentence pairs not aligned before; remember every verdict.
+
+    Verdicts go with their pairs (candidate_pairs.sql): only a full run, which makes every
+    pair anew, meets pairs that already have one. The pairs are fetched as one compact Arrow
+    table and aligned in waves, each with only the texts it needs, so memory does not grow
+    with the number of pairs."""
+    checked = (
+        "ANTI JOIN pair_checks AS k ON k.sentence_a = c.sentence_a AND k.sentence_b = c.sentence_b"
+        if full
+        else ""
+    )
+    todo = con.sql(
+        f"""
+        SELECT c.sentence_a, c.sentence_b, sa.article_id AS aa, sa.char_start AS a0,
+               sa.char_end AS a1, sb.article_id AS ab, sb.char_start AS b0, sb.char_end AS b1
+        FROM pair_changes AS c
+        JOIN sentences AS sa ON sa.sentence_id = c.sentence_a
+        JOIN sentences AS sb ON sb.sentence_id = c.sentence_b
+        {checked}
+        WHERE c.present
+        ORDER BY sa.article_id, sb.article_id
+        """
+    ).to_arrow_table()
+    total = todo.num_rows
+    progress = rep.track(range(0, total, ALIGN_CHUNK), "aligning", total=-(-total // ALIGN_CHUNK))
+    ticks = iter(progress)
+    for lo in range(0, total, ALIGN_WAVE):
+        wave = pl.from_arrow(todo.slice(lo, ALIGN_WAVE))
+        needed = set(wave["aa"].unique().to_list()) | set(wave["ab"].unique().to_list())
+        _ALIGN_INPUT.update(
+            texts=dict(store.article_rows(con, "article_id, text", needed)), settings=settings
+        )
+        checks, spans = [], []
+        for batch_checks, batch_spans in parallel_map(
+            _align_batch, batched(wave.iter_rows(), ALIGN_CHUNK)
+        ):
+            checks.extend(batch_checks)
+            spans.extend(batch_spans)
+            next(ticks, None)
+        _ALIGN_INPUT.clear()
+        store.insert(
+            con,
+            "pair_checks",
+            pl.DataFrame(checks, schema=["sentence_a", "sentence_b", "accepted"], orient="row"),
+        )
+        columns = ["sentence_a", "sentence_b", "a_start", "a_end", "b_start", "b_end"]
+        store.insert(
+            con,
+            "sentence_alignments",
+            pl.DataFrame(spans, schema=[*columns, "matched_tokens"], orient="row"),
+        )
+    return total

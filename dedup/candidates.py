@@ -1,4 +1,9 @@
-"""Candidates: LSH banding of passage signatures, never all pairs.
+"""Candidates stage: LSH banding of passage signatures, never all pairs.
+
+Reads: signatures, units, paragraphs, article_order, new_articles and role_changes (temp).
+Leaves: band_keys, text_reps, sig_pairs, candidate_links, candidate_pairs (its incremental
+state, described below) and the temp table ``pair_changes`` (candidate sentence pairs that
+came or went) for :mod:`dedup.align` and :mod:`dedup.merge`.
 
 Banding follows datasketch's ``MinHashLSH``: the same (bands, rows) choice for a threshold
 and ``num_perm``, so a pair of passages lands in one bucket here exactly when it would share
@@ -17,7 +22,8 @@ is the pair derivation needs; ``expand="all"`` gives datasketch's pairs, for com
 
 from __future__ import annotations
 
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 
 import duckdb
 import numpy as np
@@ -33,10 +39,24 @@ _K2 = np.uint64(0xBF58476D1CE4E5B9)
 
 @cache
 def band_params(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) as datasketch's MinHashLSH chooses them (equal weights)."""
-    from datasketch.lsh import _optimal_param  # imports scipy: only when bands are chosen
-
-    return _optimal_param(threshold, num_perm, 0.5, 0.5)
+    """(bands, rows) as datasketch's MinHashLSH chooses them with equal weights: the pair
+    with b * r <= num_perm that minimises the area under the chance of a pair sharing a
+    bucket, 1 - (1 - s^r)^b, below the threshold (false positives) plus the area above the
+    curve beyond it (false negatives). The integrals are of polynomials, so Gauss-Legendre
+    quadrature with 64 nodes per side is exact to rounding; every (b, r) is scored at once."""
+    nodes, weights = np.polynomial.legendre.leggauss(64)
+    below = threshold / 2 * (nodes + 1)  # [0, threshold]
+    above = threshold + (1 - threshold) / 2 * (nodes + 1)  # [threshold, 1]
+    best, choice = np.inf, (0, 0)
+    for b in range(1, num_perm + 1):
+        r = np.arange(1, num_perm // b + 1, dtype=np.float64)[:, None]
+        false_pos = threshold / 2 * ((1 - (1 - below**r) ** b) @ weights)
+        false_neg = (1 - threshold) / 2 * (((1 - above**r) ** b) @ weights)
+        error = 0.5 * false_pos + 0.5 * false_neg
+        k = int(np.argmin(error))
+        if error[k] < best:
+            best, choice = float(error[k]), (b, k + 1)
+    return choice
 
 
 def band_keys(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
@@ -234,6 +254,17 @@ def add_band_keys(
             ),
         ):
             con.execute("INSERT INTO band_keys SELECT key, norm_hash FROM _band_keys")
+
+
+def band_keeper(
+    con: duckdb.DuckDBPyConnection, threshold: float, num_perm: int
+) -> Callable[[np.ndarray, np.ndarray], None]:
+    """Bring the stored band keys up to the LSH parameters of ``threshold``, and return
+    the function that stores the keys of new signatures (the fingerprint stage calls it
+    batch by batch, while the signatures are in memory)."""
+    params = lsh_params(con, threshold, num_perm)
+    sync_band_keys(con, params)
+    return partial(add_band_keys, con, params=params)
 
 
 def sync_band_keys(con: duckdb.DuckDBPyConnection, params: tuple[int, int]) -> None:

@@ -156,17 +156,17 @@ def trace(
     ] = Format.table,
 ) -> None:
     """Paragraph-by-paragraph provenance of one article."""
-    from dedup import attribute as attribution
+    from dedup import provenance
 
     try:
         with store.open_db(db) as con:
-            result = attribution.trace(con, article_id)
+            result = provenance.trace(con, article_id)
     except (DedupError, KeyError, LookupError) as err:
         _fail(DedupError(str(err).strip("'\"")))
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=1) + "\n")
     else:
-        attribution.render_trace(result, Console())
+        provenance.render_trace(result, Console())
 
 
 @app.command()

@@ -1,4 +1,8 @@
-"""Cluster: connected components of aligned spans; the earliest member is the origin.
+"""Cluster stage: connected components of aligned spans; the earliest member is the origin.
+
+Reads: alignments, removed_alignments and added_alignments (temp, from :mod:`dedup.merge`),
+article_order. Leaves: clusters, alignments.cluster_id, and the temp table
+``changed_articles`` (articles whose alignments changed).
 
 Two alignments join when they share an article and their spans on it overlap, so a passage
 reprinted by ten outlets, each aligned to a different neighbour, is one cluster. Alignments
@@ -7,37 +11,31 @@ inside one outlet (its own template) are left out: they are not syndication.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import duckdb
 import numpy as np
 import polars as pl
 
-from dedup import store
-
-
-def _find(parent: np.ndarray, i: int) -> int:
-    root = i
-    while parent[root] != root:
-        root = parent[root]
-    while parent[i] != root:
-        parent[i], i = root, parent[i]
-    return root
+from dedup import graph, store
 
 
 def components(sides: pl.DataFrame, n: int) -> np.ndarray:
-    """Component label per alignment index from (idx, article_id, start, end) rows."""
-    parent = np.arange(n)
-    ordered = sides.sort(["article_id", "start", "end"])
-    last_article, reach, owner = None, -1, -1
-    for idx, article, start, end in ordered.iter_rows():
-        if article == last_article and start < reach:
-            a, b = _find(parent, idx), _find(parent, owner)
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-            if end > reach:
-                reach, owner = end, idx
-        else:
-            last_article, reach, owner = article, end, idx
-    return np.array([_find(parent, i) for i in range(n)])
+    """Component label per alignment index from (idx, article_id, start, end) rows: two
+    alignments join when their spans on one article overlap (a sweep over each article's
+    spans in order, each joined to the one reaching furthest so far)."""
+
+    def overlaps() -> Iterator[tuple[int, int]]:
+        last_article, reach, owner = None, -1, -1
+        for idx, article, start, end in sides.sort(["article_id", "start", "end"]).iter_rows():
+            if article == last_article and start < reach:
+                yield idx, owner
+                if end > reach:
+                    reach, owner = end, idx
+            else:
+                last_article, reach, owner = article, end, idx
+
+    return graph.components(n, overlaps())
 
 
 def update_clusters(con: duckdb.DuckDBPyConnection) -> int:

@@ -1,4 +1,7 @@
-"""Fingerprint: normalise passages, shingle them and compute MinHash signatures in bulk.
+"""Fingerprint stage: shingle passages and compute MinHash signatures in bulk.
+
+Reads: units, articles, stop_shingles, signatures. Leaves: new rows in signatures (one per
+distinct unit text), stop_shingles while the maxDF sample fills, meta ``fingerprint``.
 
 Signatures are exactly those of ``datasketch.MinHash(num_perm, seed, scheme="affine32",
 hashfunc=shingle_hash)`` fed with a passage's shingles, so a stored signature can be turned
@@ -16,19 +19,20 @@ the similarity of rewrites towards that of unrelated text (measured in tests/tes
 
 from __future__ import annotations
 
-import hashlib
+import json
 import re
-import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import cache, partial
 
+import duckdb
 import numpy as np
+import polars as pl
 
+from dedup import DedupError, store
 from dedup.parallel import batched, parallel_map
+from dedup.text import normalise
 
-_NON_WORD = re.compile(r"[\W_]+")
-#: ASCII letters and digits stay, every other byte becomes a space
-_ASCII_FOLD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
 #: clause boundaries inside a sentence: , ; : and quotation marks, and spaced dashes
 _CLAUSE_CUT = re.compile(r"[,;:\"“”«»„]|\s[–—-]\s")
 _POLY = np.uint32(0x01000193)  # FNV prime: an odd multiplier, so the hash mixes every char
@@ -55,22 +59,6 @@ class FingerprintSettings:
         return asdict(self)
 
 
-def normalise(text: str) -> str:
-    """Case folded, compatibility-normalised, every run of non-letters/digits one space.
-
-    ASCII text (most Latin-script news) takes a byte-level path that gives the same result
-    three times faster: NFKC is the identity there and case folding is lower-casing.
-    """
-    if text.isascii():
-        return " ".join(text.encode().lower().translate(_ASCII_FOLD).decode().split())
-    return _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
-
-
-def norm_hash(norm: str) -> int:
-    """A stable 64-bit id of a normalised passage (identical passages are fingerprinted once)."""
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")
-
-
 def shingles(norm: str, n: int = 5) -> list[str]:
     """Character n-grams of a normalised passage (the passage itself when shorter than n)."""
     if len(norm) <= n:
@@ -86,7 +74,6 @@ def shingle_hash(shingle: str) -> int:
     return h
 
 
-@cache
 @cache
 def permutations(num_perm: int, seed: int, scheme: str) -> tuple[np.ndarray, np.ndarray]:
     """datasketch's own permutation parameters, so signatures match it bit for bit.
@@ -251,3 +238,129 @@ def clause_spans(text: str, start: int, end: int, min_chars: int) -> list[tuple[
         if a < b:
             spans.append((a, b))
     return spans
+
+
+# ---------------------------------------------------------------- the stage
+
+
+def check_settings(con: duckdb.DuckDBPyConnection, settings: FingerprintSettings) -> None:
+    """Refuse to mix signatures made with other fingerprint settings in one database."""
+    wanted = json.dumps(settings.as_dict(), sort_keys=True)
+    stored = store.scalar(con, "SELECT value FROM meta WHERE key = 'fingerprint'")
+    if stored is None:
+        con.execute("INSERT INTO meta VALUES ('fingerprint', ?)", [wanted])
+    elif stored != wanted:
+        raise DedupError(
+            f"this database holds signatures made with {stored}, not {wanted}: "
+            "use a new database (--db) or the settings it was made with"
+        )
+
+
+@dataclass(frozen=True)
+class StopList:
+    """The maxDF rule: a shingle in more than ``share`` of the sampled articles (and in at
+    least ``min_articles`` of them) is too common to be evidence of reuse.
+
+    The sample is the first ``sample`` articles stored (by run, then article id). While the
+    corpus is smaller, the list is made again from every article at each run, so it equals
+    what one run over the same articles gives; once the sample is full the list is frozen,
+    so fingerprints never change as the corpus grows. A corpus that arrives in batches past
+    the sample size thus keeps the stop list of its first batches: the price of signatures
+    that never need redoing (tests/test_fingerprint.py)."""
+
+    share: float
+    min_articles: int
+    sample: int
+
+
+def update_stoplist(
+    con: duckdb.DuckDBPyConnection, fp: FingerprintSettings, rule: StopList
+) -> bool:
+    """Recompute the stop shingles while the corpus is smaller than the sample; then
+    freeze them. Returns True when they changed (every signature must then be redone)."""
+    if store.scalar(con, "SELECT value FROM meta WHERE key = 'stoplist_frozen'"):
+        return False
+    rows = con.execute(
+        """
+        SELECT a.article_id, a.text[s.char_start + 1 : s.char_end]
+        FROM (SELECT article_id, text FROM articles ORDER BY run_id, article_id LIMIT ?) AS a
+        JOIN units AS s USING (article_id) WHERE s.unit_kind = 'sentence'
+        """,
+        [rule.sample],
+    ).fetchall()
+    n_articles = store.scalar(con, "SELECT least(count(*), ?) FROM articles", [rule.sample])
+    stop = _frequent_shingles(rows, n_articles, fp.shingle, rule)
+    old = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
+    changed = not np.array_equal(np.asarray(old["shingle_hash"], dtype=np.uint32), stop)
+    if changed:
+        con.execute("DELETE FROM stop_shingles")
+        store.insert(
+            con, "stop_shingles", pl.DataFrame({"shingle_hash": pl.Series(stop, dtype=pl.UInt32)})
+        )
+    if n_articles >= rule.sample:
+        con.execute("INSERT INTO meta VALUES ('stoplist_frozen', ?)", [str(n_articles)])
+    return changed
+
+
+def _frequent_shingles(rows: list[tuple], n_articles: int, n: int, rule: StopList) -> np.ndarray:
+    """Shingle hashes found in more than the rule's share of the articles (sorted)."""
+    limit = max(rule.share * n_articles, rule.min_articles)
+    if not rows or n_articles <= limit:
+        return np.empty(0, dtype=np.uint32)
+    ids = {aid: i for i, aid in enumerate(dict.fromkeys(r[0] for r in rows))}
+    norms = [normalise(sentence) for _, sentence in rows]
+    owner = np.array([ids[r[0]] for r in rows], dtype=np.uint64)
+    h, starts = shingle_hashes(norms, n)
+    per = np.repeat(owner, np.diff(np.append(starts, h.shape[0])))
+    # distinct (article, shingle), then the number of articles per shingle
+    pairs = np.sort((per << np.uint64(32)) | h.astype(np.uint64))
+    values = np.sort(pairs[np.diff(pairs, prepend=~pairs[:1]) != 0].astype(np.uint32))
+    starts = np.flatnonzero(np.diff(values, prepend=~values[:1]))
+    df = np.diff(np.append(starts, values.shape[0]))
+    return values[starts][df > limit]
+
+
+#: passages signed per batch: bounds memory (signatures are 512 bytes each)
+FINGERPRINT_BATCH = 200_000
+
+
+def fingerprint_units(
+    con: duckdb.DuckDBPyConnection,
+    fp: FingerprintSettings,
+    full: bool,
+    on_signed: Callable[[np.ndarray, np.ndarray], None],
+) -> int:
+    """Signatures for every distinct unit text that has none yet, in bounded batches; in an
+    incremental run only new articles have such units. ``on_signed(hashes, signatures)``
+    sees each batch while it is in memory (the candidates stage bands it there)."""
+    scope = "units" if full else "(SELECT * FROM units SEMI JOIN new_articles USING (article_id))"
+    con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE unsigned AS
+        SELECT u.norm_hash, any_value(a.text[u.char_start + 1 : u.char_end]) AS passage,
+               row_number() OVER () AS rn
+        FROM {scope} AS u JOIN articles AS a USING (article_id)
+        ANTI JOIN signatures AS g ON g.norm_hash = u.norm_hash
+        GROUP BY u.norm_hash
+        """
+    )
+    total = store.scalar(con, "SELECT count(*) FROM unsigned")
+    stop = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
+    stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
+    for lo in range(0, total, FINGERPRINT_BATCH):
+        rows = con.execute(
+            "SELECT norm_hash, passage FROM unsigned WHERE rn > ? AND rn <= ?",
+            [lo, lo + FINGERPRINT_BATCH],
+        ).fetchnumpy()
+        hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
+        sigs, counts = sign_passages(list(rows["passage"]), fp, stop)
+        frame = pl.DataFrame(
+            {
+                "norm_hash": pl.Series(hashes, dtype=pl.UInt64),
+                "n_shingles": pl.Series(counts, dtype=pl.Int32),
+                "hashvalues": pl.Series([row.tobytes() for row in sigs], dtype=pl.Binary),
+            }
+        )
+        store.insert(con, "signatures", frame)
+        on_signed(hashes, sigs)
+    return total

@@ -12,20 +12,26 @@ the antecedent is then often a person named without a quote ("Peskov menolak ber
 
 Trails: two quotes are the same when their norm_text is equal, or rapidfuzz ratio >= 90, or
 the shorter (at least 5 words) is contained in the longer as whole words. A trail is kept
-when it spans at least two articles; its first article is the earliest published (undated
-last), an article of kind wire winning ties, then the smallest article_id.
+when it spans at least two articles; its first article is the earliest in
+``article_order`` (see ``data/article_order.sql``), the one order every stage uses.
+
+In the database (:func:`update_trails`, called by the attribution stage): reads quotes,
+quote_keys, quote_edges, article_order; leaves quote_keys, quote_edges, quote_trails and
+``quotes.trail_id``.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import duckdb
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+
+from dedup import graph, store
 
 MIN_WORDS = 3  # shorter quotations are mostly scare quotes ("keangkuhan")
 CONTAINED_MIN_WORDS = 5
@@ -39,16 +45,6 @@ _QUOTE_RE = re.compile(
 _QUOTE_OPENERS = '„“"«'  # every match of _QUOTE_RE starts with one
 _TRIM = " \t\n,;:"
 
-
-class _Blanks(dict[int, int]):
-    """str.translate table: punctuation, symbols and separators to a space, filled as met."""
-
-    def __missing__(self, code: int) -> int:
-        self[code] = value = 32 if unicodedata.category(chr(code))[0] in "PSZ" else code
-        return value
-
-
-_BLANKS = _Blanks()
 
 TRAIL_SCHEMA = {
     "trail_id": pl.Int64,
@@ -78,11 +74,6 @@ class Quote:
     text: str
     speaker: str | None
     anaphoric: bool
-
-
-def normalise(text: str) -> str:
-    """Casefolded, punctuation-stripped, whitespace-collapsed: the key quotes are compared on."""
-    return " ".join(text.casefold().translate(_BLANKS).split())
 
 
 def extract_quotes(text: str, speakers: SpeakerCues) -> list[Quote]:
@@ -124,8 +115,8 @@ def build_trails(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Group quotes into trails.
 
-    quotes: quote_id, article_id, text, norm_text; articles: article_id, outlet, kind,
-    published; edges: the pairs (a, b) of norm_texts that are the same quote (computed
+    quotes: quote_id, article_id, text, norm_text; articles: article_id, outlet,
+    published, rank (``article_order``: the first article of a trail is its earliest); edges: the pairs (a, b) of norm_texts that are the same quote (computed
     here when not given, see :func:`same_quote_edges`). Returns (quote_id -> trail_id for
     the quotes in a trail, quote_trails rows).
     """
@@ -136,27 +127,21 @@ def build_trails(
     members = (
         quotes.select("quote_id", "article_id", "text", "norm_text")
         .with_columns(group=pl.col("norm_text").replace_strict(groups, return_dtype=pl.Int64))
-        .join(articles.select("article_id", "outlet", "kind", "published"), on="article_id")
+        .join(articles.select("article_id", "outlet", "published", "rank"), on="article_id")
         .filter(pl.col("article_id").n_unique().over("group") >= 2)
     )
     if members.is_empty():
         return pl.DataFrame(schema={"quote_id": pl.String, "trail_id": pl.Int64}), pl.DataFrame(
             schema=TRAIL_SCHEMA
         )
-    firsts = (
-        members.sort(
-            "published", pl.col("kind") != "wire", "article_id", "quote_id", nulls_last=True
-        )
-        .group_by("group", maintain_order=True)
-        .first()
-    )
+    firsts = members.sort("rank", "quote_id").group_by("group", maintain_order=True).first()
     counts = members.group_by("group").agg(
         n_articles=pl.col("article_id").n_unique().cast(pl.Int32),
         n_outlets=pl.coalesce("outlet", "article_id").n_unique().cast(pl.Int32),
     )
     trails = (
         firsts.join(counts, on="group")
-        .sort("published", "article_id", "text", nulls_last=True)
+        .sort("rank", "text")
         .with_columns(trail_id=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
     )
     mapping = members.join(trails.select("group", "trail_id"), on="group").select(
@@ -260,20 +245,11 @@ def same_quote_edges(texts: list[str], pairs: np.ndarray) -> pl.DataFrame:
 
 
 def _components(texts: list[str], edges: pl.DataFrame) -> dict[str, int]:
-    """Union-find over texts joined by edges: text -> group number."""
+    """Texts joined by edges: text -> group number."""
     index = {text: i for i, text in enumerate(texts)}
-    parent = list(range(len(texts)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in edges.iter_rows():
-        if a in index and b in index:
-            parent[root(index[a])] = root(index[b])
-    return {text: root(i) for i, text in enumerate(texts)}
+    pairs = ((index[a], index[b]) for a, b in edges.iter_rows() if a in index and b in index)
+    labels = graph.components(len(texts), pairs)
+    return dict(zip(texts, labels.tolist(), strict=True))
 
 
 def _same_quotes(a_texts: list[str], b_texts: list[str]) -> list[bool]:
@@ -293,3 +269,126 @@ def _same_quote(a: str, b: str) -> bool:
     if len(short.split()) >= CONTAINED_MIN_WORDS and f" {short} " in f" {long} ":
         return True
     return fuzz.ratio(a, b) >= RATIO_MIN
+
+
+# ---------------------------------------------------------------- trails in the database
+
+
+def update_trails(con: duckdb.DuckDBPyConnection) -> None:
+    """Quote trails of every stored quote, and each quote's trail_id.
+
+    Which texts are the same quote is kept in quote_edges and changed where texts came or
+    went: a pair is proposed by a word pair that at most MAX_BUCKET texts share, and such a
+    bucket only changes where a text came or went. An edge stands while one of its shared
+    buckets is still small enough, so only edges sharing a bucket that grew past the limit
+    are checked; pairs of grown or shrunk buckets are compared anew. Only the quotes of
+    ``rescan`` articles changed: ``dropped_texts`` holds their old texts, so the stored
+    keys (one set per text of a stored quote) are never scanned whole.
+    """
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE gone_texts AS
+        SELECT norm_text FROM dropped_texts ANTI JOIN quotes USING (norm_text);
+        CREATE OR REPLACE TEMP TABLE shrunk_keys AS
+        SELECT DISTINCT key FROM quote_keys SEMI JOIN gone_texts USING (norm_text);
+        DELETE FROM quote_keys WHERE norm_text IN (SELECT norm_text FROM gone_texts);
+        DELETE FROM quote_edges WHERE a IN (SELECT norm_text FROM gone_texts)
+                                   OR b IN (SELECT norm_text FROM gone_texts);
+        """
+    )
+    new = store.frame(
+        con,
+        """
+        SELECT norm_text FROM quotes SEMI JOIN rescan USING (article_id)
+        EXCEPT SELECT norm_text FROM quotes ANTI JOIN rescan USING (article_id)
+        EXCEPT SELECT norm_text FROM dropped_texts
+        ORDER BY 1
+        """,
+    )
+    new_keys = texts_keys(new["norm_text"].to_list())
+    store.insert(con, "quote_keys", new_keys)
+    with store.registered(con, _grown_keys=new_keys.select("key").unique()):
+        grown = _members(con, "_grown_keys")
+    edges = store.frame(con, "SELECT a, b FROM quote_edges")
+    stale = _overflown_edges(con, edges, grown)
+    if not stale.is_empty():
+        with store.registered(con, _stale=stale):
+            con.execute(
+                "DELETE FROM quote_edges AS e USING _stale AS s WHERE e.a = s.a AND e.b = s.b"
+            )
+        edges = edges.join(stale, on=["a", "b"], how="anti")
+    # a grown bucket proposes its old pairs no more than before: only pairs with a new text
+    # are compared; a shrunk bucket may now propose any of its pairs
+    found = pl.concat(
+        [
+            same_quote_edges(*bucket_pairs(grown, touching=set(new["norm_text"].to_list()))),
+            same_quote_edges(*bucket_pairs(_members(con, "shrunk_keys"))),
+        ]
+    ).unique()
+    added = found.join(edges, on=["a", "b"], how="anti")
+    store.insert(con, "quote_edges", added)
+    edges = pl.concat([edges, added.select("a", "b")])  # quote_edges as stored now
+    quotes = store.frame(con, "SELECT quote_id, article_id, text, norm_text FROM quotes")
+    articles = store.frame(
+        con,
+        "SELECT article_id, outlet, published, rank FROM article_order "
+        "SEMI JOIN quotes USING (article_id)",
+    )
+    mapping, trails = build_trails(quotes, articles, edges)
+    # only what changed is written: a day's quotes leave most trails as they were
+    with store.registered(con, _trails=trails, _trail_ids=mapping):
+        con.execute(
+            """
+            DELETE FROM quote_trails AS t USING (
+                SELECT * FROM quote_trails EXCEPT SELECT * FROM _trails
+            ) AS gone WHERE t.trail_id = gone.trail_id;
+            INSERT INTO quote_trails SELECT * FROM _trails EXCEPT SELECT * FROM quote_trails;
+            UPDATE quotes AS q SET trail_id = m.trail_id
+            FROM (
+                SELECT q.quote_id, t.trail_id FROM quotes AS q
+                LEFT JOIN _trail_ids AS t USING (quote_id)
+                WHERE q.trail_id IS DISTINCT FROM t.trail_id
+            ) AS m
+            WHERE m.quote_id = q.quote_id;
+            """
+        )
+
+
+def _overflown_edges(
+    con: duckdb.DuckDBPyConnection, edges: pl.DataFrame, grown: pl.DataFrame
+) -> pl.DataFrame:
+    """The ``edges`` whose texts no longer share a bucket of at most MAX_BUCKET texts.
+
+    ``grown`` holds the members (key, norm_text) of the buckets that gained texts: only an
+    edge whose two texts share one of those that is now too big can have lost its last
+    small bucket; the others are not looked at."""
+    sizes = grown.group_by("key").len()
+    over = grown.join(sizes.filter(pl.col("len") > MAX_BUCKET), on="key", how="semi")
+    at_risk = (
+        edges.join(over, left_on="a", right_on="norm_text")
+        .join(over, left_on=["key", "b"], right_on=["key", "norm_text"], how="semi")
+        .select("a", "b")
+        .unique()
+    )
+    if at_risk.is_empty():
+        return at_risk
+    # their keys are made again rather than read: the stored ones were made the same way
+    keys = texts_keys(pl.concat([at_risk["a"], at_risk["b"]]).unique().to_list())
+    shared = at_risk.join(keys, left_on="a", right_on="norm_text").join(
+        keys, left_on=["b", "key"], right_on=["norm_text", "key"], how="semi"
+    )
+    with store.registered(con, _shared_keys=shared.select("key").unique()):
+        small = store.frame(
+            con,
+            "SELECT key FROM quote_keys SEMI JOIN _shared_keys USING (key) "
+            "GROUP BY key HAVING count(*) <= ?",
+            [MAX_BUCKET],
+        )
+    return at_risk.join(shared.join(small, on="key", how="semi"), on=["a", "b"], how="anti")
+
+
+def _members(con: duckdb.DuckDBPyConnection, keys_table: str) -> pl.DataFrame:
+    """(key, norm_text) of every quote text with one of the keys in ``keys_table``."""
+    return store.frame(
+        con, f"SELECT k.key, k.norm_text FROM quote_keys AS k SEMI JOIN {keys_table} USING (key)"
+    )

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dedup import DedupError
+from dedup.text import looks_like_headline
 
 FIELDS = ("outlet", "kind", "published", "url", "language", "title")
 KINDS = ("wire", "outlet")
@@ -100,10 +101,11 @@ def parse_published(value: str | None) -> datetime | None:
 
 
 def first_line(text: str) -> str | None:
-    """The first non-empty line: the default title."""
+    """The default title: the first non-empty line, when it looks like a headline
+    (:func:`dedup.text.looks_like_headline`; a whole paragraph is never a headline)."""
     for line in text.split("\n"):
         if line.strip():
-            return line.strip()
+            return line.strip() if looks_like_headline(line) else None
     return None
 
 

@@ -7,16 +7,25 @@ paragraph or sentence. Roles come from three sources, in this order of precedenc
    unpunctuated lines after the story's last sentence are a page footer;
 2. patterns kept in ``data/boilerplate/*.txt`` (one file per language, plus ``common.txt``);
 3. repetition: a line printed twice in one article keeps its first role only, and (in
-   ``store``) a line that recurs across many articles of one outlet is that outlet's template.
+   ``data/outlet_templates.sql``) a line that recurs across many articles of one outlet is
+   that outlet's template.
+
+:func:`segment_articles` turns new articles into the rows of ``articles``, ``paragraphs``,
+``sentences`` and ``units`` (a sentence and its clauses, the passages that are fingerprinted).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+
+import polars as pl
+
+from dedup import fingerprint
+from dedup.readers import Article
+from dedup.text import norm_hash, normalise
 
 HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
 ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
@@ -34,7 +43,6 @@ FOOTER_LINE_MAX_WORDS = 6
 WRAP_MAX_WIDTH = 90
 WRAP_FULL_SHARE = 0.6
 
-_WORD_RE = re.compile(r"\w+")
 _SPECIAL = re.compile(
     "[" + re.escape(TERMINATORS + '"' + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())) + "]"
 )
@@ -79,12 +87,6 @@ def boilerplate_patterns() -> tuple[Pattern, ...]:
 def abbreviations() -> frozenset[str]:
     text = files("dedup").joinpath("data/abbreviations.txt").read_text(encoding="utf-8")
     return frozenset(w.strip() for w in text.splitlines() if w.strip() and not w.startswith("#"))
-
-
-def norm_key(text: str) -> str:
-    """Case-, punctuation- and space-insensitive key, to find repeated lines."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(_WORD_RE.findall(text))
 
 
 def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
@@ -148,7 +150,7 @@ def _ends_sentence(text: str) -> bool:
 
 
 def _words(text: str) -> int:
-    return len(_WORD_RE.findall(text))
+    return len(normalise(text).split())
 
 
 def _match(text: str) -> Pattern | None:
@@ -177,10 +179,10 @@ def segment_paragraphs(text: str, title: str | None) -> list[Paragraph]:
     """Paragraphs of one article with a role and the rule that gave it."""
     spans = paragraph_spans(text)
     bodies = [text[s:e] for s, e in spans]
-    keys = [norm_key(b) for b in bodies]
+    keys = [normalise(b) for b in bodies]
     roles: list[tuple[str, str] | None] = [None] * len(spans)
 
-    title_key = norm_key(title) if title else ""
+    title_key = normalise(title) if title else ""
     headline = next((i for i, k in enumerate(keys) if title_key and k == title_key), None)
     if headline is not None:
         roles[headline] = (HEADLINE, "title")
@@ -303,3 +305,69 @@ def _is_boundary(text: str, sent_start: int, term: int, after: int, end: int) ->
         return False
     nxt = text[after:end].lstrip()[:1]
     return not (nxt and nxt.islower())
+
+
+# ---------------------------------------------------------------- rows of new articles
+
+_PARAGRAPH_SCHEMA = {
+    "paragraph_id": pl.String, "article_id": pl.String, "seq": pl.Int32, "char_start": pl.Int32,
+    "char_end": pl.Int32, "role": pl.String, "role_reason": pl.String, "base_role": pl.String,
+    "base_reason": pl.String, "text": pl.String, "norm_key": pl.UInt64,
+}  # fmt: skip
+_SENTENCE_COLUMNS = ["sentence_id", "paragraph_id", "article_id", "seq", "char_start", "char_end"]
+_UNIT_SCHEMA = {
+    "sentence_id": pl.String,
+    "paragraph_id": pl.String,
+    "article_id": pl.String,
+    "unit_kind": pl.String,
+    "char_start": pl.Int32,
+    "char_end": pl.Int32,
+    "norm_hash": pl.UInt64,
+}
+
+
+def segment_articles(
+    articles: list[Article], settings: fingerprint.FingerprintSettings
+) -> dict[str, pl.DataFrame]:
+    """Rows for articles, paragraphs, sentences and units of new articles.
+
+    A paragraph's ``norm_key`` is the hash of its normalised text (repeated lines and outlet
+    templates are counted on 8 bytes, not on a second copy of the text)."""
+    art_rows, par_rows, sen_rows, unit_rows = [], [], [], []
+    for art in articles:
+        art_rows.append(dict(art.__dict__))
+        text = art.text
+        for p in segment_paragraphs(text, art.title):
+            pid = f"{art.article_id}/{p.seq}"
+            body = text[p.start : p.end]
+            key = normalise(body)
+            par_rows.append(
+                (pid, art.article_id, p.seq, p.start, p.end, p.role, p.reason, p.role, p.reason,
+                 body, norm_hash(key) if key else None)
+            )  # fmt: skip
+            for k, (s, e) in enumerate(sentence_spans(text, p.start, p.end)):
+                sid = f"{pid}/{k}"
+                sen_rows.append((sid, pid, art.article_id, k, s, e))
+                if p.role in (HEADLINE, BODY):
+                    unit_rows.extend(_units(text, sid, pid, art.article_id, s, e, settings))
+    return {
+        "articles": pl.DataFrame(art_rows, infer_schema_length=None),
+        "paragraphs": pl.DataFrame(par_rows, schema=_PARAGRAPH_SCHEMA, orient="row"),
+        "sentences": pl.DataFrame(sen_rows, schema=_SENTENCE_COLUMNS, orient="row"),
+        "units": pl.DataFrame(unit_rows, schema=_UNIT_SCHEMA, orient="row"),
+    }
+
+
+def _units(
+    text: str, sid: str, pid: str, aid: str, s: int, e: int, fp: fingerprint.FingerprintSettings
+) -> list[tuple]:
+    """The sentence and its clauses, each long enough to be fingerprinted."""
+    spans = [("sentence", s, e)] + [
+        ("clause", a, b) for a, b in fingerprint.clause_spans(text, s, e, fp.clause_min_chars)
+    ]
+    out = []
+    for kind, a, b in spans:
+        norm = normalise(text[a:b])
+        if len(norm) >= fp.min_chars:
+            out.append((sid, pid, aid, kind, a, b, norm_hash(norm)))
+    return out

@@ -50,7 +50,7 @@ def connect(db: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
 
 
 #: the shape of the internal tables; a database made with another must be built anew
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 
 def _check_schema(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -193,9 +193,14 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return {t: scalar(con, f"SELECT count(*) FROM {t}") for t in tables}
 
 
+def sql_text(name: str) -> str:
+    """The text of the SQL file ``data/<name>``."""
+    return files("dedup").joinpath(f"data/{name}").read_text(encoding="utf-8")
+
+
 def run_sql_file(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> None:
     """Run the statements of ``data/<name>`` in order, each with the parameters it names."""
-    text = files("dedup").joinpath(f"data/{name}").read_text(encoding="utf-8")
+    text = sql_text(name)
     lines = [line for line in text.splitlines() if not line.lstrip().startswith("--")]
     for statement in "\n".join(lines).split(";\n"):
         if not statement.strip():
@@ -239,51 +244,10 @@ def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarr
     return out
 
 
-def stage_state(con: duckdb.DuckDBPyConnection, stage: str) -> dict[str, Any] | None:
-    """What ``stage`` last recorded: its ``settings`` and the ``through_run`` of the last
-    articles it processed (None if it never ran on this database)."""
-    row = scalar(con, "SELECT value FROM meta WHERE key = ?", [f"stage:{stage}"])
-    return json.loads(row) if row else None
-
-
-def stage_settings(con: duckdb.DuckDBPyConnection, stage: str) -> dict[str, Any]:
-    """The settings ``stage`` last ran with on this database ({} if it never ran)."""
-    return (stage_state(con, stage) or {}).get("settings", {})
-
-
-def begin_stage(
-    con: duckdb.DuckDBPyConnection, stage: str, settings: dict[str, Any], force: bool = False
-) -> bool:
-    """Create the temp table ``new_articles``: the articles ``stage`` has not processed yet.
-    Returns True (and lists every article) when the stage must run in full: it never ran
-    on this database, ran with other settings, or ``force``."""
-    seen = stage_state(con, stage)
-    full = force or seen is None or seen["settings"] != json.loads(json.dumps(settings))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE new_articles AS SELECT article_id FROM articles "
-        + ("" if full else "WHERE run_id > ?"),
-        None if full else [seen["through_run"]],
-    )
-    return full
-
-
-def cache_database(con: duckdb.DuckDBPyConnection) -> None:
-    """Widen DuckDB's budget by the size of the database file for an incremental run.
-
-    Such a run reads a little from nearly every table, and most tables more than once; with
-    a buffer pool smaller than the file, DuckDB evicts blocks it needs again a few
-    statements later (at 100,000 articles it read 2.9 GB for a 1.4 GB file, and spent 0.4 s
-    more in the kernel). A full run streams through its tables and needs the usual budget
-    for itself; its Python side holds the large arrays. An explicit DEDUP_DUCKDB_MEMORY
-    stands as it is."""
-    if "DEDUP_DUCKDB_MEMORY" in os.environ:
-        return
-    size = scalar(con, "SELECT used_blocks * block_size FROM pragma_database_size()")
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_MB + int(size) // 10**6}MB'")
-
-
-def finish_stage(con: duckdb.DuckDBPyConnection, stage: str, settings: dict[str, Any]) -> None:
-    """Record that ``stage`` has processed every article now stored, with these settings."""
-    through = scalar(con, "SELECT coalesce(max(run_id), 0) FROM articles")
-    value = json.dumps({"settings": settings, "through_run": through}, sort_keys=True)
-    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [f"stage:{stage}", value])
+def article_rows(
+    con: duckdb.DuckDBPyConnection, columns: str, ids: set[str], fresh: str | None = "new_articles"
+) -> list[tuple]:
+    """Columns of the articles with the given ids (``fresh``: see :func:`picked`)."""
+    keys = pl.DataFrame({"article_id": sorted(ids)}, schema={"article_id": pl.String})
+    with registered(con, _ids=keys):
+        return con.execute(picked("articles", columns, "article_id", "_ids", fresh)).fetchall()

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime
 
+import duckdb
+import polars as pl
 from conftest import FIFTH, JFID, SAMUDRA
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, utils
 
-from dedup import align
+from dedup import align, store
 
 SHARED = [
     "akan menanggung konsekuensinya di komunitas internasional",
@@ -71,19 +74,57 @@ def test_alignment_spans_and_scores(seed_con) -> None:
         assert kind == align.match_kind(score)
 
 
-def test_direction_prefers_dates_then_wire() -> None:
-    from datetime import datetime
+KINDS = st.sampled_from(["wire", "outlet"])
+DATES = st.none() | st.sampled_from([datetime(2024, 1, d) for d in (1, 2, 3)])
 
+
+def _order(metas: list[tuple[str, datetime | None]]) -> duckdb.DuckDBPyConnection:
+    """A connection holding articles a0, a1, ... with these (kind, published) and the
+    macros and order of data/article_order.sql."""
+    frame = pl.DataFrame(
+        [(f"a{i}", None, k, p) for i, (k, p) in enumerate(metas)],
+        schema={"article_id": pl.String, "outlet": pl.String, "kind": pl.String,
+                "published": pl.Datetime("us")},
+        orient="row",
+    )  # fmt: skip
+    con = duckdb.connect()
+    con.register("articles", frame.to_arrow())
+    store.run_sql_file(con, "article_order.sql")
+    return con
+
+
+def _earlier(con: duckdb.DuckDBPyConnection, i: int, j: int) -> tuple[str, bool | None]:
+    return con.execute(
+        "SELECT direction_basis(x.kind, x.published, y.kind, y.published), "
+        "comes_first(x.kind, x.published, y.kind, y.published) "
+        "FROM articles x, articles y WHERE x.article_id = ? AND y.article_id = ?",
+        [f"a{i}", f"a{j}"],
+    ).fetchone()
+
+
+def test_direction_prefers_dates_then_wire_else_undecided() -> None:
     early, late = datetime(2024, 1, 1), datetime(2024, 1, 2)
-    assert align_direction((None, "outlet", late), (None, "wire", early)) == ("published", False)
-    assert align_direction((None, "outlet", early), (None, "wire", early)) == ("kind", False)
-    assert align_direction((None, "outlet", None), (None, "outlet", None)) == ("article_id", True)
+    con = _order([("outlet", late), ("wire", early), ("outlet", early), ("wire", None),
+                  ("outlet", None)])  # fmt: skip
+    assert _earlier(con, 0, 1) == ("published", False)
+    assert _earlier(con, 2, 1) == ("kind", False)
+    assert _earlier(con, 2, 3) == ("kind", False)
+    assert _earlier(con, 4, 4) == ("undecided", None)
+    assert _earlier(con, 2, 4) == ("undecided", None)
 
 
-def align_direction(a: tuple, b: tuple) -> tuple[str, bool]:
-    from dedup.pipeline import direction
-
-    return direction(a, b, "a", "b")
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(KINDS, DATES), min_size=2, max_size=8))
+def test_order_agrees_with_earlier(metas: list[tuple[str, datetime | None]]) -> None:
+    """article_order ranks articles so that whenever the pairwise rule decides, the earlier
+    one has the lower rank (one definition of "earlier")."""
+    con = _order(metas)
+    rank = dict(con.execute("SELECT article_id, rank FROM article_order").fetchall())
+    for i in range(len(metas)):
+        for j in range(len(metas)):
+            _, first = _earlier(con, i, j)
+            if first is not None and i != j:
+                assert (rank[f"a{i}"] < rank[f"a{j}"]) == first
 
 
 # at most 8 padding words a side: the shared 10 tokens stay above min_coverage (0.3)

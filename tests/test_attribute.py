@@ -15,17 +15,10 @@ import pytest
 from conftest import FIFTH, INEWS, JFID, JURNAS, SAMUDRA
 from rich.console import Console
 
-from dedup.attribute import (
-    _ASCII_TWINS,
-    _parse_cues,
-    _Text,
-    attribute,
-    find_cues,
-    find_image_credits,
-    load_cues,
-    render_trace,
-    trace,
-)
+from dedup.attribute import attribute
+from dedup.cues import CueText, _parse_cues, find_cues, find_image_credits, load_cues
+from dedup.lexicon import ASCII_TWINS
+from dedup.provenance import render_trace, trace
 
 
 def sources(text: str, kinds: tuple[str, ...] = ("inline", "lede", "footer")) -> set[str]:
@@ -185,7 +178,7 @@ def test_lexicon_canonicalises_outlet_columns() -> None:
 
 def test_ascii_twins_are_all_the_non_ascii_letters_ignorecase_equates_with_ascii() -> None:
     chars = "".join(chr(c) for c in range(0x80, 0x110000) if not 0xD800 <= c < 0xE000)
-    assert set(re.findall("[a-z]", chars, re.IGNORECASE)) == set(_ASCII_TWINS.findall(chars))
+    assert set(re.findall("[a-z]", chars, re.IGNORECASE)) == set(ASCII_TWINS.findall(chars))
 
 
 def _name_texts() -> list[str]:
@@ -242,7 +235,7 @@ def test_cue_keywords_never_miss_a_match(seed_con: duckdb.DuckDBPyConnection) ->
     texts = _cue_texts(seed_con)
     texts += [t.upper() for t in texts] + [t.replace("s", "\u017f") for t in texts[::5]]
     for text in texts:
-        t = _Text(text)
+        t = CueText(text)
         for cue in cues.cues:
             if cue.regex.search(text):
                 assert cue in t.candidates((cue.kind,), cues), (cue.regex.pattern[:60], text)
@@ -566,3 +559,32 @@ def test_best_cue_does_not_depend_on_row_order() -> None:
     for order in (rows, rows[::-1]):
         best = _best(pl.DataFrame(order * 50, schema=ATTRIBUTION_SCHEMA))
         assert best.height == 1 and best["evidence"][0] == "IRNA news agency said"
+
+
+def test_cue_keywords_are_what_every_match_contains() -> None:
+    """The keyword test only skips texts a cue cannot match (read from the regex text)."""
+    from dedup.cues import _keywords
+
+    assert _keywords(r"\b(?:told|tells|telling)\s+(?:the\s+)?{SRC}") == ("telling", "tells", "told")
+    assert _keywords(r"(?:seperti\s+)?dikutip\s+{SRC}") == ("dikutip",)
+    assert _keywords(r"\(\s*{SRC}\s*\)\s*[-–—]") in (("(",), (")",))  # a name in brackets
+    assert _keywords(r"(?=kata)\w+") is None  # a lookahead requires nothing of the match
+    assert _keywords(r"abc+d") == ("ab",)  # a repeat ends a run of literals
+    assert _keywords(r"(?:a|b)") == ("a", "b")
+    assert _keywords(r"foo|\d+") is None  # one branch without words: no test
+
+
+def test_every_cue_match_in_the_seeds_holds_a_keyword() -> None:
+    from conftest import CORPUS
+
+    cues = load_cues()
+    texts = [p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))]
+    checked = 0
+    for cue in cues.cues:
+        if cue.keywords is None:
+            continue
+        for body in texts:
+            for m in cue.regex.finditer(body):
+                checked += 1
+                assert any(k in m.group().lower() for k in cue.keywords), (cue.pattern[:60], m)
+    assert checked > 0

@@ -78,3 +78,13 @@ def test_band_keys_are_made_again_when_the_threshold_changes_the_bands(tmp_path:
     _assert_band_keys(db, 0.3)
     pipeline.run([CORPUS], db, settings=pipeline.Settings(threshold=0.5))
     _assert_band_keys(db, 0.5)
+
+
+def test_band_parameters_are_datasketchs() -> None:
+    """(bands, rows) are what MinHashLSH chooses, without its private helper."""
+    from datasketch import MinHashLSH
+
+    for num_perm in (32, 64, 128, 256):
+        for threshold in (0.2, 0.3, 0.5, 0.7, 0.9):
+            lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+            assert candidates.band_params(threshold, num_perm) == (lsh.b, lsh.r)

@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pytest
+from conftest import CORPUS
 from datasketch import LeanMinHash, MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import DedupError, fingerprint, pipeline
+from dedup import text as text_keys
 
 FP = fingerprint.FingerprintSettings()
 passages = (
     st.text(alphabet=st.characters(categories=["L", "N", "Zs", "P"]), min_size=5, max_size=200)
-    .map(fingerprint.normalise)
+    .map(text_keys.normalise)
     .filter(lambda s: len(s) >= FP.shingle)
 )
 
@@ -45,13 +48,13 @@ def test_bulk_signatures_equal_datasketch(norms: list[str]) -> None:
 
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_fast_path_equals_unicode_path(text: str) -> None:
-    general = fingerprint._NON_WORD.sub(" ", text.casefold()).strip()
-    assert fingerprint.normalise(text) == general
+    general = text_keys._SEPARATORS.sub(" ", text.casefold()).strip()
+    assert text_keys.normalise(text) == general
 
 
 def test_stop_shingles_and_lean_minhash_round_trip() -> None:
-    a = fingerprint.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan")
-    b = fingerprint.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan,” ujarnya")
+    a = text_keys.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan")
+    b = text_keys.normalise("Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan,” ujarnya")
     stop = np.array(
         sorted({fingerprint.shingle_hash(s) for s in fingerprint.shingles("tidak ")}),
         dtype=np.uint32,
@@ -97,3 +100,37 @@ def test_permutations_are_datasketchs(seed: int) -> None:
     a, b = MinHash(num_perm=128, seed=seed, scheme="affine32").permutations
     ours = fingerprint.permutations(128, seed, "affine32")
     assert (ours[0] == a.astype(np.uint32)).all() and (ours[1] == b.astype(np.uint32)).all()
+
+
+def _stop_list(db: Path) -> list[int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchall()
+        return [r[0] for r in rows]
+    finally:
+        con.close()
+
+
+def test_stop_list_rule_below_and_past_the_sample(tmp_path: Path) -> None:
+    """While fewer articles than the sample are stored, the stop list is what one run over
+    them gives, whatever the batches; once the sample is full it is frozen: later articles
+    never change it (README "fingerprint")."""
+    files = sorted(CORPUS.glob("*.txt"))
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, part in ((first, files[:3]), (second, files[3:])):
+        folder.mkdir()
+        for f in part:
+            (folder / f.name).write_bytes(f.read_bytes())
+    loose = pipeline.Settings(maxdf_sample=6, maxdf_min_articles=2, maxdf_share=0.3)
+    batched, whole = tmp_path / "batched.duckdb", tmp_path / "whole.duckdb"
+    pipeline.run([first], batched, loose)
+    pipeline.run([second], batched, loose)
+    pipeline.run([CORPUS], whole, loose)
+    assert _stop_list(batched) == _stop_list(whole) != []
+
+    frozen = pipeline.Settings(maxdf_sample=3, maxdf_min_articles=2, maxdf_share=0.3)
+    db = tmp_path / "frozen.duckdb"
+    pipeline.run([first], db, frozen)
+    before = _stop_list(db)
+    pipeline.run([second], db, frozen)
+    assert _stop_list(db) == before

@@ -3,6 +3,7 @@ nothing."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import shutil
@@ -14,7 +15,7 @@ from conftest import CORPUS, FIFTH
 
 from bench.generate import generate
 from bench.sources import dataset_status
-from dedup import pipeline, store
+from dedup import pipeline, state, store
 
 TABLES = {
     "roles": "SELECT paragraph_id, role, role_reason FROM paragraphs ORDER BY ALL",
@@ -28,6 +29,9 @@ TABLES = {
     "quote_trails": "SELECT * EXCLUDE (trail_id) FROM quote_trails ORDER BY ALL",
     "alignments": "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL",
     "article_derivation": "SELECT * FROM article_derivation ORDER BY ALL",
+    "article_pairs": "SELECT * FROM article_pairs ORDER BY ALL",
+    "article_terms": "SELECT * FROM article_terms ORDER BY ALL",
+    "term_heads": "SELECT * FROM term_heads ORDER BY ALL",
     "attributions": "SELECT * EXCLUDE (alignment_id, evidence) FROM attributions ORDER BY ALL",
     "clusters": "SELECT n_articles, n_outlets, n_alignments, origin_article_id FROM clusters ORDER BY ALL",
 }
@@ -76,21 +80,24 @@ def test_batches_in_any_date_order_equal_full_rebuild(
     and text representatives move, outlet templates appear. Every table must still be what
     one run over everything gives. With tiny quote buckets, buckets overflow as quotes
     arrive, so quote pairs stop being proposed."""
-    from dedup import attribute, quotes
+    from dedup import quotes
 
     monkeypatch.setattr(quotes, "MAX_BUCKET", quote_bucket)
-    monkeypatch.setattr(attribute, "MAX_BUCKET", quote_bucket)
     missing = [reason for reason in dataset_status().values() if reason]
     if missing:
         pytest.skip("benchmark data absent: " + "; ".join(missing))
     corpus, _ = generate(500, tmp_path / "gen", seed=11)
     lines = corpus.read_text(encoding="utf-8").splitlines(keepends=True)
-    # the stop shingles come from the first articles by id and then freeze: the first batch
-    # holds those, so that both databases use the same stop list
+    # the stop shingles come from the first articles by id, the retrieval terms' frequencies
+    # from the first by md5 of the id; both then freeze: the first batch holds both samples,
+    # so that both databases use the same stop list and term weights
     lines.sort(key=lambda line: json.loads(line)["id"])
-    rest = lines[100:]
+    by_md5 = sorted(lines, key=lambda line: hashlib.md5(json.loads(line)["id"].encode()).digest())
+    first = list(dict.fromkeys(lines[:100] + by_md5[:100]))
+    rest = [line for line in lines if line not in set(first)]
     random.Random(3).shuffle(rest)
-    batches = [lines[:100] + rest[:250], rest[250:330], rest[330:]]
+    batches = [first + rest[: 350 - len(first)], rest[350 - len(first) : 430 - len(first)],
+               rest[430 - len(first) :]]  # fmt: skip
     settings = pipeline.Settings(maxdf_sample=100, maxdf_min_articles=10)
     inc = tmp_path / "inc.duckdb"
     for i, batch in enumerate(batches):
@@ -192,7 +199,7 @@ def test_incremental_runs_may_cache_the_whole_database(
     def limit_after_caching() -> float:
         con = duckdb.connect(str(seed_db), read_only=True)
         con.execute(f"SET memory_limit = '{store.DUCKDB_MEMORY}'")
-        store.cache_database(con)
+        state.cache_database(con)
         value = store.scalar(con, "SELECT current_setting('memory_limit')")
         con.close()
         number, unit = value.split()

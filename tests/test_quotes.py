@@ -10,16 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import attribute, store
-from dedup.attribute import load_cues
+from dedup import quotes, store
+from dedup.cues import load_cues
 from dedup.quotes import (
     bucket_pairs,
     build_trails,
     extract_quotes,
-    normalise,
     resolve_speakers,
     texts_keys,
 )
+from dedup.text import normalise
 
 SPEAKERS = load_cues().speakers
 SULLIVAN = (
@@ -115,7 +115,15 @@ def _frames(quotes: list[tuple[str, str, str]], articles: list[tuple]) -> tuple:
         },
         orient="row",
     )
-    return q, a
+    return q, _ranked(a)
+
+
+def _ranked(articles: pl.DataFrame) -> pl.DataFrame:
+    """The articles with their rank in the one article order (data/article_order.sql)."""
+    con = duckdb.connect()
+    con.register("articles", articles.to_arrow())
+    store.run_sql_file(con, "article_order.sql")
+    return store.frame(con, "SELECT * FROM article_order")
 
 
 def test_trails_join_equal_near_and_contained_quotes() -> None:
@@ -144,7 +152,9 @@ def test_trails_join_equal_near_and_contained_quotes() -> None:
     assert "e/1/q1" not in trail and "f/1/q1" not in trail  # too short; no partner
     [row] = trails.to_dicts()
     assert row["n_articles"] == 4 and row["n_outlets"] == 4
-    assert row["first_article_id"] == "d"  # the only dated article is the earliest
+    # the undated wire comes before every outlet article; the dated outlet article d comes
+    # before the undated ones
+    assert row["first_article_id"] == "c"
 
 
 def test_wire_wins_a_tie_for_first_article() -> None:
@@ -194,7 +204,7 @@ def test_an_edge_goes_when_its_last_small_bucket_overflows(
 ) -> None:
     """A new text pushes the bucket "alpha beta" past the limit: the pair that shared only
     that bucket is no longer proposed; the pair that also shares "beta gamma" stands."""
-    monkeypatch.setattr(attribute, "MAX_BUCKET", 3)
+    monkeypatch.setattr(quotes, "MAX_BUCKET", 3)
     a, b, e = "alpha beta gamma", "alpha beta delta", "alpha beta gamma delta"
     new = "alpha beta omega"
     con = duckdb.connect()
@@ -207,5 +217,5 @@ def test_an_edge_goes_when_its_last_small_bucket_overflows(
         [new],
     )
     edges = pl.DataFrame({"a": [min(a, b), min(a, e)], "b": [max(a, b), max(a, e)]})
-    stale = attribute._overflown_edges(con, edges, grown)
+    stale = quotes._overflown_edges(con, edges, grown)
     assert stale.rows() == [(min(a, b), max(a, b))]

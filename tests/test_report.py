@@ -22,7 +22,6 @@ import duckdb
 import pytest
 from rapidfuzz import fuzz
 
-from dedup.fingerprint import norm_hash
 from dedup.report import (
     TOKEN,
     find_queries_dir,
@@ -32,6 +31,7 @@ from dedup.report import (
     shipped_queries,
 )
 from dedup.store import schema_sql
+from dedup.text import norm_hash
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

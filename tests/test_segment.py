@@ -143,3 +143,28 @@ def test_outlet_template_lines(tmp_path) -> None:
     assert con.execute(
         "SELECT DISTINCT base_role FROM paragraphs WHERE text LIKE 'Dukung%'"
     ).fetchall() == [("body",)]
+
+
+def test_a_first_line_is_a_headline_only_when_it_looks_like_one() -> None:
+    from dedup.text import looks_like_headline
+
+    assert looks_like_headline("AS Khawatir Korut Akan Jual Senjata ke Rusia untuk Perang Ukraina")
+    assert looks_like_headline("Mengapa Putin Menemui Kim Jong Un?")
+    assert not looks_like_headline(
+        "Korea Utara mendukung Rusia, negara yang masih saja menginvasi Ukraina."
+    )
+    assert not looks_like_headline(" ".join(["kata"] * 30))  # a long line without a stop
+    assert not looks_like_headline("")
+
+
+def test_without_a_title_a_lede_paragraph_stays_body(seed_con) -> None:
+    """The fifth seed has no title and opens with a two-sentence lede: it is body text (and
+    counts in derived_fraction), not a headline."""
+    from conftest import FIFTH
+
+    title, role = seed_con.execute(
+        "SELECT a.title, p.role FROM articles a JOIN paragraphs p USING (article_id) "
+        "WHERE article_id = ? AND p.seq = 0",
+        [FIFTH],
+    ).fetchone()
+    assert title is None and role == "body"

@@ -1,6 +1,27 @@
--- The order that decides sources: earlier publication first, then wire copy, then id.
+-- "Earlier", defined once. For two articles (kind, published):
+--   direction_basis: 'published' when both dates are known and differ, else 'kind' when
+--   one is wire copy and the other not, else 'undecided';
+--   comes_first: whether the first article is the source (NULL when undecided).
+-- article_order ranks all articles in one order that agrees with comes_first wherever it
+-- decides: undated wire copy first (it precedes any outlet article), then dated articles by
+-- date (wire first on equal dates), then undated outlet articles (a dated wire precedes
+-- them); article_id breaks the remaining ties. It names a cluster's origin, a trail's first
+-- quote, a bucket's head and the first of tied sources.
 -- Parameters: none.
+CREATE OR REPLACE TEMP MACRO direction_basis(kind_a, pub_a, kind_b, pub_b) AS
+    CASE WHEN pub_a IS NOT NULL AND pub_b IS NOT NULL AND pub_a <> pub_b THEN 'published'
+         WHEN kind_a IS DISTINCT FROM kind_b THEN 'kind'
+         ELSE 'undecided' END;
+
+CREATE OR REPLACE TEMP MACRO comes_first(kind_a, pub_a, kind_b, pub_b) AS
+    CASE direction_basis(kind_a, pub_a, kind_b, pub_b)
+         WHEN 'published' THEN pub_a < pub_b
+         WHEN 'kind' THEN kind_a = 'wire' END;
+
 CREATE OR REPLACE TEMP TABLE article_order AS
 SELECT article_id, outlet, kind, published,
-       row_number() OVER (ORDER BY published NULLS LAST, kind <> 'wire', article_id) AS rank
+       row_number() OVER (
+           ORDER BY CASE WHEN published IS NULL AND kind = 'wire' THEN 0
+                         WHEN published IS NOT NULL THEN 1 ELSE 2 END,
+                    published, kind <> 'wire', article_id) AS rank
 FROM articles;

@@ -1,6 +1,7 @@
 -- How much of each article's body is aligned to earlier articles (article_derivation).
 -- derived_chars is the union of the article's body spans on the target side of alignments
--- that are not an outlet's own template (same_outlet); the top source covers most of it.
+-- that are not an outlet's own template (same_outlet) and whose direction is decided (an
+-- undecided pair counts as derivation of neither side); the top source covers most of it.
 -- Only the articles in derive_articles (new, re-roled, or with changed alignments) are redone.
 -- Parameters: $wholly, $partially (derived_fraction cut-offs, see README "Derivation").
 DELETE FROM article_derivation WHERE article_id IN (SELECT article_id FROM derive_articles);
@@ -10,7 +11,7 @@ SELECT a.target_article_id AS article_id, a.source_article_id, a.target_start AS
 FROM alignments AS a
 SEMI JOIN derive_articles AS d ON d.article_id = a.target_article_id
 JOIN paragraphs AS p ON p.paragraph_id = a.target_paragraph_id
-WHERE p.role = 'body' AND NOT a.same_outlet;
+WHERE p.role = 'body' AND NOT a.same_outlet AND a.direction_basis <> 'undecided';
 
 -- union of intervals per (article, source): start a new island when a span begins after
 -- everything before it has ended

@@ -170,7 +170,7 @@ CREATE TABLE IF NOT EXISTS alignments (
     match_kind          VARCHAR NOT NULL,             -- verbatim / near_verbatim / rewrite
     cluster_id          BIGINT,
     same_outlet         BOOLEAN NOT NULL,             -- an outlet's own template, not syndication
-    direction_basis     VARCHAR NOT NULL              -- published / kind / article_id
+    direction_basis     VARCHAR NOT NULL              -- published / kind / undecided (merge.earlier)
 );
 
 -- contract: reuse clusters (connected components of aligned spans).
@@ -193,6 +193,41 @@ CREATE TABLE IF NOT EXISTS article_derivation (
     derivation            VARCHAR NOT NULL,           -- wholly / partially / non
     top_source_article_id VARCHAR,
     top_source            VARCHAR                     -- outlet (or wire name) of the top source
+);
+
+-- contract: each article's likely sources among earlier articles and wires, found by the
+-- rare words, numbers and names they share (dedup/retrieve.py): "which earlier stories is
+-- this most like". score: the share of the target's rarest terms (IDF-weighted) found in the
+-- source. direction_basis as in alignments (undecided pairs are listed both ways).
+CREATE TABLE IF NOT EXISTS article_pairs (
+    source_article_id VARCHAR NOT NULL,
+    target_article_id VARCHAR NOT NULL,
+    score             DOUBLE NOT NULL,                -- 0-1
+    shared_terms      INTEGER NOT NULL,               -- of the target's rarest terms
+    shared_numbers    INTEGER NOT NULL,
+    shared_names      INTEGER NOT NULL,
+    direction_basis   VARCHAR NOT NULL,               -- published / kind / undecided
+    rank              INTEGER NOT NULL                -- 1 = the target's most likely source
+);
+
+-- the document frequency of each term in the retrieval sample (frozen once full).
+CREATE TABLE IF NOT EXISTS term_df (
+    term VARCHAR NOT NULL,
+    df   INTEGER NOT NULL
+);
+
+-- the rare terms of each article, which retrieval indexes and looks it up by.
+CREATE TABLE IF NOT EXISTS article_terms (
+    article_id VARCHAR NOT NULL,
+    term       VARCHAR NOT NULL,
+    kind       VARCHAR NOT NULL,                      -- word / number / name
+    df         INTEGER NOT NULL                       -- in the sample
+);
+
+-- the first holders of each rare term (article_order), where retrieval looks for sources.
+CREATE TABLE IF NOT EXISTS term_heads (
+    term       VARCHAR NOT NULL,
+    article_id VARCHAR NOT NULL
 );
 
 -- contract: where each paragraph comes from, with the evidence.

@@ -1,0 +1,46 @@
+"""The Python API: what the command line does, as functions (``from dedup import ...``).
+
+    import dedup
+    dedup.run(["corpus"], "reports/syndication.duckdb")
+    frame = dedup.query("reports/syndication.duckdb", "SELECT * FROM article_derivation")
+    provenance = dedup.trace("reports/syndication.duckdb", "001_5718ed46a52a3cac")
+
+The command line (:mod:`dedup.cli`) only parses options and calls these.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from dedup import pipeline, store
+from dedup.pipeline import STAGES, Settings
+
+
+def run(
+    inputs: list[str | Path],
+    db: str | Path,
+    settings: Settings | None = None,
+    quiet: bool = True,
+    stages: tuple[str, ...] = STAGES,
+) -> dict[str, Any]:
+    """Ingest ``inputs`` into the database ``db`` and run the given stages (every stage by
+    default; incremental). Returns the run's counts and stage timings."""
+    command = "run" if tuple(stages) == STAGES else "+".join(stages)
+    return pipeline.run([Path(p) for p in inputs], Path(db), settings, quiet, stages, command)
+
+
+def query(db: str | Path, sql: str, params: list | None = None) -> pl.DataFrame:
+    """The result of a read-only SQL query on the database, as a polars frame."""
+    with store.open_db(Path(db)) as con:
+        return store.frame(con, sql, params)
+
+
+def trace(db: str | Path, article_id: str) -> dict[str, Any]:
+    """One article's provenance, paragraph by paragraph (LookupError for an unknown id)."""
+    from dedup import provenance
+
+    with store.open_db(Path(db)) as con:
+        return provenance.trace(con, article_id)

@@ -1,0 +1,44 @@
+-- Propagated and matched attributions, through alignments (not same_outlet) of the articles
+-- in `repropagate`: a paragraph aligned with a paragraph that has an explicit attribution
+-- takes it (confidence * score / 100); a paragraph aligned with an article of kind wire is
+-- `matched` to that wire's source (score / 100).
+-- Inputs: repropagate, _attribute_wires (article_id, source, source_type). Parameters: none.
+
+-- both sides of every alignment of an article in repropagate
+CREATE OR REPLACE TEMP TABLE attribute_pairs AS
+SELECT alignment_id, score, target_paragraph_id AS paragraph_id,
+       target_article_id AS article_id, source_paragraph_id AS via_paragraph_id,
+       source_article_id AS via_article_id
+FROM alignments SEMI JOIN repropagate AS r ON r.article_id = target_article_id
+WHERE NOT same_outlet
+UNION ALL
+SELECT alignment_id, score, source_paragraph_id, source_article_id,
+       target_paragraph_id, target_article_id
+FROM alignments SEMI JOIN repropagate AS r ON r.article_id = source_article_id
+WHERE NOT same_outlet;
+
+INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,
+                          confidence, chain_role, alignment_id)
+SELECT p.paragraph_id, p.article_id, e.source, e.source_type, 'propagated',
+       printf('alignment %d with %s (score %.1f), cue "%s"', p.alignment_id,
+              p.via_article_id, p.score, e.evidence),
+       round(e.confidence * p.score / 100, 4), e.chain_role, p.alignment_id
+FROM attribute_pairs AS p
+JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline')
+JOIN attributions AS e ON e.paragraph_id = p.via_paragraph_id AND e.method = 'explicit'
+WHERE p.article_id <> p.via_article_id
+QUALIFY row_number() OVER (
+    PARTITION BY p.paragraph_id, e.source, e.chain_role, p.via_article_id
+    ORDER BY e.confidence * p.score DESC, p.alignment_id) = 1;
+
+INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,
+                          confidence, chain_role, alignment_id)
+SELECT p.paragraph_id, p.article_id, w.source, w.source_type, 'matched',
+       printf('alignment %d with %s (score %.1f)', p.alignment_id, p.via_article_id, p.score),
+       round(p.score / 100, 4), 'source', p.alignment_id
+FROM attribute_pairs AS p
+JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline')
+JOIN _attribute_wires AS w ON w.article_id = p.via_article_id
+WHERE p.article_id <> p.via_article_id
+QUALIFY row_number() OVER (
+    PARTITION BY p.paragraph_id, p.via_article_id ORDER BY p.score DESC, p.alignment_id) = 1;

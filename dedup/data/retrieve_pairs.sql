@@ -1,0 +1,50 @@
+-- Article-level source retrieval: for each target in `retrieve_targets`, the articles that
+-- hold most of its rare terms, among the first holders of each term. A rare term's first
+-- $heads holders in the one article order (data/article_order.sql: term_heads) are where it
+-- can have come from; a story syndicated a hundred times thus proposes its origin, not a
+-- hundred copies of it, and no term is expanded into all pairs of its holders. A candidate
+-- source must be a first holder of at least $min_shared of the target's rare terms (all of
+-- them, for a target with fewer: a short item); score =
+-- the IDF-weighted share of the target's rare terms so held (a containment: a rewrite keeps
+-- part of its source's rare words and adds its own). The source must come first by the
+-- pairwise rule (or the pair be undecided), within $window_s seconds when both are dated.
+-- Scores are rounded to 4 decimals before ranking, so that sums made in another order
+-- (an incremental run) rank alike. The $top_k best per target are kept: sources known to come first before those of unknown
+-- order (siblings that neither dates nor kinds order), then by score, then source id.
+-- Inputs: retrieve_targets (article_id), article_terms, term_heads, articles.
+-- Parameters: $n (sample size), $min_shared, $min_score, $window_s, $top_k.
+DELETE FROM article_pairs WHERE target_article_id IN (SELECT article_id FROM retrieve_targets);
+
+INSERT INTO article_pairs
+WITH q AS (
+    SELECT t.article_id, t.term, t.kind, ln(($n + 1.0) / (t.df + 1)) AS idf
+    FROM article_terms AS t SEMI JOIN retrieve_targets AS r USING (article_id)
+), totals AS (
+    SELECT article_id, sum(idf) AS total, count(*) AS n_terms FROM q GROUP BY article_id
+), shared AS (
+    SELECT q.article_id AS target, h.article_id AS source, sum(q.idf) AS weight,
+           count(*) AS n_terms,
+           count(*) FILTER (WHERE q.kind = 'number') AS n_numbers,
+           count(*) FILTER (WHERE q.kind = 'name') AS n_names
+    FROM q JOIN term_heads AS h ON h.term = q.term AND h.article_id <> q.article_id
+    GROUP BY q.article_id, h.article_id
+), scored AS (
+    SELECT s.source, s.target, round(s.weight / t.total, 4) AS score, s.n_terms, s.n_numbers,
+           s.n_names,
+           direction_basis(a.kind, a.published, b.kind, b.published) AS basis,
+           comes_first(a.kind, a.published, b.kind, b.published) AS source_first
+    FROM shared AS s
+    JOIN totals AS t ON t.article_id = s.target
+    JOIN articles AS a ON a.article_id = s.source
+    JOIN articles AS b ON b.article_id = s.target
+    WHERE s.weight / t.total >= $min_score
+      AND s.n_terms >= least($min_shared, t.n_terms)
+      AND (a.published IS NULL OR b.published IS NULL
+           OR date_diff('second', a.published, b.published) <= $window_s)
+)
+SELECT source, target, score, n_terms, n_numbers, n_names, basis,
+       row_number() OVER (PARTITION BY target
+                          ORDER BY source_first IS NOT NULL DESC, score DESC, source) AS rank
+FROM scored
+WHERE source_first IS DISTINCT FROM false
+QUALIFY rank <= $top_k;

@@ -1,0 +1,66 @@
+"""Progress bars and stage timings on stderr, silent with ``quiet``.
+
+Results go to stdout and the database; everything a person watches a long run by goes here,
+so that ``--quiet`` silences it in one place.
+"""
+
+from __future__ import annotations
+
+import logging
+import resource
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+log = logging.getLogger("dedup")
+T = TypeVar("T")
+
+
+class Reporter:
+    """Progress bars and stage timings on stderr (silent with ``quiet``)."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.console = Console(stderr=True, quiet=quiet)
+        self.timings: dict[str, float] = {}
+        #: peak resident memory (MiB) of this process by the end of each stage
+        self.peaks: dict[str, float] = {}
+
+    def track(
+        self,
+        items: Iterable[T],
+        description: str,
+        total: int | None = None,
+        status: Callable[[], str] | None = None,
+    ) -> Iterator[T]:
+        """Yield ``items`` with a progress bar; ``status`` adds a live note (e.g. rejects)."""
+        if self.quiet:
+            yield from items
+            return
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[status]}"),
+        )
+        with Progress(*columns, console=self.console, transient=True) as progress:
+            task = progress.add_task(description, total=total, status="")
+            started = time.perf_counter()
+            for n, item in enumerate(items, 1):
+                yield item
+                if status is not None and n % 100 == 0:
+                    rate = n / max(time.perf_counter() - started, 1e-9)
+                    progress.update(task, status=f"{rate:,.0f}/s {status()}")
+                progress.advance(task)
+
+    def stage(self, name: str, fn: Callable[[], T]) -> T:
+        started = time.perf_counter()
+        result = fn()
+        self.timings[name] = round(time.perf_counter() - started, 3)
+        self.peaks[name] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        log.info("%s: %.2fs", name, self.timings[name])
+        return result

@@ -1,0 +1,208 @@
+"""``make eval``'s code on hand-made cases: the metrics, the baselines, the threshold
+fitting, and the clough set end to end on a tiny corpus written here (no shared data)."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+from pathlib import Path
+
+import pytest
+from scipy import stats
+
+from eval import baselines, clough, metrics, msrp, run
+
+SOURCE_A = (
+    "The Eiffel Tower was built for the 1889 World's Fair in Paris by the company of Gustave Eiffel.\n\n"
+    "At 330 metres it remained the tallest man-made structure in the world for forty-one years, "
+    "until the Chrysler Building in New York City was finished in 1930.\n\n"
+    "It is repainted every seven years with about sixty tonnes of paint to protect it from rust."
+)
+SOURCE_B = (
+    "Photosynthesis is the process by which green plants use sunlight to turn water and carbon "
+    "dioxide into glucose and oxygen.\n\n"
+    "It takes place in the chloroplasts, which hold the green pigment chlorophyll that absorbs "
+    "mostly blue and red light.\n\n"
+    "Nearly all the oxygen in the atmosphere of the Earth was released by this process over billions of years."
+)
+#: the first two paragraphs of SOURCE_A, pasted as they are
+CUT = SOURCE_A.rsplit("\n\n", 1)[0]
+#: the same subject, written from other material
+NON = (
+    "Paris has a famous iron landmark that visitors climb by stairs or lifts.\n\n"
+    "Engineers designed it as a temporary exhibit, yet the city kept it because radio "
+    "antennas on its top proved useful for the army."
+)
+#: SOURCE_B with a few words swapped
+LIGHT = (
+    SOURCE_B.replace("green plants", "plants")
+    .replace("turn", "convert")
+    .replace("Nearly", "Almost")
+)
+ANSWERS = {
+    "g0pA_taska": ("a", "cut", CUT),
+    "g0pB_taska": ("a", "non", NON),
+    "g0pC_taskb": ("b", "light", LIGHT),
+}
+
+
+@pytest.fixture()
+def clough_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "clough"
+    folder.mkdir()
+    files = {"orig_taska": ("a", "orig", SOURCE_A), "orig_taskb": ("b", "orig", SOURCE_B)}
+    files |= ANSWERS
+    with (folder / "file_information.csv").open("w", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\r\n")  # the corpus's own line ends
+        writer.writerow(["File", "Task", "Category"])
+        for stem, (task, category, text) in files.items():
+            writer.writerow([f"{stem}.txt", task, category])
+            (folder / f"{stem}.txt").write_text(text)
+    return folder
+
+
+def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
+    texts = clough.load(clough_folder)
+    assert [t.id for t in texts[:2]] == ["orig_taska", "orig_taskb"]
+    records = {r["id"]: r for r in clough.records(texts)}
+    assert records["orig_taska"]["kind"] == "wire" and "title" not in records["orig_taska"]
+    assert records["g0pA_taska"] | {"text": ""} == {
+        "id": "g0pA_taska", "text": "", "kind": "outlet", "outlet": "g0pA_taska", "language": "en"
+    }  # fmt: skip
+
+    result = clough.evaluate(texts, tmp_path / "work")
+    rows = clough.tool.derivations(tmp_path / "work" / "clough.duckdb")
+    # the pasted answer is found, from its source; the other two are whatever the tool says
+    assert rows["g0pA_taska"]["derivation"] != "non"
+    assert rows["g0pA_taska"]["top_source_article_id"] == "orig_taska"
+    answers = [t for t in texts if t.category != "orig"]
+    derived = [rows[a.id]["derivation"] != "non" for a in answers]
+    gold = [True, False, True]  # cut, non, light in id order
+    hits = [
+        rows[a.id]["top_source_article_id"] == a.source_id for a in answers if a.category != "non"
+    ]
+    fractions = [rows[a.id]["derived_fraction"] for a in answers]
+    assert result["systems"]["dedup"] == {
+        "f1": metrics.f1(derived, gold),
+        "spearman": pytest.approx(stats.spearmanr(fractions, [3, 0, 2]).statistic),
+        "source_p1": sum(hits) / 2,
+    }
+    # containment: the pasted answer lies wholly in its source, the light one nearly so
+    assert result["systems"]["containment"]["source_p1"] == 1.0
+    assert result["systems"]["containment"]["source_p1_wires"] == 1.0
+    assert result["info"] == {"answers": 3, "derived": 2}
+
+
+def test_clough_baseline_compares_with_every_other_text() -> None:
+    texts = [
+        clough.Text("orig_taska", "a", "orig", "alpha beta gamma delta epsilon"),
+        clough.Text("g0pA_taska", "a", "cut", "alpha beta gamma zeta"),
+        clough.Text("g0pB_taska", "a", "light", "alpha beta gamma zeta eta"),
+        clough.Text("g0pC_taska", "a", "non", "omega psi"),
+    ]
+    scores = clough.score_baseline("containment", texts)
+    # each derived answer is closer to its sibling (1 and 4/5) than to the source (3/4, 3/5)
+    assert scores["source_p1"] == 0.0
+    assert scores["source_p1_wires"] == 1.0
+    # derived scores 1, 4/5, 0 against cut, light, non
+    assert scores["spearman"] == pytest.approx(1.0)
+
+
+def test_binary_scores() -> None:
+    got = metrics.binary([True, True, False, False], [True, False, True, False])
+    assert got == {"accuracy": 0.5, "precision": 0.5, "recall": 0.5, "f1": 0.5}
+    assert metrics.binary([False, False], [True, False])["f1"] == 0.0
+
+
+def test_spearman_with_ties_matches_scipy() -> None:
+    x, y = [0.1, 0.5, 0.5, 0.9, 0.2, 0.0], [1, 2, 2, 3, 0, 0]
+    assert list(metrics.average_ranks([10, 20, 20, 30])) == [1.0, 2.5, 2.5, 4.0]
+    assert metrics.spearman(x, y) == pytest.approx(stats.spearmanr(x, y).statistic)
+    assert metrics.spearman([1, 1, 1], [1, 2, 3]) == 0.0
+
+
+def test_fit_threshold() -> None:
+    assert metrics.fit_threshold([0.1, 0.4, 0.6, 0.9], [False, False, True, True]) == 0.5
+    # every example positive: the lowest cut, so everything is called positive
+    assert metrics.fit_threshold([0.2, 0.7], [True, True]) == 0.2
+    # none positive: a cut above the top score
+    assert metrics.fit_threshold([0.2, 0.7], [False, False]) > 0.7
+    # F1 prefers calling the one doubtful case positive, accuracy does not mind; ties go low
+    scores, gold = [0.1, 0.3, 0.8], [False, False, True]
+    assert metrics.fit_threshold(scores, gold) == pytest.approx(0.55)
+    assert metrics.fit_threshold([0.1, 0.3, 0.8], [False, True, False], metrics.f1) == 0.2
+
+
+def test_cross_validation_keeps_groups_together() -> None:
+    groups = ["p1", "p1", "p2", "p3", "p3", "p4", "p5", "p6"]
+    folds = metrics.grouped_folds(groups, k=5)
+    assert folds[0] == folds[1] and folds[3] == folds[4]
+    assert len(set(folds)) == 5
+    scores = [0.9, 0.1, 0.8, 0.2, 0.7, 0.3, 0.95, 0.05]
+    gold = [s > 0.5 for s in scores]
+    assert list(metrics.cross_validated(scores, gold, groups)) == gold
+
+
+def test_baselines() -> None:
+    a, b = baselines.words("The cat, the hat."), baselines.words("the CAT sat on the hat")
+    assert a == {"the", "cat", "hat"}
+    assert baselines.containment(a, b) == 1.0
+    assert baselines.containment(b, a) == 0.6
+    assert baselines.jaccard(a, b) == 0.6
+    assert baselines.pair_score("containment", "sat on the hat", "the hat") == 1.0
+    assert baselines.pair_score("containment", "the hat", "sat on the hat") == 1.0
+    assert (
+        baselines.containment(frozenset(), b) == baselines.jaccard(frozenset(), frozenset()) == 0.0
+    )
+    matrix = baselines.score_matrix("jaccard", ["a b"], ["a b", "a c", "d"])
+    assert matrix.tolist() == [[1.0, 1 / 3, 0.0]]
+
+
+def _msrp_file(path: Path, rows: list[tuple[int, str, str]]) -> Path:
+    with gzip.open(path, "wt", encoding="utf-8-sig") as fh:
+        fh.write("Quality\t#1 ID\t#2 ID\t#1 String\t#2 String\n")
+        for i, (quality, a, b) in enumerate(rows):
+            fh.write(f"{quality}\t{2 * i}\t{2 * i + 1}\t{a}\t{b}\n")
+    return path
+
+
+def test_msrp_load_keeps_quotes_as_text(tmp_path: Path) -> None:
+    path = _msrp_file(tmp_path / "t.txt.gz", [(1, '"We won," he said.', 'He said "we won".')])
+    assert msrp.load(path) == [(True, '"We won," he said.', 'He said "we won".')]
+
+
+def test_msrp_threshold_is_fitted_on_train_only() -> None:
+    def length(a: str, b: str) -> float:
+        return float(len(a))
+
+    train = [(False, "x", ""), (False, "xx", ""), (True, "xxxx", ""), (True, "xxxxx", "")]
+    # on test alone the best cut would be 1.5; the train cut is 3
+    test = [(False, "x", ""), (True, "xx", ""), (True, "xxxxxx", "")]
+    got = msrp.evaluate_scorer(length, train, test)
+    assert got == {"accuracy": pytest.approx(2 / 3), "f1": pytest.approx(2 / 3), "threshold": 3.0}
+    assert msrp.evaluate_scorer(length, train, test, threshold=1.5)["accuracy"] == 1.0
+
+
+def test_msrp_tool_scorer_is_the_alignment_verdict() -> None:
+    sentence = "The central bank raised its benchmark interest rate by a quarter point on Tuesday."
+    assert msrp.dedup_score(sentence, "On Tuesday " + sentence[:-1] + ", officials said.") == 1.0
+    assert msrp.dedup_score(sentence, "Shares fell sharply in Tokyo after the announcement.") == 0.0
+
+
+def test_runner_table_and_set_choice() -> None:
+    assert run.chosen("") == run.available()
+    assert "clough" in run.available()
+    with pytest.raises(SystemExit, match="unknown set nope"):
+        run.chosen("clough,nope")
+    text = run.table(
+        "demo",
+        {
+            "systems": {"dedup": {"f1": 0.5, "ok": True}, "jaccard": {"f1": 0.25}},
+            "info": {"n": 3},
+            "seconds": 1.0,
+            "finished": "now",
+        },
+    )
+    assert "| f1 | 0.500 | 0.250 |" in text and "| ok | pass | – |" in text
+    assert "n 3 (now, 1.0 s)" in text
+    assert "skipped: no data" in run.table("x", {"skipped": "no data"})
