@@ -131,7 +131,9 @@ def sql(
     except Exception as err:  # duckdb's errors: one line is what a user needs
         _fail(DedupError(str(err).strip().splitlines()[0]))
     if fmt is Format.csv:
-        sys.stdout.write(result.write_csv())
+        from dedup import spreadsheet
+
+        sys.stdout.write(spreadsheet.csv_text(result.to_arrow()))
     elif fmt is Format.json:
         sys.stdout.write(
             json.dumps(result.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n"

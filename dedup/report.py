@@ -5,20 +5,19 @@ a new file there adds a CSV, a Parquet file and a report section, with no code c
 ``report.html`` is one self-contained file (no network at all) that a researcher opens
 from disk; the per-article data is embedded as JSON and rendered one article at a time,
 so that the page stays fast with thousands of articles. ``report.md`` carries the same
-summary for a terminal or a repository.
+summary for a terminal or a repository. The pages are Jinja2 templates (``dedup.render``);
+the shipped queries are the package ``dedup.queries``. Reads the contract tables through a
+read-only connection; leaves no tables, only files in the output folder.
 """
 
 from __future__ import annotations
 
-import base64
-import html
+import importlib.util
 import io
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -35,13 +34,12 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from rapidfuzz.distance import Indel  # noqa: E402
 
-from dedup import DedupError, __version__  # noqa: E402
+from dedup import DedupError, spreadsheet  # noqa: E402
+from dedup.export import output_folder  # noqa: E402
+from dedup.render import render_html, render_markdown, text_value  # noqa: E402
 from dedup.store import connect  # noqa: E402
 
 HTML_ROWS = 50
-MD_ROWS = 20
-HTML_CELL_CHARS = 400
-MD_CELL_CHARS = 80
 #: figures stay readable: the heat map shows the biggest outlets and sources only
 HEATMAP_MAX_OUTLETS = 30
 HEATMAP_MAX_SOURCES = 25
@@ -53,11 +51,8 @@ DERIVATION_COLOURS = {"non": "#9aa5b1", "partially": "#f0a03c", "wholly": "#c840
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
 _HEADER = re.compile(r"^--\s*(title|description)\s*:\s*(.*)$", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"\{\{ (\w+) \}\}")
 
 _PACKAGE_DATA = files("dedup").joinpath("data/report")
-#: a source checkout keeps the shipped queries next to the package
-_CHECKOUT_QUERIES = Path(__file__).resolve().parents[1] / "reports" / "queries"
 
 
 @dataclass(frozen=True)
@@ -93,13 +88,22 @@ class Chart:
 # ---------------------------------------------------------------- queries
 
 
+def shipped_queries() -> Path | None:
+    """The queries that come with dedup: the source tree's ``reports/queries``, installed
+    as the data-only package ``dedup.queries`` (pyproject.toml maps one to the other), so
+    that a non-editable install finds them as well as a checkout does."""
+    spec = importlib.util.find_spec("dedup.queries")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) if locations else None
+
+
 def find_queries_dir(out: Path, queries_dir: Path | None = None) -> Path:
-    """The folder of report queries: explicit, else ``OUT/queries``, else the checkout's.
+    """The folder of report queries: explicit, else ``OUT/queries``, else the shipped ones.
 
     ``dedup report --out reports/`` on a fresh clone thus uses ``reports/queries/``, and a
     researcher can keep their own queries next to their own output folder.
     """
-    candidates = [queries_dir] if queries_dir is not None else [out / "queries", _CHECKOUT_QUERIES]
+    candidates = [queries_dir] if queries_dir is not None else [out / "queries", shipped_queries()]
     for folder in candidates:
         if folder is not None and folder.is_dir():
             return folder
@@ -151,7 +155,7 @@ def run_queries(con: duckdb.DuckDBPyConnection, queries: Sequence[Query], out: P
             raise DedupError(f"report query {query.name}.sql failed: {first}") from err
         csv, parquet = out / "csv" / f"{query.name}.csv", out / "parquet" / f"{query.name}.parquet"
         relation = con.from_arrow(result)
-        relation.write_csv(str(csv), header=True)
+        spreadsheet.write_csv(con, relation, csv)
         relation.write_parquet(str(parquet))
         head = result.slice(0, HTML_ROWS).to_pylist()
         rows = [tuple(row.values()) for row in head]
@@ -285,7 +289,9 @@ def charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
     ]
     result = []
     for name, title, caption, sql_name, draw in specs:
-        png = draw(_internal(con, sql_name))
+        # outlet names are text, not TeX: "Price $x_$ news" must not be parsed as mathtext
+        with plt.rc_context({"text.parse_math": False}):
+            png = draw(_internal(con, sql_name))
         note = caption if png is not None else f"{caption} No data in this database."
         result.append(Chart(name, title, note, png))
     return result
@@ -329,17 +335,6 @@ def shared_runs(a: str, b: str) -> tuple[list[str], list[str]]:
 
 
 # ---------------------------------------------------------------- page data
-
-
-def _text_value(value: Any) -> str | None:
-    """Dates without a time part print as dates; everything else as ISO text."""
-    if isinstance(value, datetime):
-        if value.time() == datetime.min.time() and value.tzinfo is None:
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def page_data(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -413,7 +408,7 @@ def page_data(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             for p in paras
         ]
         a["sources"] = sorted(sources.get(a["article_id"], ()))
-        a["published"] = _text_value(a["published"])
+        a["published"] = text_value(a["published"])
         if a["derived_fraction"] is not None:
             a["derived_fraction"] = round(a["derived_fraction"], 3)
     return {
@@ -423,150 +418,6 @@ def page_data(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "sources": sorted({s for a in articles for s in a["sources"]}),
         "default_article": articles[0]["article_id"] if articles else None,
     }
-
-
-def _json_for_script(data: Any) -> str:
-    """JSON that cannot end its <script> element early (no raw <, > or &)."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), default=str)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-# ---------------------------------------------------------------- rendering
-
-
-def _cell(value: Any, limit: int) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".")
-    text = str(_text_value(value))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-SUMMARY_LABELS = {
-    "articles": "articles",
-    "outlets": "outlets",
-    "wire_articles": "wire stories",
-    "paragraphs": "paragraphs",
-    "alignments": "alignments",
-    "clusters": "clusters",
-    "wholly_derived": "wholly derived",
-    "partially_derived": "partially derived",
-    "non_derived": "non-derived",
-    "attributions": "attributions",
-    "rejects": "rejects",
-}
-
-
-def _rows_note(n_rows: int, shown: int) -> str:
-    """'12 rows, first 5 shown' (the full table is in the CSV)."""
-    text = f"{n_rows:,} row{'' if n_rows == 1 else 's'}"
-    return text + (f", first {shown} shown" if n_rows > shown else "")
-
-
-def _html_table(table: Table) -> str:
-    e = html.escape
-    if not table.rows:
-        return '<p class="note">No rows.</p>'
-    head = "".join(f"<th>{e(c)}</th>" for c in table.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{e(_cell(v, HTML_CELL_CHARS))}</td>" for v in row) + "</tr>"
-        for row in table.rows
-    )
-    table_html = f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    return f'<div class="scroll">{table_html}</div>'
-
-
-def render_html(
-    summary: dict[str, int],
-    figures: list[Chart],
-    tables: list[Table],
-    data: dict[str, Any],
-    db: Path,
-) -> str:
-    """Fill the page template: static sections in HTML, the article data as JSON."""
-    e = html.escape
-    cards = "".join(
-        f'<div class="card"><b>{summary[k]:,}</b><span>{e(label)}</span></div>'
-        for k, label in SUMMARY_LABELS.items()
-    )
-    figure_html = "".join(
-        f'<figure id="fig-{c.name}"><figcaption><b>{e(c.title)}</b> {e(c.caption)}</figcaption>'
-        + (
-            f'<img alt="{e(c.title)}" src="data:image/png;base64,'
-            f'{base64.b64encode(c.png).decode("ascii")}">'
-            if c.png
-            else ""
-        )
-        + "</figure>"
-        for c in figures
-    )
-    sections = []
-    for t in tables:
-        note = (
-            f"{_rows_note(t.n_rows, len(t.rows))}. "
-            f'Full table: <a href="csv/{e(t.csv.name)}">csv/{e(t.csv.name)}</a>, '
-            f"parquet/{e(t.parquet.name)}."
-        )
-        sections.append(
-            f'<section class="query" id="q-{e(t.query.name)}"><h3>{e(t.query.title)}</h3>'
-            f'<p class="desc">{e(t.query.description)}</p><p class="note">{note}</p>'
-            f"{_html_table(t)}</section>"
-        )
-    toc = "".join(f'<li><a href="#q-{e(t.query.name)}">{e(t.query.title)}</a></li>' for t in tables)
-    values = {
-        "css": _asset("report.css"),
-        "js": _asset("report.js"),
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "db": e(db.name),
-        "version": e(__version__),
-        "summary": cards,
-        "figures": figure_html,
-        "toc": toc,
-        "tables": "".join(sections),
-        "data": _json_for_script(data),
-    }
-    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _asset("report.html"))
-
-
-def _asset(name: str) -> str:
-    return _PACKAGE_DATA.joinpath(name).read_text(encoding="utf-8")
-
-
-def _md_cell(value: Any) -> str:
-    text = _cell(value, MD_CELL_CHARS)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def render_markdown(
-    summary: dict[str, int], figures: list[Chart], tables: list[Table], db: Path
-) -> str:
-    """The summary and the head of every query table, readable in a terminal."""
-    lines = [
-        "# Syndication report",
-        "",
-        f"Database `{db.name}`, dedup {__version__}. Open `report.html` for the article "
-        "explorer (side-by-side passages, sources per paragraph).",
-        "",
-        "| | |",
-        "|---|---:|",
-        *(f"| {label} | {summary[k]:,} |" for k, label in SUMMARY_LABELS.items()),
-        "",
-    ]
-    lines += [f"![{c.title}](figures/{c.name}.png)" for c in figures if c.png]
-    for t in tables:
-        lines += ["", f"## {t.query.title}", "", t.query.description, ""]
-        if not t.rows:
-            lines.append("No rows.")
-        else:
-            lines.append("| " + " | ".join(_md_cell(c) for c in t.columns) + " |")
-            lines.append("|" + "---|" * len(t.columns))
-            lines += ["| " + " | ".join(_md_cell(v) for v in r) + " |" for r in t.rows[:MD_ROWS]]
-        lines += [
-            "",
-            f"{_rows_note(t.n_rows, min(MD_ROWS, t.n_rows))}; full table: `csv/{t.csv.name}`.",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------- entry point
@@ -580,8 +431,8 @@ def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, An
     """
     queries = load_queries(find_queries_dir(out, queries_dir))
     con = connect(db, read_only=True, files=True)  # it writes the CSV and Parquet files
-    out.mkdir(parents=True, exist_ok=True)
     try:
+        output_folder(out)
         tables = run_queries(con, queries, out)
         summary = _internal(con, "summary")[0]
         figures = charts(con)

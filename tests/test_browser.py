@@ -124,3 +124,18 @@ def test_hash_opens_article_and_screenshot(page: Path, tmp_path: Path) -> None:
     )
     assert shot.is_file() and shot.stat().st_size > 10_000
     shutil.copyfile(shot, ROOT / "reports" / "screenshot.png")
+
+
+def test_hostile_text_stays_text(tmp_path: Path) -> None:
+    """Article metadata with tags in it renders as text: no script runs, no image loads."""
+    from test_export import HOSTILE, build_hostile_db
+
+    out = tmp_path / "out"
+    report(build_hostile_db(tmp_path), out, QUERIES)
+    shown = next(a for a, (_, title) in HOSTILE.items() if title.startswith("<img"))
+    url = f"{(out / 'report.html').as_uri()}#article={shown}"
+    dom = chromium(tmp_path, "--virtual-time-budget=5000", "--dump-dom", url)
+    rendered = RenderedPage(dom)
+    assert rendered.body.get("data-js-errors") == "" and rendered.body.get("data-article") == shown
+    assert "&lt;img src=x onerror=alert(2)&gt;" in dom and "&lt;script&gt;alert(1)" in dom
+    assert 'onerror="alert(2)"' not in dom  # how an <img> element would be serialised

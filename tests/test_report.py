@@ -9,15 +9,27 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
+import tomllib
+from importlib.resources import files
 from pathlib import Path
 
 import duckdb
 import pytest
 from rapidfuzz import fuzz
 
-from dedup.report import TOKEN, find_queries_dir, parse_header, report, shared_runs
+from dedup.report import (
+    TOKEN,
+    find_queries_dir,
+    parse_header,
+    report,
+    shared_runs,
+    shipped_queries,
+)
 from dedup.store import schema_sql
 from dedup.text import norm_hash
 
@@ -303,3 +315,104 @@ def test_shared_runs_marks_common_words() -> None:
     assert "".join(a) == "Kata Sullivan, seperti dikutip AFP."
     assert a[1::2] == ["Kata Sullivan"] and b[1::2] == ["kata sullivan"]
     assert shared_runs("", "x") == ([""], ["x"])
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The report of the hostile corpus (formula payloads, HTML and TeX in metadata)."""
+    from test_export import build_hostile_db
+
+    folder = tmp_path_factory.mktemp("hostile-report")
+    out = folder / "out"
+    return out, report(build_hostile_db(folder), out, QUERIES)
+
+
+def test_tex_like_outlet_name_is_plain_text(tmp_path: Path) -> None:
+    """An outlet named "Price $x_$ news" is text in the figures, not mathtext to parse."""
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE articles SET outlet = 'Price $x_$ news' WHERE article_id = ?", [DETIK])
+    con.close()
+    result = report(db, tmp_path / "out", QUERIES)
+    assert {"heatmap", "derived", "timeline"} <= result["figures"].keys()
+    assert "Price $x_$ news" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_markdown_escapes_html_from_articles(hostile) -> None:
+    """07 (longest shared passages) shows a passage with tags in it: as text, not HTML."""
+    markdown = (hostile[0] / "report.md").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in markdown
+    assert "<" not in markdown and ">" not in markdown
+
+
+def test_page_carries_hostile_text_as_text(hostile) -> None:
+    """No tag from article metadata in the page; the JSON data gives the exact text back."""
+    from test_export import HOSTILE
+
+    html = (hostile[0] / "report.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in html and "<img src=x" not in html and "<b>Warta" not in html
+    assert html.count("<script") == 2  # the JSON data and the page's own script
+    data = _page_data(hostile[0])
+    assert {a["article_id"]: (a["outlet"], a["title"]) for a in data["articles"]} == HOSTILE
+
+
+def test_report_csv_is_spreadsheet_safe(hostile) -> None:
+    from test_export import HOSTILE, assert_spreadsheet_safe
+
+    for path in hostile[1]["csv"].values():
+        assert_spreadsheet_safe(path)
+    rows = assert_spreadsheet_safe(hostile[0] / "csv" / "01_articles_per_outlet.csv")
+    assert "'" + HOSTILE[JF][0] in {row["outlet"] for row in rows}
+
+
+def test_templates_and_queries_ship_as_package_data() -> None:
+    """The page templates and the queries are found through the package, not the checkout."""
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    setuptools = pyproject["tool"]["setuptools"]
+    assert setuptools["package-dir"]["dedup.queries"] == "reports/queries"
+    assert "*.sql" in setuptools["package-data"]["dedup.queries"]
+    assert files("dedup").joinpath("data/report/report.html.j2").is_file()
+    assert shipped_queries() == QUERIES
+
+
+def test_non_editable_install_runs_report(tmp_path: Path) -> None:
+    """`pip install .` (not editable) then `dedup run` and `dedup report` from another folder.
+
+    The project is copied and installed without dependencies into a folder put on
+    PYTHONPATH, so the installed copy is imported, not the checkout."""
+    import setuptools
+
+    if int(setuptools.__version__.split(".")[0]) < 77:
+        pytest.skip(f"setuptools {setuptools.__version__} cannot build offline (needs >= 77)")
+    source, site, elsewhere = tmp_path / "source", tmp_path / "site", tmp_path / "elsewhere"
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "dedup", source / "dedup", ignore=ignore)
+    shutil.copytree(QUERIES, source / "reports" / "queries", ignore=ignore)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(ROOT / name, source / name)
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index"]
+    pip += ["--no-build-isolation", "--target", str(site), str(source)]
+    done = subprocess.run(pip, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for shipped, installed in ((QUERIES, "dedup/queries"), (ROOT / "dedup/data", "dedup/data")):
+        files_of = {p.relative_to(shipped) for p in shipped.rglob("*.*") if "__" not in p.name}
+        assert files_of <= {p.relative_to(site / installed) for p in (site / installed).rglob("*")}
+    elsewhere.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+
+    def dedup(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "dedup.cli", *args]
+        return subprocess.run(command, cwd=elsewhere, env=env, capture_output=True, text=True)
+
+    where = subprocess.run(
+        [sys.executable, "-c", "from dedup import report; print(report.shipped_queries())"],
+        cwd=elsewhere, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert where.stdout.strip() == str(site / "dedup" / "queries")
+    done = dedup("run", str(CORPUS), "--db", "x.duckdb", "--quiet")
+    assert done.returncode == 0, done.stderr
+    done = dedup("report", "--db", "x.duckdb", "--out", "r")
+    assert done.returncode == 0, done.stderr
+    out = elsewhere / "r"
+    assert (out / "report.html").stat().st_size > 10_000 and (out / "report.md").is_file()
+    assert len(list((out / "csv").glob("*.csv"))) == len(list(QUERIES.glob("*.sql")))
