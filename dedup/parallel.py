@@ -58,8 +58,10 @@ def parallel_map(
     gc.freeze()  # the workers' collector leaves the parent's objects alone (no scan, no copy)
     try:
         with interrupt.deferred():
+            # a forkserver's workers are the server's children, not ours: no parent check
+            parent = os.getpid() if context == "fork" else None
             pool = multiprocessing.get_context(context).Pool(
-                n, initializer=interrupt.in_child, initargs=(os.getpid(),)
+                n, initializer=interrupt.in_child, initargs=(parent,)
             )
     finally:  # the parent collects as before, even when forking failed
         gc.unfreeze()
