@@ -100,7 +100,7 @@ class Lexicon:
     @classmethod
     def load(cls, lang_a: str, lang_b: str, folder: Path = LEXICONS) -> Lexicon | None:
         """The lexicon of a language pair, in either order (None when there is none)."""
-        return _load(lang_a, lang_b, folder)
+        return _load(*sorted((lang_a, lang_b)), folder)
 
     def concept(self, lang: str, token: str) -> int | None:
         """The concept of one token: its own form, else its first stem the lexicon holds."""

@@ -1,7 +1,7 @@
 """The pipeline: the run's settings and the stages in order, each in its own module.
 
-    ingest -> segment -> fingerprint -> candidates -> align -> merge -> retrieve -> rewrites
-    -> cluster -> derive -> attribute
+    ingest -> segment -> fingerprint -> candidates -> align -> merge -> retrieve -> rewrites ->
+    translate -> cluster -> derive -> attribute
 
 Incremental by construction: each stage records what it has processed (:mod:`dedup.state`)
 and on the next run redoes only what the new articles touch, so that the result is exactly
@@ -31,6 +31,7 @@ from dedup import (
     rewrites,
     state,
     store,
+    translate,
 )
 from dedup.ingest import ingest
 from dedup.progress import Reporter
@@ -47,6 +48,7 @@ class Settings:
     align: align.AlignSettings = field(default_factory=align.AlignSettings)
     retrieval: retrieve.RetrievalSettings = field(default_factory=retrieve.RetrievalSettings)
     rewrites: rewrites.RewriteSettings = field(default_factory=rewrites.RewriteSettings)
+    translate: translate.TranslateSettings = field(default_factory=translate.TranslateSettings)
     threshold: float = candidates.THRESHOLD
     #: the maxDF stop list (see fingerprint.StopList)
     maxdf_share: float = 0.05
@@ -127,6 +129,10 @@ def detect(
     )
     counts["paraphrase_alignments"] = rep.stage(
         "rewrites", lambda: rewrites.update(con, settings.rewrites, full)
+    )
+    counts["translation_alignments"] = rep.stage(
+        "translate",
+        lambda: translate.update(con, settings.translate, settings.retrieval.window_days),
     )
     counts["clusters"] = rep.stage("cluster", lambda: cluster.update_clusters(con))
     rep.stage("derive", lambda: derive.derive(con, settings.wholly, settings.partially))

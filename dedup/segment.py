@@ -16,6 +16,7 @@ paragraph or sentence. Roles come from three sources, in this order of precedenc
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -23,7 +24,7 @@ from importlib.resources import files
 
 import polars as pl
 
-from dedup import fingerprint
+from dedup import fingerprint, metadata
 from dedup.readers import Article
 from dedup.text import norm_hash, normalise
 
@@ -326,6 +327,15 @@ _UNIT_SCHEMA = {
 }
 
 
+def fill_language(art: Article) -> None:
+    """Guess a missing language from the text (cross-language tracing needs it), saying so
+    in ``metadata_source``."""
+    if not art.language and (language := metadata.guess_language(art.text)):
+        art.language = language
+        sources = json.loads(art.metadata_source or "{}") | {"language": "py3langid"}
+        art.metadata_source = json.dumps(sources, sort_keys=True)
+
+
 def segment_articles(
     articles: list[Article], settings: fingerprint.FingerprintSettings
 ) -> dict[str, pl.DataFrame]:
@@ -335,6 +345,7 @@ def segment_articles(
     templates are counted on 8 bytes, not on a second copy of the text)."""
     art_rows, par_rows, sen_rows, unit_rows = [], [], [], []
     for art in articles:
+        fill_language(art)
         art_rows.append(dict(art.__dict__))
         text = art.text
         for p in segment_paragraphs(text, art.title):

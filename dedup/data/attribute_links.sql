@@ -1,18 +1,19 @@
 -- Propagated and matched attributions, through alignments (not same_outlet) of the articles
 -- in `repropagate`: a paragraph aligned with a paragraph that has an explicit attribution
 -- takes it (confidence * score / 100); a paragraph aligned with an article of kind wire is
--- `matched` to that wire's source (score / 100).
+-- `matched` to that wire's source (score / 100); through a translation alignment the
+-- evidence says "translation of <wire article>".
 -- Inputs: repropagate, _attribute_wires (article_id, source, source_type). Parameters: none.
 
 -- both sides of every alignment of an article in repropagate
 CREATE OR REPLACE TEMP TABLE attribute_pairs AS
-SELECT alignment_id, score, target_paragraph_id AS paragraph_id,
+SELECT alignment_id, score, match_kind, target_paragraph_id AS paragraph_id,
        target_article_id AS article_id, source_paragraph_id AS via_paragraph_id,
        source_article_id AS via_article_id
 FROM alignments SEMI JOIN repropagate AS r ON r.article_id = target_article_id
 WHERE NOT same_outlet
 UNION ALL
-SELECT alignment_id, score, source_paragraph_id, source_article_id,
+SELECT alignment_id, score, match_kind, source_paragraph_id, source_article_id,
        target_paragraph_id, target_article_id
 FROM alignments SEMI JOIN repropagate AS r ON r.article_id = source_article_id
 WHERE NOT same_outlet;
@@ -34,7 +35,11 @@ QUALIFY row_number() OVER (
 INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,
                           confidence, chain_role, alignment_id)
 SELECT p.paragraph_id, p.article_id, w.source, w.source_type, 'matched',
-       printf('alignment %d with %s (score %.1f)', p.alignment_id, p.via_article_id, p.score),
+       CASE WHEN p.match_kind = 'translation'
+            THEN printf('translation of %s (alignment %d, score %.1f)', p.via_article_id,
+                        p.alignment_id, p.score)
+            ELSE printf('alignment %d with %s (score %.1f)', p.alignment_id, p.via_article_id,
+                        p.score) END,
        round(p.score / 100, 4), 'source', p.alignment_id
 FROM attribute_pairs AS p
 JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline')

@@ -228,6 +228,14 @@ CREATE TABLE IF NOT EXISTS article_terms (
     df         INTEGER NOT NULL                       -- in the sample
 );
 
+-- the rarer translation keys of each article (dedup/anchors.py), the index that
+-- cross-language candidates are found by (dedup/translate.py).
+CREATE TABLE IF NOT EXISTS article_anchors (
+    article_id VARCHAR NOT NULL,
+    key        VARCHAR NOT NULL,                      -- #number / c<concept> / n:name
+    weight     DOUBLE NOT NULL                        -- IDF in the frozen term sample
+);
+
 -- the first holders of each rare term (article_order), where retrieval looks for sources.
 CREATE TABLE IF NOT EXISTS term_heads (
     term       VARCHAR NOT NULL,

@@ -1,0 +1,121 @@
+"""Anchors: what a paragraph keeps when it is translated, as keys both languages share.
+
+Reads and writes no table (:mod:`dedup.translate` stores what it needs).
+
+A translation changes every word but keeps its numbers, its names and its meaning. Each
+paragraph becomes a set of weighted keys that two languages write alike:
+- ``#<value>``: a number, read by the writing rules of its language (``data/lexicons/
+  numbers.tsv``: "5,75" in Indonesian is "5.75" in English, "1,5 juta" is "1.5 million",
+  both 1500000);
+- ``c<id>``: a word's concept in the pair's bilingual lexicon (:mod:`dedup.bilingual`), so
+  "Selasa" meets "Tuesday" and "mengatakan" meets "said";
+- ``n:<name>``: a capitalised word the lexicon does not hold and that is no function word of
+  its language (``<lang>.stop``): names and acronyms, written alike in Latin-script languages.
+
+Weights are the rarity (IDF) of the word in the frozen term sample of :mod:`dedup.retrieve`,
+so a shared "Mulyani" counts for more than a shared "said", and the weights never change as
+the corpus grows (incremental runs equal full ones). The research behind it: on real
+English/Indonesian wire pairs, normalised numbers alone gave a Jaccard of 1.0 on true
+paragraph pairs and 0.0 on false ones, and names 0.08-0.43 against 0.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from dedup.bilingual import LEXICONS, Lexicon
+from dedup.text import TOKEN_RE
+
+Keys = dict[str, float]
+
+_NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s+([^\W\d_]+))?")
+
+
+@cache
+def number_rules(folder: Path = LEXICONS) -> tuple[frozenset[str], dict[str, int]]:
+    """(languages writing a decimal comma, scale word -> power of ten)."""
+    comma, scales = set(), {}
+    for line in (folder / "numbers.tsv").read_text(encoding="utf-8").splitlines():
+        fields = line.split("#", 1)[0].split()
+        if fields and fields[0] == "decimal_comma":
+            comma.add(fields[1])
+        elif fields and fields[0] == "scale":
+            scales[fields[1]] = int(fields[2])
+    return frozenset(comma), scales
+
+
+@cache
+def stop_words(lang: str, folder: Path = LEXICONS) -> frozenset[str]:
+    path = folder / f"{lang}.stop"
+    if not path.exists():
+        return frozenset()
+    text = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")
+    )
+    return frozenset(text.split())
+
+
+def number_value(written: str, lang: str, scale: str | None = None) -> str:
+    """A number's value as one canonical string, read by its language's rules."""
+    comma, scales = number_rules()
+    thousands, decimal = (".", ",") if lang in comma else (",", ".")
+    groups = written.split(thousands)
+    if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]) and decimal not in groups[0]:
+        written = "".join(groups)
+    digits = written.replace(decimal, ".")
+    try:
+        value = float(digits)
+    except ValueError:  # "1.2.3": a version or a date, kept as written
+        return written
+    value *= 10 ** scales.get((scale or "").lower(), 0)
+    return str(int(value)) if value.is_integer() else f"{value:.6f}".rstrip("0")
+
+
+def paragraph_keys(
+    text: str, lang: str, lexicon: Lexicon | None, weight: Callable[[str], float]
+) -> Keys:
+    """The weighted keys of a paragraph (see the module docstring); ``weight`` gives a
+    lower-cased word's weight."""
+    keys: Keys = {}
+
+    def add(key: str, w: float) -> None:
+        if w > keys.get(key, 0.0):
+            keys[key] = w
+
+    _, scales = number_rules()
+    for m in _NUMBER.finditer(text):
+        scale = m[2] if m[2] and m[2].lower() in scales else None
+        longest = max(re.split(r"[.,]", m[1]), key=len)
+        add("#" + number_value(m[1], lang, scale), weight(longest))
+    stop = stop_words(lang)
+    for m in TOKEN_RE.finditer(text):
+        token = m[0]
+        if any(ch.isdigit() for ch in token):
+            continue
+        low = token.lower()
+        concept = lexicon.concept(lang, low) if lexicon is not None else None
+        if concept is not None:
+            add(f"c{concept}", weight(low))
+        elif token[0].isupper() and len(token) > 1 and low not in stop:
+            add("n:" + low, weight(low))
+    return keys
+
+
+def idf_weights(df: dict[str, int], n: int) -> Callable[[str], float]:
+    """A word's IDF in a sample of n articles (a word the sample lacks: the rarest)."""
+    top = math.log(n + 1)
+    return lambda word: top - math.log(df.get(word, 0) + 1)
+
+
+def overlap(a: Keys, b: Keys) -> float:
+    """Weighted Dice of two key sets: the shared weight (the smaller side's) over the mean
+    total; 1 for equal sets, 0 for disjoint ones."""
+    if len(a) > len(b):
+        a, b = b, a
+    shared = sum(min(w, b[k]) for k, w in a.items() if k in b)
+    total = sum(a.values()) + sum(b.values())
+    return 2 * shared / total if total else 0.0

@@ -1,0 +1,47 @@
+-- Cross-language candidates: for each target in translate_scope, the articles of its
+-- partner language (translate_langs) that come first by the pairwise rule (decided
+-- direction only: an undecided pair derives nothing), within $window_s seconds when both
+-- are dated, and hold at least $min_shared of its indexed keys and $min_share of their
+-- weight; the $top_k best by that share (rounded, so that sums made in another order rank
+-- alike), then source id. Their old translation alignments are removed first.
+-- Inputs: translate_scope, translate_langs, article_anchors, articles, alignments.
+-- Parameters: $min_shared, $min_share, $window_s, $top_k.
+CREATE OR REPLACE TEMP TABLE gone_translations AS
+SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
+WHERE match_kind = 'translation'
+  AND target_article_id IN (SELECT article_id FROM translate_scope);
+
+INSERT INTO removed_alignments SELECT * FROM gone_translations;
+
+DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM gone_translations);
+
+CREATE OR REPLACE TEMP TABLE translate_pairs AS
+WITH q AS (
+    SELECT k.article_id, k.key, k.weight, l.partner
+    FROM article_anchors AS k SEMI JOIN translate_scope USING (article_id)
+    JOIN articles AS a USING (article_id)
+    JOIN translate_langs AS l USING (language)
+), totals AS (
+    SELECT article_id, sum(weight) AS total, count(*) AS n_keys FROM q GROUP BY article_id
+), shared AS (
+    SELECT q.article_id AS target, h.article_id AS source, sum(least(q.weight, h.weight)) AS weight,
+           count(*) AS n_keys
+    FROM q JOIN article_anchors AS h ON h.key = q.key
+    JOIN articles AS s ON s.article_id = h.article_id AND s.language = q.partner
+    GROUP BY ALL
+), scored AS (
+    SELECT s.source, s.target, round(s.weight / t.total, 4) AS share,
+           direction_basis(a.kind, a.published, b.kind, b.published) AS basis,
+           coalesce(a.outlet = b.outlet, false) AS same_outlet
+    FROM shared AS s
+    JOIN totals AS t ON t.article_id = s.target
+    JOIN articles AS a ON a.article_id = s.source
+    JOIN articles AS b ON b.article_id = s.target
+    WHERE s.n_keys >= least($min_shared, t.n_keys) AND s.weight >= $min_share * t.total
+      AND comes_first(a.kind, a.published, b.kind, b.published)
+      AND (a.published IS NULL OR b.published IS NULL
+           OR date_diff('second', a.published, b.published) <= $window_s)
+)
+SELECT source, target, basis, same_outlet, share
+FROM scored
+QUALIFY row_number() OVER (PARTITION BY target ORDER BY share DESC, source) <= $top_k;

@@ -1,0 +1,217 @@
+"""Cross-language tracing: lexicon, anchors, and translated paragraphs aligned to the
+English wire paragraphs they translate (issue 16)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from rich.console import Console
+
+from dedup import anchors, api, bilingual
+from dedup.provenance import render_trace, trace
+
+WIRE = [
+    "Indonesia's central bank raised its benchmark interest rate by 25 basis points to 5.75 "
+    "percent on Tuesday, the first increase in two years, as the rupiah weakened.",
+    "Bank Indonesia Governor Perry Warjiyo said the decision was taken to strengthen the "
+    "currency and keep inflation within the target of 2 to 4 percent in 2024.",
+    "The rupiah fell 1.2 percent against the dollar last week to 15,360, its weakest level "
+    "since March, as foreign investors sold 8.5 trillion rupiah of government bonds.",
+    "Economists polled by Reuters had expected the bank to keep the rate unchanged at its "
+    "monthly meeting in Jakarta.",
+]
+TRANSLATION = [
+    "Bank sentral Indonesia menaikkan suku bunga acuan sebesar 25 basis poin menjadi 5,75 "
+    "persen pada Selasa, kenaikan pertama dalam dua tahun, karena rupiah melemah.",
+    "Gubernur Bank Indonesia Perry Warjiyo mengatakan keputusan itu diambil untuk memperkuat "
+    "mata uang dan menjaga inflasi dalam sasaran 2 hingga 4 persen pada 2024.",
+    "Rupiah turun 1,2 persen terhadap dolar pekan lalu menjadi 15.360, level terlemah sejak "
+    "Maret, karena investor asing menjual obligasi pemerintah senilai 8,5 triliun rupiah.",
+    "Para ekonom yang disurvei Reuters memperkirakan bank akan mempertahankan suku bunga "
+    "dalam rapat bulanan di Jakarta.",
+]
+#: the same event reported independently: same names and numbers, other sentences
+INDEPENDENT = [
+    "Pelaku pasar di Jakarta menyambut dingin langkah Bank Indonesia pada Selasa, dan indeks "
+    "saham ditutup melemah tipis di tengah aksi jual investor asing.",
+    "Sejumlah pengusaha eksportir mengaku khawatir biaya pinjaman naik, sementara importir "
+    "berharap kurs stabil menjelang akhir tahun.",
+    "Analis sebuah sekuritas lokal menilai kebijakan itu terlambat dan menyarankan investor "
+    "menunggu data neraca perdagangan bulan depan.",
+]
+
+
+def _record(id_, paras, kind, outlet, lang, when):
+    return {"id": id_, "text": "\n\n".join(paras), "kind": kind, "outlet": outlet,
+            "language": lang, "published": when}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("xlang")
+    wire = [_record("wire-en", WIRE, "wire", "Reuters", "en", "2024-04-23T04:00:00Z")]
+    local = [
+        _record("harian-id", TRANSLATION, "outlet", "Harian", "id", "2024-04-23T09:00:00Z"),
+        _record("pasar-id", INDEPENDENT, "outlet", "Pasar", "id", "2024-04-23T10:00:00Z"),
+    ]
+    for name, recs in (("wire", wire), ("local", local)):
+        with (folder / f"{name}.jsonl").open("w") as fh:
+            fh.writelines(json.dumps(r) + "\n" for r in recs)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def db(corpus, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("db") / "x.duckdb"
+    api.run([corpus / "wire.jsonl", corpus / "local.jsonl"], path)
+    return path
+
+
+def _translations(path: Path) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(
+            """
+            SELECT a.source_article_id, s.seq, a.target_article_id, t.seq, a.score,
+                   a.source_start, a.source_end, a.target_start, a.target_end,
+                   substr(sa.text, a.source_start + 1, a.source_end - a.source_start) = s.text,
+                   substr(ta.text, a.target_start + 1, a.target_end - a.target_start) = t.text
+            FROM alignments AS a
+            JOIN paragraphs AS s ON s.paragraph_id = a.source_paragraph_id
+            JOIN paragraphs AS t ON t.paragraph_id = a.target_paragraph_id
+            JOIN articles AS sa ON sa.article_id = a.source_article_id
+            JOIN articles AS ta ON ta.article_id = a.target_article_id
+            WHERE a.match_kind = 'translation' ORDER BY t.seq
+            """
+        ).fetchall()
+
+
+def test_affixes_are_stripped_to_the_lexicon_root():
+    lex = bilingual.Lexicon.load("en", "id")
+    assert lex is not None and bilingual.Lexicon.load("id", "en") is lex
+    said = lex.concept("en", "said")
+    for word in ("mengatakan", "dikatakannya", "kata", "katanya"):
+        assert lex.concept("id", word) == said, word
+    assert lex.concept("id", "Selasa") == lex.concept("en", "Tuesday") is not None
+    assert lex.concept("id", "pembangunan") == lex.concept("en", "development")
+    assert lex.concept("en", "rises") == lex.concept("id", "kenaikan")
+    assert "ada" in bilingual.stems("id", "ada")  # a short word is never cut below 3 letters
+    assert all(len(s) >= 3 for s in bilingual.stems("id", "diberi"))
+
+
+def test_lexicon_files_are_well_formed():
+    for a, b in bilingual.languages():
+        rows = bilingual.read_rows(bilingual.LEXICONS / f"{a}-{b}.tsv")
+        assert len(rows) > 1000
+        assert len(rows) == len(set(rows)), "duplicate rows"
+        assert all(x == x.lower() and " " not in x for row in rows for x in row)
+
+
+def test_a_language_pair_is_a_file(tmp_path):
+    (tmp_path / "en-ms.tsv").write_text("# test\nsaid\tberkata\nsaid\tkata\n", encoding="utf-8")
+    lex = bilingual.Lexicon.load("ms", "en", tmp_path)
+    assert lex is not None and lex.concept("ms", "berkata") == lex.concept("en", "said")
+    assert bilingual.Lexicon.load("en", "xx", tmp_path) is None
+    (tmp_path / "bad-xx.tsv").write_text("one field\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 1"):
+        bilingual.read_rows(tmp_path / "bad-xx.tsv")
+
+
+@pytest.mark.parametrize(
+    ("written", "lang", "scale", "value"),
+    [
+        ("5,75", "id", None, "5.75"),
+        ("5.75", "en", None, "5.75"),
+        ("15.360", "id", None, "15360"),
+        ("15,360", "en", None, "15360"),
+        ("1,5", "id", "juta", "1500000"),
+        ("1.5", "en", "million", "1500000"),
+        ("8,5", "id", "triliun", "8500000000000"),
+        ("2024", "id", None, "2024"),
+    ],
+)
+def test_numbers_read_by_their_language(written, lang, scale, value):
+    assert anchors.number_value(written, lang, scale) == value
+
+
+def test_true_pairs_overlap_and_unrelated_ones_do_not():
+    lex = bilingual.Lexicon.load("en", "id")
+
+    def keys(text, lang):
+        return anchors.paragraph_keys(text, lang, lex, lambda w: 1.0)
+
+    for en, id_ in zip(WIRE, TRANSLATION, strict=True):
+        assert anchors.overlap(keys(en, "en"), keys(id_, "id")) >= 0.4, en
+    # the shared numbers of the translation are the same keys
+    assert {"#5.75", "#15360", "#8500000000000", "#1.2"} <= set(
+        keys(TRANSLATION[0] + TRANSLATION[2], "id")
+    )
+    for en in WIRE:
+        for other in INDEPENDENT:
+            assert anchors.overlap(keys(en, "en"), keys(other, "id")) < 0.3
+
+
+def test_translated_paragraphs_align_to_the_paragraph_they_translate(db):
+    rows = _translations(db)
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("wire-en", i, "harian-id", i) for i in range(len(WIRE))
+    ]
+    assert all(r[9] and r[10] for r in rows), "a span is not its paragraph's text"
+    assert all(r[2] != "pasar-id" for r in rows)  # the independent report is not a translation
+
+
+def test_derivation_source_and_attribution_use_translations(db):
+    with duckdb.connect(str(db), read_only=True) as con:
+        derived = dict(
+            con.execute("SELECT article_id, derivation FROM article_derivation").fetchall()
+        )
+        top = con.execute(
+            "SELECT top_source_article_id FROM article_derivation WHERE article_id = 'harian-id'"
+        ).fetchone()[0]
+        evidence = con.execute(
+            "SELECT evidence FROM attributions WHERE article_id = 'harian-id' AND method = 'matched'"
+        ).fetchall()
+    assert derived["harian-id"] == "wholly" and derived["pasar-id"] == "non"
+    assert top == "wire-en"
+    assert evidence and all(e[0].startswith("translation of wire-en") for e in evidence)
+
+
+def test_trace_shows_the_english_original(db):
+    console = Console(record=True, width=400)
+    with duckdb.connect(str(db), read_only=True) as con:
+        render_trace(trace(con, "harian-id"), console)
+    text = console.export_text()
+    assert "translation" in text and "Perry Warjiyo said the decision" in text
+
+
+def test_incremental_equals_full(corpus, db, tmp_path):
+    step = tmp_path / "step.duckdb"
+    api.run([corpus / "local.jsonl"], step)  # the translations first: no source yet
+    assert _translations(step) == []
+    api.run([corpus / "wire.jsonl"], step)  # the wire arrives (earlier by date)
+    assert _translations(step) == _translations(db)
+
+
+def test_panl_eval_scores_a_hand_made_case():
+    from eval import panl
+
+    truth = {
+        "eco0000-id": {"domain": "ECO", "original": "eco0000-en"},
+        "eco0001-id": {"domain": "ECO", "original": None},
+    }
+    rows = {
+        "eco0000-id": {"derivation": "wholly", "top_source_article_id": "eco0000-en"},
+        "eco0001-id": {"derivation": "partially", "top_source_article_id": "eco0000-en"},
+    }
+    found = [
+        {"source": "eco0000-en", "target": "eco0000-id", "source_seq": 0, "target_seq": 0, "score": 50.0},
+        {"source": "eco0000-en", "target": "eco0000-id", "source_seq": 2, "target_seq": 1, "score": 40.0},
+        {"source": "eco0000-en", "target": "eco0001-id", "source_seq": 1, "target_seq": 1, "score": 35.0},
+    ]  # fmt: skip
+    got = panl.score(truth, rows, found, {"eco0000-id": 4, "eco0001-id": 3})
+    assert got["f1"] == pytest.approx(2 / 3)  # one true positive, one false positive
+    assert got["top_source"] == 1.0
+    assert got["paragraphs"] == 0.25  # one of the four paragraphs aligned to its line
+    assert got["precision"] == pytest.approx(1 / 3)
