@@ -31,7 +31,11 @@ from dedup.bilingual import LEXICONS, Lexicon
 from dedup.text import TOKEN_RE
 
 Keys = dict[str, float]
+#: a sample smaller than this is weighed as if it had this many articles: in a handful of
+#: articles every word is "common", and IDF would weigh a shared name as little as "said"
+MIN_SAMPLE = 1000
 
+_HAS_DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)*)(?:\s+([^\W\d_]+))?")
 
 
@@ -76,10 +80,10 @@ def number_value(written: str, lang: str, scale: str | None = None) -> str:
 
 
 def paragraph_keys(
-    text: str, lang: str, lexicon: Lexicon | None, weight: Callable[[str], float]
+    text: str, lang: str, lexicon: Lexicon | None, weight: Callable[[str, str], float]
 ) -> Keys:
-    """The weighted keys of a paragraph (see the module docstring); ``weight`` gives a
-    lower-cased word's weight."""
+    """The weighted keys of a paragraph (see the module docstring); ``weight(key, word)``
+    gives a key's weight (``word``: the lower-cased word it was read from)."""
     keys: Keys = {}
 
     def add(key: str, w: float) -> None:
@@ -90,25 +94,66 @@ def paragraph_keys(
     for m in _NUMBER.finditer(text):
         scale = m[2] if m[2] and m[2].lower() in scales else None
         longest = max(re.split(r"[.,]", m[1]), key=len)
-        add("#" + number_value(m[1], lang, scale), weight(longest))
-    stop = stop_words(lang)
-    for m in TOKEN_RE.finditer(text):
-        token = m[0]
-        if any(ch.isdigit() for ch in token):
-            continue
-        low = token.lower()
-        concept = lexicon.concept(lang, low) if lexicon is not None else None
-        if concept is not None:
-            add(f"c{concept}", weight(low))
-        elif token[0].isupper() and len(token) > 1 and low not in stop:
-            add("n:" + low, weight(low))
+        key = "#" + number_value(m[1], lang, scale)
+        add(key, weight(key, longest))
+    for token in set(TOKEN_RE.findall(text)):
+        if (found := _word_key(lexicon, lang, token)) is not None:
+            add(found[0], weight(*found))
     return keys
 
 
-def idf_weights(df: dict[str, int], n: int) -> Callable[[str], float]:
-    """A word's IDF in a sample of n articles (a word the sample lacks: the rarest)."""
-    top = math.log(n + 1)
-    return lambda word: top - math.log(df.get(word, 0) + 1)
+#: (lexicon pair, language, token) -> (key, lower-cased word) or None: a word is looked up
+#: once per process, not once per occurrence
+_WORD_KEYS: dict[tuple, tuple[str, str] | None] = {}
+
+
+def _word_key(lexicon: Lexicon | None, lang: str, token: str) -> tuple[str, str] | None:
+    """A word's key: its concept, else a name key for a capitalised non-function word."""
+    cache_key = (lexicon.pair if lexicon else None, lang, token)
+    if cache_key in _WORD_KEYS:
+        return _WORD_KEYS[cache_key]
+    low = token.lower()
+    found = None
+    if not _HAS_DIGIT.search(token):
+        concept = lexicon.concept(lang, low) if lexicon is not None else None
+        if concept is not None:
+            found = (f"c{concept}", low)
+        elif token[0].isupper() and len(token) > 1 and low not in stop_words(lang):
+            found = ("n:" + low, low)
+    _WORD_KEYS[cache_key] = found
+    return found
+
+
+class Weights:
+    """Key weights: a word's IDF in a sample of n articles whose word frequencies are
+    ``df`` (a word the sample lacks: the rarest; see ``MIN_SAMPLE``). ``concept_share``
+    says how common a concept is, as the summed frequency of the words that carry it in
+    either language of the lexicons: a common meaning is common whatever its spelling, and
+    names no source even when one of its spellings is rare."""
+
+    def __init__(self, df: dict[str, int], n: int, lexicons: list[Lexicon]) -> None:
+        self.n = max(n, MIN_SAMPLE)
+        self.df = df
+        self._top = math.log(self.n + 1)
+        self._known: dict[str, float] = {}
+        self._concept_df: dict[str, int] = {}
+        for lexicon in lexicons:
+            for word, count in df.items():
+                for lang in lexicon.pair:
+                    if (concept := lexicon.concept(lang, word)) is not None:
+                        key = f"c{concept}"
+                        self._concept_df[key] = self._concept_df.get(key, 0) + count
+
+    def __call__(self, key: str, word: str) -> float:
+        if (w := self._known.get(word)) is None:
+            w = self._known[word] = self._top - math.log(self.df.get(word, 0) + 1)
+        return w
+
+    def share(self, key: str, weight: float) -> float:
+        """The share of the sample's articles holding a key (a concept: any of its words)."""
+        if key[0] == "c":
+            return self._concept_df.get(key, 0) / self.n
+        return (math.exp(self._top - weight) - 1) / self.n
 
 
 def overlap(a: Keys, b: Keys) -> float:

@@ -48,18 +48,24 @@ from dedup.parallel import batched, parallel_map
 #: articles per key-making task, pairs per alignment task
 CHUNK = 200
 _INPUT: dict[str, Any] = {}
-_KEY_SCHEMA = {"article_id": pl.String, "key": pl.String, "weight": pl.Float64}
+_KEY_SCHEMA = {
+    "article_id": pl.String,
+    "language": pl.String,
+    "key": pl.String,
+    "weight": pl.Float64,
+}
 
 
 @dataclass(frozen=True)
 class TranslateSettings:
     min_score: float = 0.3
-    index_share: float = 0.02
+    index_share: float = 0.05
     index_min: int = 25
     min_shared: int = 3
     min_share: float = 0.1
     top_k: int = 3
     min_paragraphs: int = 3
+    lookup: int = 12
     #: the lexicons' content: another lexicon makes other keys
     lexicons: str = hashlib.sha256(
         b"".join(p.read_bytes() for p in sorted(LEXICONS.iterdir()) if p.is_file())
@@ -70,15 +76,16 @@ class TranslateSettings:
 
 
 def _keys_of(articles: list[tuple]) -> pl.DataFrame:
-    """(article_id, key, weight) of the indexed keys of some articles (a worker's task)."""
-    weight, partner, floor = _INPUT["weight"], _INPUT["partner"], _INPUT["index_idf"]
-    rows: dict[tuple[str, str], float] = {}
+    """(article_id, language, key, weight) of the indexed keys of some articles (a worker's
+    task)."""
+    weight, partner, most = _INPUT["weight"], _INPUT["partner"], _INPUT["index_most"]
+    rows: dict[tuple[str, str, str], float] = {}
     for article_id, lang, text in articles:
         lexicon = Lexicon.load(lang, partner[lang])
         for key, w in anchors.paragraph_keys(text, lang, lexicon, weight).items():
-            if w >= floor:
-                rows[(article_id, key)] = w
-    return pl.DataFrame([(a, k, w) for (a, k), w in rows.items()], schema=_KEY_SCHEMA, orient="row")
+            if weight.share(key, w) <= most:
+                rows[(article_id, lang, key)] = w
+    return pl.DataFrame([(*k, w) for k, w in rows.items()], schema=_KEY_SCHEMA, orient="row")
 
 
 def _paragraphs(con: duckdb.DuckDBPyConnection, ids: pl.DataFrame) -> dict[str, list[tuple]]:
@@ -180,9 +187,10 @@ def update(
         )
     n = int(store.scalar(con, "SELECT value FROM meta WHERE key = 'terms_sample'") or 1)
     df = dict(con.execute("SELECT term, df FROM term_df").fetchall())
-    weight = anchors.idf_weights(df, n)
-    floor = math.log((n + 1) / (max(settings.index_share * n, settings.index_min) + 1))
-    _INPUT.update(weight=weight, partner=partner, index_idf=floor)
+    lexicons = [lx for a, b in languages() if (lx := Lexicon.load(a, b)) and a in partner]
+    weight = anchors.Weights(df, n, lexicons)
+    most = max(settings.index_share, settings.index_min / max(n, 1))
+    _INPUT.update(weight=weight, partner=partner, index_most=most)
     todo = con.execute(
         """
         SELECT a.article_id, a.language,
@@ -219,6 +227,7 @@ def update(
         min_share=settings.min_share,
         window_s=int(retrieval_window_days * 86400),
         top_k=settings.top_k,
+        lookup=settings.lookup,
     )
     work = store.frame(
         con,

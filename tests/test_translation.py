@@ -140,7 +140,7 @@ def test_true_pairs_overlap_and_unrelated_ones_do_not():
     lex = bilingual.Lexicon.load("en", "id")
 
     def keys(text, lang):
-        return anchors.paragraph_keys(text, lang, lex, lambda w: 1.0)
+        return anchors.paragraph_keys(text, lang, lex, lambda k, w: 1.0)
 
     for en, id_ in zip(WIRE, TRANSLATION, strict=True):
         assert anchors.overlap(keys(en, "en"), keys(id_, "id")) >= 0.4, en
@@ -215,3 +215,16 @@ def test_panl_eval_scores_a_hand_made_case():
     assert got["top_source"] == 1.0
     assert got["paragraphs"] == 0.25  # one of the four paragraphs aligned to its line
     assert got["precision"] == pytest.approx(1 / 3)
+
+
+def test_no_cross_language_alignment_on_the_seeds(seed_con, corpus, tmp_path):
+    assert (
+        seed_con.execute(
+            "SELECT count(*) FROM alignments WHERE match_kind = 'translation'"
+        ).fetchone()[0]
+        == 0
+    )
+    # with an English wire story beside them (another event), still none
+    db = tmp_path / "seeds-en.duckdb"
+    api.run([Path(__file__).resolve().parents[1] / "corpus", corpus / "wire.jsonl"], db)
+    assert _translations(db) == []

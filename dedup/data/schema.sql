@@ -170,7 +170,7 @@ CREATE TABLE IF NOT EXISTS alignments (
     target_start        INTEGER NOT NULL,
     target_end          INTEGER NOT NULL,
     score               DOUBLE NOT NULL,              -- rapidfuzz ratio of the two span texts
-    match_kind          VARCHAR NOT NULL,             -- verbatim / near_verbatim / rewrite
+    match_kind          VARCHAR NOT NULL,             -- verbatim / near_verbatim / rewrite / paraphrase / translation
     cluster_id          BIGINT,
     same_outlet         BOOLEAN NOT NULL,             -- an outlet's own template, not syndication
     direction_basis     VARCHAR NOT NULL              -- published / kind / undecided (merge.earlier)
@@ -232,6 +232,7 @@ CREATE TABLE IF NOT EXISTS article_terms (
 -- cross-language candidates are found by (dedup/translate.py).
 CREATE TABLE IF NOT EXISTS article_anchors (
     article_id VARCHAR NOT NULL,
+    language   VARCHAR NOT NULL,
     key        VARCHAR NOT NULL,                      -- #number / c<concept> / n:name
     weight     DOUBLE NOT NULL                        -- IDF in the frozen term sample
 );

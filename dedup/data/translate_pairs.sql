@@ -19,15 +19,16 @@ CREATE OR REPLACE TEMP TABLE translate_pairs AS
 WITH q AS (
     SELECT k.article_id, k.key, k.weight, l.partner
     FROM article_anchors AS k SEMI JOIN translate_scope USING (article_id)
-    JOIN articles AS a USING (article_id)
     JOIN translate_langs AS l USING (language)
+), looked AS (  -- a target is looked up by its $lookup rarest keys
+    SELECT * FROM q
+    QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY weight DESC, key) <= $lookup
 ), totals AS (
     SELECT article_id, sum(weight) AS total, count(*) AS n_keys FROM q GROUP BY article_id
 ), shared AS (
     SELECT q.article_id AS target, h.article_id AS source, sum(least(q.weight, h.weight)) AS weight,
            count(*) AS n_keys
-    FROM q JOIN article_anchors AS h ON h.key = q.key
-    JOIN articles AS s ON s.article_id = h.article_id AND s.language = q.partner
+    FROM looked AS q JOIN article_anchors AS h ON h.key = q.key AND h.language = q.partner
     GROUP BY ALL
 ), scored AS (
     SELECT s.source, s.target, round(s.weight / t.total, 4) AS share,
