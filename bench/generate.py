@@ -41,6 +41,12 @@ source as segmented by :func:`split_body`:
 - ``title``: the source's title (possibly edited and recased) or a new one.
 Sentences are regrouped into paragraphs of 1-3 sentences separated by a blank line.
 
+Translated derivations: when ``panl-bppt`` is in the data folder, every PANL-BPPT
+pseudo-article of ``eval/panl.py`` (about 1,500) is added once, its English side as a
+``wire`` original and its Indonesian side as an outlet's ``wholly`` derived translation (at most a third of the derived articles, so a small corpus keeps its other derivations)
+(``ops``: ``translate``) published 1-12 hours later, in place of as many originals and
+derived articles.
+
 Natural reuse. Reuters-21578 re-sends stories and updates them, and IndoSum outlets reprint
 Antara: an original sharing a long sentence (>= 8 words; sentences in more than 20 originals
 count as boilerplate) with an earlier original, or whose body is identical to an earlier
@@ -474,6 +480,25 @@ class _Builder:
             base=f"synthetic:{template.base}",
         )
 
+    def translated(self, en: list[str], id_: list[str], idx: int) -> tuple[_Article, _Article]:
+        """An English wire story and its Indonesian translation (wholly derived, by an
+        outlet, 1-12 hours later), paragraph for paragraph."""
+        rng = self.rng
+        low, high = self.date_range.get("id") or self.date_range["en"]
+        published = low + (high - low) * rng.random()
+        wire = _Article(
+            idx=idx, language="en", published=published, title=None, text="\n\n".join(en),
+            outlet="PANL Wire", kind="wire", url=None, derivation="non",
+        )  # fmt: skip
+        outlet = rng.choice(OUTLETS["id"])
+        later = published + timedelta(seconds=rng.randint(3_600, 43_200))
+        translation = _Article(
+            idx=idx + 1, language="id", published=later, title=None, text="\n\n".join(id_),
+            outlet=outlet, kind="outlet", url=None, derivation="wholly", sources=[idx],
+            accept=[idx], ops=[{"op": "translate", "source": idx}],
+        )  # fmt: skip
+        return wire, translation
+
     def derived(self, sources: list[_Article], partial: bool, idx: int) -> _Article:
         """A wholly or partially derived article from one or two sources (see module doc)."""
         rng, lang = self.rng, sources[0].language
@@ -622,8 +647,9 @@ def generate(
     root = (data_root or DATA_ROOT).resolve()
     pool = [replace(a) for a in _load_pool(root)]  # generate() assigns idx, truth fields
     builder = _Builder(pool, rng, _vocabularies(root))
-    n_derived = round(n * derived_share)
-    n_originals = n - n_derived
+    pairs = _translation_pairs(root, rng, round(n * derived_share / 3))
+    n_derived = round(n * derived_share) - len(pairs)
+    n_originals = n - n_derived - 2 * len(pairs)
     if n_originals <= len(pool):
         chosen = [pool[i] for i in sorted(rng.sample(range(len(pool)), n_originals))]
     else:
@@ -669,8 +695,21 @@ def generate(
                 )
         art.accept = sorted(accept)
         articles.append(art)
-
+    for en, id_ in pairs:
+        articles.extend(builder.translated(en, id_, len(articles)))
     return _write(articles, out_dir / f"articles-{n}")
+
+
+def _translation_pairs(root: Path, rng: random.Random, most: int) -> list[tuple[list, list]]:
+    """(English lines, Indonesian lines) of the PANL-BPPT pseudo-articles (each used once;
+    none when the data is absent), at most ``most``: the translated derivations."""
+    from eval import panl
+
+    folder = root / "panl-bppt"
+    if not folder.is_dir():
+        return []
+    found = [p for d in panl.DOMAINS for p in panl.stories(folder, d, random.Random(16))]
+    return rng.sample(found, min(most, len(found)))
 
 
 def _write(articles: list[_Article], stem: Path) -> tuple[Path, Path]:
