@@ -66,6 +66,7 @@ class TranslateSettings:
     top_k: int = 3
     min_paragraphs: int = 3
     lookup: int = 12
+    max_holders: int = 100
     #: the lexicons' content: another lexicon makes other keys
     lexicons: str = hashlib.sha256(
         b"".join(p.read_bytes() for p in sorted(LEXICONS.iterdir()) if p.is_file())
@@ -228,6 +229,7 @@ def update(
         window_s=int(retrieval_window_days * 86400),
         top_k=settings.top_k,
         lookup=settings.lookup,
+        max_holders=settings.max_holders,
     )
     work = store.frame(
         con,

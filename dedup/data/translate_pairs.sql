@@ -1,11 +1,12 @@
 -- Cross-language candidates: for each target in translate_scope, the articles of its
 -- partner language (translate_langs) that come first by the pairwise rule (decided
 -- direction only: an undecided pair derives nothing), within $window_s seconds when both
--- are dated, and hold at least $min_shared of its indexed keys and $min_share of their
--- weight; the $top_k best by that share (rounded, so that sums made in another order rank
+-- are dated, and hold at least $min_shared of its lookup keys (its $lookup indexed keys
+-- that fewest articles of the partner language hold, none held by more than $max_holders:
+-- the work per target is bounded) and $min_share of their weight; the $top_k best by that share (rounded, so that sums made in another order rank
 -- alike), then source id. Their old translation alignments are removed first.
 -- Inputs: translate_scope, translate_langs, article_anchors, articles, alignments.
--- Parameters: $min_shared, $min_share, $window_s, $top_k.
+-- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
 CREATE OR REPLACE TEMP TABLE gone_translations AS
 SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
 WHERE match_kind = 'translation'
@@ -20,11 +21,15 @@ WITH q AS (
     SELECT k.article_id, k.key, k.weight, l.partner
     FROM article_anchors AS k SEMI JOIN translate_scope USING (article_id)
     JOIN translate_langs AS l USING (language)
-), looked AS (  -- a target is looked up by its $lookup rarest keys
-    SELECT * FROM q
-    QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY weight DESC, key) <= $lookup
+), held AS (  -- how many articles of each language hold a key
+    SELECT key, language, count(*) AS holders FROM article_anchors GROUP BY ALL
+), looked AS (  -- a target is looked up by its $lookup keys fewest articles of its partner
+                -- language hold, none held by more than $max_holders of them
+    SELECT q.* FROM q JOIN held AS h ON h.key = q.key AND h.language = q.partner
+    WHERE h.holders <= $max_holders
+    QUALIFY row_number() OVER (PARTITION BY q.article_id ORDER BY h.holders, q.key) <= $lookup
 ), totals AS (
-    SELECT article_id, sum(weight) AS total, count(*) AS n_keys FROM q GROUP BY article_id
+    SELECT article_id, sum(weight) AS total, count(*) AS n_keys FROM looked GROUP BY article_id
 ), shared AS (
     SELECT q.article_id AS target, h.article_id AS source, sum(least(q.weight, h.weight)) AS weight,
            count(*) AS n_keys
