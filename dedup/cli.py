@@ -10,6 +10,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
+import duckdb
 import typer
 from rich.console import Console
 
@@ -72,6 +73,9 @@ def _run(inputs: list[Path], db: Path, quiet: bool, stages: tuple[str, ...], com
         counts = pipeline.run(inputs, db, quiet=quiet, stages=stages, command=command)
     except DedupError as err:
         _fail(err)
+    except duckdb.OutOfMemoryException as err:  # rolled back with the run's transaction
+        first = str(err).splitlines()[0]
+        _fail(DedupError(f"out of memory, nothing was written ({first})"))
     if not quiet:
         tables = counts["tables"]
         summary = ", ".join(f"{v} {k}" for k, v in tables.items())
