@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from dedup.bilingual import LEXICONS, Lexicon
-from dedup.text import TOKEN_RE
+from dedup.text import token_re
 
 Keys = dict[str, float]
 #: a sample smaller than this is weighed as if it had this many articles: in a handful of
@@ -96,8 +96,12 @@ def paragraph_keys(
         longest = max(re.split(r"[.,]", m[1]), key=len)
         key = "#" + number_value(m[1], lang, scale)
         add(key, weight(key, longest))
-    for token in set(TOKEN_RE.findall(text)):
-        if (found := _word_key(lexicon, lang, token)) is not None:
+    pair = lexicon.pair if lexicon else None
+    for token in set(token_re(text).findall(text)):
+        found = _WORD_KEYS.get((pair, lang, token), _UNSEEN)
+        if found is _UNSEEN:
+            found = _word_key(lexicon, lang, token)
+        if found is not None:
             add(found[0], weight(*found))
     return keys
 
@@ -105,13 +109,12 @@ def paragraph_keys(
 #: (lexicon pair, language, token) -> (key, lower-cased word) or None: a word is looked up
 #: once per process, not once per occurrence
 _WORD_KEYS: dict[tuple, tuple[str, str] | None] = {}
+_UNSEEN = ("", "")
 
 
 def _word_key(lexicon: Lexicon | None, lang: str, token: str) -> tuple[str, str] | None:
     """A word's key: its concept, else a name key for a capitalised non-function word."""
     cache_key = (lexicon.pair if lexicon else None, lang, token)
-    if cache_key in _WORD_KEYS:
-        return _WORD_KEYS[cache_key]
     low = token.lower()
     found = None
     if not _HAS_DIGIT.search(token):

@@ -33,7 +33,6 @@ redone (all of them when retrieval redid everything).
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from dataclasses import asdict, dataclass
 from typing import Any
