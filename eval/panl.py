@@ -16,9 +16,10 @@ Metrics (over the Indonesian articles; a domain is ECO, SCI or SPO):
   line they translate;
 - ``precision``: share of ``translation`` alignments whose source is that line (an
   alignment to another English paragraph, of the original or not, is false);
-- ``threshold_cv``: the alignment score cut-off fitted (best F1 of paragraph alignment) on
-  two domains and applied to the third, with the score there: how much the stage's constant
-  (``dedup.translate.MIN_SCORE``) depends on the domain it was chosen on.
+- ``threshold_cv``: the lowest alignment score cut-off of ``GRID`` (one run each) whose
+  precision reaches 0.95 on two domains, with its precision and recall on the
+  third: how much the stage's constant (``TranslateSettings.min_score``) depends on the
+  domain it was chosen on.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ from eval import metrics, tool
 
 DOMAINS = ("ECO", "SCI", "SPO")
 START = datetime(2009, 3, 1, tzinfo=UTC)
-#: the lowest alignment score the cross-validation run keeps
-CV_FLOOR = 0.15
+#: the alignment cut-offs the cross-validation compares, one pipeline run each
+GRID = (0.2, 0.25, 0.3, 0.35, 0.4)
+#: the precision of translation alignments the cut-off must reach (issue 16's floor)
+PRECISION = 0.95
 
 
 def lines(folder: Path, domain: str, lang: str) -> list[str]:
@@ -136,25 +139,40 @@ def score(truth: dict, rows: dict, found: list[dict], bodies: dict[str, int]) ->
     }  # fmt: skip
 
 
-def threshold_cv(truth: dict, found: list[dict], bodies: dict[str, int]) -> dict:
-    """Paragraph-alignment F1 of a cut-off fitted on two domains, on the third."""
+def domain_scores(truth: dict, found: list[dict], bodies: dict[str, int]) -> dict[str, dict]:
+    """Translation alignments kept and right, and paragraphs to find, per domain."""
+    out = {}
+    for domain in DOMAINS:
+        kept = [a for a in found if a["target"][:3].upper() == domain]
+        gold = sum(
+            bodies.get(i, 0) for i, t in truth.items() if t["original"] and t["domain"] == domain
+        )
+        out[domain] = {
+            "kept": len(kept),
+            "right": sum(is_true(a, truth) for a in kept),
+            "gold": gold,
+        }
+    return out
+
+
+def threshold_cv(runs: dict[float, dict[str, dict]]) -> dict:
+    """For each domain held out: the lowest cut-off of the grid whose pooled precision on the
+    two other domains reaches PRECISION (the most paragraphs traced at the precision the
+    issue asks), and the precision and recall it gives on the held-out domain."""
+
+    def rates(cut: float, domains: set[str]) -> dict[str, float]:
+        kept, right, gold = (
+            sum(runs[cut][d][k] for d in domains) for k in ("kept", "right", "gold")
+        )
+        return {"precision": right / kept if kept else 1.0, "recall": right / gold}
+
     out = {}
     for held in DOMAINS:
-
-        def f1_at(cut: float, domains: set[str]) -> float:
-            kept = [a for a in found if a["score"] >= cut and a["target"][:3].upper() in domains]
-            tp = sum(is_true(a, truth) for a in kept)
-            gold = sum(
-                bodies.get(i, 0)
-                for i, t in truth.items()
-                if t["original"] and t["domain"] in domains
-            )
-            return 2 * tp / (len(kept) + gold) if kept else 0.0
-
         train = set(DOMAINS) - {held}
-        cuts = sorted({a["score"] for a in found})
-        best = max(cuts, key=lambda c: (f1_at(c, train), -c)) if cuts else 0.0
-        out[held] = {"cut": best, "f1_train": f1_at(best, train), "f1_test": f1_at(best, {held})}
+        cut = next(
+            (c for c in sorted(runs) if rates(c, train)["precision"] >= PRECISION), max(runs)
+        )
+        out[held] = {"cut": cut, "train": rates(cut, train), "test": rates(cut, {held})}
     return out
 
 
@@ -166,13 +184,19 @@ def run(shared_data: Path, work: Path) -> dict:
     db = tool.dedup_run([tool.write_jsonl(recs, work / "panl.jsonl")], work / "panl.duckdb")
     found, bodies = alignments(db), body_paragraphs(db)
     result = score(truth, tool.derivations(db), found, bodies)
-    # the curve: every alignment down to CV_FLOOR, for the cut-off fitted across domains
-    loose = work / "panl-loose.duckdb"
-    loose.unlink(missing_ok=True)
-    settings = Settings(translate=TranslateSettings(min_score=CV_FLOOR))
-    api.run([work / "panl.jsonl"], loose, settings)
-    cv = threshold_cv(truth, alignments(loose), bodies)
+    # the cut-off by cross-validation across domains: one run per cut-off of the grid
+    runs = {TranslateSettings().min_score: domain_scores(truth, found, bodies)}
+    for cut in GRID:
+        if cut not in runs:
+            other = work / f"panl-{cut}.duckdb"
+            other.unlink(missing_ok=True)
+            api.run(
+                [work / "panl.jsonl"], other, Settings(translate=TranslateSettings(min_score=cut))
+            )
+            runs[cut] = domain_scores(truth, alignments(other), body_paragraphs(other))
+            other.unlink()
+    cv = threshold_cv(runs)
     return {
         "dedup": result,
-        "info": {"threshold_cv": cv, "shipped_cut": 100 * TranslateSettings().min_score},
+        "info": {"threshold_cv": cv, "shipped_cut": TranslateSettings().min_score},
     }
