@@ -280,14 +280,22 @@ def update_stoplist(
     freeze them. Returns True when they changed (every signature must then be redone)."""
     if store.scalar(con, "SELECT value FROM meta WHERE key = 'stoplist_frozen'"):
         return False
-    rows = con.execute(
-        """
-        SELECT a.article_id, a.text[s.char_start + 1 : s.char_end]
-        FROM (SELECT article_id, text FROM articles ORDER BY run_id, article_id LIMIT ?) AS a
-        JOIN units AS s USING (article_id) WHERE s.unit_kind = 'sentence'
-        """,
-        [rule.sample],
-    ).fetchall()
+    # texts and sentence offsets are fetched apart and cut here: joined in SQL, each
+    # sentence row carried its article's whole text (a 20,000-sentence article: gigabytes)
+    texts = dict(
+        con.execute(
+            "SELECT article_id, text FROM articles ORDER BY run_id, article_id LIMIT ?",
+            [rule.sample],
+        ).fetchall()
+    )
+    with store.registered(
+        con, _sample=pl.DataFrame({"article_id": pl.Series(list(texts), dtype=pl.String)})
+    ):
+        spans = con.execute(
+            "SELECT article_id, char_start, char_end FROM units SEMI JOIN _sample "
+            "USING (article_id) WHERE unit_kind = 'sentence'"
+        ).fetchall()
+    rows = [(aid, texts[aid][start:end]) for aid, start, end in spans]
     n_articles = store.scalar(con, "SELECT least(count(*), ?) FROM articles", [rule.sample])
     stop = _frequent_shingles(rows, n_articles, fp.shingle, rule)
     old = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()

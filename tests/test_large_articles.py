@@ -9,8 +9,9 @@ import duckdb
 from conftest import CORPUS
 from typer.testing import CliRunner
 
-from dedup import pipeline
+from dedup import fingerprint, pipeline, store
 from dedup.cli import app
+from dedup.fingerprint import FingerprintSettings, StopList
 from dedup.limits import ArticleLimit
 
 
@@ -59,3 +60,20 @@ def test_limits_are_options_of_dedup_run(tmp_path: Path) -> None:
     reasons = con.execute("SELECT reason FROM rejects").fetchall()
     con.close()
     assert ("article too large: 3 paragraphs (limit 2)",) in reasons
+
+
+def test_stop_list_pass_holds_twenty_thousand_paragraphs(tmp_path: Path) -> None:
+    """With the limits off, the stop-list pass no longer copies an article's text per
+    sentence (it ran out of memory on an 874 KB article of 20,000 paragraphs). Three copies
+    of that article make its shingles stop shingles (in 3 articles, the rule needs more than
+    2). Later stages still join text per sentence (README "Limits"), hence the default."""
+    db = tmp_path / "x.duckdb"
+    many = _many_paragraphs(20_000)
+    copies = [many | {"id": f"many{i}"} for i in range(3)]
+    limits_off = pipeline.Settings(article_limit=ArticleLimit(0, 0))
+    pipeline.run([_batch(tmp_path / "in.jsonl", *copies)], db, limits_off, stages=("ingest",))
+    with store.open_db(db, write=True) as con:
+        changed = fingerprint.update_stoplist(con, FingerprintSettings(), StopList(0.2, 2, 100))
+        stop = store.scalar(con, "SELECT count(*) FROM stop_shingles")
+        sentences = store.scalar(con, "SELECT count(*) FROM units WHERE article_id = 'many0'")
+    assert changed and stop > 0 and sentences >= 20_000
