@@ -345,9 +345,9 @@ def fingerprint_units(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE unsigned AS
-        SELECT u.norm_hash, any_value(a.text[u.char_start + 1 : u.char_end]) AS passage,
+        SELECT u.norm_hash, any_value((u.article_id, u.char_start, u.char_end)) AS span,
                row_number() OVER () AS rn
-        FROM {scope} AS u JOIN articles AS a USING (article_id)
+        FROM {scope} AS u
         ANTI JOIN signatures AS g ON g.norm_hash = u.norm_hash
         GROUP BY u.norm_hash
         """
@@ -357,11 +357,15 @@ def fingerprint_units(
     stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
     for lo in range(0, total, FINGERPRINT_BATCH):
         rows = con.execute(
-            "SELECT norm_hash, passage FROM unsigned WHERE rn > ? AND rn <= ?",
+            "SELECT norm_hash, span[1], span[2], span[3] FROM unsigned WHERE rn > ? AND rn <= ?",
             [lo, lo + FINGERPRINT_BATCH],
-        ).fetchnumpy()
-        hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
-        sigs, counts = sign_passages(list(rows["passage"]), fp, stop)
+        ).fetchall()
+        # passages are cut from each text fetched once: a join would copy an article's
+        # whole text into every one of its unit rows
+        texts = dict(store.article_rows(con, "article_id, text", {r[1] for r in rows}, None))
+        hashes = np.array([r[0] for r in rows], dtype=np.uint64)
+        passages = [texts[aid][start:end] for _, aid, start, end in rows]
+        sigs, counts = sign_passages(passages, fp, stop)
         frame = pl.DataFrame(
             {
                 "norm_hash": pl.Series(hashes, dtype=pl.UInt64),

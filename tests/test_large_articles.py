@@ -66,7 +66,7 @@ def test_stop_list_pass_holds_twenty_thousand_paragraphs(tmp_path: Path) -> None
     """With the limits off, the stop-list pass no longer copies an article's text per
     sentence (it ran out of memory on an 874 KB article of 20,000 paragraphs). Three copies
     of that article make its shingles stop shingles (in 3 articles, the rule needs more than
-    2). Later stages still join text per sentence (README "Limits"), hence the default."""
+    2)."""
     db = tmp_path / "x.duckdb"
     many = _many_paragraphs(20_000)
     copies = [many | {"id": f"many{i}"} for i in range(3)]
@@ -77,3 +77,16 @@ def test_stop_list_pass_holds_twenty_thousand_paragraphs(tmp_path: Path) -> None
         stop = store.scalar(con, "SELECT count(*) FROM stop_shingles")
         sentences = store.scalar(con, "SELECT count(*) FROM units WHERE article_id = 'many0'")
     assert changed and stop > 0 and sentences >= 20_000
+
+
+def test_twenty_thousand_paragraphs_run_through_without_limits(tmp_path: Path) -> None:
+    """Fingerprinting cuts passages from texts fetched once too: with the limits off, the
+    article of 20,000 paragraphs goes through every stage with the batch."""
+    db = tmp_path / "x.duckdb"
+    limits_off = pipeline.Settings(article_limit=ArticleLimit(0, 0))
+    pipeline.run([_batch(tmp_path / "in.jsonl", _many_paragraphs(20_000))], db, limits_off)
+    con = duckdb.connect(str(db), read_only=True)
+    n = con.execute("SELECT count(*) FROM paragraphs WHERE article_id = 'many'").fetchone()[0]
+    aligned = con.execute("SELECT count(*) FROM alignments").fetchone()[0]
+    con.close()
+    assert n == 20_000 and aligned > 0
