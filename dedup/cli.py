@@ -15,6 +15,7 @@ import typer
 from rich.console import Console
 
 from dedup import DedupError, __version__, interrupt, pipeline, store
+from dedup.limits import ArticleLimit
 
 
 class _App(typer.Typer):
@@ -31,6 +32,15 @@ DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
 Inputs = Annotated[
     list[Path], typer.Argument(help="Folders of .txt, or .jsonl/.csv/.parquet files.")
+]
+MaxChars = Annotated[
+    int, typer.Option("--max-article-chars", min=0, help="Reject longer articles (0: no limit).")
+]
+MaxParagraphs = Annotated[
+    int,
+    typer.Option(
+        "--max-article-paragraphs", min=0, help="Reject articles with more (0: no limit)."
+    ),
 ]
 
 
@@ -68,9 +78,17 @@ def main(
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
 
 
-def _run(inputs: list[Path], db: Path, quiet: bool, stages: tuple[str, ...], command: str) -> None:
+def _run(
+    inputs: list[Path],
+    db: Path,
+    quiet: bool,
+    stages: tuple[str, ...],
+    command: str,
+    limit: ArticleLimit | None = None,
+) -> None:
+    settings = pipeline.Settings(article_limit=limit or ArticleLimit())
     try:
-        counts = pipeline.run(inputs, db, quiet=quiet, stages=stages, command=command)
+        counts = pipeline.run(inputs, db, settings, quiet=quiet, stages=stages, command=command)
     except DedupError as err:
         _fail(err)
     except duckdb.OutOfMemoryException as err:  # rolled back with the run's transaction
@@ -83,15 +101,27 @@ def _run(inputs: list[Path], db: Path, quiet: bool, stages: tuple[str, ...], com
 
 
 @app.command()
-def run(inputs: Inputs, db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+def run(
+    inputs: Inputs,
+    db: DbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
+    max_chars: MaxChars = ArticleLimit.max_chars,
+    max_paragraphs: MaxParagraphs = ArticleLimit.max_paragraphs,
+) -> None:
     """Ingest INPUTS and run every stage (incremental: known articles are not redone)."""
-    _run(inputs, db, quiet, pipeline.STAGES, "run")
+    _run(inputs, db, quiet, pipeline.STAGES, "run", ArticleLimit(max_chars, max_paragraphs))
 
 
 @app.command()
-def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+def ingest(
+    inputs: Inputs,
+    db: DbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
+    max_chars: MaxChars = ArticleLimit.max_chars,
+    max_paragraphs: MaxParagraphs = ArticleLimit.max_paragraphs,
+) -> None:
     """Read articles into the database (bad records go to the rejects table)."""
-    _run(inputs, db, quiet, ("ingest",), "ingest")
+    _run(inputs, db, quiet, ("ingest",), "ingest", ArticleLimit(max_chars, max_paragraphs))
 
 
 @app.command()

@@ -81,14 +81,10 @@ def update_clusters(con: duckdb.DuckDBPyConnection) -> int:
             ]
         )  # fmt: skip
         labels = components(sides, al.height)
-        # number new clusters after the kept ones, in the order of their first alignment
-        first_id = store.scalar(con, "SELECT coalesce(max(cluster_id), 0) + 1 FROM clusters")
-        _, cluster_ids = np.unique(labels, return_inverse=True)
-        frame = pl.DataFrame(
-            {
-                "alignment_id": al["alignment_id"],
-                "cluster_id": cluster_ids.astype(np.int64) + first_id,
-            }
+        # a cluster is named by its smallest alignment id: content-derived (dedup.ids), so
+        # the same members get the same id whichever run clustered them
+        frame = pl.DataFrame({"alignment_id": al["alignment_id"], "label": labels}).select(
+            "alignment_id", cluster_id=pl.col("alignment_id").min().over("label")
         )
         with store.registered(con, _cluster_ids=frame):
             store.run_sql_file(con, "clusters.sql")

@@ -280,14 +280,22 @@ def update_stoplist(
     freeze them. Returns True when they changed (every signature must then be redone)."""
     if store.scalar(con, "SELECT value FROM meta WHERE key = 'stoplist_frozen'"):
         return False
-    rows = con.execute(
-        """
-        SELECT a.article_id, a.text[s.char_start + 1 : s.char_end]
-        FROM (SELECT article_id, text FROM articles ORDER BY run_id, article_id LIMIT ?) AS a
-        JOIN units AS s USING (article_id) WHERE s.unit_kind = 'sentence'
-        """,
-        [rule.sample],
-    ).fetchall()
+    # texts and sentence offsets are fetched apart and cut here: joined in SQL, each
+    # sentence row carried its article's whole text (a 20,000-sentence article: gigabytes)
+    texts = dict(
+        con.execute(
+            "SELECT article_id, text FROM articles ORDER BY run_id, article_id LIMIT ?",
+            [rule.sample],
+        ).fetchall()
+    )
+    with store.registered(
+        con, _sample=pl.DataFrame({"article_id": pl.Series(list(texts), dtype=pl.String)})
+    ):
+        spans = con.execute(
+            "SELECT article_id, char_start, char_end FROM units SEMI JOIN _sample "
+            "USING (article_id) WHERE unit_kind = 'sentence'"
+        ).fetchall()
+    rows = [(aid, texts[aid][start:end]) for aid, start, end in spans]
     n_articles = store.scalar(con, "SELECT least(count(*), ?) FROM articles", [rule.sample])
     stop = _frequent_shingles(rows, n_articles, fp.shingle, rule)
     old = con.execute("SELECT shingle_hash FROM stop_shingles ORDER BY 1").fetchnumpy()
@@ -337,9 +345,9 @@ def fingerprint_units(
     con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE unsigned AS
-        SELECT u.norm_hash, any_value(a.text[u.char_start + 1 : u.char_end]) AS passage,
+        SELECT u.norm_hash, any_value((u.article_id, u.char_start, u.char_end)) AS span,
                row_number() OVER () AS rn
-        FROM {scope} AS u JOIN articles AS a USING (article_id)
+        FROM {scope} AS u
         ANTI JOIN signatures AS g ON g.norm_hash = u.norm_hash
         GROUP BY u.norm_hash
         """
@@ -349,11 +357,15 @@ def fingerprint_units(
     stop = np.asarray(stop["shingle_hash"], dtype=np.uint32)
     for lo in range(0, total, FINGERPRINT_BATCH):
         rows = con.execute(
-            "SELECT norm_hash, passage FROM unsigned WHERE rn > ? AND rn <= ?",
+            "SELECT norm_hash, span[1], span[2], span[3] FROM unsigned WHERE rn > ? AND rn <= ?",
             [lo, lo + FINGERPRINT_BATCH],
-        ).fetchnumpy()
-        hashes = np.asarray(rows["norm_hash"], dtype=np.uint64)
-        sigs, counts = sign_passages(list(rows["passage"]), fp, stop)
+        ).fetchall()
+        # passages are cut from each text fetched once: a join would copy an article's
+        # whole text into every one of its unit rows
+        texts = dict(store.article_rows(con, "article_id, text", {r[1] for r in rows}, None))
+        hashes = np.array([r[0] for r in rows], dtype=np.uint64)
+        passages = [texts[aid][start:end] for _, aid, start, end in rows]
+        sigs, counts = sign_passages(passages, fp, stop)
         frame = pl.DataFrame(
             {
                 "norm_hash": pl.Series(hashes, dtype=pl.UInt64),

@@ -19,6 +19,7 @@ import polars as pl
 
 from dedup import segment, store
 from dedup.fingerprint import FingerprintSettings
+from dedup.limits import ArticleLimit
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
 from dedup.readers import Article, Reject, Skipped, read_inputs
@@ -42,8 +43,10 @@ def ingest(
     run_id: int,
     rep: Reporter,
     fingerprint: FingerprintSettings,
+    limit: ArticleLimit | None = None,
 ) -> dict:
     """Store new articles with their paragraphs, sentences and fingerprint units."""
+    limit = limit or ArticleLimit()
     any_stored = bool(store.scalar(con, "SELECT count(*) FROM articles"))
     # stored articles are looked up while chunks are segmented and inserted: the lookups run
     # in the worker pool's feeder thread, which must not share the inserting connection
@@ -72,6 +75,9 @@ def ingest(
                     continue
                 if isinstance(item, Reject):
                     rejects.append(item)
+                    continue
+                if too_large := limit.reason(item.text):
+                    rejects.append(Reject(item.source_path, item.text[:200], too_large))
                     continue
                 known, first = (
                     stored.get(item.article_id)

@@ -18,6 +18,7 @@ import duckdb
 import polars as pl
 
 from dedup import align, store
+from dedup.ids import with_alignment_ids
 
 _COLUMNS = [
     "source_article_id", "source_paragraph_id", "source_start", "source_end",
@@ -95,14 +96,8 @@ def build_alignments(con: duckdb.DuckDBPyConnection, max_gap: int) -> int:
             src, tgt = (a_side, b_side) if a_is_source else (b_side, a_side)
             out.append((*src, *tgt, value, align.match_kind(value), same, basis))
     out.sort()
-    first_id = store.scalar(con, "SELECT coalesce(max(alignment_id), 0) + 1 FROM alignments")
-    frame = pl.DataFrame(out, schema=_COLUMNS, orient="row").with_row_index(
-        "alignment_id", offset=first_id
-    )
-    store.insert(con, "alignments", frame.with_columns(pl.col("alignment_id").cast(pl.Int64)))
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE added_alignments AS "
-        "SELECT alignment_id FROM alignments WHERE alignment_id >= ?",
-        [first_id],
-    )
+    frame = with_alignment_ids(pl.DataFrame(out, schema=_COLUMNS, orient="row"))
+    store.insert(con, "alignments", frame)
+    con.execute("CREATE OR REPLACE TEMP TABLE added_alignments (alignment_id BIGINT)")
+    store.insert(con, "added_alignments", frame.select("alignment_id"))
     return store.scalar(con, "SELECT count(*) FROM alignments")

@@ -34,6 +34,7 @@ from dedup import (
     translate,
 )
 from dedup.ingest import ingest
+from dedup.limits import ArticleLimit
 from dedup.progress import Reporter
 
 
@@ -60,12 +61,18 @@ class Settings:
     #: derived_fraction cut-offs (see README "Derivation")
     wholly: float = 0.6
     partially: float = 0.15
+    #: larger articles are rejects (see dedup.limits)
+    article_limit: ArticleLimit = field(default_factory=ArticleLimit)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     def stop_list(self) -> fingerprint.StopList:
         return fingerprint.StopList(self.maxdf_share, self.maxdf_min_articles, self.maxdf_sample)
+
+
+#: settings that change no detect result (an article too large is never ingested)
+_NOT_DETECT = ("fingerprint", "article_limit")
 
 
 def detect(
@@ -84,7 +91,7 @@ def detect(
     fingerprint.check_settings(con, fp)
     counts: dict[str, int] = {}
     redo = rep.stage("stoplist", lambda: fingerprint.update_stoplist(con, fp, settings.stop_list()))
-    detect_settings = {k: v for k, v in settings.as_dict().items() if k != "fingerprint"}
+    detect_settings = {k: v for k, v in settings.as_dict().items() if k not in _NOT_DETECT}
     full = state.begin_stage(con, "detect", detect_settings, force=redo)
     if full:
         for table in ("alignments", "clusters", "article_derivation", "outlet_templates"):
@@ -162,7 +169,10 @@ def run(
         counts: dict[str, Any] = {}
         if "ingest" in stages:
             counts |= rep.stage(
-                "ingest", lambda: ingest(con, inputs, run_id, rep, settings.fingerprint)
+                "ingest",
+                lambda: ingest(
+                    con, inputs, run_id, rep, settings.fingerprint, settings.article_limit
+                ),
             )
         early: list[Any] = []
 

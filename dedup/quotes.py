@@ -32,6 +32,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 from dedup import graph, store
+from dedup.ids import stable_ids
 
 MIN_WORDS = 3  # shorter quotations are mostly scare quotes ("keangkuhan")
 CONTAINED_MIN_WORDS = 5
@@ -140,9 +141,7 @@ def build_trails(
         n_outlets=pl.coalesce("outlet", "article_id").n_unique().cast(pl.Int32),
     )
     trails = (
-        firsts.join(counts, on="group")
-        .sort("rank", "text")
-        .with_columns(trail_id=pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
+        firsts.join(counts, on="group").sort("rank", "text").join(_trail_ids(members), on="group")
     )
     mapping = members.join(trails.select("group", "trail_id"), on="group").select(
         "quote_id", "trail_id"
@@ -157,6 +156,13 @@ def build_trails(
         first_published=pl.col("published").cast(pl.Datetime("us")),
     )
     return mapping, rows
+
+
+def _trail_ids(members: pl.DataFrame) -> pl.DataFrame:
+    """(group, trail_id): a trail is named by its smallest quote id (``dedup.ids``), so the
+    same quotes make the same trail id whichever run grouped them."""
+    firsts = members.group_by("group").agg(pl.col("quote_id").min())
+    return firsts.select("group", stable_ids(firsts, ["quote_id"], "trail_id"))
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:

@@ -35,6 +35,7 @@ import duckdb
 import polars as pl
 
 from dedup import paraphrase, store
+from dedup.ids import with_alignment_ids
 from dedup.parallel import batched, parallel_map
 from dedup.text import count_tokens
 
@@ -175,7 +176,6 @@ def update(con: duckdb.DuckDBPyConnection, settings: RewriteSettings, full: bool
         """,
         [settings.max_rank, settings.min_score, settings.max_covered],
     )
-    first_id = store.scalar(con, "SELECT coalesce(max(alignment_id), 0) + 1 FROM alignments")
     if work.height:
         ids = pl.concat([work["source"], work["target"]]).unique().to_frame("article_id")
         with store.registered(con, _pairs=work):
@@ -217,12 +217,8 @@ def update(con: duckdb.DuckDBPyConnection, settings: RewriteSettings, full: bool
                     dtype=pl.Boolean,
                 ),
             )
-            .with_row_index("alignment_id", offset=first_id)
-            .with_columns(pl.col("alignment_id").cast(pl.Int64))
+            .pipe(with_alignment_ids)
         )
         store.insert(con, "alignments", frame)
-    con.execute(
-        "INSERT INTO added_alignments SELECT alignment_id FROM alignments WHERE alignment_id >= ?",
-        [first_id],
-    )
+        store.insert(con, "added_alignments", frame.select("alignment_id"))
     return store.scalar(con, "SELECT count(*) FROM alignments WHERE match_kind = 'paraphrase'")

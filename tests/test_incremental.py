@@ -26,14 +26,14 @@ TABLES = {
     "pair_checks": "SELECT * FROM pair_checks ORDER BY ALL",
     "sentence_alignments": "SELECT * FROM sentence_alignments ORDER BY ALL",
     "text_reps": "SELECT * FROM text_reps ORDER BY ALL",
-    "quote_trails": "SELECT * EXCLUDE (trail_id) FROM quote_trails ORDER BY ALL",
-    "alignments": "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL",
+    "quote_trails": "SELECT * FROM quote_trails ORDER BY ALL",
+    "alignments": "SELECT * FROM alignments ORDER BY ALL",
     "article_derivation": "SELECT * FROM article_derivation ORDER BY ALL",
     "article_pairs": "SELECT * FROM article_pairs ORDER BY ALL",
     "article_terms": "SELECT * FROM article_terms ORDER BY ALL",
     "term_heads": "SELECT * FROM term_heads ORDER BY ALL",
-    "attributions": "SELECT * EXCLUDE (alignment_id, evidence) FROM attributions ORDER BY ALL",
-    "clusters": "SELECT n_articles, n_outlets, n_alignments, origin_article_id FROM clusters ORDER BY ALL",
+    "attributions": "SELECT * FROM attributions ORDER BY ALL",
+    "clusters": "SELECT * FROM clusters ORDER BY ALL",
 }
 
 
