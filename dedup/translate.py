@@ -49,6 +49,7 @@ import polars as pl
 
 from dedup import anchors, store
 from dedup.bilingual import LEXICONS, Lexicon, languages
+from dedup.ids import with_alignment_ids
 from dedup.parallel import batched, parallel_map
 
 #: articles per key-making task, pairs per alignment task
@@ -241,7 +242,6 @@ def update(
         con,
         "SELECT source, target, basis, same_outlet FROM translate_pairs ORDER BY target, source",
     )
-    first_id = store.scalar(con, "SELECT coalesce(max(alignment_id), 0) + 1 FROM alignments")
     if work.height:
         ids = pl.concat([work["source"], work["target"]]).unique().to_frame("article_id")
         with store.registered(con, _ids=ids):
@@ -266,13 +266,9 @@ def update(
         frame = (
             pl.DataFrame(rows, schema=_COLUMNS, orient="row")
             .with_columns(match_kind=pl.lit("translation"))
-            .with_row_index("alignment_id", offset=first_id)
-            .with_columns(pl.col("alignment_id").cast(pl.Int64))
+            .pipe(with_alignment_ids)
         )
         store.insert(con, "alignments", frame)
+        store.insert(con, "added_alignments", frame.select("alignment_id"))
     _INPUT.clear()
-    con.execute(
-        "INSERT INTO added_alignments SELECT alignment_id FROM alignments WHERE alignment_id >= ?",
-        [first_id],
-    )
     return store.scalar(con, "SELECT count(*) FROM alignments WHERE match_kind = 'translation'")

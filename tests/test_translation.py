@@ -75,6 +75,7 @@ def _translations(path: Path) -> list[tuple]:
         return con.execute(
             """
             SELECT a.source_article_id, s.seq, a.target_article_id, t.seq, a.score,
+                   a.alignment_id, a.cluster_id,
                    a.source_start, a.source_end, a.target_start, a.target_end,
                    substr(sa.text, a.source_start + 1, a.source_end - a.source_start) = s.text,
                    substr(ta.text, a.target_start + 1, a.target_end - a.target_start) = t.text
@@ -158,7 +159,7 @@ def test_translated_paragraphs_align_to_the_paragraph_they_translate(db):
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
         ("wire-en", i, "harian-id", i) for i in range(len(WIRE))
     ]
-    assert all(r[9] and r[10] for r in rows), "a span is not its paragraph's text"
+    assert all(r[11] and r[12] for r in rows), "a span is not its paragraph's text"
     assert all(r[2] != "pasar-id" for r in rows)  # the independent report is not a translation
 
 
