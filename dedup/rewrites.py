@@ -12,8 +12,9 @@ alignment with that source covers are paired with the source's sentences by the
 paraphrase model (:mod:`dedup.paraphrase`), and each pair it accepts becomes an alignment
 with offsets on both sides.
 
-Which pairs (``RewriteSettings``): a target's most likely source when its direction is
-decided (an undecided pair derives nothing) and its retrieval score is at least 0.25, and
+Which pairs (``RewriteSettings``): a target's most likely source in its own language (the
+model compares words of one language; a translation is :mod:`dedup.translate`'s) when its
+direction is decided (an undecided pair derives nothing) and its retrieval score is at least 0.25, and
 only while the source's verbatim alignments cover less than half of the target's body: a
 copy that verbatim alignment already explains needs no second look. On the 25,000-article
 bench corpus the two best sources from 0.2 took 10.1 s and lowered precision (0.974 to
@@ -161,14 +162,17 @@ def update(con: duckdb.DuckDBPyConnection, settings: RewriteSettings, full: bool
         ), verbatim AS (
             SELECT source_article_id, target_article_id,
                    sum(target_end - target_start) AS chars
-            FROM alignments WHERE match_kind <> 'paraphrase' GROUP BY ALL
+            FROM alignments WHERE match_kind NOT IN ('paraphrase', 'translation') GROUP BY ALL
         )
         SELECT p.source_article_id AS source, p.target_article_id AS target,
                p.direction_basis AS basis
         FROM article_pairs AS p
         JOIN body AS b ON b.article_id = p.target_article_id
         LEFT JOIN verbatim AS v USING (source_article_id, target_article_id)
+        JOIN articles AS s ON s.article_id = p.source_article_id
+        JOIN articles AS t ON t.article_id = p.target_article_id
         WHERE p.rank <= ? AND p.score >= ? AND p.direction_basis <> 'undecided'
+          AND (s.language IS NULL OR t.language IS NULL OR s.language = t.language)
           AND coalesce(v.chars, 0) < ? * b.chars
           AND (p.source_article_id IN (SELECT article_id FROM rewrite_scope)
                OR p.target_article_id IN (SELECT article_id FROM rewrite_scope))
@@ -185,7 +189,7 @@ def update(con: duckdb.DuckDBPyConnection, settings: RewriteSettings, full: bool
                 FROM alignments AS a
                 SEMI JOIN _pairs AS p ON p.source = a.source_article_id
                                      AND p.target = a.target_article_id
-                WHERE a.match_kind <> 'paraphrase'
+                WHERE a.match_kind NOT IN ('paraphrase', 'translation')
                 """
             ).fetchall()
         verbatim: dict[tuple[str, str], list[tuple[int, int]]] = {}

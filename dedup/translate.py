@@ -34,7 +34,9 @@ pairs are compared.
 
 Incremental: the keys' weights are frozen with the term sample, so a target's candidates
 change only when an article holding one of its indexed keys arrives (which also moves the
-key's holder count); those targets are redone (all of them when retrieval redid everything).
+key's holder count); those targets are redone (all of them when retrieval redid everything),
+as are both articles of any alignment the merge stage removed (it replaces every alignment
+of a paragraph pair whose verbatim candidates changed).
 """
 
 from __future__ import annotations
@@ -225,6 +227,8 @@ def update(
             UNION SELECT target_article_id FROM alignments
                   WHERE match_kind = 'translation'
                     AND source_article_id IN (SELECT article_id FROM retrieve_changed)
+            UNION SELECT target_article_id FROM removed_alignments
+            UNION SELECT source_article_id FROM removed_alignments
             """
         )
     )
