@@ -21,7 +21,7 @@ from dedup import segment, store
 from dedup.fingerprint import FingerprintSettings
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
-from dedup.readers import Article, Reject, Skipped, read_inputs
+from dedup.readers import WARNING, Article, Reject, Skipped, read_inputs
 
 #: articles per segmentation chunk: what one worker segments and one insert writes
 SEGMENT_CHUNK = 500
@@ -50,6 +50,7 @@ def ingest(
     # (stored articles are committed ones; this run's own are in `seen`)
     lookup = con.cursor()
     seen: dict[str, tuple[str, str]] = {}
+    this_input: dict[str, str] = {}  # id -> file of its first record in this run's inputs
     rejects: list[Reject] = []
     counts = {"articles_new": 0, "articles_unchanged": 0}
     skipped: dict[str, int] = {}  # records that are no article (a WARC's images, errors)
@@ -73,6 +74,14 @@ def ingest(
                 if isinstance(item, Reject):
                     rejects.append(item)
                     continue
+                if item.article_id in this_input:
+                    reason = f"duplicate id in input (first in {this_input[item.article_id]})"
+                    rejects.append(Reject(item.source_path, item.text[:200], reason))
+                    continue
+                this_input[item.article_id] = item.source_path
+                rejects.extend(
+                    Reject(item.source_path, item.article_id, WARNING + w) for w in item.warnings
+                )
                 known, first = (
                     stored.get(item.article_id)
                     or seen.get(item.article_id)
@@ -100,5 +109,9 @@ def ingest(
             store.insert(con, table, frame)
     lookup.close()
     reject_rows = [r.__dict__ | {"run_id": run_id} for r in rejects]
-    store.insert(con, "rejects", pl.DataFrame(reject_rows, schema=_REJECT_SCHEMA))
-    return counts | {"rejects": len(rejects)} | ({"skipped": skipped} if skipped else {})
+    new = pl.DataFrame(reject_rows, schema=_REJECT_SCHEMA)
+    with store.registered(con, new_rejects=new):  # a rerun records no reject twice
+        con.execute(store.sql_text("new_rejects.sql"))
+    warned = sum(r.reason.startswith(WARNING) for r in rejects)
+    counts |= {"rejects": len(rejects) - warned} | ({"warnings": warned} if warned else {})
+    return counts | ({"skipped": skipped} if skipped else {})

@@ -35,6 +35,10 @@ RECORD_PREVIEW = 200
 BINARY_PROBE = 8192
 #: control characters (Unicode category Cc) other than tab, newlines and form feed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+#: a lone surrogate (JSON "\\ud800"): no UTF-8 form, so DuckDB cannot store it
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: reason prefix of a reject row that kept its article (a bad optional field was dropped)
+WARNING = "warning: "
 
 
 @dataclass
@@ -54,6 +58,8 @@ class Article:
     metadata_source: str | None = None
     #: byte offset of the page's record in a WARC file (``source_path``)
     raw_offset: int | None = None
+    #: optional fields dropped as unusable: each becomes a ``warning:`` row in rejects
+    warnings: list[str] = field(default_factory=list)
     content_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -65,6 +71,12 @@ class Reject:
     source_path: str
     record: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # a reject must be storable whatever its record held: lone surrogates are escaped
+        self.source_path, self.record, self.reason = (
+            storable(v) for v in (self.source_path, self.record, self.reason)
+        )
 
 
 @dataclass
@@ -96,6 +108,13 @@ def decode(raw: bytes) -> tuple[str, str]:
     return normalise_text(text), encoding
 
 
+def storable(text: str) -> str:
+    """``text`` with any lone surrogate written as a ``\\udxxx`` escape (valid UTF-8)."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def normalise_text(text: str) -> str:
     """NFC with unified newlines: the form every stored offset refers to."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -113,7 +132,10 @@ def parse_published(value: str | None) -> datetime | None:
         except ValueError as err:
             raise ValueError(f"published is not an ISO 8601 date: {value!r}") from err
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as err:  # year 1 east of UTC, year 9999 west of it
+            raise ValueError(f"published is out of range in UTC: {value!r}") from err
     return parsed
 
 
@@ -127,9 +149,14 @@ def first_line(text: str) -> str | None:
 
 
 def preview(record: object) -> str:
-    text = (
-        record if isinstance(record, str) else json.dumps(record, ensure_ascii=False, default=str)
-    )
+    try:
+        text = (
+            record
+            if isinstance(record, str)
+            else json.dumps(record, ensure_ascii=False, default=str)
+        )
+    except (ValueError, RecursionError):  # nested too deep, a number beyond the digit limit
+        text = "(record not shown: nested too deep or a number too long)"
     return text[:RECORD_PREVIEW]
 
 
@@ -144,12 +171,16 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
     text = normalise_text(text)
     if not text.strip():
         raise ValueError("empty text")
-    meta = {
-        k: (str(record[k]).strip() or None) if record.get(k) is not None else None for k in FIELDS
-    }
+    warnings: list[str] = []
+    meta = {k: _optional(record, k, warnings) for k in FIELDS}
     kind = (meta["kind"] or "outlet").lower()
     if kind not in KINDS:
         raise ValueError(f"kind must be 'wire' or 'outlet', not {meta['kind']!r}")
+    try:
+        published = parse_published(meta["published"])
+    except ValueError as err:
+        published = None
+        warnings.append(f"kept the article without its date: {err}")
     return Article(
         article_id=str(raw_id).strip(),
         text=text,
@@ -157,11 +188,23 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         encoding=encoding,
         outlet=meta["outlet"],
         kind=kind,
-        published=parse_published(meta["published"]),
+        published=published,
         url=meta["url"],
         language=meta["language"],
         title=meta["title"] or first_line(text),
+        warnings=warnings,
     )
+
+
+def _optional(record: dict, key: str, warnings: list[str]) -> str | None:
+    """An optional field as stripped text; a list, object or NaN is dropped with a warning."""
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dict | list | tuple) or (isinstance(value, float) and value != value):
+        warnings.append(f"kept the article without its {key}: not a text value")
+        return None
+    return str(value).strip() or None
 
 
 def record_article(record: dict, source_path: str, encoding: str) -> Article:
@@ -169,6 +212,9 @@ def record_article(record: dict, source_path: str, encoding: str) -> Article:
     from dedup import exports, html
 
     record = exports.normalise(record)
+    bad = [k for k, v in record.items() if isinstance(v, str) and _SURROGATE.search(v)]
+    if bad:
+        raise ValueError(f"lone surrogate (not valid Unicode) in field {bad[0]!r}")
     if record.get("html") and not record.get("text"):
         return html.page_article(record.pop("html"), record, source_path, encoding)
     return make_article(record, source_path, encoding)
@@ -182,7 +228,7 @@ def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article
             continue
         try:
             yield record_article(record, path, encoding)  # type: ignore[arg-type]
-        except ValueError as err:
+        except (ValueError, RecursionError, OverflowError) as err:
             yield Reject(path, preview(record), str(err))
 
 
@@ -245,11 +291,22 @@ def _json_lines(fh: BinaryIO, path: Path) -> Iterator[tuple[object, str]]:
     for lineno, raw in enumerate(fh, start=1):
         if not raw.strip():
             continue
-        line, encoding = _decode_line(raw)
+        try:
+            line, encoding = _decode_line(raw)
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "backslashreplace")
+            yield Reject(f"{path}:{lineno}", preview(text), "invalid UTF-8 bytes"), ""
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}"), ""
+            continue
+        except RecursionError:
+            yield Reject(f"{path}:{lineno}", preview(line), "JSON nested too deep"), ""
+            continue
+        except ValueError as err:  # an integer beyond Python's digit limit
+            yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err}"), ""
             continue
         if not isinstance(record, dict):
             yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object"), ""
@@ -261,7 +318,7 @@ def _decode_line(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252 (fallback)"
+        return raw.decode("cp1252"), "cp1252 (fallback)"
 
 
 def _decode_or_reject(path: Path) -> tuple[str | None, str]:
@@ -325,7 +382,20 @@ def read_parquet(path: Path) -> Iterator[Article | Reject]:
     except Exception as err:  # pyarrow raises several types for broken files
         yield Reject(str(path), "", f"unreadable Parquet file: {err}")
         return
-    yield from _records(((row, "utf-8") for row in table.to_pylist()), str(path))
+    yield from _records(
+        ((row, "utf-8") for row in _datetimes_as_text(table).to_pylist()), str(path)
+    )
+
+
+def _datetimes_as_text(table):  # noqa: ANN001, ANN202 (pyarrow is imported lazily)
+    """Timestamp columns as ISO text: Python datetimes hold neither nanoseconds nor years past
+    9999, so each value is parsed (or warned about) by :func:`parse_published` instead."""
+    import pyarrow as pa
+
+    for i, column in enumerate(table.schema):
+        if pa.types.is_timestamp(column.type):
+            table = table.set_column(i, column.name, table.column(i).cast(pa.string()))
+    return table
 
 
 def _page(path: Path, meta: dict | None = None) -> Iterator[Article | Reject | Skipped]:

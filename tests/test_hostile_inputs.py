@@ -1,0 +1,115 @@
+"""Hostile input records: each bad record is one reject (or a kept article with a warning)
+with its reason, the rest of the file lands, and no traceback escapes (issue 17)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from dedup import pipeline
+
+GOOD = {"id": "good", "text": "Harbour reopens\n\nThe harbour reopened on Monday after repairs."}
+
+
+def _ingest(db: Path, *inputs: Path) -> dict:
+    return pipeline.run(list(inputs), db, stages=("ingest",))
+
+
+def _rows(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _article(i: int) -> dict:
+    return {"id": f"a{i}", "text": f"Story {i}\n\nCouncil vote number {i} passed on Tuesday."}
+
+
+def test_jsonl_hostile_records_are_one_reject_each(tmp_path: Path) -> None:
+    lines = [
+        json.dumps(GOOD).encode(),
+        b'{"id": "deep", "text": "x", "extra": ' + b"[" * 1000 + b"]" * 1000 + b"}",
+        b'{"id": ' + b"7" * 5000 + b', "text": "A long id.\\n\\nBody."}',
+        b'{"id": "big", "text": "Huge number\\n\\nBody.", "score": 1e400, "n": -1e999}',
+        b'{"id": "sur", "text": "Lone \\ud800 surrogate\\n\\nBody."}',
+        b'{"id": "sur2", "text": "Fine text\\n\\nBody.", "outlet": "Bad \\udfff outlet"}',
+        b'{"id": "bytes", "text": "Invalid \x81\x8d\x8f\x90\x9d bytes"}',
+    ]
+    (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines))
+    db = tmp_path / "x.duckdb"
+    counts = _ingest(db, tmp_path / "in.jsonl")
+    ids = {r[0] for r in _rows(db, "SELECT article_id FROM articles")}
+    assert ids == {"good", "big"}
+    reasons = sorted(r[0] for r in _rows(db, "SELECT reason FROM rejects"))
+    assert len(reasons) == 5 and counts["rejects"] == 5
+    assert "JSON nested too deep" in reasons and "invalid UTF-8 bytes" in reasons
+    assert any("4300 digits" in r for r in reasons)
+    assert sum("lone surrogate" in r for r in reasons) == 2
+    records = [r[0] for r in _rows(db, "SELECT record FROM rejects WHERE reason LIKE 'lone%'")]
+    assert any("\\ud800" in r for r in records)  # escaped, so the reject could be stored
+
+
+def test_dates_out_of_range_keep_the_article_with_a_warning(tmp_path: Path) -> None:
+    dates = ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-05:00", "next Tuesday-ish"]
+    records = [_article(i) | {"published": d} for i, d in enumerate(dates)]
+    records.append(_article(9) | {"published": "2024-03-01T10:00:00+02:00", "outlet": [1, 2]})
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    db = tmp_path / "x.duckdb"
+    counts = _ingest(db, tmp_path / "in.jsonl")
+    stored = dict(_rows(db, "SELECT article_id, published FROM articles"))
+    assert stored == {"a0": None, "a1": None, "a2": None, "a9": datetime(2024, 3, 1, 8)}
+    warnings = _rows(db, "SELECT record, reason FROM rejects ORDER BY record, reason")
+    assert counts["rejects"] == 0 and counts["warnings"] == 4
+    assert all(reason.startswith("warning: kept the article without its") for _, reason in warnings)
+    assert ("a9", "warning: kept the article without its outlet: not a text value") in warnings
+
+
+def test_parquet_timestamps_of_every_unit(tmp_path: Path) -> None:
+    texts = [_article(i)["text"] for i in range(6)]
+    columns = {
+        "s": pa.array([1_700_000_000], pa.timestamp("s")),
+        "ms": pa.array([1_700_000_000_123], pa.timestamp("ms")),
+        "us": pa.array([1_700_000_000_123_456], pa.timestamp("us")),
+        "ns": pa.array([1_700_000_000_123_456_789], pa.timestamp("ns")),
+        "tz9999": pa.array([253_402_300_000], pa.timestamp("s", tz="Asia/Tokyo")),  # year 10000
+        "tokyo": pa.array([1_700_000_000], pa.timestamp("s", tz="Asia/Tokyo")),
+    }
+    for i, (name, published) in enumerate(columns.items()):
+        table = pa.table({"id": [name], "text": [texts[i]], "published": published})
+        pq.write_table(table, tmp_path / f"{name}.parquet")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, *sorted(tmp_path.glob("*.parquet")))
+    stored = dict(_rows(db, "SELECT article_id, published FROM articles"))
+    base = datetime.fromtimestamp(1_700_000_000, UTC).replace(tzinfo=None)
+    assert stored["s"] == stored["tokyo"] == base
+    assert stored["ms"] == base.replace(microsecond=123_000)
+    assert stored["us"] == stored["ns"] == base.replace(microsecond=123_456)
+    assert stored["tz9999"] is None
+    assert _rows(db, "SELECT count(*) FROM rejects WHERE reason LIKE 'warning:%'") == [(1,)]
+
+
+def test_duplicate_id_in_one_input_rejects_the_later_record(tmp_path: Path) -> None:
+    first, later = _article(1), _article(1) | {"outlet": "Later"}
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in (first, later)))
+    db = tmp_path / "x.duckdb"
+    for _ in range(2):  # the rerun keeps the same rule (and adds no second reject)
+        _ingest(db, tmp_path / "in.jsonl")
+        assert _rows(db, "SELECT article_id, outlet FROM articles") == [("a1", None)]
+        (reason,) = _rows(db, "SELECT reason FROM rejects")
+        assert reason[0].startswith("duplicate id in input")
+
+
+def test_rerun_does_not_grow_rejects(tmp_path: Path) -> None:
+    lines = [json.dumps(GOOD), "{not json", json.dumps({"id": "e", "text": "  "}), "[1]"]
+    (tmp_path / "in.jsonl").write_text("\n".join(lines))
+    db = tmp_path / "x.duckdb"
+    for _ in range(3):
+        _ingest(db, tmp_path / "in.jsonl")
+        assert _rows(db, "SELECT count(*) FROM rejects") == [(3,)]
