@@ -74,11 +74,6 @@ def ingest(
                 if isinstance(item, Reject):
                     rejects.append(item)
                     continue
-                if item.article_id in this_input:
-                    reason = f"duplicate id in input (first in {this_input[item.article_id]})"
-                    rejects.append(Reject(item.source_path, item.text[:200], reason))
-                    continue
-                this_input[item.article_id] = item.source_path
                 rejects.extend(
                     Reject(item.source_path, item.article_id, WARNING + w) for w in item.warnings
                 )
@@ -90,13 +85,19 @@ def ingest(
                         None,
                     )
                 )
-                if known == item.content_hash:
+                if item.article_id in this_input and known == item.content_hash:
+                    # a second record of the id in this run: the first one is kept
+                    reason = f"duplicate id in input (first in {this_input[item.article_id]})"
+                    rejects.append(Reject(item.source_path, item.text[:200], reason))
+                elif known == item.content_hash:
+                    this_input[item.article_id] = item.source_path
                     counts["articles_unchanged"] += 1
                 elif known is not None:
                     # the first text's file, stored or not: a rerun gives the same reject
                     reason = f"id {item.article_id!r} already has a different text (in {first})"
                     rejects.append(Reject(item.source_path, item.text[:200], reason))
                 else:
+                    this_input[item.article_id] = item.source_path
                     seen[item.article_id] = (item.content_hash, item.source_path)
                     counts["articles_new"] += 1
                     yield item

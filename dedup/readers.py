@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dedup import DedupError
+from dedup.read_tabular import csv_records, datetimes_as_text
 from dedup.text import looks_like_headline
 
 FIELDS = ("outlet", "kind", "published", "url", "language", "title")
@@ -337,27 +338,23 @@ def read_csv_rows(path: Path) -> Iterator[dict | Reject]:
     if text is None:
         yield Reject(str(path), "", encoding)
         return
-    reader = csv.reader(io.StringIO(text))
+    records = csv_records(io.StringIO(text).readlines())
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(records)[1]]
     except StopIteration:
         return
     except csv.Error as err:
         yield Reject(str(path), "", f"malformed CSV header: {err}")
         return
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            yield Reject(f"{path}:{reader.line_num}", "", f"malformed CSV row: {err}")
+    for lineno, row in records:
+        if isinstance(row, tuple):
+            yield Reject(f"{path}:{lineno}", preview(row[0]), row[1])
             continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             reason = f"malformed CSV row: expected {len(header)} fields, got {len(row)}"
-            yield Reject(f"{path}:{reader.line_num}", preview(",".join(row)), reason)
+            yield Reject(f"{path}:{lineno}", preview(",".join(row)), reason)
             continue
         yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
 
@@ -382,20 +379,7 @@ def read_parquet(path: Path) -> Iterator[Article | Reject]:
     except Exception as err:  # pyarrow raises several types for broken files
         yield Reject(str(path), "", f"unreadable Parquet file: {err}")
         return
-    yield from _records(
-        ((row, "utf-8") for row in _datetimes_as_text(table).to_pylist()), str(path)
-    )
-
-
-def _datetimes_as_text(table):  # noqa: ANN001, ANN202 (pyarrow is imported lazily)
-    """Timestamp columns as ISO text: Python datetimes hold neither nanoseconds nor years past
-    9999, so each value is parsed (or warned about) by :func:`parse_published` instead."""
-    import pyarrow as pa
-
-    for i, column in enumerate(table.schema):
-        if pa.types.is_timestamp(column.type):
-            table = table.set_column(i, column.name, table.column(i).cast(pa.string()))
-    return table
+    yield from _records(((row, "utf-8") for row in datetimes_as_text(table).to_pylist()), str(path))
 
 
 def _page(path: Path, meta: dict | None = None) -> Iterator[Article | Reject | Skipped]:

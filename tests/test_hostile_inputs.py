@@ -113,3 +113,23 @@ def test_rerun_does_not_grow_rejects(tmp_path: Path) -> None:
     for _ in range(3):
         _ingest(db, tmp_path / "in.jsonl")
         assert _rows(db, "SELECT count(*) FROM rejects") == [(3,)]
+
+
+def test_csv_unterminated_quote_costs_only_its_own_record(tmp_path: Path) -> None:
+    rows = [
+        "id,text,outlet",
+        'a1,"Story one\n\nFirst body, with a comma.",X',
+        'bad,"Story left open,Y',
+        'a2,"Story two\n\nSecond body.",Z',
+        "a3,Story three,W",
+        'bad2,"Another open quote,V',
+    ]
+    (tmp_path / "in.csv").write_text("\n".join(rows) + "\n")
+    db = tmp_path / "x.duckdb"
+    counts = _ingest(db, tmp_path / "in.csv")
+    stored = dict(_rows(db, "SELECT article_id, outlet FROM articles"))
+    assert stored == {"a1": "X", "a2": "Z", "a3": "W"}
+    rejects = _rows(db, "SELECT source_path, record FROM rejects")
+    assert counts["rejects"] == 2
+    located = sorted((int(p.rsplit(":", 1)[1]), r.strip()) for p, r in rejects)
+    assert located == [(5, rows[2]), (10, rows[5])]  # physical lines (a1 spans three)
