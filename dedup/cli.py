@@ -28,6 +28,13 @@ app = _App(add_completion=False, no_args_is_help=True, help=__doc__)
 DEFAULT_DB = Path("reports/syndication.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
+FollowLinksOption = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help="Read symlinks in an input folder that lead outside it (refused by default).",
+    ),
+]
 Inputs = Annotated[
     list[Path], typer.Argument(help="Folders of .txt, or .jsonl/.csv/.parquet files.")
 ]
@@ -67,9 +74,18 @@ def main(
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
 
 
-def _run(inputs: list[Path], db: Path, quiet: bool, stages: tuple[str, ...], command: str) -> None:
+def _run(
+    inputs: list[Path],
+    db: Path,
+    quiet: bool,
+    stages: tuple[str, ...],
+    command: str,
+    follow_links: bool = False,
+) -> None:
     try:
-        counts = pipeline.run(inputs, db, quiet=quiet, stages=stages, command=command)
+        counts = pipeline.run(
+            inputs, db, quiet=quiet, stages=stages, command=command, follow_links=follow_links
+        )
     except DedupError as err:
         _fail(err)
     if not quiet:
@@ -79,15 +95,25 @@ def _run(inputs: list[Path], db: Path, quiet: bool, stages: tuple[str, ...], com
 
 
 @app.command()
-def run(inputs: Inputs, db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+def run(
+    inputs: Inputs,
+    db: DbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
+    follow_links: FollowLinksOption = False,
+) -> None:
     """Ingest INPUTS and run every stage (incremental: known articles are not redone)."""
-    _run(inputs, db, quiet, pipeline.STAGES, "run")
+    _run(inputs, db, quiet, pipeline.STAGES, "run", follow_links)
 
 
 @app.command()
-def ingest(inputs: Inputs, db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+def ingest(
+    inputs: Inputs,
+    db: DbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
+    follow_links: FollowLinksOption = False,
+) -> None:
     """Read articles into the database (bad records go to the rejects table)."""
-    _run(inputs, db, quiet, ("ingest",), "ingest")
+    _run(inputs, db, quiet, ("ingest",), "ingest", follow_links)
 
 
 @app.command()

@@ -42,6 +42,7 @@ def ingest(
     run_id: int,
     rep: Reporter,
     fingerprint: FingerprintSettings,
+    follow_links: bool = False,
 ) -> dict:
     """Store new articles with their paragraphs, sentences and fingerprint units."""
     any_stored = bool(store.scalar(con, "SELECT count(*) FROM articles"))
@@ -57,7 +58,9 @@ def ingest(
 
     def new_articles():
         records = rep.track(
-            read_inputs(inputs), "ingesting", status=lambda: f"{len(rejects):,} rejects"
+            read_inputs(inputs, follow_links),
+            "ingesting",
+            status=lambda: f"{len(rejects):,} rejects",
         )
         for block in batched(records, LOOKUP_BLOCK):
             ids = {r.article_id for r in block if isinstance(r, Article)}

@@ -145,8 +145,10 @@ def run(
     quiet: bool = True,
     stages: tuple[str, ...] = STAGES,
     command: str = "run",
+    follow_links: bool = False,
 ) -> dict[str, Any]:
-    """Run the given stages in one transaction; returns the run's counts and timings."""
+    """Run the given stages in one transaction; returns the run's counts and timings.
+    ``follow_links``: read symlinks of an input folder that lead outside it."""
     settings = settings or Settings()
     rep = Reporter(quiet)
     with store.open_db(db, write=True) as con:
@@ -156,7 +158,8 @@ def run(
         counts: dict[str, Any] = {}
         if "ingest" in stages:
             counts |= rep.stage(
-                "ingest", lambda: ingest(con, inputs, run_id, rep, settings.fingerprint)
+                "ingest",
+                lambda: ingest(con, inputs, run_id, rep, settings.fingerprint, follow_links),
             )
         early: list[Any] = []
 

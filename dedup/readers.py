@@ -233,8 +233,11 @@ def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article
             yield Reject(path, preview(record), str(err))
 
 
-def read_folder(folder: Path) -> Iterator[Article | Reject]:
-    """Every ``*.txt`` is an article (id = file stem); ``manifest.csv`` adds metadata."""
+def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | Reject | Skipped]:
+    """Every ``*.txt`` is an article (id = file stem); ``manifest.csv`` adds metadata. Which
+    entries are read, and what the others become: :mod:`dedup.folders`."""
+    from dedup import folders
+
     manifest: dict[str, dict] = {}
     manifest_path = folder / "manifest.csv"
     if manifest_path.exists():
@@ -245,8 +248,10 @@ def read_folder(folder: Path) -> Iterator[Article | Reject]:
                 yield Reject(str(manifest_path), preview(row), "manifest row without file")
             else:
                 manifest[row["file"].strip()] = row
-    files = sorted(folder.glob("*.txt"))
-    pages = sorted(p for p in folder.iterdir() if PAGES.search(p.name))
+    listed = list(folders.entries(folder, follow_links))
+    yield from (e for e in listed if not isinstance(e, Path))
+    files = [e for e in listed if isinstance(e, Path) and e.suffix.lower() == ".txt"]
+    pages = [e for e in listed if isinstance(e, Path) and e.suffix.lower() != ".txt"]
     names = {f.name for f in files + pages}
     for name, row in manifest.items():
         if name not in names:
@@ -413,13 +418,19 @@ def _suffix(path: Path) -> str:
     return "".join(suffixes) if len(suffixes) == 2 and suffixes[1] == ".gz" else path.suffix.lower()
 
 
-def read_inputs(paths: list[Path]) -> Iterator[Article | Reject | Skipped]:
+def read_inputs(
+    paths: list[Path], follow_links: bool = False
+) -> Iterator[Article | Reject | Skipped]:
     """Articles and rejects from every input path, in a stable order."""
+    from dedup.folders import is_regular
+
     for path in paths:
         if not path.exists():
             raise DedupError(f"input not found: {path}")
         if path.is_dir():
-            yield from read_folder(path)
+            yield from read_folder(path, follow_links)
+        elif not is_regular(path):
+            raise DedupError(f"input is not a regular file (a pipe, socket or device): {path}")
         elif _suffix(path) in READERS:
             yield from READERS[_suffix(path)](path)
         elif path.suffix.lower() == ".txt":

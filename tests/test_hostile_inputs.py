@@ -4,6 +4,7 @@ with its reason, the rest of the file lands, and no traceback escapes (issue 17)
 from __future__ import annotations
 
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -133,3 +134,48 @@ def test_csv_unterminated_quote_costs_only_its_own_record(tmp_path: Path) -> Non
     assert counts["rejects"] == 2
     located = sorted((int(p.rsplit(":", 1)[1]), r.strip()) for p, r in rejects)
     assert located == [(5, rows[2]), (10, rows[5])]  # physical lines (a1 spans three)
+
+
+def test_folder_entries_of_every_kind(tmp_path: Path) -> None:
+    corpus, outside = tmp_path / "corpus", tmp_path / "outside"
+    corpus.mkdir()
+    outside.mkdir()
+    (corpus / "a.txt").write_text(_article(1)["text"])
+    (corpus / "C.TXT").write_text(_article(2)["text"])
+    (corpus / "notes.docx").write_bytes(b"PK\x03\x04 not an article")
+    (corpus / "nested").mkdir()
+    (corpus / "nested" / "n.txt").write_text(_article(3)["text"])
+    os.mkfifo(corpus / "x.txt")  # opening it would block forever
+    (corpus / "inside.txt").symlink_to(corpus / "a.txt")
+    (outside / "secret.txt").write_text(_article(4)["text"])
+    (corpus / "away.txt").symlink_to(outside / "secret.txt")
+    db = tmp_path / "x.duckdb"
+    counts = _ingest(db, corpus)
+    ids = {r[0] for r in _rows(db, "SELECT article_id FROM articles")}
+    assert ids == {"a", "C", "inside"}
+    reasons = dict(_rows(db, "SELECT source_path, reason FROM rejects"))
+    assert reasons == {
+        str(corpus / "x.txt"): "not a regular file (a pipe, socket or device)",
+        str(corpus / "away.txt"): (
+            "symlink leads outside the input folder (give --follow-links to read it)"
+        ),
+    }
+    assert sorted(counts["skipped"].values()) == [1, 1]  # the subfolder, the .docx
+    assert any(k.startswith("subfolder") for k in counts["skipped"])
+    followed = pipeline.run([corpus], tmp_path / "y.duckdb", stages=("ingest",), follow_links=True)
+    assert followed["articles_new"] == 4 and followed["rejects"] == 1
+
+
+def test_cli_follow_links_option(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dedup.cli import app
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (tmp_path / "away.txt").write_text(_article(5)["text"])
+    (corpus / "away.txt").symlink_to(tmp_path / "away.txt")
+    db = tmp_path / "x.duckdb"
+    result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db), "--follow-links"])
+    assert result.exit_code == 0, result.output
+    assert _rows(db, "SELECT article_id FROM articles") == [("away",)]
