@@ -179,3 +179,24 @@ def test_cli_follow_links_option(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db), "--follow-links"])
     assert result.exit_code == 0, result.output
     assert _rows(db, "SELECT article_id FROM articles") == [("away",)]
+
+
+def test_new_metadata_for_same_text_is_a_warning_and_removed_articles_are_counted(
+    tmp_path: Path,
+) -> None:
+    first = [_article(1) | {"outlet": "Ledger", "published": "2024-01-02"}, _article(2)]
+    (tmp_path / "one.jsonl").write_text("\n".join(json.dumps(r) for r in first))
+    db = tmp_path / "x.duckdb"
+    assert _ingest(db, tmp_path / "one.jsonl")["articles_not_in_input"] == 0
+    moved = [first[0] | {"outlet": "Courier", "kind": "wire"}]
+    (tmp_path / "two.jsonl").write_text(json.dumps(moved[0]))
+    counts = _ingest(db, tmp_path / "two.jsonl")
+    assert counts["articles_unchanged"] == 1 and counts["articles_not_in_input"] == 1
+    assert _rows(db, "SELECT outlet, kind FROM articles WHERE article_id = 'a1'") == [
+        ("Ledger", "outlet")
+    ]
+    (reason,) = _rows(db, "SELECT reason FROM rejects")[0]
+    assert reason == (
+        "warning: same id and text with other metadata: kept the stored"
+        " outlet 'Ledger' (not 'Courier'), kind 'outlet' (not 'wire')"
+    )
