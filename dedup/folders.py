@@ -39,11 +39,14 @@ def entries(folder: Path, follow_links: bool = False) -> Iterator[Path | Reject 
                 str(entry), "", f"unreadable file: {getattr(err, 'strerror', None) or err}"
             )
             continue
-        if stat.S_ISDIR(mode):
+        named_as_input = entry.suffix.lower() == ".txt" or bool(PAGES.search(entry.name))
+        if stat.S_ISDIR(mode) and named_as_input:  # meant as an article: say why it is not
+            yield Reject(str(entry), "", "unreadable file: Is a directory")
+        elif stat.S_ISDIR(mode):
             yield Skipped(str(entry), SUBFOLDER)
         elif not stat.S_ISREG(mode):
             yield Reject(str(entry), "", NOT_REGULAR)
-        elif entry.suffix.lower() == ".txt" or PAGES.search(entry.name):
+        elif named_as_input:
             yield entry
         else:
             yield Skipped(str(entry), UNKNOWN)
