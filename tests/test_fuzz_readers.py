@@ -76,13 +76,13 @@ def test_jsonl_every_line_is_one_article_or_one_reject(lines: list) -> None:
 def test_csv_every_row_is_one_article_or_one_reject(rows: list, stray_quote: bool) -> None:
     rows = [(f"id{i}", text, outlet) for i, (_, text, outlet) in enumerate(rows)]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out)  # "\r\n" ends rows, so a lone "\r" in a cell is quoted
     writer.writerow(["id", "text", "outlet"])
     for row in rows:
         writer.writerow([cell.replace("\ud800", "?") for cell in row])
     data = out.getvalue()
     if stray_quote:  # an unterminated quote in the last row
-        data += 'late,"never closed\n'
+        data += 'late,"never closed\r\n'
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.csv"
         path.write_text(data, encoding="utf-8")
