@@ -25,11 +25,14 @@ def run(
     settings: Settings | None = None,
     quiet: bool = True,
     stages: tuple[str, ...] = STAGES,
+    follow_links: bool = False,
 ) -> dict[str, Any]:
     """Ingest ``inputs`` into the database ``db`` and run the given stages (every stage by
-    default; incremental). Returns the run's counts and stage timings."""
+    default; incremental). Returns the run's counts and stage timings. ``follow_links``: read
+    symlinks of an input folder that lead outside it (refused by default)."""
     command = "run" if tuple(stages) == STAGES else "+".join(stages)
-    return pipeline.run([Path(p) for p in inputs], Path(db), settings, quiet, stages, command)
+    paths = [Path(p) for p in inputs]
+    return pipeline.run(paths, Path(db), settings, quiet, stages, command, follow_links)
 
 
 def query(db: str | Path, sql: str, params: list | None = None) -> pl.DataFrame:

@@ -30,6 +30,13 @@ app = _App(add_completion=False, no_args_is_help=True, help=__doc__)
 DEFAULT_DB = Path("reports/syndication.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
+FollowLinksOption = Annotated[
+    bool,
+    typer.Option(
+        "--follow-links",
+        help="Read symlinks in an input folder that lead outside it (refused by default).",
+    ),
+]
 Inputs = Annotated[
     list[Path], typer.Argument(help="Folders of .txt, or .jsonl/.csv/.parquet files.")
 ]
@@ -85,10 +92,14 @@ def _run(
     stages: tuple[str, ...],
     command: str,
     limit: ArticleLimit | None = None,
+    follow_links: bool = False,
 ) -> None:
     settings = pipeline.Settings(article_limit=limit or ArticleLimit())
     try:
-        counts = pipeline.run(inputs, db, settings, quiet=quiet, stages=stages, command=command)
+        counts = pipeline.run(
+            inputs, db, settings, quiet=quiet, stages=stages, command=command,
+            follow_links=follow_links,
+        )  # fmt: skip
     except DedupError as err:
         _fail(err)
     except duckdb.OutOfMemoryException as err:  # rolled back with the run's transaction
@@ -107,9 +118,11 @@ def run(
     quiet: QuietOption = False,
     max_chars: MaxChars = ArticleLimit.max_chars,
     max_paragraphs: MaxParagraphs = ArticleLimit.max_paragraphs,
+    follow_links: FollowLinksOption = False,
 ) -> None:
     """Ingest INPUTS and run every stage (incremental: known articles are not redone)."""
-    _run(inputs, db, quiet, pipeline.STAGES, "run", ArticleLimit(max_chars, max_paragraphs))
+    limit = ArticleLimit(max_chars, max_paragraphs)
+    _run(inputs, db, quiet, pipeline.STAGES, "run", limit, follow_links)
 
 
 @app.command()
@@ -119,9 +132,11 @@ def ingest(
     quiet: QuietOption = False,
     max_chars: MaxChars = ArticleLimit.max_chars,
     max_paragraphs: MaxParagraphs = ArticleLimit.max_paragraphs,
+    follow_links: FollowLinksOption = False,
 ) -> None:
     """Read articles into the database (bad records go to the rejects table)."""
-    _run(inputs, db, quiet, ("ingest",), "ingest", ArticleLimit(max_chars, max_paragraphs))
+    limit = ArticleLimit(max_chars, max_paragraphs)
+    _run(inputs, db, quiet, ("ingest",), "ingest", limit, follow_links)
 
 
 @app.command()

@@ -22,7 +22,7 @@ from dedup.fingerprint import FingerprintSettings
 from dedup.limits import ArticleLimit
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
-from dedup.readers import Article, Reject, Skipped, read_inputs
+from dedup.readers import WARNING, Article, Reject, Skipped, read_inputs
 
 #: articles per segmentation chunk: what one worker segments and one insert writes
 SEGMENT_CHUNK = 500
@@ -37,6 +37,25 @@ _REJECT_SCHEMA = {
 }
 
 
+#: metadata compared when an article comes again with the same text
+_META = "outlet, kind, published"
+
+
+def _kept_metadata(item: Article, stored: tuple) -> list[Reject]:
+    """A warning when the same id and text come with other metadata: the stored values are
+    kept (the stages computed from them are not redone), and the warning names them."""
+    new = (item.outlet, item.kind, item.published)
+    changed = [
+        f"{name} {old!r} (not {value!r})"
+        for name, old, value in zip(_META.split(", "), stored, new, strict=True)
+        if old != value
+    ]
+    if not changed:
+        return []
+    reason = f"{WARNING}same id and text with other metadata: kept the stored " + ", ".join(changed)
+    return [Reject(item.source_path, item.article_id, reason)]
+
+
 def ingest(
     con: duckdb.DuckDBPyConnection,
     inputs: list[Path],
@@ -44,31 +63,38 @@ def ingest(
     rep: Reporter,
     fingerprint: FingerprintSettings,
     limit: ArticleLimit | None = None,
+    follow_links: bool = False,
 ) -> dict:
     """Store new articles with their paragraphs, sentences and fingerprint units."""
     limit = limit or ArticleLimit()
-    any_stored = bool(store.scalar(con, "SELECT count(*) FROM articles"))
+    stored_before = store.scalar(con, "SELECT count(*) FROM articles")
+    any_stored = bool(stored_before)
+    named: set[str] = set()  # stored articles this input names again (others: "not in input")
     # stored articles are looked up while chunks are segmented and inserted: the lookups run
     # in the worker pool's feeder thread, which must not share the inserting connection
     # (stored articles are committed ones; this run's own are in `seen`)
     lookup = con.cursor()
     seen: dict[str, tuple[str, str]] = {}
+    this_input: dict[str, str] = {}  # id -> file of its first record in this run's inputs
     rejects: list[Reject] = []
     counts = {"articles_new": 0, "articles_unchanged": 0}
     skipped: dict[str, int] = {}  # records that are no article (a WARC's images, errors)
 
     def new_articles():
         records = rep.track(
-            read_inputs(inputs), "ingesting", status=lambda: f"{len(rejects):,} rejects"
+            read_inputs(inputs, follow_links),
+            "ingesting",
+            status=lambda: f"{len(rejects):,} rejects",
         )
         for block in batched(records, LOOKUP_BLOCK):
             ids = {r.article_id for r in block if isinstance(r, Article)}
-            stored = {}
+            stored, stored_meta = {}, {}
             if any_stored:  # on the feeder's own cursor: the main thread inserts meanwhile
                 rows = store.article_rows(
-                    lookup, "article_id, content_hash, source_path", ids, None
+                    lookup, f"article_id, content_hash, source_path, {_META}", ids, None
                 )
-                stored = {aid: (digest, path) for aid, digest, path in rows}
+                stored = {aid: (digest, path) for aid, digest, path, *_ in rows}
+                stored_meta = {row[0]: tuple(row[3:]) for row in rows}
             for item in block:
                 if isinstance(item, Skipped):
                     skipped[item.reason] = skipped.get(item.reason, 0) + 1
@@ -79,6 +105,9 @@ def ingest(
                 if too_large := limit.reason(item.text):
                     rejects.append(Reject(item.source_path, item.text[:200], too_large))
                     continue
+                rejects.extend(
+                    Reject(item.source_path, item.article_id, WARNING + w) for w in item.warnings
+                )
                 known, first = (
                     stored.get(item.article_id)
                     or seen.get(item.article_id)
@@ -87,13 +116,23 @@ def ingest(
                         None,
                     )
                 )
-                if known == item.content_hash:
+                if item.article_id in stored:
+                    named.add(item.article_id)
+                if item.article_id in this_input and known == item.content_hash:
+                    # a second record of the id in this run: the first one is kept
+                    reason = f"duplicate id in input (first in {this_input[item.article_id]})"
+                    rejects.append(Reject(item.source_path, item.text[:200], reason))
+                elif known == item.content_hash:
+                    this_input[item.article_id] = item.source_path
                     counts["articles_unchanged"] += 1
+                    if item.article_id in stored_meta:
+                        rejects.extend(_kept_metadata(item, stored_meta[item.article_id]))
                 elif known is not None:
                     # the first text's file, stored or not: a rerun gives the same reject
                     reason = f"id {item.article_id!r} already has a different text (in {first})"
                     rejects.append(Reject(item.source_path, item.text[:200], reason))
                 else:
+                    this_input[item.article_id] = item.source_path
                     seen[item.article_id] = (item.content_hash, item.source_path)
                     counts["articles_new"] += 1
                     yield item
@@ -106,5 +145,11 @@ def ingest(
             store.insert(con, table, frame)
     lookup.close()
     reject_rows = [r.__dict__ | {"run_id": run_id} for r in rejects]
-    store.insert(con, "rejects", pl.DataFrame(reject_rows, schema=_REJECT_SCHEMA))
-    return counts | {"rejects": len(rejects)} | ({"skipped": skipped} if skipped else {})
+    new = pl.DataFrame(reject_rows, schema=_REJECT_SCHEMA)
+    with store.registered(con, new_rejects=new):  # a rerun records no reject twice
+        con.execute(store.sql_text("new_rejects.sql"))
+    # stored articles this input does not name stay stored (and in every result): counted
+    counts["articles_not_in_input"] = stored_before - len(named) if inputs else 0
+    warned = sum(r.reason.startswith(WARNING) for r in rejects)
+    counts |= {"rejects": len(rejects) - warned} | ({"warnings": warned} if warned else {})
+    return counts | ({"skipped": skipped} if skipped else {})

@@ -158,8 +158,10 @@ def run(
     quiet: bool = True,
     stages: tuple[str, ...] = STAGES,
     command: str = "run",
+    follow_links: bool = False,
 ) -> dict[str, Any]:
-    """Run the given stages in one transaction; returns the run's counts and timings."""
+    """Run the given stages in one transaction; returns the run's counts and timings.
+    ``follow_links``: read symlinks of an input folder that lead outside it."""
     settings = settings or Settings()
     rep = Reporter(quiet)
     with store.open_db(db, write=True) as con:
@@ -171,8 +173,14 @@ def run(
             counts |= rep.stage(
                 "ingest",
                 lambda: ingest(
-                    con, inputs, run_id, rep, settings.fingerprint, settings.article_limit
-                ),
+                    con,
+                    inputs,
+                    run_id,
+                    rep,
+                    settings.fingerprint,
+                    settings.article_limit,
+                    follow_links,
+                ),  # fmt: skip
             )
         early: list[Any] = []
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from dedup import DedupError
+from dedup.read_tabular import csv_records, datetimes_as_text
 from dedup.text import looks_like_headline
 
 FIELDS = ("outlet", "kind", "published", "url", "language", "title")
@@ -35,6 +36,10 @@ RECORD_PREVIEW = 200
 BINARY_PROBE = 8192
 #: control characters (Unicode category Cc) other than tab, newlines and form feed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+#: a lone surrogate (JSON "\\ud800"): no UTF-8 form, so DuckDB cannot store it
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: reason prefix of a reject row that kept its article (a bad optional field was dropped)
+WARNING = "warning: "
 
 
 @dataclass
@@ -54,6 +59,8 @@ class Article:
     metadata_source: str | None = None
     #: byte offset of the page's record in a WARC file (``source_path``)
     raw_offset: int | None = None
+    #: optional fields dropped as unusable: each becomes a ``warning:`` row in rejects
+    warnings: list[str] = field(default_factory=list)
     content_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -65,6 +72,12 @@ class Reject:
     source_path: str
     record: str
     reason: str
+
+    def __post_init__(self) -> None:
+        # a reject must be storable whatever its record held: lone surrogates are escaped
+        self.source_path, self.record, self.reason = (
+            storable(v) for v in (self.source_path, self.record, self.reason)
+        )
 
 
 @dataclass
@@ -96,6 +109,13 @@ def decode(raw: bytes) -> tuple[str, str]:
     return normalise_text(text), encoding
 
 
+def storable(text: str) -> str:
+    """``text`` with any lone surrogate written as a ``\\udxxx`` escape (valid UTF-8)."""
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def normalise_text(text: str) -> str:
     """NFC with unified newlines: the form every stored offset refers to."""
     return unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
@@ -113,7 +133,10 @@ def parse_published(value: str | None) -> datetime | None:
         except ValueError as err:
             raise ValueError(f"published is not an ISO 8601 date: {value!r}") from err
     if parsed.tzinfo is not None:
-        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        try:
+            parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError as err:  # year 1 east of UTC, year 9999 west of it
+            raise ValueError(f"published is out of range in UTC: {value!r}") from err
     return parsed
 
 
@@ -127,9 +150,14 @@ def first_line(text: str) -> str | None:
 
 
 def preview(record: object) -> str:
-    text = (
-        record if isinstance(record, str) else json.dumps(record, ensure_ascii=False, default=str)
-    )
+    try:
+        text = (
+            record
+            if isinstance(record, str)
+            else json.dumps(record, ensure_ascii=False, default=str)
+        )
+    except (ValueError, RecursionError):  # nested too deep, a number beyond the digit limit
+        text = "(record not shown: nested too deep or a number too long)"
     return text[:RECORD_PREVIEW]
 
 
@@ -144,12 +172,16 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
     text = normalise_text(text)
     if not text.strip():
         raise ValueError("empty text")
-    meta = {
-        k: (str(record[k]).strip() or None) if record.get(k) is not None else None for k in FIELDS
-    }
+    warnings: list[str] = []
+    meta = {k: _optional(record, k, warnings) for k in FIELDS}
     kind = (meta["kind"] or "outlet").lower()
     if kind not in KINDS:
         raise ValueError(f"kind must be 'wire' or 'outlet', not {meta['kind']!r}")
+    try:
+        published = parse_published(meta["published"])
+    except ValueError as err:
+        published = None
+        warnings.append(f"kept the article without its date: {err}")
     return Article(
         article_id=str(raw_id).strip(),
         text=text,
@@ -157,11 +189,23 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         encoding=encoding,
         outlet=meta["outlet"],
         kind=kind,
-        published=parse_published(meta["published"]),
+        published=published,
         url=meta["url"],
         language=meta["language"],
         title=meta["title"] or first_line(text),
+        warnings=warnings,
     )
+
+
+def _optional(record: dict, key: str, warnings: list[str]) -> str | None:
+    """An optional field as stripped text; a list, object or NaN is dropped with a warning."""
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, dict | list | tuple) or (isinstance(value, float) and value != value):
+        warnings.append(f"kept the article without its {key}: not a text value")
+        return None
+    return str(value).strip() or None
 
 
 def record_article(record: dict, source_path: str, encoding: str) -> Article:
@@ -169,6 +213,9 @@ def record_article(record: dict, source_path: str, encoding: str) -> Article:
     from dedup import exports, html
 
     record = exports.normalise(record)
+    bad = [k for k, v in record.items() if isinstance(v, str) and _SURROGATE.search(v)]
+    if bad:
+        raise ValueError(f"lone surrogate (not valid Unicode) in field {bad[0]!r}")
     if record.get("html") and not record.get("text"):
         return html.page_article(record.pop("html"), record, source_path, encoding)
     return make_article(record, source_path, encoding)
@@ -182,12 +229,15 @@ def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article
             continue
         try:
             yield record_article(record, path, encoding)  # type: ignore[arg-type]
-        except ValueError as err:
+        except (ValueError, RecursionError, OverflowError) as err:
             yield Reject(path, preview(record), str(err))
 
 
-def read_folder(folder: Path) -> Iterator[Article | Reject]:
-    """Every ``*.txt`` is an article (id = file stem); ``manifest.csv`` adds metadata."""
+def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | Reject | Skipped]:
+    """Every ``*.txt`` is an article (id = file stem); ``manifest.csv`` adds metadata. Which
+    entries are read, and what the others become: :mod:`dedup.folders`."""
+    from dedup import folders
+
     manifest: dict[str, dict] = {}
     manifest_path = folder / "manifest.csv"
     if manifest_path.exists():
@@ -198,8 +248,10 @@ def read_folder(folder: Path) -> Iterator[Article | Reject]:
                 yield Reject(str(manifest_path), preview(row), "manifest row without file")
             else:
                 manifest[row["file"].strip()] = row
-    files = sorted(folder.glob("*.txt"))
-    pages = sorted(p for p in folder.iterdir() if PAGES.search(p.name))
+    listed = list(folders.entries(folder, follow_links))
+    yield from (e for e in listed if not isinstance(e, Path))
+    files = [e for e in listed if isinstance(e, Path) and e.suffix.lower() == ".txt"]
+    pages = [e for e in listed if isinstance(e, Path) and e.suffix.lower() != ".txt"]
     names = {f.name for f in files + pages}
     for name, row in manifest.items():
         if name not in names:
@@ -245,11 +297,22 @@ def _json_lines(fh: BinaryIO, path: Path) -> Iterator[tuple[object, str]]:
     for lineno, raw in enumerate(fh, start=1):
         if not raw.strip():
             continue
-        line, encoding = _decode_line(raw)
+        try:
+            line, encoding = _decode_line(raw)
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "backslashreplace")
+            yield Reject(f"{path}:{lineno}", preview(text), "invalid UTF-8 bytes"), ""
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
             yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}"), ""
+            continue
+        except RecursionError:
+            yield Reject(f"{path}:{lineno}", preview(line), "JSON nested too deep"), ""
+            continue
+        except ValueError as err:  # an integer beyond Python's digit limit
+            yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err}"), ""
             continue
         if not isinstance(record, dict):
             yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object"), ""
@@ -261,7 +324,7 @@ def _decode_line(raw: bytes) -> tuple[str, str]:
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
-        return raw.decode("cp1252", errors="replace"), "cp1252 (fallback)"
+        return raw.decode("cp1252"), "cp1252 (fallback)"
 
 
 def _decode_or_reject(path: Path) -> tuple[str | None, str]:
@@ -280,27 +343,23 @@ def read_csv_rows(path: Path) -> Iterator[dict | Reject]:
     if text is None:
         yield Reject(str(path), "", encoding)
         return
-    reader = csv.reader(io.StringIO(text))
+    records = csv_records(io.StringIO(text).readlines())
     try:
-        header = [h.strip() for h in next(reader)]
+        header = [h.strip() for h in next(records)[1]]
     except StopIteration:
         return
     except csv.Error as err:
         yield Reject(str(path), "", f"malformed CSV header: {err}")
         return
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as err:
-            yield Reject(f"{path}:{reader.line_num}", "", f"malformed CSV row: {err}")
+    for lineno, row in records:
+        if isinstance(row, tuple):
+            yield Reject(f"{path}:{lineno}", preview(row[0]), row[1])
             continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             reason = f"malformed CSV row: expected {len(header)} fields, got {len(row)}"
-            yield Reject(f"{path}:{reader.line_num}", preview(",".join(row)), reason)
+            yield Reject(f"{path}:{lineno}", preview(",".join(row)), reason)
             continue
         yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
 
@@ -325,7 +384,7 @@ def read_parquet(path: Path) -> Iterator[Article | Reject]:
     except Exception as err:  # pyarrow raises several types for broken files
         yield Reject(str(path), "", f"unreadable Parquet file: {err}")
         return
-    yield from _records(((row, "utf-8") for row in table.to_pylist()), str(path))
+    yield from _records(((row, "utf-8") for row in datetimes_as_text(table).to_pylist()), str(path))
 
 
 def _page(path: Path, meta: dict | None = None) -> Iterator[Article | Reject | Skipped]:
@@ -359,13 +418,19 @@ def _suffix(path: Path) -> str:
     return "".join(suffixes) if len(suffixes) == 2 and suffixes[1] == ".gz" else path.suffix.lower()
 
 
-def read_inputs(paths: list[Path]) -> Iterator[Article | Reject | Skipped]:
+def read_inputs(
+    paths: list[Path], follow_links: bool = False
+) -> Iterator[Article | Reject | Skipped]:
     """Articles and rejects from every input path, in a stable order."""
+    from dedup.folders import is_regular
+
     for path in paths:
         if not path.exists():
             raise DedupError(f"input not found: {path}")
         if path.is_dir():
-            yield from read_folder(path)
+            yield from read_folder(path, follow_links)
+        elif not is_regular(path):
+            raise DedupError(f"input is not a regular file (a pipe, socket or device): {path}")
         elif _suffix(path) in READERS:
             yield from READERS[_suffix(path)](path)
         elif path.suffix.lower() == ".txt":

@@ -346,7 +346,7 @@ def segment_articles(
     art_rows, par_rows, sen_rows, unit_rows = [], [], [], []
     for art in articles:
         fill_language(art)
-        art_rows.append(dict(art.__dict__))
+        art_rows.append({k: v for k, v in art.__dict__.items() if k != "warnings"})
         text = art.text
         for p in segment_paragraphs(text, art.title):
             pid = f"{art.article_id}/{p.seq}"

@@ -77,7 +77,6 @@ def test_jsonl_csv_parquet(tmp_path: Path) -> None:
         ('{"id": "e3", "text": "broken', "malformed JSON"),
         ('["not", "an", "object"]', "not an object"),
         ('{"id": "e5", "text": "x", "kind": "agency"}', "kind must be"),
-        ('{"id": "e6", "text": "x", "published": "yesterday"}', "ISO 8601"),
     ],
 )
 def test_bad_jsonl_records_are_rejected_and_batch_lands(
