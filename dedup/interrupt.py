@@ -37,6 +37,12 @@ def received() -> bool:
     return bool(_received)
 
 
+def discard() -> None:
+    """Forget the signal: it came when the command's work was already committed (Python
+    runs a handler between bytecodes, so one delivered during the COMMIT runs after it)."""
+    _received.clear()
+
+
 def _raise(signum: int, _frame: object) -> None:
     for sig in SIGNALS:  # a second Ctrl-C must not break the rollback under way
         signal.signal(sig, signal.SIG_IGN)

@@ -137,11 +137,20 @@ def open_db(
         if write:
             with interrupt.finishing():
                 con.execute("COMMIT")
-    except BaseException:
+    except BaseException as err:
+        committed = False
         if write:
-            with suppress(duckdb.Error):
+            try:
                 con.execute("ROLLBACK")
+            except duckdb.TransactionException as gone:  # none left: the COMMIT went through
+                committed = "no transaction is active" in str(gone)
+            except duckdb.Error:
+                pass
         con.close()
+        if committed and isinstance(err, interrupt.Interrupted):
+            # the signal's handler ran just after the commit: the command is complete
+            interrupt.discard()
+            return
         if created:
             _remove(db)
         raise

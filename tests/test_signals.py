@@ -121,3 +121,25 @@ def test_interrupt_while_making_a_new_database_removes_it(tmp_path: Path, monkey
     with pytest.raises(Interrupted), store.open_db(db, write=True):
         pass
     assert not db.exists() and not db.with_name(db.name + ".wal").exists()
+
+
+def test_a_signal_handled_just_after_the_commit_completes_the_command(tmp_path, monkeypatch):
+    """Python runs a handler between bytecodes: a signal delivered during the COMMIT
+    raises after it. The command is then complete, not 'as it was before'."""
+    from contextlib import contextmanager
+
+    from dedup import interrupt
+
+    @contextmanager
+    def late_handler():
+        yield  # the COMMIT runs here
+        interrupt._received.append(signal.SIGTERM)
+        raise Interrupted("SIGTERM")
+
+    monkeypatch.setattr(interrupt, "finishing", late_handler)
+    db = tmp_path / "x.duckdb"
+    with store.open_db(db, write=True) as con:
+        con.execute("INSERT INTO meta VALUES ('late', 'kept')")
+    assert not interrupt.received()
+    with store.open_db(db) as con:
+        assert con.execute("SELECT value FROM meta WHERE key = 'late'").fetchone() == ("kept",)
