@@ -258,9 +258,13 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
             yield Reject(str(manifest_path), preview(row), f"manifest names a missing file: {name}")
     for path in files:
         yield from read_txt(path, manifest.get(path.name, {}))
+    from dedup.pages import read_pages
+
+    html = [(p, manifest.get(p.name)) for p in pages if READERS[_suffix(p)] is _page]
+    yield from read_pages(html)
     for path in pages:
-        reader = READERS[_suffix(path)]
-        yield from reader(path, manifest.get(path.name)) if reader is _page else reader(path)
+        if (reader := READERS[_suffix(path)]) is not _page:
+            yield from reader(path)
 
 
 def read_txt(path: Path, meta: dict | None = None) -> Iterator[Article | Reject]:

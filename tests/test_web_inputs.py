@@ -297,3 +297,20 @@ def test_pages_extracted_on_several_workers_come_out_as_inline(tmp_path: Path, m
     monkeypatch.setenv("DEDUP_WORKERS", "2")
     assert [item.__dict__ for item in warc.read_warc(warc_path)] == inline
     assert len(inline) == 41
+
+
+def test_a_folder_of_pages_extracted_on_several_workers_comes_out_as_inline(
+    tmp_path: Path, monkeypatch
+) -> None:
+    from dedup import readers
+
+    for i in range(12):
+        (tmp_path / f"page{i:02d}.html").write_bytes(_one_page(i % 5))
+    (tmp_path / "empty.html").write_bytes(b"<html><body></body></html>")
+    monkeypatch.setenv("DEDUP_WORKERS", "1")
+    inline = [item.__dict__ for item in readers.read_folder(tmp_path)]
+    monkeypatch.setattr(warc, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(warc, "CHUNK_RECORDS", 4)
+    monkeypatch.setenv("DEDUP_WORKERS", "2")
+    assert [item.__dict__ for item in readers.read_folder(tmp_path)] == inline
+    assert len(inline) == 13 and sum("reason" in item for item in inline) == 1
