@@ -33,8 +33,8 @@ weight, as in retrieval, and the ``top_k`` = 3 best are aligned. Only a lexicon'
 pairs are compared.
 
 Incremental: the keys' weights are frozen with the term sample, so a target's candidates
-change only when an article holding one of its indexed keys arrives (which also moves the
-key's holder count); those targets are redone (all of them when retrieval redid everything),
+change only when an article holding one of its indexed keys arrives or changes (which also
+moves the key's holder count); those targets are redone (all of them when retrieval redid everything),
 as are both articles of any alignment the merge stage removed (it replaces every alignment
 of a paragraph pair whose verbatim candidates changed).
 """
@@ -189,6 +189,11 @@ def update(
     )
     if partner:
         con.executemany("INSERT INTO translate_langs VALUES (?, ?)", list(partner.items()))
+    # the keys changed articles held before: their holders' lookups may move too
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE old_anchor_keys AS SELECT DISTINCT key FROM article_anchors "
+        + ("WHERE false" if full else "SEMI JOIN retrieve_changed USING (article_id)")
+    )
     if full:
         con.execute("DELETE FROM article_anchors")
     else:
@@ -223,7 +228,8 @@ def update(
             SELECT article_id FROM retrieve_changed
             UNION SELECT k.article_id FROM article_anchors AS k
                   WHERE k.key IN (SELECT key FROM article_anchors
-                                  SEMI JOIN retrieve_changed USING (article_id))
+                                  SEMI JOIN retrieve_changed USING (article_id)
+                                  UNION SELECT key FROM old_anchor_keys)
             UNION SELECT target_article_id FROM alignments
                   WHERE match_kind = 'translation'
                     AND source_article_id IN (SELECT article_id FROM retrieve_changed)
