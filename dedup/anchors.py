@@ -80,10 +80,10 @@ def number_value(written: str, lang: str, scale: str | None = None) -> str:
 
 
 def paragraph_keys(
-    text: str, lang: str, lexicon: Lexicon | None, weight: Callable[[str, str], float]
+    text: str, lang: str, lexicon: Lexicon | None, weight: Callable[[str], float]
 ) -> Keys:
-    """The weighted keys of a paragraph (see the module docstring); ``weight(key, word)``
-    gives a key's weight (``word``: the lower-cased word it was read from)."""
+    """The weighted keys of a paragraph (see the module docstring); ``weight(word)`` gives
+    the weight of a key read from a lower-cased word."""
     keys: Keys = {}
 
     def add(key: str, w: float) -> None:
@@ -95,14 +95,14 @@ def paragraph_keys(
         scale = m[2] if m[2] and m[2].lower() in scales else None
         longest = max(re.split(r"[.,]", m[1]), key=len)
         key = "#" + number_value(m[1], lang, scale)
-        add(key, weight(key, longest))
+        add(key, weight(longest))
     pair = lexicon.pair if lexicon else None
     for token in set(token_re(text).findall(text)):
         found = _WORD_KEYS.get((pair, lang, token), _UNSEEN)
         if found is _UNSEEN:
             found = _word_key(lexicon, lang, token)
         if found is not None:
-            add(found[0], weight(*found))
+            add(found[0], weight(found[1]))
     return keys
 
 
@@ -147,7 +147,7 @@ class Weights:
                         key = f"c{concept}"
                         self._concept_df[key] = self._concept_df.get(key, 0) + count
 
-    def __call__(self, key: str, word: str) -> float:
+    def __call__(self, word: str) -> float:
         if (w := self._known.get(word)) is None:
             w = self._known[word] = self._top - math.log(self.df.get(word, 0) + 1)
         return w

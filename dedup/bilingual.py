@@ -14,7 +14,6 @@ and the forms news uses most, and "dikatakannya" still finds "kata".
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -109,14 +108,6 @@ class Lexicon:
             if (c := words.get((lang, stem))) is not None:
                 return c
         return None
-
-    def concepts(self, lang: str, tokens: Sequence[str]) -> list[int | None]:
-        """A concept id per token (None for a word the lexicon does not hold)."""
-        return [self.concept(lang, t) for t in tokens]
-
-    def size(self) -> int:
-        """How many distinct concepts the lexicon holds."""
-        return len(set(self._words.values()))
 
 
 def read_rows(path: Path) -> list[tuple[str, str]]:

@@ -127,9 +127,13 @@ def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
         ]
 
     scored = []
+    target_keys: dict[tuple | None, list[anchors.Keys]] = {}  # per lexicon, made once
     for source, basis, same in sources:
         lexicon = Lexicon.load(lang[source], lang[target])
-        t_keys, s_keys = keys(target, lexicon), keys(source, lexicon)
+        pair = lexicon.pair if lexicon else None
+        if pair not in target_keys:
+            target_keys[pair] = keys(target, lexicon)
+        t_keys, s_keys = target_keys[pair], keys(source, lexicon)
         for i, tk in enumerate(t_keys):
             for j, sk in enumerate(s_keys):
                 if (score := anchors.overlap(tk, sk)) >= _INPUT["min_score"]:

@@ -141,7 +141,7 @@ def test_true_pairs_overlap_and_unrelated_ones_do_not():
     lex = bilingual.Lexicon.load("en", "id")
 
     def keys(text, lang):
-        return anchors.paragraph_keys(text, lang, lex, lambda k, w: 1.0)
+        return anchors.paragraph_keys(text, lang, lex, lambda w: 1.0)
 
     for en, id_ in zip(WIRE, TRANSLATION, strict=True):
         assert anchors.overlap(keys(en, "en"), keys(id_, "id")) >= 0.4, en

@@ -283,6 +283,16 @@ def test_manifest_row_of_a_saved_page_wins_over_the_page(tmp_path: Path) -> None
     assert json.loads(sources) == {"text": "trafilatura", "title": "trafilatura"}
 
 
+def _inline_and_on_workers(read, monkeypatch) -> tuple[list[dict], list[dict]]:
+    """What ``read()`` gives on one core, and on two workers of the pool (tiny chunks)."""
+    monkeypatch.setenv("DEDUP_WORKERS", "1")
+    inline = [item.__dict__ for item in read()]
+    monkeypatch.setattr(warc, "PARALLEL_MIN_PAGES", 1)
+    monkeypatch.setattr(warc, "CHUNK_RECORDS", 4)
+    monkeypatch.setenv("DEDUP_WORKERS", "2")
+    return inline, [item.__dict__ for item in read()]
+
+
 def test_pages_extracted_on_several_workers_come_out_as_inline(tmp_path: Path, monkeypatch) -> None:
     warc_path = tmp_path / "many.warc.gz"
     fh, writer = _writer(warc_path)
@@ -290,12 +300,8 @@ def test_pages_extracted_on_several_workers_come_out_as_inline(tmp_path: Path, m
         write_record(writer, f"https://news.example.org/{i}", _one_page(i % 5))
     write_record(writer, "https://news.example.org/gone", b"<html></html>", status="404 Not Found")
     fh.close()
-    monkeypatch.setenv("DEDUP_WORKERS", "1")
-    inline = [item.__dict__ for item in warc.read_warc(warc_path)]
-    monkeypatch.setattr(warc, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(warc, "CHUNK_RECORDS", 4)
-    monkeypatch.setenv("DEDUP_WORKERS", "2")
-    assert [item.__dict__ for item in warc.read_warc(warc_path)] == inline
+    inline, parallel = _inline_and_on_workers(lambda: warc.read_warc(warc_path), monkeypatch)
+    assert parallel == inline
     assert len(inline) == 41
 
 
@@ -307,10 +313,6 @@ def test_a_folder_of_pages_extracted_on_several_workers_comes_out_as_inline(
     for i in range(12):
         (tmp_path / f"page{i:02d}.html").write_bytes(_one_page(i % 5))
     (tmp_path / "empty.html").write_bytes(b"<html><body></body></html>")
-    monkeypatch.setenv("DEDUP_WORKERS", "1")
-    inline = [item.__dict__ for item in readers.read_folder(tmp_path)]
-    monkeypatch.setattr(warc, "PARALLEL_MIN_PAGES", 1)
-    monkeypatch.setattr(warc, "CHUNK_RECORDS", 4)
-    monkeypatch.setenv("DEDUP_WORKERS", "2")
-    assert [item.__dict__ for item in readers.read_folder(tmp_path)] == inline
+    inline, parallel = _inline_and_on_workers(lambda: readers.read_folder(tmp_path), monkeypatch)
+    assert parallel == inline
     assert len(inline) == 13 and sum("reason" in item for item in inline) == 1
