@@ -193,6 +193,19 @@ def test_msrp_tool_scorer_is_the_alignment_verdict() -> None:
     )
 
 
+def test_msrp_judges_the_tool_at_its_shipped_threshold() -> None:
+    from dedup import paraphrase
+
+    same = "The central bank raised its benchmark interest rate by a quarter point on Tuesday."
+    other = "Shares fell sharply in Tokyo after the announcement of weak export figures."
+    pairs = [(True, same, "On Tuesday the central bank raised its benchmark rate a quarter point.")]
+    pairs += [(False, same, other)]
+    systems = msrp.evaluate(pairs, pairs)["systems"]
+    assert systems["dedup"]["threshold"] == paraphrase.model().threshold
+    assert systems["dedup"]["accuracy"] == 1.0
+    assert {"dedup_scanned", "dedup_verbatim", *baselines.NAMES} <= set(systems)
+
+
 def test_runner_table_and_set_choice() -> None:
     assert run.chosen("") == run.available()
     assert "clough" in run.available()
