@@ -7,10 +7,11 @@ import csv
 import gzip
 from pathlib import Path
 
+import numpy as np
 import pytest
 from scipy import stats
 
-from eval import baselines, clough, metrics, msrp, run
+from eval import baselines, clough, derivation, metrics, msrp, run
 
 SOURCE_A = (
     "The Eiffel Tower was built for the 1889 World's Fair in Paris by the company of Gustave Eiffel.\n\n"
@@ -223,3 +224,15 @@ def test_runner_table_and_set_choice() -> None:
     assert "| f1 | 0.500 | 0.250 |" in text and "| ok | pass | – |" in text
     assert "n 3 (now, 1.0 s)" in text
     assert "skipped: no data" in run.table("x", {"skipped": "no data"})
+
+
+def test_derivation_cut_is_chosen_on_the_other_corpora() -> None:
+    # corpus a separates at 0.1 to 0.15, corpus b only below 0.05: the mean prefers 0.1
+    a = (np.array([0.0, 0.04, 0.12, 0.5]), [False, False, True, True])
+    b = (np.array([0.0, 0.03, 0.6, 0.9]), [False, True, True, True])
+    assert derivation.choose({"a": a}, (0.02, 0.1, 0.2)) == 0.1
+    assert derivation.choose({"b": b}, (0.02, 0.1, 0.2)) == 0.02
+    result = derivation.evaluate({"a": a, "b": b})
+    assert result["info"]["leave_one_out_cuts"] == {"a": 0.02, "b": 0.1}
+    assert result["systems"]["leave_one_out"]["f1_a"] == pytest.approx(0.8)
+    assert result["info"]["curve"]["a"]["0.1"] == 1.0
