@@ -31,9 +31,11 @@ from dedup.text import norm_hash, normalise
 HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
 ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
 
-#: characters that end a sentence; the CJK ones need no following space
-TERMINATORS = ".!?…。！？۔؟"
-CJK_TERMINATORS = "。！？"
+#: characters that end a sentence: Latin, CJK, Arabic and Urdu, the danda of the Indic
+#: scripts, Armenian, Ethiopic, Myanmar, Tibetan and Khmer
+TERMINATORS = ".!?…‼⁇⁈⁉。！？۔؟।॥։።။།។"
+#: those that end a sentence without a following space (scripts written without spaces)
+UNSPACED_TERMINATORS = "。！？။།។"
 #: closing characters that stay with the sentence they close
 CLOSERS = "\"'”’»」』)]）"
 QUOTE_PAIRS = {"“": "”", "«": "»", "„": "“", "「": "」", "『": "』", "‹": "›"}
@@ -290,7 +292,7 @@ def _is_boundary(text: str, sent_start: int, term: int, after: int, end: int) ->
     """Whether the terminator at ``term`` (closers up to ``after``) ends the sentence."""
     if after >= end:
         return True
-    if text[term] in CJK_TERMINATORS:
+    if text[term] in UNSPACED_TERMINATORS:
         return True
     if not text[after].isspace():
         return False

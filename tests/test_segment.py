@@ -13,6 +13,7 @@ _pieces = st.sampled_from(
         "Kata dia.", "“Tidak, saya tidak bisa. Tidak ada,” ujarnya.", "Dr. Smith said so.",
         "- Advertisement -", "Baca Juga", "\n", "\n\n", "   ", "U.S. officials met.",
         "東京で会議。合意した。", "یہ ایک جملہ ہے۔ دوسرا جملہ۔", "«Oui», dit-il.", '"Open',
+        "यह पहला वाक्य है। दूसरा।", "ဒီနေ့ မိုးရွာတယ်။နောက်နေ့", "ሰላም ነው። እሺ።",
         "wrapped line of text that goes on and on and on for quite a while here\n",
         "    Indented paragraph.", "FOTO: AFP", "x",
     ]
@@ -53,6 +54,14 @@ def test_sentences_respect_quotes_abbreviations_and_scripts() -> None:
     assert len(segment.sentence_spans(cjk, 0, len(cjk))) == 2
     french = "«Non. Jamais», a-t-il dit. Puis il est parti."
     assert len(segment.sentence_spans(french, 0, len(french))) == 2
+    for other in (
+        "भारत के प्रधानमंत्री ने कहा कि अर्थव्यवस्था सुधर रही है। उन्होंने यह बात दिल्ली में कही।",
+        "আজ বৃষ্টি হয়েছে। কাল রোদ উঠবে।",
+        "ዛሬ ዝናብ ዘነበ። ነገ ፀሐይ ትወጣለች።",
+        "Այսօր անձրև է։ Վաղը արև կլինի։",
+        "ဒီနေ့ မိုးရွာတယ်။မနက်ဖြန် နေပူမယ်။",
+    ):
+        assert len(segment.sentence_spans(other, 0, len(other))) == 2, other
     us = "U.S. officials said on Monday. They left."
     assert len(segment.sentence_spans(us, 0, len(us))) == 2
 
