@@ -10,7 +10,8 @@ Word characters are letters, digits and combining marks (Unicode categories L, N
 marks matter: in Devanagari, Bengali, Tamil or Thai a vowel sign is a mark, and a rule built
 on Python's ``\\w`` (which excludes marks) would cut "मोदी" into "म" and "द". Scripts written
 without spaces (Thai, kana, CJK ideographs) give one token per character, since a word
-boundary cannot be seen there.
+boundary cannot be seen there; the marks that follow a character stay with it (a Thai vowel
+sign or tone mark is not a token of its own).
 """
 
 from __future__ import annotations
@@ -20,8 +21,11 @@ import re
 import unicodedata
 from functools import cache
 
-#: scripts written without spaces: one token per character
-SCRIPTIO_CONTINUA = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs): one
+#: token per character, with the marks that follow it
+SCRIPTIO_CONTINUA = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+)
 
 
 @cache
@@ -43,10 +47,12 @@ def char_class(categories: tuple[str, ...]) -> str:
 
 
 _MARKS = char_class(("M",))
-#: a token: one character of a script written without spaces, else a run of letters, digits
-#: and marks. ASCII text takes the plain class (no marks there), which is a single negated
-#: class and several times faster than the alternation the marks need.
-TOKEN_RE = re.compile(rf"[{SCRIPTIO_CONTINUA}]|(?:[^\W_{SCRIPTIO_CONTINUA}]|[{_MARKS}])+")
+#: a token: one character of a script written without spaces and its marks, else a run of
+#: letters, digits and marks. ASCII text takes the plain class (no marks there), which is a
+#: single negated class and several times faster than the alternation the marks need.
+TOKEN_RE = re.compile(
+    rf"[{SCRIPTIO_CONTINUA}][{_MARKS}]*|(?:[^\W_{SCRIPTIO_CONTINUA}]|[{_MARKS}])+"
+)
 _ASCII_TOKEN_RE = re.compile(r"[^\W_]+")
 #: a run of characters that are not word characters (the separators of :func:`normalise`)
 _SEPARATORS = re.compile(rf"(?:[^\w{_MARKS}]|_)+")

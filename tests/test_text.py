@@ -50,3 +50,7 @@ def test_alignment_and_report_share_the_tokenizer() -> None:
 
 def test_scripts_without_spaces_give_one_token_per_character() -> None:
     assert text.token_keys("東京で会議") == ["東", "京", "で", "会", "議"]
+    # a Thai vowel sign or tone mark stays with its consonant; so do Khmer and Myanmar signs
+    assert text.token_keys("วันนี้ฝนตก") == ["วั", "น", "นี้", "ฝ", "น", "ต", "ก"]
+    assert text.token_keys("ខ្មែរ") == ["ខ្", "មែ", "រ"]
+    assert text.token_keys("မြန်မာ") == ["မြ", "န်", "မာ"]
