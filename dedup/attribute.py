@@ -57,7 +57,7 @@ from dedup.cues import (
 from dedup.lexicon import Lexicon, Source, load_lexicon
 from dedup.parallel import batched, parallel_map
 from dedup.quotes import Quote, extract_quotes, resolve_speakers, update_trails
-from dedup.text import normalise
+from dedup.text import count_words, normalise
 
 ATTRIBUTE_TABLES = ("attributions", "image_credits", "quotes", "quote_trails")
 TEXT_ROLES = ("body", "headline")
@@ -355,7 +355,7 @@ def _lede(
 ) -> list[tuple[dict[str, Any], CueMatch]]:
     """The lede cues: of the first substantive body paragraph that has any (within LEDE_WINDOW)."""
     candidates = [
-        p for p in paragraphs if p["role"] == "body" and len(p["text"].split()) >= LEDE_MIN_WORDS
+        p for p in paragraphs if p["role"] == "body" and count_words(p["text"]) >= LEDE_MIN_WORDS
     ]
     for p in candidates[:LEDE_WINDOW]:
         ledes = [(p, m) for m in explicit[p["paragraph_id"]] if m.kind == "lede"]

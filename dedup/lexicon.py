@@ -2,7 +2,9 @@
 
 A name of one word matches case-sensitively, as written or in capitals, so "AP" never fires
 on "ap" and "Tempo" never on "tempo hari"; names of several words match case-insensitively.
-Every name matches as a whole word (a footnote mark may follow: "New York Times¹").
+Every name matches as a whole word (a footnote mark may follow: "New York Times¹"), except
+next to a script written without spaces, or Hangul, whose particles are glued to the name
+before them: "据路透社报道", "AP通信によると", "로이터통신은".
 Adding a source is adding a row to ``data/sources.csv`` (canonical, source_type, aliases).
 """
 
@@ -16,6 +18,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from dedup.text import SCRIPTIO_CONTINUA
+
 _UPPER = "".join(c for c in map(chr, range(0x530)) if c.isupper())
 _NOT_NAMES = (
     "The|A|An|On|In|At|He|She|It|They|We|I|Ia|Dia|Mereka|Beliau|Kantor|Menurut|Senin|Selasa|"
@@ -25,7 +29,10 @@ _TOKEN = rf"(?!(?:{_NOT_NAMES})\b)[{_UPPER}](?:\.|[\w-]*(?:['’](?!s\b)[\w-]+)*
 NAME = rf"(?<!\w)(?-i:{_TOKEN}(?:\s+{_TOKEN}){{0,5}})"
 # a name ends at a non-word character other than a joining hyphen ("AP-style" is no AP);
 # a footnote mark may follow ("New York Times¹")
-_NAME_END = r"(?:(?!\w|-\w)|(?=[\u00b9\u00b2\u00b3\u2070-\u209f]))"
+_GLUED = SCRIPTIO_CONTINUA + "\uac00-\ud7af"
+#: a word character that a name may not touch: not one of the scripts that glue words
+_WORD = rf"[^\W{_GLUED}]"
+_NAME_END = rf"(?:(?!{_WORD}|-\w)|(?=[\u00b9\u00b2\u00b3\u2070-\u209f]))"
 
 # the non-ASCII characters that re.IGNORECASE equates with an ASCII letter (İ ı ſ and the Kelvin
 # sign): in a text that has one, a keyword may match without being in text.lower()
@@ -54,7 +61,7 @@ class Lexicon:
                 else:
                     self._exact[name] = self._exact[name.upper()] = source
         alternation = f"(?i:{_trie(self._folded)})|(?-i:{_trie(self._exact)})"
-        self.pattern = rf"(?<!\w)(?:{alternation}){_NAME_END}"
+        self.pattern = rf"(?<!{_WORD})(?:{alternation}){_NAME_END}"
         self.regex = re.compile(self.pattern)
         self.list_regex = re.compile(
             rf"\s*(?:,|&|/|\band\b|\bdan\b|\bserta\b)\s*(?:the\s+)?(?P<src>{self.pattern})",
@@ -89,8 +96,9 @@ _ASCII_WORDS = bytes(c if c >= 128 or re.match(r"\w", chr(c)) else 32 for c in r
 class _NameWords:
     """The words of the lexicon names, for a test cheaper than the lexicon regex.
 
-    A name starts and ends a word (`(?<!\\w)`, `_NAME_END`) and its spaces and other non-word
-    characters stand as non-word characters in the text, so in an ASCII text every word of
+    A name starts and ends a word (`_WORD`, `_NAME_END`; the glued scripts are non-ASCII) and
+    its spaces and other non-word characters stand as non-word characters in the text, so
+    in an ASCII text every word of
     a name is a whole word of the text: as written for a name of one word (case-sensitive),
     in any case for a name of several. A name with a non-ASCII character (none of them one
     that re.IGNORECASE equates with an ASCII letter) is never in an ASCII text.

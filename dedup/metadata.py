@@ -16,6 +16,8 @@ import ftfy
 import py3langid
 import tldextract
 
+from dedup.text import count_words
+
 #: a language guess below this probability is left empty
 LANGUAGE_MIN_PROB = 0.9
 #: fewer words than this give no language guess
@@ -53,7 +55,7 @@ def _identifier() -> py3langid.langid.LanguageIdentifier:
 
 def guess_language(text: str) -> str | None:
     """ISO 639-1 code by py3langid, or None when the text is short or the guess unsure."""
-    if len(text.split()) < LANGUAGE_MIN_WORDS:
+    if count_words(text[:LANGUAGE_SAMPLE]) < LANGUAGE_MIN_WORDS:
         return None
     lang, prob = _identifier().classify(text[:LANGUAGE_SAMPLE])
     return lang if prob >= LANGUAGE_MIN_PROB else None

@@ -33,6 +33,7 @@ from rapidfuzz import fuzz, process
 
 from dedup import graph, store
 from dedup.ids import stable_ids
+from dedup.text import count_words
 
 MIN_WORDS = 3  # shorter quotations are mostly scare quotes ("keangkuhan")
 CONTAINED_MIN_WORDS = 5
@@ -85,7 +86,7 @@ def extract_quotes(text: str, speakers: SpeakerCues) -> list[Quote]:
     for m in _QUOTE_RE.finditer(text):
         group = next(g for g in ("q1", "q2", "q3", "q4") if m.group(g) is not None)
         start, end = _trimmed(text, m.start(group), m.end(group))
-        if len(text[start:end].split()) < MIN_WORDS:
+        if count_words(text[start:end]) < MIN_WORDS:
             continue
         speaker, anaphoric = _speaker(text, m.start(), m.end(), speakers)
         quotes.append(Quote(start, end, text[start:end], speaker, anaphoric))

@@ -26,7 +26,7 @@ import polars as pl
 
 from dedup import fingerprint, metadata
 from dedup.readers import Article
-from dedup.text import norm_hash, normalise
+from dedup.text import count_words, norm_hash, normalise
 
 HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
 ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
@@ -152,10 +152,6 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip().endswith(_END_PUNCT)
 
 
-def _words(text: str) -> int:
-    return len(normalise(text).split())
-
-
 def _match(text: str) -> Pattern | None:
     """The first pattern (in file order) that matches. One combined match of the patterns
     anchored at the start rules out the common case: a body paragraph that matches none."""
@@ -201,7 +197,7 @@ def segment_paragraphs(text: str, title: str | None) -> list[Paragraph]:
             in_list = pattern.kind == "list"
             role = CAPTION if pattern.kind == "caption" else BOILERPLATE
             roles[i] = (role, f"pattern {pattern.source}")
-        elif in_list and not _ends_sentence(body) and _words(body) <= LINK_LINE_MAX_WORDS:
+        elif in_list and not _ends_sentence(body) and count_words(body) <= LINK_LINE_MAX_WORDS:
             roles[i] = (BOILERPLATE, "link list")
         else:
             in_list = False
@@ -232,7 +228,7 @@ def _mark_footer(bodies: list[str], roles: list[tuple[str, str] | None]) -> None
         body = bodies[i]
         if roles[i] is not None and roles[i][0] == BOILERPLATE:
             continue
-        if _ends_sentence(body) or _words(body) > FOOTER_LINE_MAX_WORDS:
+        if _ends_sentence(body) or count_words(body) > FOOTER_LINE_MAX_WORDS:
             return
         if roles[i] is None:
             roles[i] = (BOILERPLATE, "page footer")

@@ -105,6 +105,19 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     return [m.span() for m in token_re(text[start:end]).finditer(text, start, end)]
 
 
+_CONTINUA = re.compile(f"[{SCRIPTIO_CONTINUA}]")
+
+
+def count_words(text: str) -> int:
+    """Words of a text, for rules that say "at most N words": runs between separators, except
+    that a run in a script written without spaces counts its tokens (a Thai or Chinese line
+    has no spaces, so it would be one or two "words" however long it is)."""
+    words = normalise(text).split()
+    if not _CONTINUA.search(text):
+        return len(words)
+    return sum(len(TOKEN_RE.findall(w)) if _CONTINUA.search(w) else 1 for w in words)
+
+
 def count_tokens(text: str, start: int, end: int) -> int:
     """How many tokens ``text[start:end]`` holds."""
     return len(token_re(text[start:end]).findall(text, start, end))

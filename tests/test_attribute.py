@@ -111,6 +111,31 @@ def test_english_wire_cues() -> None:
     assert sources("Officials told Reuters and AFP the vote was delayed.") == {"Reuters", "AFP"}
 
 
+def test_cues_in_other_scripts() -> None:
+    """Wire names written in the outlet's script, with the cues of data/cues/<language>.txt;
+    in a script written without spaces (or Hangul) the name is glued to its neighbours."""
+    cases = {
+        "القاهرة (رويترز) - قالت الحكومة المصرية إن الاقتصاد ينمو.": "Reuters",
+        "وقال مسؤول لوكالة رويترز إن الاتفاق قريب.": "Reuters",
+        "نقلت وكالة فرانس برس عن مصادر أن المحادثات توقفت.": "AFP",
+        "اسلام آباد (اے پی پی) وزیر اعظم نے کہا کہ معیشت بہتر ہو رہی ہے۔": "APP",
+        "رائٹرز کے مطابق مذاکرات جاری ہیں۔": "Reuters",
+        "नई दिल्ली (पीटीआई) प्रधानमंत्री ने कहा कि बातचीत जारी है।": "PTI",
+        "रॉयटर्स के अनुसार बातचीत जारी है।": "Reuters",
+        "新华社北京1月1日电 国家主席发表新年贺词。": "Xinhua",
+        "据路透社报道，会议已经结束。": "Reuters",
+        "AP通信によると、会談は終了した。": "AP",
+        "ロイター通信によると、会談は終了した。": "Reuters",
+        "Как сообщает агентство Рейтер, переговоры продолжаются.": "Reuters",
+        "По данным ТАСС, встреча состоялась.": "TASS",
+    }
+    for text, source in cases.items():
+        assert sources(text) == {source}, text
+    # a dash-less dateline needs a place in a non-Latin script
+    assert sources("The report (AP) said nothing new.") == set()
+    assert sources("Reutersian prose is not a source.") == set()
+
+
 def test_unknown_agency_keeps_its_name() -> None:
     assert sources("seperti dikutip kantor berita Mehr, Minggu (10/9).") == {"Mehr"}
     assert sources("Iran's Mehr news agency reported the arrests.") == {"Mehr"}

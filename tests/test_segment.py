@@ -177,3 +177,15 @@ def test_without_a_title_a_lede_paragraph_stays_body(seed_con) -> None:
         [FIFTH],
     ).fetchone()
     assert title is None and role == "body"
+
+
+def test_unpunctuated_scripts_are_body_not_footer() -> None:
+    """Thai writes no full stop and no spaces between words: its paragraphs are long in
+    words (counted a character a word), not the short unpunctuated lines of a footer."""
+    thai = (
+        "นายกรัฐมนตรีกล่าวเมื่อวันจันทร์ว่ารัฐบาลจะเพิ่มงบประมาณด้านการศึกษาในปีหน้า\n\n"
+        "เขากล่าวว่าโรงเรียนในชนบทจะได้รับเงินทุนเพิ่มขึ้นร้อยละสิบห้า และครูจะได้รับการฝึกอบรมใหม่\n\n"
+        "ฝ่ายค้านวิจารณ์แผนดังกล่าวว่าไม่เพียงพอ"
+    )
+    roles = [p.role for p in segment.segment_paragraphs(thai, "ข่าวการศึกษา")]
+    assert roles == [segment.BODY] * 3

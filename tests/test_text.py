@@ -54,3 +54,9 @@ def test_scripts_without_spaces_give_one_token_per_character() -> None:
     assert text.token_keys("วันนี้ฝนตก") == ["วั", "น", "นี้", "ฝ", "น", "ต", "ก"]
     assert text.token_keys("ខ្មែរ") == ["ខ្", "មែ", "រ"]
     assert text.token_keys("မြန်မာ") == ["မြ", "န်", "မာ"]
+
+
+def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
+    assert text.count_words("A short footer line") == 4
+    assert text.count_words("ข่าวการศึกษา") == len(text.token_keys("ข่าวการศึกษา")) > 6
+    assert text.count_words("东京 举行会议 AP") == 2 + 4 + 1
