@@ -129,7 +129,7 @@ def count_tokens(text: str, start: int, end: int) -> int:
 #: other than ? and ! (headlines ask and exclaim; a lede paragraph ends with a full stop)
 HEADLINE_MAX_TOKENS = 25
 HEADLINE_MAX_CHARS = 200
-_NOT_HEADLINE_END = (".", "…", "。", ":", ";", ",", "،", "۔")
+_NOT_HEADLINE_END = tuple(".…。:;,،۔।॥։።။།។")
 
 
 def looks_like_headline(line: str) -> bool:

@@ -163,6 +163,8 @@ def test_a_first_line_is_a_headline_only_when_it_looks_like_one() -> None:
         "Korea Utara mendukung Rusia, negara yang masih saja menginvasi Ukraina."
     )
     assert not looks_like_headline(" ".join(["kata"] * 30))  # a long line without a stop
+    assert looks_like_headline("मोदी ने शिक्षा बजट बढ़ाया")
+    assert not looks_like_headline("मोदी ने कहा कि शिक्षा बजट बढ़ेगा।")  # ends with a danda
     assert not looks_like_headline("")
 
 
