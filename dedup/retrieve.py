@@ -6,7 +6,8 @@ article_terms, article_pairs (contract: "which earlier stories is this most like
 
 What survives rewriting and translation of a story is its rare vocabulary: names, numbers,
 the words of its subject. Every article is indexed by its rare terms (tokens of
-:mod:`dedup.text` found in few of the sample's articles, or in none); a source is an earlier
+:mod:`dedup.text`, adjacent characters paired in scripts written without spaces, see
+:func:`dedup.text.word_keys`, found in few of the sample's articles, or in none); a source is an earlier
 article (or one neither dates nor kinds order, see ``data/article_order.sql``) holding an
 IDF-weighted share of them (``data/retrieve_pairs.sql``). It is an inverted index in DuckDB,
 never all pairs: a target is compared only with the articles holding one of its rare terms.
@@ -43,7 +44,7 @@ import polars as pl
 
 from dedup import store
 from dedup.parallel import parallel_map
-from dedup.text import char_class, fold, token_keys
+from dedup.text import char_class, fold, word_keys
 
 #: articles per tokenizing task
 TERMS_CHUNK = 1000
@@ -87,7 +88,7 @@ def article_terms(articles: list[tuple[str, str]]) -> pl.DataFrame:
         keys: set[str] = set()
         names: set[str] = set()
         for paragraph in paragraphs.split("\n"):
-            keys.update(token_keys(paragraph))
+            keys.update(word_keys(paragraph))
             names.update(fold(t) for t in _CAPITALISED.findall(paragraph))
         if df is not None:
             keys = {k for k in keys if df.get(k, 0) <= most}

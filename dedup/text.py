@@ -108,6 +108,18 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
 _CONTINUA = re.compile(f"[{SCRIPTIO_CONTINUA}]")
 
 
+def word_keys(text: str) -> list[str]:
+    """Token keys with the characters of scripts written without spaces paired up (each key
+    with the next one of that script): for evidence that needs word-like units, since one
+    ideograph or Thai letter is too common to be rare and a pair is close to a word."""
+    keys = token_keys(text)
+    if text.isascii() or not _CONTINUA.search(text):
+        return keys
+    glued = [bool(_CONTINUA.match(k)) for k in keys]
+    pairs = [a + b for a, b, x, y in zip(keys, keys[1:], glued, glued[1:], strict=False) if x and y]
+    return [k for k, g in zip(keys, glued, strict=True) if not g] + pairs
+
+
 def count_words(text: str) -> int:
     """Words of a text, for rules that say "at most N words": runs between separators, except
     that a run in a script written without spaces counts its tokens (a Thai or Chinese line

@@ -113,3 +113,45 @@ def test_a_rewritten_story_is_aligned_sentence_by_sentence(tmp_path: Path) -> No
     derived = _derivation(db)
     assert derived["R"][0] != "non" and derived["R"][1] == "W"
     assert derived["I"][0] == "non"
+
+
+ZH_WIRE = """北京（路透社）——中国国家统计局周一公布的数据显示，今年第三季度国内生产总值同比增长百分之四点九，略低于市场预期。
+
+分析人士指出，房地产市场持续低迷和出口需求疲软拖累了经济增长。统计局发言人表示，政府将继续实施积极的财政政策，支持消费和投资。
+
+数据还显示，九月份工业增加值同比增长百分之四点五，社会消费品零售总额增长百分之五点五。"""
+ZH_REWRITE = """国家统计局周一发布数据，第三季度中国经济同比增长百分之四点九，增速不及市场预期。
+
+有分析认为，经济增长受到房地产市场低迷以及出口需求疲软的拖累。统计局发言人称，政府会继续推行积极的财政政策，以支持投资和消费。
+
+另外，九月份社会消费品零售总额增长百分之五点五，工业增加值增长百分之四点五。"""
+ZH_OTHERS = [
+    "上海证券交易所周二表示，将对部分上市公司的信息披露进行专项检查，以保护投资者的合法权益。交易所负责人说，检查将持续三个月。",
+    "日本首相周三在东京会见了来访的美国国务卿，双方就地区安全问题交换了意见。会谈持续了大约两个小时。",
+    "香港天文台发出强烈季候风信号，预计未来两天气温将明显下降，市民应注意保暖。",
+    "欧洲中央银行周四宣布维持利率不变，并表示将密切关注通胀走势。银行行长在记者会上回答了问题。",
+]
+
+
+def test_a_chinese_rewrite_is_retrieved_and_aligned(tmp_path: Path) -> None:
+    """Chinese has no spaces: retrieval pairs adjacent characters (one ideograph is too
+    common to be rare), so the rewrite finds its wire story and nothing else pairs up."""
+    records = [
+        {"id": "W", "text": ZH_WIRE, "kind": "wire", "outlet": "Reuters",
+         "published": "2026-10-20T08:00:00"},
+        {"id": "R", "text": ZH_REWRITE, "outlet": "Xinwen", "published": "2026-10-20T12:00:00"},
+    ] + [
+        {"id": f"O{i}", "text": text, "outlet": f"P{i}", "published": "2026-10-19T12:00:00"}
+        for i, text in enumerate(ZH_OTHERS)
+    ]  # fmt: skip
+    db = tmp_path / "zh.duckdb"
+    dedup.run([_corpus(tmp_path, records)], db)
+    pairs = dedup.query(db, "SELECT source_article_id, target_article_id FROM article_pairs").rows()
+    assert pairs == [("W", "R")]
+    rows = dedup.query(
+        db,
+        "SELECT t.text[x.target_start + 1 : x.target_end] FROM alignments x"
+        " JOIN articles t ON t.article_id = x.target_article_id WHERE x.match_kind = 'paraphrase'",
+    ).rows()
+    assert ("统计局发言人称，政府会继续推行积极的财政政策，以支持投资和消费。",) in rows
+    assert _derivation(db)["R"] == ("partially", "W")

@@ -60,3 +60,8 @@ def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
     assert text.count_words("A short footer line") == 4
     assert text.count_words("ข่าวการศึกษา") == len(text.token_keys("ข่าวการศึกษา")) > 6
     assert text.count_words("东京 举行会议 AP") == 2 + 4 + 1
+
+
+def test_word_keys_pair_the_characters_of_unspaced_scripts() -> None:
+    assert text.word_keys("Kim met Xi") == text.token_keys("Kim met Xi")
+    assert text.word_keys("习近平会见 Kim") == ["kim", "习近", "近平", "平会", "会见"]
