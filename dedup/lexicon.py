@@ -97,11 +97,11 @@ class _NameWords:
     """The words of the lexicon names, for a test cheaper than the lexicon regex.
 
     A name starts and ends a word (`_WORD`, `_NAME_END`; the glued scripts are non-ASCII) and
-    its spaces and other non-word characters stand as non-word characters in the text, so
-    in an ASCII text every word of
-    a name is a whole word of the text: as written for a name of one word (case-sensitive),
-    in any case for a name of several. A name with a non-ASCII character (none of them one
-    that re.IGNORECASE equates with an ASCII letter) is never in an ASCII text.
+    its spaces and other non-word characters stand as non-word characters in the text, so in
+    an ASCII text every word of a name is a whole word of the text: as written for a name of
+    one word (case-sensitive), in any case for a name of several. A name with a non-ASCII
+    character (none of them one that re.IGNORECASE equates with an ASCII letter) is never in
+    an ASCII text.
     """
 
     heads: frozenset[bytes]  # the longest word of every name, lowercase
