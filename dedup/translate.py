@@ -56,8 +56,8 @@ from dedup.parallel import batched, parallel_map
 
 #: targets per alignment task
 CHUNK = 200
-#: articles whose keys are made at once (polars over them all: fewer, larger calls)
-KEYS_CHUNK = 10_000
+#: articles whose keys are made at once (see retrieve.TERMS_CHUNK)
+KEYS_CHUNK = 2_500
 _INPUT: dict[str, Any] = {}
 _KEY_SCHEMA = {
     "article_id": pl.String,
@@ -199,25 +199,25 @@ def update(
     weight = anchors.Weights(df, n, lexicons)
     most = max(settings.index_share, settings.index_min / max(n, 1))
     _INPUT.update(weight=weight)
-    todo = store.frame(
-        con,
-        """
-        SELECT a.article_id, a.language,
-               string_agg(p.text, chr(10) ORDER BY p.seq) AS text
-        FROM articles AS a SEMI JOIN retrieve_changed USING (article_id)
-        JOIN translate_langs AS l USING (language)
-        JOIN paragraphs AS p USING (article_id)
-        WHERE p.base_role IN ('body', 'headline')
-        GROUP BY a.article_id, a.language ORDER BY a.article_id
-        """,
-    )
     make = anchors.TextKeys(
         {lang: Lexicon.load(lang, other) for lang, other in partner.items()}, weight, most
     )
-    for start in range(0, todo.height, KEYS_CHUNK):
-        keys = make(todo.slice(start, KEYS_CHUNK))
-        store.insert(con, "article_anchors", keys.cast(_KEY_SCHEMA))
-    del todo
+    for block in store.id_blocks(con, "retrieve_changed", KEYS_CHUNK):
+        texts = store.frame(
+            con,
+            """
+            SELECT a.article_id, a.language,
+                   string_agg(p.text, chr(10) ORDER BY p.seq) AS text
+            FROM articles AS a SEMI JOIN retrieve_changed USING (article_id)
+            JOIN translate_langs AS l USING (language)
+            JOIN paragraphs AS p USING (article_id)
+            WHERE p.base_role IN ('body', 'headline') AND a.article_id BETWEEN $1 AND $2
+              AND p.article_id BETWEEN $1 AND $2
+            GROUP BY a.article_id, a.language
+            """,
+            block,
+        )
+        store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE translate_scope AS "
         + (
