@@ -151,44 +151,45 @@ class TextKeys:
         words = (
             words.select("i", pl.col("token").list.unique()).explode("token").drop_nulls()
         ).join(langs, on="i")
+        # only a scale word changes a number's key: "5 people" and "5 ships" are one number
+        scale = pl.col("after").str.to_lowercase()
+        numbers = numbers.with_columns(
+            after=pl.when(scale.is_in(list(number_rules()[1]))).then(scale).otherwise(pl.lit(""))
+        )
         numbers = numbers.unique().join(langs, on="i")
         self._words = _learn(self._words, words, self._word_key, "token")
         self._numbers = _learn(self._numbers, numbers, self._number_key, "token", "after")
         keys = pl.concat(
             [
-                words.join(self._words, on=["language", "token"]).select("i", "key", "word"),
+                words.join(self._words, on=["language", "token"]).select("i", "key", "weight"),
                 numbers.join(self._numbers, on=["language", "token", "after"]).select(
-                    "i", "key", "word"
+                    "i", "key", "weight"
                 ),
             ]
-        ).drop_nulls()
-        weights = keys.select("word").unique()
-        weights = weights.with_columns(
-            weight=pl.Series([self.weight(w) for w in weights["word"]], dtype=pl.Float64)
-        )
-        best = (
-            keys.join(weights, on="word")
-            .group_by("i", "key")
-            .agg(pl.col("weight").max())
-            .filter(pl.col("weight") > 0)
-        )
-        shares = best.select("key", "weight").unique()
-        share = self.weight.share
-        kept = shares.filter(
-            pl.Series([share(k, w) <= self.most for k, w in shares.iter_rows()], dtype=pl.Boolean)
         )
         return (
-            best.join(kept, on=["key", "weight"], how="semi")
+            keys.drop_nulls()
+            .group_by("i", "key")
+            .agg(pl.col("weight").max())
             .join(texts.select("i", "article_id", "language"), on="i")
             .select("article_id", "language", "key", "weight")
         )
 
-    def _word_key(self, lang: str, token: str) -> tuple[str, str] | None:
-        return word_key(self.lexicons.get(lang), lang, token)
+    def _kept(self, found: tuple[str, str] | None) -> tuple[str, float] | None:
+        """(key, weight) of a word's or number's key when it is indexed: its weight above 0
+        and its share at most ``most``. Checked before the largest weight of a key in a text
+        is taken, which keeps the same keys: a key's share falls as its weight grows (or,
+        for a concept, does not depend on it)."""
+        if found is None:
+            return None
+        key, w = found[0], self.weight(found[1])
+        return (key, w) if w > 0 and self.weight.share(key, w) <= self.most else None
 
-    @staticmethod
-    def _number_key(lang: str, written: str, after: str) -> tuple[str, str]:
-        return _number_key(written, after, lang)
+    def _word_key(self, lang: str, token: str) -> tuple[str, float] | None:
+        return self._kept(word_key(self.lexicons.get(lang), lang, token))
+
+    def _number_key(self, lang: str, written: str, after: str) -> tuple[str, float] | None:
+        return self._kept(_number_key(written, after, lang))
 
 
 def _found(texts: pl.DataFrame, regex: re.Pattern[str], *names: str) -> pl.DataFrame:
@@ -207,22 +208,22 @@ def _found(texts: pl.DataFrame, regex: re.Pattern[str], *names: str) -> pl.DataF
 
 
 def _learn(
-    known: pl.DataFrame, seen: pl.DataFrame, key: Callable[..., tuple[str, str] | None], *names: str
+    known: pl.DataFrame, seen: pl.DataFrame, key: Callable[..., tuple | None], *names: str
 ) -> pl.DataFrame:
-    """``known`` (language, *names, key, word) with the distinct values of ``seen`` it lacks
-    (key and word null for a value with no key)."""
+    """``known`` (language, *names, key, weight) with the distinct values of ``seen`` it
+    lacks (key and weight null for a value with no indexed key)."""
     on = ["language", *names]
     new = seen.select(on).unique().join(known, on=on, how="anti")
     return pl.concat([known, _vocabulary(new.iter_rows(), *names, key=key)])
 
 
 def _vocabulary(
-    rows: Iterable[tuple], *names: str, key: Callable[..., tuple[str, str] | None] | None = None
+    rows: Iterable[tuple], *names: str, key: Callable[..., tuple | None] | None = None
 ) -> pl.DataFrame:
-    """(language, *names, key, word) of (language, *values) rows."""
+    """(language, *names, key, weight) of (language, *values) rows."""
     out = [(*row, *((key and key(*row)) or (None, None))) for row in rows]
-    schema = ["language", *names, "key", "word"]
-    return pl.DataFrame(out, schema=dict.fromkeys(schema, pl.String), orient="row")
+    schema = dict.fromkeys(["language", *names, "key"], pl.String) | {"weight": pl.Float64}
+    return pl.DataFrame(out, schema=schema, orient="row")
 
 
 def _number_key(written: str, after: str, lang: str) -> tuple[str, str]:
