@@ -30,7 +30,7 @@ from pathlib import Path
 import polars as pl
 
 from dedup.bilingual import LEXICONS, Lexicon
-from dedup.text import TOKEN_RE, token_re
+from dedup.text import TOKEN_RE, ascii_texts, token_re
 
 Keys = dict[str, float]
 #: a sample smaller than this is weighed as if it had this many articles: in a handful of
@@ -124,9 +124,7 @@ class TextKeys:
 
     def __call__(self, texts: pl.DataFrame) -> pl.DataFrame:
         """``texts``: article_id, language, text."""
-        texts = texts.with_row_index("i").with_columns(
-            ascii=~pl.col("text").str.contains(r"[^\x00-\x7F]")
-        )
+        texts = ascii_texts(texts).with_row_index("i")
         ascii_, other = texts.filter("ascii"), texts.filter(~pl.col("ascii"))
         words = pl.concat(
             [

@@ -41,7 +41,7 @@ import duckdb
 import polars as pl
 
 from dedup import store
-from dedup.text import char_class, fold, token_keys
+from dedup.text import ascii_texts, char_class, fold, token_keys
 
 #: articles tokenized at once: polars over many at a time, few enough that its working
 #: memory stays small (10,000 raised the 100k run's peak by 300 MB)
@@ -81,10 +81,11 @@ def article_terms(texts: pl.DataFrame, common: pl.DataFrame | None = None) -> pl
     one written with a capital other than at the start of its paragraph, else ``word``.
     ``texts``: article_id and text, its paragraphs one a line.
 
-    ASCII texts (nearly all news) are tokenized by polars, all at once; the others by
-    :func:`dedup.text.token_keys`, paragraph by paragraph."""
-    plain = pl.col("text").str.contains(r"[^\x00-\x7F]").not_()
-    ascii_, other = texts.filter(plain), texts.filter(~plain)
+    ASCII texts (nearly all news, once their non-ASCII separators are ASCII ones) are
+    tokenized by polars, all at once; the others by :func:`dedup.text.token_keys`,
+    paragraph by paragraph."""
+    texts = ascii_texts(texts)
+    ascii_, other = texts.filter("ascii"), texts.filter(~pl.col("ascii"))
     found = [_python_terms(text) for text in other["text"]]
     lists = pl.List(pl.String)
     terms = pl.concat(

@@ -157,13 +157,15 @@ def test_true_pairs_overlap_and_unrelated_ones_do_not():
 
 #: texts where the vectorised key maker could part from paragraph_keys: numbers at the start,
 #: after punctuation and before a scale word on the next line, Python-only white space
-#: (\x1c), a digit inside a word, non-ASCII texts (marks, curly quotes), an empty text
+#: (\x1c), a digit inside a word, non-ASCII texts (marks, curly quotes; separators only:
+#: a no-break space or a dash before a scale word, Thai, a superscript), an empty text
 KEY_TEXTS = [
     *WIRE,
     *TRANSLATION,
     "5 juta orang, 3,5 triliun\nrupiah; x5 y 7.5.6 dan 1.200.000 di Jakarta",
     "12\x1cmillion Tuesday said 4,000\x1dUS 2.5 percent",
     "“Mulyani” berkata 5,75% «Selasa» — 1,5 juta dolar, naïve Café",
+    "“Mulyani” berkata 5\xa0juta, 7–juta, “9” juta, ฿5 juta x²5 1\u2028juta",
     "",
 ]
 
