@@ -100,10 +100,9 @@ def _blocks(a: list[str], b: list[str], min_block: int) -> list[tuple[int, int, 
         ]
         if not new:
             break
-        for i, j, n in new:
-            for k in range(n):  # mask what matched, so the next pass finds other runs
-                a[i + k] = None
-                b[j + k] = ""
+        for i, j, n in new:  # mask what matched, so the next pass finds other runs
+            a[i : i + n] = [None] * n
+            b[j : j + n] = [""] * n
         found.extend(new)
     return sorted(found)
 

@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
 
+import polars as pl
+
 from dedup.bilingual import LEXICONS, Lexicon
-from dedup.text import token_re
+from dedup.text import TOKEN_RE, ascii_texts, token_re
 
 Keys = dict[str, float]
 #: a sample smaller than this is weighed as if it had this many articles: in a handful of
@@ -90,20 +92,143 @@ def paragraph_keys(
         if w > keys.get(key, 0.0):
             keys[key] = w
 
-    _, scales = number_rules()
-    for m in _NUMBER.finditer(text):
-        scale = m[2] if m[2] and m[2].lower() in scales else None
-        longest = max(re.split(r"[.,]", m[1]), key=len)
-        key = "#" + number_value(m[1], lang, scale)
+    for written, after in _NUMBER.findall(text):
+        key, longest = _number_key(written, after, lang)
         add(key, weight(longest))
-    pair = lexicon.pair if lexicon else None
     for token in set(token_re(text).findall(text)):
-        found = _WORD_KEYS.get((pair, lang, token), _UNSEEN)
-        if found is _UNSEEN:
-            found = _word_key(lexicon, lang, token)
-        if found is not None:
+        if (found := word_key(lexicon, lang, token)) is not None:
             add(found[0], weight(found[1]))
     return keys
+
+
+#: a number in ASCII text as ``_NUMBER`` reads it there, the look-behind written as the
+#: character before (Rust's regex has none; a match never ends on such a character, so none
+#: is lost), ``\s`` as the characters Python counts as white space
+_ASCII_NUMBER = r"(?:^|[^A-Za-z0-9_.,])[0-9]+(?:[.,][0-9]+)*(?:[\t\n\v\f\r\x1c-\x1f ]+[A-Za-z]+)?"
+_ASCII_NUMBER_PARTS = r"^[^0-9]?([0-9][0-9.,]*)(?:[\t\n\v\f\r\x1c-\x1f ]+([A-Za-z]+))?$"
+
+
+class TextKeys:
+    """The keys :func:`paragraph_keys` gives whole texts, for many texts at once, only those
+    whose share of the sample is at most ``most``: (article_id, language, key, weight).
+
+    Why not paragraph_keys on each text: a corpus holds far fewer distinct words than
+    tokens. ASCII texts (nearly all news) are tokenized by polars; words and numbers are
+    read, and weights computed, once per distinct value over all the calls, and joined
+    back to the texts."""
+
+    def __init__(self, lexicons: dict[str, Lexicon | None], weight: Weights, most: float):
+        self.lexicons, self.weight, self.most = lexicons, weight, most
+        self._words = _vocabulary([], "token")
+        self._numbers = _vocabulary([], "token", "after")
+
+    def __call__(self, texts: pl.DataFrame) -> pl.DataFrame:
+        """``texts``: article_id, language, text."""
+        texts = ascii_texts(texts).with_row_index("i")
+        ascii_, other = texts.filter("ascii"), texts.filter(~pl.col("ascii"))
+        words = pl.concat(
+            [
+                ascii_.select("i", token=pl.col("text").str.extract_all(r"[A-Za-z0-9]+")),
+                _found(other, TOKEN_RE, "token"),
+            ]
+        )
+        numbers = pl.concat(
+            [
+                ascii_.select("i", found=pl.col("text").str.extract_all(_ASCII_NUMBER))
+                .explode("found")
+                .drop_nulls()
+                .select(
+                    "i",
+                    pl.col("found").str.extract_groups(_ASCII_NUMBER_PARTS).struct.unnest(),
+                )
+                .select("i", token=pl.col("1"), after=pl.col("2").fill_null("")),
+                _found(other, _NUMBER, "token", "after").explode("token", "after"),
+            ]
+        )
+        langs = texts.select("i", "language")
+        words = (
+            words.select("i", pl.col("token").list.unique()).explode("token").drop_nulls()
+        ).join(langs, on="i")
+        # only a scale word changes a number's key: "5 people" and "5 ships" are one number
+        scale = pl.col("after").str.to_lowercase()
+        numbers = numbers.with_columns(
+            after=pl.when(scale.is_in(list(number_rules()[1]))).then(scale).otherwise(pl.lit(""))
+        )
+        numbers = numbers.unique().join(langs, on="i")
+        self._words = _learn(self._words, words, self._word_key, "token")
+        self._numbers = _learn(self._numbers, numbers, self._number_key, "token", "after")
+        keys = pl.concat(
+            [
+                words.join(self._words, on=["language", "token"]).select("i", "key", "weight"),
+                numbers.join(self._numbers, on=["language", "token", "after"]).select(
+                    "i", "key", "weight"
+                ),
+            ]
+        )
+        return (
+            keys.drop_nulls()
+            .group_by("i", "key")
+            .agg(pl.col("weight").max())
+            .join(texts.select("i", "article_id", "language"), on="i")
+            .select("article_id", "language", "key", "weight")
+        )
+
+    def _kept(self, found: tuple[str, str] | None) -> tuple[str, float] | None:
+        """(key, weight) of a word's or number's key when it is indexed: its weight above 0
+        and its share at most ``most``. Checked before the largest weight of a key in a text
+        is taken, which keeps the same keys: a key's share falls as its weight grows (or,
+        for a concept, does not depend on it)."""
+        if found is None:
+            return None
+        key, w = found[0], self.weight(found[1])
+        return (key, w) if w > 0 and self.weight.share(key, w) <= self.most else None
+
+    def _word_key(self, lang: str, token: str) -> tuple[str, float] | None:
+        return self._kept(word_key(self.lexicons.get(lang), lang, token))
+
+    def _number_key(self, lang: str, written: str, after: str) -> tuple[str, float] | None:
+        return self._kept(_number_key(written, after, lang))
+
+
+def _found(texts: pl.DataFrame, regex: re.Pattern[str], *names: str) -> pl.DataFrame:
+    """(i, *names) of each text, lists of its matches of ``regex`` (of its groups, when it
+    has several), by Python's regex: the Unicode classes paragraph_keys reads with."""
+    found = [regex.findall(t) for t in texts["text"]]
+    columns = (
+        {n: [[m[k] for m in f] for f in found] for k, n in enumerate(names)}
+        if len(names) > 1
+        else {names[0]: found}
+    )
+    return pl.DataFrame(
+        {"i": texts["i"]} | columns,
+        schema={"i": pl.UInt32} | dict.fromkeys(names, pl.List(pl.String)),
+    )
+
+
+def _learn(
+    known: pl.DataFrame, seen: pl.DataFrame, key: Callable[..., tuple | None], *names: str
+) -> pl.DataFrame:
+    """``known`` (language, *names, key, weight) with the distinct values of ``seen`` it
+    lacks (key and weight null for a value with no indexed key)."""
+    on = ["language", *names]
+    new = seen.select(on).unique().join(known, on=on, how="anti")
+    return pl.concat([known, _vocabulary(new.iter_rows(), *names, key=key)])
+
+
+def _vocabulary(
+    rows: Iterable[tuple], *names: str, key: Callable[..., tuple | None] | None = None
+) -> pl.DataFrame:
+    """(language, *names, key, weight) of (language, *values) rows."""
+    out = [(*row, *((key and key(*row)) or (None, None))) for row in rows]
+    schema = dict.fromkeys(["language", *names, "key"], pl.String) | {"weight": pl.Float64}
+    return pl.DataFrame(out, schema=schema, orient="row")
+
+
+def _number_key(written: str, after: str, lang: str) -> tuple[str, str]:
+    """(key, the word its weight is read from) of a number written before a word."""
+    _, scales = number_rules()
+    scale = after if after and after.lower() in scales else None
+    return "#" + number_value(written, lang, scale), max(re.split(r"[.,]", written), key=len)
 
 
 #: (lexicon pair, language, token) -> (key, lower-cased word) or None: a word is looked up
@@ -112,9 +237,11 @@ _WORD_KEYS: dict[tuple, tuple[str, str] | None] = {}
 _UNSEEN = ("", "")
 
 
-def _word_key(lexicon: Lexicon | None, lang: str, token: str) -> tuple[str, str] | None:
+def word_key(lexicon: Lexicon | None, lang: str, token: str) -> tuple[str, str] | None:
     """A word's key: its concept, else a name key for a capitalised non-function word."""
     cache_key = (lexicon.pair if lexicon else None, lang, token)
+    if (cached := _WORD_KEYS.get(cache_key, _UNSEEN)) is not _UNSEEN:
+        return cached
     low = token.lower()
     found = None
     if not _HAS_DIGIT.search(token):

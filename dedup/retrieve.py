@@ -7,10 +7,11 @@ article_terms, article_pairs (contract: "which earlier stories is this most like
 What survives rewriting and translation of a story is its rare vocabulary: names, numbers,
 the words of its subject. Every article is indexed by its rare terms (tokens of
 :mod:`dedup.text`, adjacent characters paired in scripts written without spaces, see
-:func:`dedup.text.word_keys`, found in few of the sample's articles, or in none); a source is an earlier
-article (or one neither dates nor kinds order, see ``data/article_order.sql``) holding an
-IDF-weighted share of them (``data/retrieve_pairs.sql``). It is an inverted index in DuckDB,
-never all pairs: a target is compared only with the articles holding one of its rare terms.
+:func:`dedup.text.word_keys`, found in few of the sample's articles, or in none); a source
+is an earlier article (or one neither dates nor kinds order, see ``data/article_order.sql``)
+holding an IDF-weighted share of them (``data/retrieve_pairs.sql``). It is an inverted index
+in DuckDB, never all pairs: a target is compared only with the articles holding one of its
+rare terms.
 
 Why a sample: weights must not change as the corpus grows, or every stored pair would have
 to be redone at each run. Term frequencies come from the first articles stored (by run, then
@@ -37,21 +38,19 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
-from typing import Any
 
 import duckdb
 import polars as pl
 
 from dedup import store
-from dedup.parallel import parallel_map
-from dedup.text import char_class, fold, word_keys
+from dedup.text import ascii_texts, char_class, fold, word_keys
 
-#: articles per tokenizing task
-TERMS_CHUNK = 1000
+#: articles tokenized at once: polars over many at a time, few enough that its working
+#: memory stays small (10,000 raised the 100k run's peak by 300 MB)
+TERMS_CHUNK = 2_500
 #: a token that starts with a capital (Lu, Lt) after a non-word character: not a paragraph's
 #: first word (capitalised there whatever it is); scripts without case have no names here
 _CAPITALISED = re.compile(rf"(?<=[^\w])[{char_class(('Lu', 'Lt'))}][^\W_]*")
-_DIGIT = re.compile(r"\d")
 _TERM_SCHEMA = {"article_id": pl.String, "term": pl.String, "kind": pl.String}
 
 
@@ -72,56 +71,91 @@ class RetrievalSettings:
         return asdict(self)
 
 
-#: what the forked tokenizing workers read (set before forking): the sample's document
-#: frequencies and the most a rare term may have (None: keep every term)
-_RARE: dict[str, Any] = {}
+#: a capitalised token in ASCII text (``_CAPITALISED`` there) with the character before it,
+#: which may not be a paragraph break: the paragraphs of an article are read joined by one
+_ASCII_CAPITALISED = r"[^A-Za-z0-9_\n][A-Z][A-Za-z0-9]*"
 
 
-def article_terms(articles: list[tuple[str, str]]) -> pl.DataFrame:
-    """(article_id, term, kind) of each article's distinct terms (only the rare ones, when
-    ``_RARE`` is set); kind is ``number`` for a term with a digit, ``name`` for one written
-    with a capital other than at the start of its paragraph, else ``word``. Work is per
-    distinct term, not per token."""
-    df, most = _RARE.get("df"), _RARE.get("most")
-    ids, terms, kinds = [], [], []
-    for article_id, paragraphs in articles:
-        keys: set[str] = set()
-        names: set[str] = set()
-        for paragraph in paragraphs.split("\n"):
-            keys.update(word_keys(paragraph))
-            names.update(fold(t) for t in _CAPITALISED.findall(paragraph))
-        if df is not None:
-            keys = {k for k in keys if df.get(k, 0) <= most}
-        for key in keys:
-            ids.append(article_id)
-            terms.append(key)
-            kinds.append("number" if _DIGIT.search(key) else "name" if key in names else "word")
-    return pl.DataFrame({"article_id": ids, "term": terms, "kind": kinds}, schema=_TERM_SCHEMA)
+def article_terms(texts: pl.DataFrame, common: pl.DataFrame | None = None) -> pl.DataFrame:
+    """(article_id, term, kind) of each article's distinct terms, except those in
+    ``common`` (a frame of terms); kind is ``number`` for a term with a digit, ``name`` for
+    one written with a capital other than at the start of its paragraph, else ``word``.
+    ``texts``: article_id and text, its paragraphs one a line.
 
-
-def _texts(
-    con: duckdb.DuckDBPyConnection, ids_table: str, role: str = "role"
-) -> Iterator[list[tuple[str, str]]]:
-    """(article_id, its body and headline paragraphs, one a line) of the articles in a table,
-    in chunks; ``role="base_role"`` reads the roles an article has on its own (before outlet
-    templates, which change as the corpus grows)."""
-    result = con.execute(
-        f"""
-        SELECT p.article_id, string_agg(replace(p.text, chr(10), ' '), chr(10) ORDER BY p.seq)
-        FROM paragraphs AS p SEMI JOIN {ids_table} USING (article_id)
-        WHERE p.{role} IN ('body', 'headline')
-        GROUP BY p.article_id ORDER BY p.article_id
-        """
+    ASCII texts (nearly all news, once their non-ASCII separators are ASCII ones) are
+    tokenized by polars, all at once; the others by :func:`dedup.text.word_keys`,
+    paragraph by paragraph."""
+    texts = ascii_texts(texts)
+    ascii_, other = texts.filter("ascii"), texts.filter(~pl.col("ascii"))
+    found = [_python_terms(text) for text in other["text"]]
+    lists = pl.List(pl.String)
+    terms = pl.concat(
+        [
+            ascii_.select(
+                "article_id", term=pl.col("text").str.to_lowercase().str.extract_all("[a-z0-9]+")
+            ),
+            other.select("article_id", term=pl.Series([t for t, _ in found], dtype=lists)),
+        ]
     )
-    while rows := result.fetchmany(TERMS_CHUNK):
-        yield rows
+    names = pl.concat(
+        [
+            ascii_.select(
+                "article_id",
+                term=pl.col("text")
+                .str.extract_all(_ASCII_CAPITALISED)
+                .list.eval(pl.element().str.slice(1).str.to_lowercase()),
+            ),
+            other.select("article_id", term=pl.Series([n for _, n in found], dtype=lists)),
+        ]
+    )
+    terms = terms.select("article_id", pl.col("term").list.unique()).explode("term").drop_nulls()
+    if common is not None:
+        terms = terms.join(common, on="term", how="anti")
+    names = names.select("article_id", pl.col("term").list.unique(), name=pl.lit(True))
+    names = names.explode("term").drop_nulls()
+    return terms.join(names, on=["article_id", "term"], how="left").select(
+        "article_id",
+        "term",
+        kind=pl.when(pl.col("term").str.contains(r"\d"))
+        .then(pl.lit("number"))
+        .when(pl.col("name"))
+        .then(pl.lit("name"))
+        .otherwise(pl.lit("word")),
+    )
+
+
+def _python_terms(text: str) -> tuple[list[str], list[str]]:
+    """(terms, names) of a text that is not ASCII, paragraph by paragraph."""
+    keys: set[str] = set()
+    names: set[str] = set()
+    for paragraph in text.split("\n"):
+        keys.update(word_keys(paragraph))
+        names.update(fold(t) for t in _CAPITALISED.findall(paragraph))
+    return list(keys), list(names)
 
 
 def _terms_of(
-    con: duckdb.DuckDBPyConnection, ids_table: str, role: str = "role"
+    con: duckdb.DuckDBPyConnection,
+    ids_table: str,
+    role: str = "role",
+    common: pl.DataFrame | None = None,
 ) -> Iterator[pl.DataFrame]:
-    chunks = list(_texts(con, ids_table, role))  # fetched first: the workers fork after
-    yield from parallel_map(article_terms, chunks)
+    """The terms of the articles in a table (:func:`article_terms`), TERMS_CHUNK articles at
+    a time; ``role="base_role"`` reads the roles an article has on its own (before outlet
+    templates, which change as the corpus grows)."""
+    for block in store.id_blocks(con, ids_table, TERMS_CHUNK):
+        texts = store.frame(
+            con,
+            f"""
+            SELECT p.article_id,
+                   string_agg(replace(p.text, chr(10), ' '), chr(10) ORDER BY p.seq) AS text
+            FROM paragraphs AS p SEMI JOIN {ids_table} USING (article_id)
+            WHERE p.{role} IN ('body', 'headline') AND p.article_id BETWEEN ? AND ?
+            GROUP BY p.article_id
+            """,
+            block,
+        )
+        yield article_terms(texts, common)
 
 
 def update_sample(con: duckdb.DuckDBPyConnection, sample: int) -> bool:
@@ -184,8 +218,8 @@ def update(
             """
         )
     rare = max(settings.rare_share * n, settings.rare_min)
-    _RARE.update(df=dict(con.execute("SELECT term, df FROM term_df").fetchall()), most=rare)
-    for frame in _terms_of(con, "retrieve_changed"):
+    common = store.frame(con, "SELECT term FROM term_df WHERE df > ?", [rare])
+    for frame in _terms_of(con, "retrieve_changed", common=common):
         with store.registered(con, _terms=frame):
             con.execute(
                 """
@@ -196,7 +230,6 @@ def update(
                 """,
                 [rare],
             )
-    _RARE.clear()
     # the first holders of the terms that came or went, and the targets they may move
     con.execute(
         """

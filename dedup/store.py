@@ -297,6 +297,21 @@ def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None
     return pl.from_arrow(con.sql(query, params=params).to_arrow_table())  # type: ignore[return-value]
 
 
+def id_blocks(con: duckdb.DuckDBPyConnection, ids_table: str, size: int) -> list[list[str]]:
+    """[first, last] article ids of consecutive blocks of ``size`` ids of a table: a query
+    run block by block holds one block's rows at a time (and DuckDB skips the row groups
+    outside its id range)."""
+    rows = con.execute(
+        f"""
+        SELECT min(article_id), max(article_id) FROM (
+            SELECT article_id, (row_number() OVER (ORDER BY article_id) - 1) // {int(size)} AS b
+            FROM {ids_table})
+        GROUP BY b ORDER BY b
+        """
+    ).fetchall()
+    return [list(r) for r in rows]
+
+
 def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarray]:
     """A query's columns as numpy arrays, its ``hashvalues`` blobs as one uint32 matrix read
     straight from the Arrow buffer (no per-row copy)."""

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from functools import cache
 
+import polars as pl
+
 #: scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs): one
 #: token per character, with the marks that follow it
 SCRIPTIO_CONTINUA = (
@@ -58,6 +60,49 @@ _ASCII_TOKEN_RE = re.compile(r"[^\W_]+")
 _SEPARATORS = re.compile(rf"(?:[^\w{_MARKS}]|_)+")
 #: ASCII letters and digits stay, every other byte becomes a space
 _ASCII_FOLD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256))
+
+
+class _Separators(dict):
+    """The ``str.translate`` table of :func:`ascii_separators`, filled as characters come."""
+
+    def __missing__(self, code: int) -> int:
+        ch = chr(code)
+        kept = (
+            code < 128
+            or ch.isalnum()
+            or ch == "_"
+            or unicodedata.category(ch).startswith("M")
+            or _CONTINUA.match(ch)
+        )
+        self[code] = value = code if kept else 32 if ch.isspace() else 35
+        return value
+
+
+_CONTINUA = re.compile(f"[{SCRIPTIO_CONTINUA}]")
+_SEPARATOR_TABLE = _Separators()
+
+
+def ascii_separators(text: str) -> str:
+    """``text`` with each non-ASCII character that separates words (curly quotes, dashes,
+    no-break spaces) written as an ASCII one of the same class for every regex here and in
+    :mod:`dedup.anchors`: white space as a space, any other as ``#``. Word characters,
+    marks and scripts without spaces are kept, so tokens and numbers read the same, and a
+    text whose only non-ASCII characters were separators takes the ASCII paths."""
+    return text.translate(_SEPARATOR_TABLE)
+
+
+def ascii_texts(texts: pl.DataFrame) -> pl.DataFrame:
+    """``texts`` with column ``ascii``: whether its text is ASCII once its non-ASCII
+    separators are (:func:`ascii_separators`, applied to the texts they change;
+    the rows come in another order)."""
+    other = pl.col("text").str.contains(r"[^\x00-\x7F]")
+    rest = texts.filter(other)
+    rest = rest.with_columns(
+        text=pl.Series([ascii_separators(t) for t in rest["text"]], dtype=pl.String)
+    )
+    return pl.concat([texts.filter(~other), rest]).with_columns(
+        ascii=~pl.col("text").str.contains(r"[^\x00-\x7F]")
+    )
 
 
 def normalise(text: str) -> str:

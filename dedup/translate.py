@@ -54,8 +54,10 @@ from dedup.bilingual import LEXICONS, Lexicon, languages
 from dedup.ids import with_alignment_ids
 from dedup.parallel import batched, parallel_map
 
-#: articles per key-making task, pairs per alignment task
+#: targets per alignment task
 CHUNK = 200
+#: articles whose keys are made at once (see retrieve.TERMS_CHUNK)
+KEYS_CHUNK = 2_500
 _INPUT: dict[str, Any] = {}
 _KEY_SCHEMA = {
     "article_id": pl.String,
@@ -83,19 +85,6 @@ class TranslateSettings:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _keys_of(articles: list[tuple]) -> pl.DataFrame:
-    """(article_id, language, key, weight) of the indexed keys of some articles (a worker's
-    task)."""
-    weight, partner, most = _INPUT["weight"], _INPUT["partner"], _INPUT["index_most"]
-    rows: dict[tuple[str, str, str], float] = {}
-    for article_id, lang, text in articles:
-        lexicon = Lexicon.load(lang, partner[lang])
-        for key, w in anchors.paragraph_keys(text, lang, lexicon, weight).items():
-            if weight.share(key, w) <= most:
-                rows[(article_id, lang, key)] = w
-    return pl.DataFrame([(*k, w) for k, w in rows.items()], schema=_KEY_SCHEMA, orient="row")
 
 
 def _paragraphs(con: duckdb.DuckDBPyConnection, ids: pl.DataFrame) -> dict[str, list[tuple]]:
@@ -209,20 +198,26 @@ def update(
     lexicons = [lx for a, b in languages() if (lx := Lexicon.load(a, b)) and a in partner]
     weight = anchors.Weights(df, n, lexicons)
     most = max(settings.index_share, settings.index_min / max(n, 1))
-    _INPUT.update(weight=weight, partner=partner, index_most=most)
-    todo = con.execute(
-        """
-        SELECT a.article_id, a.language,
-               string_agg(p.text, chr(10) ORDER BY p.seq)
-        FROM articles AS a SEMI JOIN retrieve_changed USING (article_id)
-        JOIN translate_langs AS l USING (language)
-        JOIN paragraphs AS p USING (article_id)
-        WHERE p.base_role IN ('body', 'headline')
-        GROUP BY a.article_id, a.language ORDER BY a.article_id
-        """
-    ).fetchall()
-    for frame in parallel_map(_keys_of, batched(todo, CHUNK)):
-        store.insert(con, "article_anchors", frame)
+    _INPUT.update(weight=weight)
+    make = anchors.TextKeys(
+        {lang: Lexicon.load(lang, other) for lang, other in partner.items()}, weight, most
+    )
+    for block in store.id_blocks(con, "retrieve_changed", KEYS_CHUNK):
+        texts = store.frame(
+            con,
+            """
+            SELECT a.article_id, a.language,
+                   string_agg(p.text, chr(10) ORDER BY p.seq) AS text
+            FROM articles AS a SEMI JOIN retrieve_changed USING (article_id)
+            JOIN translate_langs AS l USING (language)
+            JOIN paragraphs AS p USING (article_id)
+            WHERE p.base_role IN ('body', 'headline') AND a.article_id BETWEEN $1 AND $2
+              AND p.article_id BETWEEN $1 AND $2
+            GROUP BY a.article_id, a.language
+            """,
+            block,
+        )
+        store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))
     con.execute(
         "CREATE OR REPLACE TEMP TABLE translate_scope AS "
         + (

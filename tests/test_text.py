@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import polars as pl
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import align, text
+from dedup import align, anchors, retrieve, text
 
 HINDI = "प्रधानमंत्री मोदी ने कहा कि भारत तैयार है"
 
@@ -42,6 +43,18 @@ def test_token_spans_index_the_tokens(value: str) -> None:
         assert unicodedata.normalize("NFKC", part).casefold() == key
 
 
+@settings(deadline=None)
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60))
+def test_ascii_separators_read_alike(value: str) -> None:
+    """Tokens, numbers and capitalised words are the same in a text with its non-ASCII
+    separators made ASCII (what lets retrieve and translate take their polars paths)."""
+    fixed = text.ascii_separators(value)
+    assert text.tokens(fixed) == text.tokens(value)
+    assert anchors._NUMBER.findall(fixed) == anchors._NUMBER.findall(value)
+    assert retrieve._CAPITALISED.findall(fixed) == retrieve._CAPITALISED.findall(value)
+    assert fixed.isascii() or not value.isascii()
+
+
 def test_alignment_and_report_share_the_tokenizer() -> None:
     sentence = align.Sentence(HINDI, 0, len(HINDI))
     assert sentence.keys == text.token_keys(HINDI)
@@ -65,3 +78,21 @@ def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
 def test_word_keys_pair_the_characters_of_unspaced_scripts() -> None:
     assert text.word_keys("Kim met Xi") == text.token_keys("Kim met Xi")
     assert text.word_keys("习近平会见 Kim") == ["kim", "习近", "近平", "平会", "会见"]
+
+
+def test_article_terms_read_as_token_keys_do() -> None:
+    """retrieve's polars reading of terms and names equals token_keys, paragraph by paragraph."""
+    texts = [
+        "Bank Indonesia said\nThe rupiah fell 5,75 percent, Mulyani said",
+        "“Mulyani” berkata\u00a0Selasa — naïve Café\nJakarta\u2028Bogor ฿5 x²5",
+        "Foo_Bar Baz\nqux Quux-Corge 12ab",
+        "",
+    ]
+    frame = pl.DataFrame({"article_id": [str(i) for i in range(len(texts))], "text": texts})
+    want = set()
+    for i, value in enumerate(texts):
+        terms, names = retrieve._python_terms(value)
+        for term in terms:
+            kind = "number" if re.search(r"\d", term) else "name" if term in names else "word"
+            want.add((str(i), term, kind))
+    assert set(retrieve.article_terms(frame).iter_rows()) == want

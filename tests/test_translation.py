@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from rich.console import Console
 
@@ -152,6 +153,38 @@ def test_true_pairs_overlap_and_unrelated_ones_do_not():
     for en in WIRE:
         for other in INDEPENDENT:
             assert anchors.overlap(keys(en, "en"), keys(other, "id")) < 0.3
+
+
+#: texts where the vectorised key maker could part from paragraph_keys: numbers at the start,
+#: after punctuation and before a scale word on the next line, Python-only white space
+#: (\x1c), a digit inside a word, non-ASCII texts (marks, curly quotes; separators only:
+#: a no-break space or a dash before a scale word, Thai, a superscript), an empty text
+KEY_TEXTS = [
+    *WIRE,
+    *TRANSLATION,
+    "5 juta orang, 3,5 triliun\nrupiah; x5 y 7.5.6 dan 1.200.000 di Jakarta",
+    "12\x1cmillion Tuesday said 4,000\x1dUS 2.5 percent",
+    "“Mulyani” berkata 5,75% «Selasa» — 1,5 juta dolar, naïve Café",
+    "“Mulyani” berkata 5\xa0juta, 7–juta, “9” juta, ฿5 juta x²5 1\u2028juta",
+    "",
+]
+
+
+def test_text_keys_equal_paragraph_keys():
+    lex = bilingual.Lexicon.load("en", "id")
+    df = {"said": 800, "mulyani": 2, "tuesday": 300, "jakarta": 40, "1": 1000}
+    weight = anchors.Weights(df, 1000, [lex])
+    texts = [(f"{lang}{i}", lang, t) for i, t in enumerate(KEY_TEXTS) for lang in ("en", "id")]
+    made = anchors.TextKeys({"en": lex, "id": lex}, weight, 0.5)(
+        pl.DataFrame(texts, schema=["article_id", "language", "text"], orient="row")
+    )
+    expected = {
+        (aid, lang, key, w)
+        for aid, lang, text in texts
+        for key, w in anchors.paragraph_keys(text, lang, lex, weight).items()
+        if weight.share(key, w) <= 0.5
+    }
+    assert set(made.iter_rows()) == expected
 
 
 def test_translated_paragraphs_align_to_the_paragraph_they_translate(db):

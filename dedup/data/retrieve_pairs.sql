@@ -12,35 +12,36 @@
 -- Scores are rounded to 4 decimals before ranking, so that sums made in another order
 -- (an incremental run) rank alike. The $top_k best per target are kept: sources known to come first before those of unknown
 -- order (siblings that neither dates nor kinds order), then by score, then source id.
--- Inputs: retrieve_targets (article_id), article_terms, term_heads, articles, article_order.
+-- Inputs: retrieve_targets (article_id), article_terms, term_heads, article_order.
 -- Parameters: $n (sample size), $min_shared, $min_score, $window_s, $top_k.
 DELETE FROM article_pairs WHERE target_article_id IN (SELECT article_id FROM retrieve_targets);
 
 INSERT INTO article_pairs
-WITH q AS (
-    SELECT t.article_id, t.term, t.kind, ln(($n + 1.0) / (t.df + 1)) AS idf, o.rank
+WITH q AS (  -- articles are their ranks until the pairs are scored: integers join and group
+             -- several times faster than ids
+    SELECT o.rank, t.term, t.kind, ln(($n + 1.0) / (t.df + 1)) AS idf
     FROM article_terms AS t SEMI JOIN retrieve_targets AS r USING (article_id)
     JOIN article_order AS o USING (article_id)
 ), totals AS (
-    SELECT article_id, sum(idf) AS total, count(*) AS n_terms FROM q GROUP BY article_id
+    SELECT rank, sum(idf) AS total, count(*) AS n_terms FROM q GROUP BY rank
 ), heads AS (
-    SELECT h.term, h.article_id, o.rank FROM term_heads AS h JOIN article_order AS o USING (article_id)
+    SELECT h.term, o.rank FROM term_heads AS h JOIN article_order AS o USING (article_id)
 ), shared AS (  -- only heads before the target in the one order can be its source
-    SELECT q.article_id AS target, h.article_id AS source, sum(q.idf) AS weight,
+    SELECT q.rank AS target, h.rank AS source, sum(q.idf) AS weight,
            count(*) AS n_terms,
            count(*) FILTER (WHERE q.kind = 'number') AS n_numbers,
            count(*) FILTER (WHERE q.kind = 'name') AS n_names
     FROM q JOIN heads AS h ON h.term = q.term AND h.rank < q.rank
-    GROUP BY q.article_id, h.article_id
+    GROUP BY q.rank, h.rank
 ), scored AS (
-    SELECT s.source, s.target, round(s.weight / t.total, 4) AS score, s.n_terms, s.n_numbers,
-           s.n_names,
+    SELECT a.article_id AS source, b.article_id AS target, round(s.weight / t.total, 4) AS score,
+           s.n_terms, s.n_numbers, s.n_names,
            direction_basis(a.kind, a.published, b.kind, b.published) AS basis,
            comes_first(a.kind, a.published, b.kind, b.published) AS source_first
     FROM shared AS s
-    JOIN totals AS t ON t.article_id = s.target
-    JOIN articles AS a ON a.article_id = s.source
-    JOIN articles AS b ON b.article_id = s.target
+    JOIN totals AS t ON t.rank = s.target
+    JOIN article_order AS a ON a.rank = s.source
+    JOIN article_order AS b ON b.rank = s.target
     WHERE s.weight / t.total >= $min_score
       AND s.n_terms >= least($min_shared, t.n_terms)
       AND (a.published IS NULL OR b.published IS NULL
