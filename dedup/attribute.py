@@ -37,6 +37,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -354,10 +355,10 @@ def _lede(
     paragraphs: list[dict[str, Any]], explicit: dict[str, list[CueMatch]]
 ) -> list[tuple[dict[str, Any], CueMatch]]:
     """The lede cues: of the first substantive body paragraph that has any (within LEDE_WINDOW)."""
-    candidates = [
+    candidates = (
         p for p in paragraphs if p["role"] == "body" and count_words(p["text"]) >= LEDE_MIN_WORDS
-    ]
-    for p in candidates[:LEDE_WINDOW]:
+    )
+    for p in islice(candidates, LEDE_WINDOW):
         ledes = [(p, m) for m in explicit[p["paragraph_id"]] if m.kind == "lede"]
         if ledes:
             return ledes
