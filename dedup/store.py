@@ -66,7 +66,7 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
 
 
 #: the shape of the internal tables; a database made with another must be built anew
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 
 
 def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:

@@ -32,11 +32,16 @@ development pairs lost nothing to it); a source must hold 3 of them and 10% of t
 weight, as in retrieval, and the ``top_k`` = 3 best are aligned. Only a lexicon's language
 pairs are compared.
 
-Incremental: the keys' weights are frozen with the term sample, so a target's candidates
-change only when an article holding one of its indexed keys arrives or changes (which also
-moves the key's holder count); those targets are redone (all of them when retrieval redid everything),
-as are both articles of any alignment the merge stage removed (it replaces every alignment
-of a paragraph pair whose verbatim candidates changed).
+Incremental: the keys' weights are frozen with the term sample, and each target's lookup keys
+are kept (``translate_lookups``). An arriving article can change a target's candidates only
+through a key it holds: if the key is one of the target's lookup keys (it may be a new
+candidate, and the key's holder count rises, which can push it out of the lookup), or if no
+other article of its language held the key before (the key becomes one a target may look up
+by). A holder count that only rises cannot bring any other key into a lookup. Those targets
+are redone; so are the holders of every key a changed article held before (a count that
+falls can bring a key in), the targets of a changed source, both articles of any alignment
+the merge stage removed (it replaces every alignment of a paragraph pair whose verbatim
+candidates changed), and every target when retrieval redid everything.
 """
 
 from __future__ import annotations
@@ -224,11 +229,23 @@ def update(
             "SELECT article_id FROM articles"
             if full
             else """
+            WITH changed_keys AS (
+                SELECT DISTINCT key, language FROM article_anchors
+                SEMI JOIN retrieve_changed USING (article_id)
+            ), first_held AS (  -- keys no other article of that language held before
+                SELECT c.key, c.language FROM changed_keys AS c
+                WHERE NOT EXISTS (
+                    SELECT 1 FROM article_anchors AS h
+                    WHERE h.key = c.key AND h.language = c.language
+                      AND h.article_id NOT IN (SELECT article_id FROM retrieve_changed))
+            )
             SELECT article_id FROM retrieve_changed
+            UNION SELECT l.article_id FROM translate_lookups AS l
+                  WHERE l.key IN (SELECT key FROM changed_keys)
             UNION SELECT k.article_id FROM article_anchors AS k
-                  WHERE k.key IN (SELECT key FROM article_anchors
-                                  SEMI JOIN retrieve_changed USING (article_id)
-                                  UNION SELECT key FROM old_anchor_keys)
+                  JOIN first_held AS f ON f.key = k.key AND f.language <> k.language
+            UNION SELECT k.article_id FROM article_anchors AS k
+                  WHERE k.key IN (SELECT key FROM old_anchor_keys)
             UNION SELECT target_article_id FROM alignments
                   WHERE match_kind = 'translation'
                     AND source_article_id IN (SELECT article_id FROM retrieve_changed)

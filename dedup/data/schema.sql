@@ -237,6 +237,13 @@ CREATE TABLE IF NOT EXISTS article_anchors (
     weight     DOUBLE NOT NULL                        -- IDF in the frozen term sample
 );
 
+-- the keys each translation target was looked up by (dedup/translate.py): an incremental
+-- run redoes a target only when an article holding one of them arrives or changes.
+CREATE TABLE IF NOT EXISTS translate_lookups (
+    article_id VARCHAR NOT NULL,
+    key        VARCHAR NOT NULL
+);
+
 -- the first holders of each rare term (article_order), where retrieval looks for sources.
 CREATE TABLE IF NOT EXISTS term_heads (
     term       VARCHAR NOT NULL,

@@ -6,6 +6,7 @@
 -- the work per target is bounded) and $min_share of their weight; the $top_k best by that share (rounded, so that sums made in another order rank
 -- alike), then source id. Their old translation alignments are removed first.
 -- Inputs: translate_scope, translate_langs, article_anchors, articles, alignments.
+-- Leaves: translate_pairs (temp), translate_lookups of the targets in scope.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
 CREATE OR REPLACE TEMP TABLE gone_translations AS
 SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
@@ -16,19 +17,26 @@ INSERT INTO removed_alignments SELECT * FROM gone_translations;
 
 DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM gone_translations);
 
-CREATE OR REPLACE TEMP TABLE translate_pairs AS
+-- a target is looked up by its $lookup keys fewest articles of its partner language hold,
+-- none held by more than $max_holders of them (kept in translate_lookups)
+CREATE OR REPLACE TEMP TABLE looked AS
 WITH q AS (
     SELECT k.article_id, k.key, k.weight, l.partner
     FROM article_anchors AS k SEMI JOIN translate_scope USING (article_id)
     JOIN translate_langs AS l USING (language)
 ), held AS (  -- how many articles of each language hold a key
     SELECT key, language, count(*) AS holders FROM article_anchors GROUP BY ALL
-), looked AS (  -- a target is looked up by its $lookup keys fewest articles of its partner
-                -- language hold, none held by more than $max_holders of them
-    SELECT q.* FROM q JOIN held AS h ON h.key = q.key AND h.language = q.partner
-    WHERE h.holders <= $max_holders
-    QUALIFY row_number() OVER (PARTITION BY q.article_id ORDER BY h.holders, q.key) <= $lookup
-), totals AS (
+)
+SELECT q.* FROM q JOIN held AS h ON h.key = q.key AND h.language = q.partner
+WHERE h.holders <= $max_holders
+QUALIFY row_number() OVER (PARTITION BY q.article_id ORDER BY h.holders, q.key) <= $lookup;
+
+DELETE FROM translate_lookups WHERE article_id IN (SELECT article_id FROM translate_scope);
+
+INSERT INTO translate_lookups SELECT article_id, key FROM looked;
+
+CREATE OR REPLACE TEMP TABLE translate_pairs AS
+WITH totals AS (
     SELECT article_id, sum(weight) AS total, count(*) AS n_keys FROM looked GROUP BY article_id
 ), shared AS (
     SELECT q.article_id AS target, h.article_id AS source, sum(least(q.weight, h.weight)) AS weight,
