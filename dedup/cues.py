@@ -37,8 +37,8 @@ class Cue:
     source: str | None  # the fixed source of a cue that names none
     open_names: bool  # {AGENCY}: an unknown name is kept as written
     needs_lexicon: bool  # only lexicon names: skip texts without any
-    # lowercase ASCII words one of which every match contains (case-insensitively): a text
-    # without any is skipped; None when the regex has no such words
+    # lowercase words one of which every match contains (case-insensitively, see _literal):
+    # a text without any is skipped; None when the regex has no such words
     keywords: tuple[str, ...] | None = None
 
     @functools.cached_property
@@ -300,7 +300,7 @@ class _Unreadable(ValueError):
 
 
 def _keywords(regex: str) -> tuple[str, ...] | None:
-    """Lowercase ASCII strings one of which every match of a cue regex contains, or None.
+    """Lowercase strings one of which every match of a cue regex contains, or None.
 
     The lexicon names are left out (they are tested apart, `needs_lexicon`): of the parts
     of the regex that every match goes through, the one with the longest literal words (a
@@ -380,7 +380,12 @@ def _atom(p: str, i: int) -> tuple[str | None, Words, int]:
 
 
 def _literal(c: str) -> str | None:
-    return c.lower() if ord(c) < 128 else None
+    """A character as a keyword: ASCII or Cyrillic lowercased, or a letter of a script without
+    case (Arabic, Devanagari, CJK: re.IGNORECASE finds it only as it is); None for others
+    (Greek final sigma, say, folds otherwise in re than in str.lower)."""
+    if ord(c) < 128 or "\u0400" <= c <= "\u04ff":  # Cyrillic folds as ASCII does
+        return c.lower()
+    return c if c.isalpha() and c.lower() == c == c.upper() else None
 
 
 def _escape_length(p: str, i: int) -> int:
