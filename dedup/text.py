@@ -150,9 +150,6 @@ def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple
     return [m.span() for m in token_re(text[start:end]).finditer(text, start, end)]
 
 
-_CONTINUA = re.compile(f"[{SCRIPTIO_CONTINUA}]")
-
-
 def word_keys(text: str) -> list[str]:
     """Token keys with the characters of scripts written without spaces paired up (each key
     with the next one of that script): for evidence that needs word-like units, since one
