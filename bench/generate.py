@@ -753,6 +753,12 @@ def _write(articles: list[_Article], stem: Path) -> tuple[Path, Path]:
     return corpus_path, truth_path
 
 
+def read_truth(truth_path: Path) -> dict[str, dict]:
+    """The truth records of a generated corpus, by article id."""
+    with Path(truth_path).open(encoding="utf-8") as fh:
+        return {rec["id"]: rec for rec in map(json.loads, fh)}
+
+
 def evaluate(truth_path: Path, predicted: dict[str, set[str]]) -> dict:
     """Article-level recall and precision of a tool's derivation verdicts.
 
@@ -763,11 +769,7 @@ def evaluate(truth_path: Path, predicted: dict[str, set[str]]) -> dict:
     when it is synthetic derived or ``natural`` (an original already reusing an earlier
     one): those are real derivations the tool is right to report.
     """
-    truth = {}
-    with Path(truth_path).open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            truth[rec["id"]] = rec
+    truth = read_truth(truth_path)
     derived = [t for t in truth.values() if t["derivation"] in ("wholly", "partially")]
     recalled: Counter[str] = Counter()
     for t in derived:

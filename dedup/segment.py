@@ -26,15 +26,12 @@ import polars as pl
 
 from dedup import fingerprint, metadata
 from dedup.readers import Article
-from dedup.text import count_words, norm_hash, normalise
+from dedup.text import TERMINATORS, count_words, norm_hash, normalise
 
 HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
 ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
 
-#: characters that end a sentence: Latin, CJK, Arabic and Urdu, the danda of the Indic
-#: scripts, Armenian, Ethiopic, Myanmar, Tibetan and Khmer
-TERMINATORS = ".!?…‼⁇⁈⁉。！？۔؟।॥։።။།។"
-#: those that end a sentence without a following space (scripts written without spaces)
+#: the sentence terminators (text.TERMINATORS) that end a sentence without a following space
 UNSPACED_TERMINATORS = "。！？။།។"
 #: closing characters that stay with the sentence they close
 CLOSERS = "\"'”’»」』)]）"

@@ -23,6 +23,9 @@ from functools import cache
 
 import polars as pl
 
+#: characters that end a sentence: Latin, CJK, Arabic and Urdu, the danda of the Indic
+#: scripts, Armenian, Ethiopic, Myanmar, Tibetan and Khmer
+TERMINATORS = ".!?…‼⁇⁈⁉。！？۔؟।॥։።။།។"
 #: scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs): one
 #: token per character, with the marks that follow it
 SCRIPTIO_CONTINUA = (
@@ -183,7 +186,7 @@ def count_tokens(text: str, start: int, end: int) -> int:
 #: other than ? and ! (headlines ask and exclaim; a lede paragraph ends with a full stop)
 HEADLINE_MAX_TOKENS = 25
 HEADLINE_MAX_CHARS = 200
-_NOT_HEADLINE_END = tuple(".…。:;,،۔।॥։።။།។")
+_NOT_HEADLINE_END = tuple(c for c in TERMINATORS if c not in "!?‼⁇⁈⁉！？؟") + tuple(":;,،")
 
 
 def looks_like_headline(line: str) -> bool:

@@ -20,15 +20,14 @@ labelled wholly against partially (synthetic labels: reported, not fitted to).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
+from bench import generate
 from dedup.pipeline import Settings
-from eval import clough, metrics, panl
+from eval import clough, metrics, panl, tool
 from eval.bench25k import N_ARTICLES
 
 GRID = (0.02, 0.05, 0.075, 0.1, 0.125, 0.15, 0.2, 0.25, 0.3)
@@ -39,16 +38,17 @@ Labelled = tuple[np.ndarray, list[bool]]
 
 def fractions(db: Path, ids: Sequence[str]) -> np.ndarray:
     """``derived_fraction`` of each id (0 for an article without a row)."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        rows = dict(
-            con.execute("SELECT article_id, derived_fraction FROM article_derivation").fetchall()
-        )
-    return np.array([rows.get(i) or 0.0 for i in ids])
+    rows = tool.derivations(db)
+    return np.array([rows.get(i, {}).get("derived_fraction") or 0.0 for i in ids])
 
 
-def bench_truth(path: Path) -> dict[str, str]:
-    with path.open(encoding="utf-8") as fh:
-        return {rec["id"]: rec["derivation"] for rec in map(json.loads, fh)}
+def bench_labels(work: Path) -> tuple[Path, dict[str, str]] | None:
+    """The bench25k set's database and each article's true derivation, if that set ran."""
+    db = work / "bench25k" / "bench25k.duckdb"
+    labels = work / "bench25k" / "bench" / f"articles-{N_ARTICLES}.truth.jsonl"
+    if not (db.is_file() and labels.is_file()):
+        return None
+    return db, {k: t["derivation"] for k, t in generate.read_truth(labels).items()}
 
 
 def corpora(shared_data: Path, work: Path) -> tuple[dict[str, Labelled], list[str]]:
@@ -71,14 +71,12 @@ def corpora(shared_data: Path, work: Path) -> tuple[dict[str, Labelled], list[st
         found["panl"] = (fractions(db, ids), [bool(truth[i]["original"]) for i in ids])
     else:
         missing.append(f"panl: no {db}")
-    db = work / "bench25k" / "bench25k.duckdb"
-    labels = work / "bench25k" / "bench" / f"articles-{N_ARTICLES}.truth.jsonl"
-    if db.is_file() and labels.is_file():
-        truth = bench_truth(labels)
-        ids = sorted(truth)
-        found["bench25k"] = (fractions(db, ids), [truth[i] != "non" for i in ids])
+    if bench := bench_labels(work):
+        db, derivation = bench
+        ids = sorted(derivation)
+        found["bench25k"] = (fractions(db, ids), [derivation[i] != "non" for i in ids])
     else:
-        missing.append(f"bench25k: no {db}")
+        missing.append("bench25k: not run")
     return found, missing
 
 
@@ -114,15 +112,13 @@ def evaluate(sets: dict[str, Labelled]) -> dict:
     }
 
 
-def wholly_curve(shared_data: Path, work: Path) -> dict[str, float]:
+def wholly_curve(work: Path) -> dict[str, float]:
     """F1 of ``derived_fraction >= cut`` for wholly against partially on bench25k."""
-    db = work / "bench25k" / "bench25k.duckdb"
-    labels = work / "bench25k" / "bench" / f"articles-{N_ARTICLES}.truth.jsonl"
-    if not (db.is_file() and labels.is_file()):
+    if not (bench := bench_labels(work)):
         return {}
-    truth = {k: v for k, v in bench_truth(labels).items() if v in ("wholly", "partially")}
-    ids = sorted(truth)
-    data = (fractions(db, ids), [truth[i] == "wholly" for i in ids])
+    db, derivation = bench
+    ids = sorted(i for i, d in derivation.items() if d in ("wholly", "partially"))
+    data = (fractions(db, ids), [derivation[i] == "wholly" for i in ids])
     return {str(c): round(f1_at(data, c), 4) for c in WHOLLY_GRID}
 
 
@@ -131,7 +127,7 @@ def run(shared_data: Path, work: Path) -> dict:
     if len(sets) < 2:
         return {"skipped": "needs two of clough, panl, bench25k run first; " + "; ".join(missing)}
     result = evaluate(sets)
-    result["info"]["wholly_curve_bench25k"] = wholly_curve(shared_data, work.parent)
+    result["info"]["wholly_curve_bench25k"] = wholly_curve(work.parent)
     if missing:
         result["info"]["missing"] = missing
     return result
