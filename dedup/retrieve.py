@@ -51,7 +51,6 @@ TERMS_CHUNK = 2_500
 #: a token that starts with a capital (Lu, Lt) after a non-word character: not a paragraph's
 #: first word (capitalised there whatever it is); scripts without case have no names here
 _CAPITALISED = re.compile(rf"(?<=[^\w])[{char_class(('Lu', 'Lt'))}][^\W_]*")
-_TERM_SCHEMA = {"article_id": pl.String, "term": pl.String, "kind": pl.String}
 
 
 @dataclass(frozen=True)
