@@ -366,13 +366,6 @@ def fingerprint_units(
         hashes = np.array([r[0] for r in rows], dtype=np.uint64)
         passages = [texts[aid][start:end] for _, aid, start, end in rows]
         sigs, counts = sign_passages(passages, fp, stop)
-        frame = pl.DataFrame(
-            {
-                "norm_hash": pl.Series(hashes, dtype=pl.UInt64),
-                "n_shingles": pl.Series(counts, dtype=pl.Int32),
-                "hashvalues": pl.Series([row.tobytes() for row in sigs], dtype=pl.Binary),
-            }
-        )
-        store.insert(con, "signatures", frame)
+        store.insert(con, "signatures", store.signature_table(hashes, counts, sigs))
         on_signed(hashes, sigs)
     return total

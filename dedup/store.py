@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from dedup import DedupError, __version__, interrupt
 
@@ -66,7 +67,7 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
 
 
 #: the shape of the internal tables; a database made with another must be built anew
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 
 
 def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
@@ -239,13 +240,14 @@ def picked(table: str, columns: str, key: str, keys: str, fresh: str | None = No
     )
 
 
-def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> int:
-    """Bulk-insert a polars frame by column name."""
-    if frame.height == 0:
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | pa.Table) -> int:
+    """Bulk-insert a polars frame or Arrow table by column name."""
+    rows = frame.height if isinstance(frame, pl.DataFrame) else frame.num_rows
+    if rows == 0:
         return 0
     with registered(con, _frame=frame):
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
-    return frame.height
+    return rows
 
 
 def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, Any]) -> int:
@@ -313,26 +315,29 @@ def id_blocks(con: duckdb.DuckDBPyConnection, ids_table: str, size: int) -> list
 
 
 def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarray]:
-    """A query's columns as numpy arrays, its ``hashvalues`` blobs as one uint32 matrix read
+    """A query's columns as numpy arrays, its ``hashvalues`` lists as one uint32 matrix read
     straight from the Arrow buffer (no per-row copy)."""
     table = con.sql(query).to_arrow_table()
     out = {
         name: table.column(name).to_numpy() for name in table.column_names if name != "hashvalues"
     }
-    blobs = table.column("hashvalues").combine_chunks()
-    offsets = np.frombuffer(
-        blobs.buffers()[1], dtype=np.int64 if "large" in str(blobs.type) else np.int32
-    )
-    offsets = offsets[blobs.offset : blobs.offset + len(blobs) + 1]
-    raw = (
-        np.frombuffer(blobs.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
-        if len(blobs)
-        else np.empty(0, np.uint8)
-    )
-    out["hashvalues"] = (
-        raw.view(np.uint32).reshape(len(blobs), -1) if len(blobs) else np.empty((0, 0), np.uint32)
-    )
+    lists = table.column("hashvalues").combine_chunks()
+    values = lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint32, copy=False)
+    out["hashvalues"] = values.reshape(len(lists), -1) if len(lists) else np.empty((0, 0), np.uint32)
     return out
+
+
+def signature_table(hashes: np.ndarray, counts: np.ndarray, sigs: np.ndarray) -> pa.Table:
+    """Rows for ``signatures``: each signature a list viewed on the matrix (no per-row copy)."""
+    return pa.table(
+        {
+            "norm_hash": pa.array(hashes, pa.uint64()),
+            "n_shingles": pa.array(counts, pa.int32()),
+            "hashvalues": pa.FixedSizeListArray.from_arrays(
+                pa.array(np.ascontiguousarray(sigs, dtype=np.uint32).ravel()), sigs.shape[1]
+            ),
+        }
+    )
 
 
 def article_rows(

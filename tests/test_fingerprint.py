@@ -79,8 +79,8 @@ def test_stored_signatures_rebuild_as_lean_minhash(seed_con) -> None:
            JOIN articles a USING (article_id)"""
     ).fetchall()
     assert len(rows) == seed_con.execute("SELECT count(*) FROM signatures").fetchone()[0] > 100
-    for blob, passage in rows:
-        values = np.frombuffer(blob, dtype=np.uint32)
+    for stored, passage in rows:
+        values = np.array(stored, dtype=np.uint32)
         want = _datasketch(fingerprint.normalise(passage), stop)
         assert np.array_equal(values, want.hashvalues), passage
         lean = LeanMinHash(seed=FP.seed, hashvalues=values, scheme=FP.scheme)

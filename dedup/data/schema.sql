@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS units (
 CREATE TABLE IF NOT EXISTS signatures (
     norm_hash    UBIGINT NOT NULL,
     n_shingles   INTEGER NOT NULL,
-    hashvalues   BLOB NOT NULL                        -- num_perm little-endian uint32
+    hashvalues   UINTEGER[] NOT NULL                  -- num_perm values (a list: a BLOB of
+                                                      -- them took three times as long to insert)
 );
 
 -- internal: settings that must stay fixed for the life of a database (fingerprints).
