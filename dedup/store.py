@@ -323,7 +323,9 @@ def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarr
     }
     lists = table.column("hashvalues").combine_chunks()
     values = lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint32, copy=False)
-    out["hashvalues"] = values.reshape(len(lists), -1) if len(lists) else np.empty((0, 0), np.uint32)
+    out["hashvalues"] = (
+        values.reshape(len(lists), -1) if len(lists) else np.empty((0, 0), np.uint32)
+    )
     return out
 
 
