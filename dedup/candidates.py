@@ -109,7 +109,7 @@ def banded_pairs(
     found = []
     for band in range(bands):
         keys = band_keys(nonempty_sigs, band, rows)[at]
-        idx = np.argsort(keys)
+        idx = pl.Series(keys).arg_sort().to_numpy().astype(np.int64)  # on every core
         sorted_keys = keys[idx]
         starts = np.flatnonzero(np.diff(sorted_keys, prepend=~sorted_keys[:1]))
         sizes = np.diff(np.append(starts, sorted_keys.shape[0]))
