@@ -213,6 +213,14 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[idx] == values
 
 
+def _short(piece: str, min_chars: int) -> bool:
+    """Whether a piece is under ``min_chars`` once normalised; normalising never lengthens
+    ASCII text, so a short ASCII piece needs no normalising."""
+    if len(piece) < min_chars and piece.isascii():
+        return True
+    return len(normalise(piece)) < min_chars
+
+
 def clause_spans(text: str, start: int, end: int, min_chars: int) -> list[tuple[int, int]]:
     """Clauses of the sentence ``text[start:end]``: cut at , ; : quotes and dashes, pieces
     shorter than ``min_chars`` (normalised) merged into the next one. A sentence that is
@@ -220,11 +228,11 @@ def clause_spans(text: str, start: int, end: int, min_chars: int) -> list[tuple[
     cuts = [start] + [m.end() for m in _CLAUSE_CUT.finditer(text, start, end)] + [end]
     pieces: list[list[int]] = []
     for a, b in zip(cuts, cuts[1:], strict=False):
-        if pieces and len(normalise(text[pieces[-1][0] : pieces[-1][1]])) < min_chars:
+        if pieces and _short(text[pieces[-1][0] : pieces[-1][1]], min_chars):
             pieces[-1][1] = b
         else:
             pieces.append([a, b])
-    if len(pieces) > 1 and len(normalise(text[pieces[-1][0] : pieces[-1][1]])) < min_chars:
+    if len(pieces) > 1 and _short(text[pieces[-1][0] : pieces[-1][1]], min_chars):
         last = pieces.pop()
         pieces[-1][1] = last[1]
     if len(pieces) < 2:

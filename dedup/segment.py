@@ -56,6 +56,8 @@ class Paragraph:
     end: int
     role: str
     reason: str
+    #: the normalised text (:func:`dedup.text.normalise`), what repeats are compared on
+    key: str
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,10 @@ def segment_paragraphs(text: str, title: str | None) -> list[Paragraph]:
 
     _mark_repeats(keys, roles)
     _mark_footer(bodies, roles)
-    return [Paragraph(i, s, e, *(roles[i] or (BODY, "default"))) for i, (s, e) in enumerate(spans)]
+    return [
+        Paragraph(i, s, e, *(roles[i] or (BODY, "default")), keys[i])
+        for i, (s, e) in enumerate(spans)
+    ]
 
 
 def _mark_repeats(keys: list[str], roles: list[tuple[str, str] | None]) -> None:
@@ -345,8 +350,7 @@ def segment_articles(
         text = art.text
         for p in segment_paragraphs(text, art.title):
             pid = f"{art.article_id}/{p.seq}"
-            body = text[p.start : p.end]
-            key = normalise(body)
+            body, key = text[p.start : p.end], p.key
             par_rows.append(
                 (pid, art.article_id, p.seq, p.start, p.end, p.role, p.reason, p.role, p.reason,
                  body, norm_hash(key) if key else None)
