@@ -15,7 +15,7 @@ and the forms news uses most, and "dikatakannya" still finds "kata".
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +33,24 @@ class Affixes:
     prefixes: tuple[tuple[str, str], ...]
     suffixes: tuple[tuple[str, str], ...]
     min_stem: int
+
+    @cached_property
+    def by_first(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """The prefix rules by the letter they start with, in file order: a word is tried
+        against its own letter's rules only (stemming is a hot path of translate)."""
+        return _by_letter(self.prefixes, 0)
+
+    @cached_property
+    def by_last(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        """The suffix rules by the letter they end with, in file order."""
+        return _by_letter(self.suffixes, -1)
+
+
+def _by_letter(rules: tuple[tuple[str, str], ...], at: int) -> dict[str, tuple]:
+    out: dict[str, list[tuple[str, str]]] = {}
+    for rule in rules:
+        out.setdefault(rule[0][at], []).append(rule)
+    return {letter: tuple(group) for letter, group in out.items()}
 
 
 @cache
@@ -64,10 +82,12 @@ def stems(lang: str, word: str) -> tuple[str, ...]:
     for _ in range(MAX_STRIPS):
         nxt = []
         for w in frontier:
-            for strip, regain in rules.prefixes:
+            if not w:
+                continue
+            for strip, regain in rules.by_first.get(w[0], ()):
                 if w.startswith(strip) and len(w) - len(strip) + len(regain) >= rules.min_stem:
                     nxt.append(regain + w[len(strip) :])
-            for strip, regain in rules.suffixes:
+            for strip, regain in rules.by_last.get(w[-1], ()):
                 if w.endswith(strip) and len(w) - len(strip) + len(regain) >= rules.min_stem:
                     nxt.append(w[: len(w) - len(strip)] + regain)
         frontier = [w for w in dict.fromkeys(nxt) if w not in found]
