@@ -32,6 +32,8 @@ TABLES = {
     "article_pairs": "SELECT * FROM article_pairs ORDER BY ALL",
     "article_terms": "SELECT * FROM article_terms ORDER BY ALL",
     "term_heads": "SELECT * FROM term_heads ORDER BY ALL",
+    "article_anchors": "SELECT * FROM article_anchors ORDER BY ALL",
+    "translate_lookups": "SELECT * FROM translate_lookups ORDER BY ALL",
     "attributions": "SELECT * FROM attributions ORDER BY ALL",
     "clusters": "SELECT * FROM clusters ORDER BY ALL",
 }

@@ -228,6 +228,74 @@ def test_incremental_equals_full(corpus, db, tmp_path):
     assert _translations(step) == _translations(db)
 
 
+def test_a_source_arriving_later_is_found_once_weights_are_frozen(corpus, tmp_path):
+    """The wire arrives after its translation, when the term sample is frozen (so the run is
+    incremental) and every key the translation looks up is already held by a later English
+    reprint: the lookup keys stay the same, yet the wire is a new candidate that comes
+    first, so the translation is redone and aligned to it."""
+    from dedup.pipeline import Settings
+
+    settings = Settings(maxdf_sample=2)
+    reprint = _record("reprint-en", WIRE, "outlet", "Daily", "en", "2024-04-23T12:00:00Z")
+    first = tmp_path / "first.jsonl"
+    first.write_text(
+        json.dumps(reprint) + "\n" + (corpus / "local.jsonl").read_text(), encoding="utf-8"
+    )
+    step = tmp_path / "step.duckdb"
+    api.run([first], step, settings)
+    assert not [t for t in _translations(step) if t[2] == "harian-id"]  # no earlier source
+    with duckdb.connect(str(step), read_only=True) as con:
+        lookups = con.execute(
+            "SELECT key FROM translate_lookups WHERE article_id = 'harian-id' ORDER BY key"
+        ).fetchall()
+    assert lookups
+    api.run([corpus / "wire.jsonl"], step, settings)
+    got = [(t[0], t[1], t[2], t[3]) for t in _translations(step) if t[2] == "harian-id"]
+    assert got == [("wire-en", seq, "harian-id", seq) for seq in range(len(WIRE))]
+    with duckdb.connect(str(step), read_only=True) as con:
+        assert "terms_frozen" in dict(con.execute("SELECT key, value FROM meta").fetchall())
+        again = con.execute(
+            "SELECT key FROM translate_lookups WHERE article_id = 'harian-id' ORDER BY key"
+        ).fetchall()
+    assert again == lookups
+
+
+def _lookups(path: Path) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute("SELECT * FROM translate_lookups ORDER BY ALL").fetchall()
+
+
+def test_a_later_article_that_moves_a_lookup_redoes_it(corpus, tmp_path):
+    """A later English story holding two of the translation's lookup keys (a figure it
+    repeats) cannot be its source, but it raises those keys' holder counts, so the lookup
+    moves: the stored lookups must be those a full run over the same frozen weights makes."""
+    from dedup.pipeline import Settings
+
+    settings = Settings(maxdf_sample=2)
+    first = tmp_path / "first.jsonl"
+    first.write_text(
+        (corpus / "wire.jsonl").read_text() + (corpus / "local.jsonl").read_text(),
+        encoding="utf-8",
+    )
+    late = _record(
+        "late-en",
+        ["The rupiah was at 15,360 per dollar, 1.2 percent lower than a week earlier."],
+        "outlet", "Daily", "en", "2024-04-25T08:00:00Z",
+    )  # fmt: skip
+    second = tmp_path / "second.jsonl"
+    second.write_text(json.dumps(late) + "\n", encoding="utf-8")
+    step = tmp_path / "step.duckdb"
+    api.run([first], step, settings)
+    before = _lookups(step)
+    api.run([second], step, settings)
+    assert _lookups(step) != before  # the lookup moved
+    full = tmp_path / "full.duckdb"
+    full.write_bytes(step.read_bytes())
+    api.run([], full, Settings(maxdf_sample=2, wholly=0.61))  # detect in full, same weights
+    assert _lookups(step) == _lookups(full)
+    assert _translations(step) == _translations(full)
+
+
 def test_panl_eval_scores_a_hand_made_case():
     from eval import panl
 

@@ -1,21 +1,18 @@
--- Cross-language candidates: for each target in translate_scope, the articles of its
+-- Cross-language candidates: for each target to redo, the articles of its
 -- partner language (translate_langs) that come first by the pairwise rule (decided
 -- direction only: an undecided pair derives nothing), within $window_s seconds when both
 -- are dated, and hold at least $min_shared of its lookup keys (its $lookup indexed keys
 -- that fewest articles of the partner language hold, none held by more than $max_holders:
 -- the work per target is bounded) and $min_share of their weight; the $top_k best by that share (rounded, so that sums made in another order rank
 -- alike), then source id. Their old translation alignments are removed first.
--- Inputs: translate_scope, translate_langs, article_anchors, articles, alignments.
--- Leaves: translate_pairs (temp), translate_lookups of the targets in scope.
+-- The targets to redo (translate_redo) are those of translate_must, and those of
+-- translate_scope whose lookup moved or whose candidates a changed article may join or
+-- leave (it holds, or held, one of the lookup keys); any other target of the scope would
+-- get the pairs it has.
+-- Inputs: translate_must, translate_scope, translate_langs, article_anchors, old_anchors,
+-- retrieve_changed, translate_lookups, articles, alignments.
+-- Leaves: translate_redo and translate_pairs (temp), translate_lookups of the targets redone.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
-CREATE OR REPLACE TEMP TABLE gone_translations AS
-SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
-WHERE match_kind = 'translation'
-  AND target_article_id IN (SELECT article_id FROM translate_scope);
-
-INSERT INTO removed_alignments SELECT * FROM gone_translations;
-
-DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM gone_translations);
 
 -- a target is looked up by its $lookup keys fewest articles of its partner language hold,
 -- none held by more than $max_holders of them (kept in translate_lookups)
@@ -31,17 +28,49 @@ SELECT q.* FROM q JOIN held AS h ON h.key = q.key AND h.language = q.partner
 WHERE h.holders <= $max_holders
 QUALIFY row_number() OVER (PARTITION BY q.article_id ORDER BY h.holders, q.key) <= $lookup;
 
-DELETE FROM translate_lookups WHERE article_id IN (SELECT article_id FROM translate_scope);
+CREATE OR REPLACE TEMP TABLE translate_redo AS
+WITH stored AS (
+    SELECT article_id, key FROM translate_lookups SEMI JOIN translate_scope USING (article_id)
+)
+SELECT article_id FROM translate_must
+UNION SELECT article_id FROM (  -- the lookup moved
+    (SELECT article_id, key FROM looked EXCEPT SELECT * FROM stored)
+    UNION ALL (SELECT * FROM stored EXCEPT SELECT article_id, key FROM looked)
+)
+UNION SELECT q.article_id  -- a changed article that comes first holds a lookup key now
+FROM looked AS q
+JOIN article_anchors AS h ON h.key = q.key AND h.language = q.partner
+JOIN articles AS a ON a.article_id = h.article_id
+JOIN articles AS b ON b.article_id = q.article_id
+WHERE h.article_id IN (SELECT article_id FROM retrieve_changed)
+  AND comes_first(a.kind, a.published, b.kind, b.published)
+UNION SELECT s.article_id  -- or held one before: it may leave the candidates (anchors
+FROM stored AS s JOIN old_anchors AS o USING (key);  -- come from base roles, so a re-roled
+                                                      -- article keeps them; kept for safety)
 
-INSERT INTO translate_lookups SELECT article_id, key FROM looked;
+CREATE OR REPLACE TEMP TABLE gone_translations AS
+SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
+WHERE match_kind = 'translation'
+  AND target_article_id IN (SELECT article_id FROM translate_redo);
+
+INSERT INTO removed_alignments SELECT * FROM gone_translations;
+
+DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM gone_translations);
+
+DELETE FROM translate_lookups WHERE article_id IN (SELECT article_id FROM translate_redo);
+
+INSERT INTO translate_lookups
+SELECT article_id, key FROM looked SEMI JOIN translate_redo USING (article_id);
 
 CREATE OR REPLACE TEMP TABLE translate_pairs AS
 WITH totals AS (
-    SELECT article_id, sum(weight) AS total, count(*) AS n_keys FROM looked GROUP BY article_id
+    SELECT article_id, sum(weight) AS total, count(*) AS n_keys
+    FROM looked SEMI JOIN translate_redo USING (article_id) GROUP BY article_id
 ), shared AS (
     SELECT q.article_id AS target, h.article_id AS source, sum(least(q.weight, h.weight)) AS weight,
            count(*) AS n_keys
     FROM looked AS q JOIN article_anchors AS h ON h.key = q.key AND h.language = q.partner
+    WHERE q.article_id IN (SELECT article_id FROM translate_redo)
     GROUP BY ALL
 ), scored AS (
     SELECT s.source, s.target, round(s.weight / t.total, 4) AS share,
