@@ -44,9 +44,10 @@ JOIN articles AS a ON a.article_id = h.article_id
 JOIN articles AS b ON b.article_id = q.article_id
 WHERE h.article_id IN (SELECT article_id FROM retrieve_changed)
   AND comes_first(a.kind, a.published, b.kind, b.published)
-UNION SELECT s.article_id  -- or held one before: it may leave the candidates (anchors
-FROM stored AS s JOIN old_anchors AS o USING (key);  -- come from base roles, so a re-roled
-                                                      -- article keeps them; kept for safety)
+-- or held one before: it may leave the candidates (anchors are read from base roles, so
+-- today a re-roled article keeps its keys and this adds nothing; it keeps the rule whole)
+UNION SELECT s.article_id
+FROM stored AS s JOIN old_anchors AS o USING (key);
 
 CREATE OR REPLACE TEMP TABLE gone_translations AS
 SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
