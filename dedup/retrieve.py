@@ -17,8 +17,11 @@ Why a sample: weights must not change as the corpus grows, or every stored pair 
 to be redone at each run. Term frequencies come from the first articles stored (by run, then
 in an order drawn from their ids, so that one run's sample mixes its languages and years; a
 corpus fed language by language has a sample of its first language) and are frozen once the
-sample is full; until then every run redoes retrieval in full. An incremental run redoes the targets a new or re-roled article can
-be a source of: those holding one of its rare terms, and those it was a source of.
+sample is full; until then every run redoes retrieval in full. An incremental run redoes the
+new and re-roled articles, the targets they were a source of, and the holders of a term
+whose first holders moved when a moved holder comes before them inside their window (the
+only sources whose shared terms changed); on the 100k bench, 1,000 new articles leave
+1,719 targets to redo instead of 16,864 (retrieve 0.8 s instead of 2.8).
 
 Why these defaults (``RetrievalSettings``): a term in at most 0.5% of the sample (at least
 25 articles, so that a small corpus keeps the vocabulary of its topics) is rare: names,
@@ -244,10 +247,20 @@ def update(
         else """
         CREATE OR REPLACE TEMP TABLE retrieve_targets AS
         SELECT article_id FROM retrieve_changed
-        UNION SELECT article_id FROM article_terms SEMI JOIN head_changes USING (term)
+        -- a holder of a term whose first holders moved, if a moved one comes before it in
+        -- the order and inside its window: any other holder keeps its sources' scores
+        UNION SELECT t.article_id
+              FROM article_terms AS t
+              JOIN head_moves AS m USING (term)
+              JOIN article_order AS o ON o.article_id = t.article_id
+              JOIN article_order AS h ON h.article_id = m.article_id
+              WHERE h.rank < o.rank
+                AND (h.published IS NULL OR o.published IS NULL
+                     OR date_diff('second', h.published, o.published) <= $window_s)
         UNION SELECT target_article_id FROM article_pairs
               WHERE source_article_id IN (SELECT article_id FROM retrieve_changed)
-        """
+        """,
+        None if full else {"window_s": int(settings.window_days * 86400)},
     )
     store.run_sql_file(
         con,
