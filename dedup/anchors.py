@@ -261,18 +261,29 @@ class Weights:
     either language of the lexicons: a common meaning is common whatever its spelling, and
     names no source even when one of its spellings is rare."""
 
-    def __init__(self, df: dict[str, int], n: int, lexicons: list[Lexicon]) -> None:
+    def __init__(
+        self,
+        df: dict[str, int],
+        n: int,
+        lexicons: list[Lexicon],
+        concept_df: dict[str, int] | None = None,
+    ) -> None:
+        """``concept_df``: what :attr:`concept_df` was for the same ``df`` and lexicons (it
+        takes every word of ``df`` stemmed, so a caller with frozen ``df`` may keep it)."""
         self.n = max(n, MIN_SAMPLE)
         self.df = df
         self._top = math.log(self.n + 1)
         self._known: dict[str, float] = {}
-        self._concept_df: dict[str, int] = {}
+        if concept_df is not None:
+            self.concept_df = concept_df
+            return
+        self.concept_df = {}
         for lexicon in lexicons:
             for word, count in df.items():
                 for lang in lexicon.pair:
                     if (concept := lexicon.concept(lang, word)) is not None:
                         key = f"c{concept}"
-                        self._concept_df[key] = self._concept_df.get(key, 0) + count
+                        self.concept_df[key] = self.concept_df.get(key, 0) + count
 
     def __call__(self, word: str) -> float:
         if (w := self._known.get(word)) is None:
@@ -282,7 +293,7 @@ class Weights:
     def share(self, key: str, weight: float) -> float:
         """The share of the sample's articles holding a key (a concept: any of its words)."""
         if key[0] == "c":
-            return self._concept_df.get(key, 0) / self.n
+            return self.concept_df.get(key, 0) / self.n
         return (math.exp(self._top - weight) - 1) / self.n
 
 

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from rich.console import Console
 
-from dedup import anchors, api, bilingual
+from dedup import anchors, api, bilingual, store
 from dedup.provenance import render_trace, trace
 
 WIRE = [
@@ -257,7 +257,12 @@ def test_a_source_arriving_later_is_found_once_weights_are_frozen(corpus, tmp_pa
         again = con.execute(
             "SELECT key FROM translate_lookups WHERE article_id = 'harian-id' ORDER BY key"
         ).fetchall()
+        kept = json.loads(store.scalar(con, "SELECT value FROM meta WHERE key = 'concept_df'"))
+        df = dict(con.execute("SELECT term, df FROM term_df").fetchall())
     assert again == lookups
+    # the concept frequencies kept since the sample froze are those of the frozen sample
+    fresh = anchors.Weights(df, 2, [bilingual.Lexicon.load("en", "id")]).concept_df
+    assert kept["df"] == fresh and fresh
 
 
 def _lookups(path: Path) -> list[tuple]:
