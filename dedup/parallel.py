@@ -75,7 +75,11 @@ def parallel_map(
             slots.release()
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def batched(items: Iterable[T], size: int, start: int | None = None) -> Iterator[list[T]]:
+    """Lists of ``size`` items; with ``start``, the first lists are smaller, doubling from
+    ``start`` up to ``size``, so that a short input still makes work for every core."""
     it = iter(items)
-    while batch := list(islice(it, size)):
+    step = min(start or size, size)
+    while batch := list(islice(it, step)):
         yield batch
+        step = min(2 * step, size)

@@ -54,3 +54,5 @@ def test_the_collector_is_never_left_frozen(monkeypatch) -> None:
 
 def test_batched() -> None:
     assert list(batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
+    sizes = [len(b) for b in batched(range(20), 8, start=2)]
+    assert sizes == [2, 4, 8, 6]  # doubling from start up to size
