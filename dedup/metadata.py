@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from typing import TYPE_CHECKING
 
 import ftfy
 import py3langid
-import tldextract
 
 from dedup.text import count_words
+
+if TYPE_CHECKING:
+    import tldextract
 
 #: a language guess below this probability is left empty
 LANGUAGE_MIN_PROB = 0.9
@@ -29,6 +32,8 @@ _YEAR_IN_URL = re.compile(r"/((?:19|20)\d\d)/(?:0?[1-9]|1[0-2])/")
 
 @cache
 def _extractor() -> tldextract.TLDExtract:
+    import tldextract  # here: it pulls in requests, a tenth of every command's start-up
+
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
