@@ -48,9 +48,6 @@ import polars as pl
 from dedup import store
 from dedup.text import ascii_texts, char_class, fold, word_keys
 
-#: articles tokenized at once: polars over many at a time, few enough that its working
-#: memory stays small (10,000 raised the 100k run's peak by 300 MB)
-TERMS_CHUNK = 2_500
 #: a token that starts with a capital (Lu, Lt) after a non-word character: not a paragraph's
 #: first word (capitalised there whatever it is); scripts without case have no names here
 _CAPITALISED = re.compile(rf"(?<=[^\w])[{char_class(('Lu', 'Lt'))}][^\W_]*")
@@ -142,21 +139,9 @@ def _terms_of(
     role: str = "role",
     common: pl.DataFrame | None = None,
 ) -> Iterator[pl.DataFrame]:
-    """The terms of the articles in a table (:func:`article_terms`), TERMS_CHUNK articles at
-    a time; ``role="base_role"`` reads the roles an article has on its own (before outlet
-    templates, which change as the corpus grows)."""
-    for block in store.id_blocks(con, ids_table, TERMS_CHUNK):
-        texts = store.frame(
-            con,
-            f"""
-            SELECT p.article_id,
-                   string_agg(replace(p.text, chr(10), ' '), chr(10) ORDER BY p.seq) AS text
-            FROM paragraphs AS p SEMI JOIN {ids_table} USING (article_id)
-            WHERE p.{role} IN ('body', 'headline') AND p.article_id BETWEEN ? AND ?
-            GROUP BY p.article_id
-            """,
-            block,
-        )
+    """The terms of the articles in a table (:func:`article_terms`), a block of
+    :func:`dedup.store.article_texts` at a time."""
+    for texts in store.article_texts(con, ids_table, role):
         yield article_terms(texts, common)
 
 
@@ -255,8 +240,7 @@ def update(
               JOIN article_order AS o ON o.article_id = t.article_id
               JOIN article_order AS h ON h.article_id = m.article_id
               WHERE h.rank < o.rank
-                AND (h.published IS NULL OR o.published IS NULL
-                     OR date_diff('second', h.published, o.published) <= $window_s)
+                AND in_window(h.published, o.published, $window_s)
         UNION SELECT target_article_id FROM article_pairs
               WHERE source_article_id IN (SELECT article_id FROM retrieve_changed)
         """,

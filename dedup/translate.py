@@ -66,8 +66,6 @@ from dedup.parallel import batched, parallel_map
 
 #: targets per alignment task
 CHUNK = 200
-#: articles whose keys are made at once (see retrieve.TERMS_CHUNK)
-KEYS_CHUNK = 2_500
 _INPUT: dict[str, Any] = {}
 _KEY_SCHEMA = {
     "article_id": pl.String,
@@ -231,25 +229,14 @@ def update(
     df = dict(con.execute("SELECT term, df FROM term_df").fetchall())
     weight = _weights(con, df, n, partner, settings)
     most = max(settings.index_share, settings.index_min / max(n, 1))
-    _INPUT.update(weight=weight)
     make = anchors.TextKeys(
         {lang: Lexicon.load(lang, other) for lang, other in partner.items()}, weight, most
     )
-    for block in store.id_blocks(con, "retrieve_changed", KEYS_CHUNK):
-        texts = store.frame(
-            con,
-            """
-            SELECT a.article_id, a.language,
-                   string_agg(p.text, chr(10) ORDER BY p.seq) AS text
-            FROM articles AS a SEMI JOIN retrieve_changed USING (article_id)
-            JOIN translate_langs AS l USING (language)
-            JOIN paragraphs AS p USING (article_id)
-            WHERE p.base_role IN ('body', 'headline') AND a.article_id BETWEEN $1 AND $2
-              AND p.article_id BETWEEN $1 AND $2
-            GROUP BY a.article_id, a.language
-            """,
-            block,
-        )
+    con.execute(  # the changed articles of a language that has a partner
+        "CREATE OR REPLACE TEMP TABLE translate_keyed AS SELECT article_id FROM articles "
+        "SEMI JOIN retrieve_changed USING (article_id) SEMI JOIN translate_langs USING (language)"
+    )
+    for texts in store.article_texts(con, "translate_keyed", "base_role"):
         store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))
     # targets redone whatever their lookups: changed articles, the targets of a changed
     # source, both sides of an alignment the merge stage removed
@@ -319,6 +306,7 @@ def update(
                 ).fetchall()
             )
         _INPUT.update(
+            weight=weight,
             paragraphs=_paragraphs(con, ids),
             lang=lang,
             min_score=settings.min_score,

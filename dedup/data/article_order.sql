@@ -1,7 +1,9 @@
 -- "Earlier", defined once. For two articles (kind, published):
 --   direction_basis: 'published' when both dates are known and differ, else 'kind' when
 --   one is wire copy and the other not, else 'undecided';
---   comes_first: whether the first article is the source (NULL when undecided).
+--   comes_first: whether the first article is the source (NULL when undecided);
+--   in_window: whether a source published at pub_a is at most window_s seconds before a
+--   target published at pub_b (always, when either is undated).
 -- article_order ranks all articles in one order that agrees with comes_first wherever it
 -- decides: undated wire copy first (it precedes any outlet article), then dated articles by
 -- date (wire first on equal dates), then undated outlet articles (a dated wire precedes
@@ -17,6 +19,9 @@ CREATE OR REPLACE TEMP MACRO comes_first(kind_a, pub_a, kind_b, pub_b) AS
     CASE direction_basis(kind_a, pub_a, kind_b, pub_b)
          WHEN 'published' THEN pub_a < pub_b
          WHEN 'kind' THEN kind_a = 'wire' END;
+
+CREATE OR REPLACE TEMP MACRO in_window(pub_a, pub_b, window_s) AS
+    pub_a IS NULL OR pub_b IS NULL OR date_diff('second', pub_a, pub_b) <= window_s;
 
 CREATE OR REPLACE TEMP TABLE article_order AS
 SELECT article_id, outlet, kind, published,

@@ -44,8 +44,7 @@ WITH q AS (  -- articles are their ranks until the pairs are scored: integers jo
     JOIN article_order AS b ON b.rank = s.target
     WHERE s.weight / t.total >= $min_score
       AND s.n_terms >= least($min_shared, t.n_terms)
-      AND (a.published IS NULL OR b.published IS NULL
-           OR date_diff('second', a.published, b.published) <= $window_s)
+      AND in_window(a.published, b.published, $window_s)
 )
 SELECT source, target, score, n_terms, n_numbers, n_names, basis,
        row_number() OVER (PARTITION BY target

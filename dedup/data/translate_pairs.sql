@@ -83,8 +83,7 @@ WITH totals AS (
     JOIN articles AS b ON b.article_id = s.target
     WHERE s.n_keys >= least($min_shared, t.n_keys) AND s.weight >= $min_share * t.total
       AND comes_first(a.kind, a.published, b.kind, b.published)
-      AND (a.published IS NULL OR b.published IS NULL
-           OR date_diff('second', a.published, b.published) <= $window_s)
+      AND in_window(a.published, b.published, $window_s)
 )
 SELECT source, target, basis, same_outlet, share
 FROM scored
