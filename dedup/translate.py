@@ -37,7 +37,9 @@ are kept (``translate_lookups``). An arriving article can change a target's cand
 through a key it holds: if the key is one of the target's lookup keys (it may be a new
 candidate, and the key's holder count rises, which can push it out of the lookup), or if no
 other article of its language held the key before (the key becomes one a target may look up
-by). A holder count that only rises cannot bring any other key into a lookup. Those targets
+by). Holders are counted per language and a target looks up by those of its partner
+language, so only an arriving article of that language moves it. A holder count that only
+rises cannot bring any other key into a lookup. Those targets
 are the scope, with the holders of every key a changed article held before (a count that
 falls can bring a key in), the targets of a changed source, both articles of any alignment
 the merge stage removed (it replaces every alignment of a paragraph pair whose verbatim
@@ -275,7 +277,9 @@ def update(
             )
             SELECT article_id FROM translate_must
             UNION SELECT l.article_id FROM translate_lookups AS l
-                  WHERE l.key IN (SELECT key FROM changed_keys)
+                  JOIN articles AS a USING (article_id)
+                  JOIN translate_langs AS t USING (language)
+                  JOIN changed_keys AS c ON c.key = l.key AND c.language = t.partner
             UNION SELECT k.article_id FROM article_anchors AS k
                   JOIN first_held AS f ON f.key = k.key AND f.language <> k.language
             UNION SELECT k.article_id FROM article_anchors AS k
