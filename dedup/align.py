@@ -41,7 +41,7 @@ from rapidfuzz.distance import Indel
 from dedup import store
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
-from dedup.text import count_tokens, token_keys, token_spans
+from dedup.text import count_tokens, fold_chars, token_keys, token_spans
 
 VERBATIM, NEAR_VERBATIM, REWRITE = "verbatim", "near_verbatim", "rewrite"
 NEAR_VERBATIM_SCORE = 90.0
@@ -149,8 +149,10 @@ def align_pair(a: Sentence, b: Sentence, s: AlignSettings) -> list[SpanPair]:
 
 def score(a: str, b: str) -> float:
     """The alignment score: rapidfuzz's ratio of the two span texts, case and punctuation
-    ignored (``utils.default_process``), rounded to two decimals."""
-    return round(fuzz.ratio(a, b, processor=utils.default_process), 2)
+    ignored (``utils.default_process``) and characters folded as in every key
+    (:func:`dedup.text.fold_chars`: a retyped Urdu "ک" is the same letter), rounded to two
+    decimals."""
+    return round(fuzz.ratio(fold_chars(a), fold_chars(b), processor=utils.default_process), 2)
 
 
 def match_kind(value: float) -> str:

@@ -22,6 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 from dedup import DedupError, __version__, interrupt
+from dedup.text import FOLDS_DIGEST
 
 #: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable
 DUCKDB_MEMORY_MB = 1000
@@ -66,20 +67,23 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
     return con
 
 
-#: the shape of the internal tables; a database made with another must be built anew
-SCHEMA_VERSION = "6"
+#: the shape of the internal tables and of the text keys stored in them (normalised
+#: hashes, terms, anchors); a database made with another must be built anew
+SCHEMA_VERSION = "7"
 
 
 def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     """Make sure ``db`` is ours before writing to it: an empty database gets our tables and
     the ``schema`` row in ``meta`` that marks it, in one transaction; one with tables must
     carry that mark (or be an older dedup database: ``meta`` and ``articles`` without it),
-    else nothing is written to it."""
+    else nothing is written to it; its keys must have been made with today's character
+    folds (``data/characters.tsv``)."""
     found = _marker(con)
     if found == "":
         con.execute("BEGIN TRANSACTION")
         con.execute(schema_sql())
         con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+        con.execute("INSERT INTO meta VALUES ('characters', ?)", [FOLDS_DIGEST])
         con.execute("COMMIT")
     elif found is None:
         raise DedupError(
@@ -90,6 +94,11 @@ def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         raise DedupError(
             f"{db} was made by another version of dedup (internal tables {found}, "
             f"this version needs {SCHEMA_VERSION}): run again with a new --db"
+        )
+    elif scalar(con, "SELECT value FROM meta WHERE key = 'characters'") != FOLDS_DIGEST:
+        raise DedupError(
+            f"{db} holds text keys made with other character folds (dedup/data/characters.tsv "
+            "changed since): run again with a new --db"
         )
     else:
         con.execute(schema_sql())

@@ -12,6 +12,11 @@ on Python's ``\\w`` (which excludes marks) would cut "मोदी" into "म" a
 without spaces (Thai, kana, CJK ideographs) give one token per character, since a word
 boundary cannot be seen there; the marks that follow a character stay with it (a Thai vowel
 sign or tone mark is not a token of its own).
+
+Keys also fold what keyboards and web pages vary (``data/characters.tsv``: invisible
+characters inside words, Arabic-script letter variants, optional vowel marks) and read
+every script's digits as ASCII ones, so "پاکستان" typed on an Arabic keyboard, or "۲۰۲۴",
+meets its other spelling. Offsets always index the text as written.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import hashlib
 import re
 import unicodedata
 from functools import cache
+from importlib.resources import files
 
 import polars as pl
 
@@ -51,12 +57,45 @@ def char_class(categories: tuple[str, ...]) -> str:
     )
 
 
+def _read_folds() -> dict[int, str | None]:
+    """``data/characters.tsv``: code point -> its replacement (None: deleted)."""
+    folds: dict[int, str | None] = {}
+    lines = files("dedup").joinpath("data/characters.tsv").read_text("utf-8").splitlines()
+    for number, line in enumerate(lines, 1):
+        fields = line.split("#", 1)[0].rstrip().split("\t")
+        if not fields[0]:
+            continue
+        try:
+            first, _, last = fields[0].partition("..")
+            codes = range(int(first[2:], 16), int((last or first)[2:], 16) + 1)
+            to = "".join(chr(int(c[2:], 16)) for c in fields[1].split()) if len(fields) > 1 else ""
+        except ValueError:
+            want = "U+XXXX[..U+YYYY] TAB [U+XXXX]"
+            raise ValueError(f"characters.tsv line {number}: expected {want}") from None
+        folds.update(dict.fromkeys(codes, to or None))
+    return folds
+
+
+_FOLDS = _read_folds()
+#: what the folds are (not how the file is written): a database records the one its keys
+#: were made with, and refuses to grow with another
+FOLDS_DIGEST = hashlib.sha256(repr(sorted(_FOLDS.items())).encode()).hexdigest()[:16]
+#: deleted characters that are no letter or mark (soft hyphen, joiners, direction marks):
+#: a token runs across them, as the same word written without them is one token
+_INVISIBLE = "".join(
+    re.escape(chr(c))
+    for c, to in _FOLDS.items()
+    if to is None and unicodedata.category(chr(c)) == "Cf"
+)
+_INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _MARKS = char_class(("M",))
 #: a token: one character of a script written without spaces and its marks, else a run of
-#: letters, digits and marks. ASCII text takes the plain class (no marks there), which is a
-#: single negated class and several times faster than the alternation the marks need.
+#: letters, digits and marks (and the invisible characters between them). ASCII text takes
+#: the plain class (no marks there), which is a single negated class and several times
+#: faster than the alternation the marks need.
 TOKEN_RE = re.compile(
-    rf"[{SCRIPTIO_CONTINUA}][{_MARKS}]*|(?:[^\W_{SCRIPTIO_CONTINUA}]|[{_MARKS}])+"
+    rf"[{SCRIPTIO_CONTINUA}][{_MARKS}]*"
+    rf"|(?:[^\W_{SCRIPTIO_CONTINUA}]|[{_MARKS}])(?:[^\W_{SCRIPTIO_CONTINUA}]|[{_MARKS}{_INVISIBLE}])*"
 )
 _ASCII_TOKEN_RE = re.compile(r"[^\W_]+")
 #: a run of characters that are not word characters (the separators of :func:`normalise`)
@@ -68,8 +107,11 @@ _ASCII_FOLD = bytes(c if chr(c).isalnum() and c < 128 else 32 for c in range(256
 class _Separators(dict):
     """The ``str.translate`` table of :func:`ascii_separators`, filled as characters come."""
 
-    def __missing__(self, code: int) -> int:
+    def __missing__(self, code: int) -> int | None:
         ch = chr(code)
+        if _INVISIBLE_RE.match(ch):  # inside a word: gone, as from its keys
+            self[code] = None
+            return None
         kept = (
             code < 128
             or ch.isalnum()
@@ -85,12 +127,39 @@ _CONTINUA = re.compile(f"[{SCRIPTIO_CONTINUA}]")
 _SEPARATOR_TABLE = _Separators()
 
 
+class _KeyChars(dict):
+    """The ``str.translate`` table of key folding, filled as characters come: the folds
+    of ``data/characters.tsv``, and every other script's decimal digits as ASCII ones."""
+
+    def __missing__(self, code: int) -> int | str | None:
+        value: int | str | None = code
+        if code in _FOLDS:
+            value = _FOLDS[code]
+        elif code > 127 and (digit := unicodedata.decimal(chr(code), None)) is not None:
+            value = str(digit)
+        self[code] = value
+        return value
+
+
+_KEY_TABLE = _KeyChars()
+#: a character :func:`fold_chars` changes (most texts have none: one search rules them out)
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(c)) for c in _FOLDS) + "]|(?![0-9])\\d")
+
+
+def fold_chars(text: str) -> str:
+    """``text`` with the characters of ``data/characters.tsv`` folded and every script's
+    digits written as ASCII ones (for keys: lengths change)."""
+    return text.translate(_KEY_TABLE) if _FOLDABLE.search(text) else text
+
+
 def ascii_separators(text: str) -> str:
     """``text`` with each non-ASCII character that separates words (curly quotes, dashes,
     no-break spaces) written as an ASCII one of the same class for every regex here and in
-    :mod:`dedup.anchors`: white space as a space, any other as ``#``. Word characters,
-    marks and scripts without spaces are kept, so tokens and numbers read the same, and a
-    text whose only non-ASCII characters were separators takes the ASCII paths."""
+    :mod:`dedup.anchors`: white space as a space, any other as ``#``; the invisible
+    characters of ``data/characters.tsv`` deleted. Word characters, marks and scripts
+    without spaces are kept, so token keys and numbers read the same, and a text whose
+    only non-ASCII characters were separators takes the ASCII paths (for keys: lengths
+    change)."""
     return text.translate(_SEPARATOR_TABLE)
 
 
@@ -116,7 +185,14 @@ def normalise(text: str) -> str:
     """
     if text.isascii():
         return " ".join(text.encode().lower().translate(_ASCII_FOLD).decode().split())
-    return _SEPARATORS.sub(" ", unicodedata.normalize("NFKC", text).casefold()).strip()
+    return _SEPARATORS.sub(" ", _nfkc_folded(text).casefold()).strip()
+
+
+def _nfkc_folded(text: str) -> str:
+    """NFKC with :func:`fold_chars` on both sides: deletions first, so that characters
+    they separated compose; again after, for what NFKC made (an Arabic presentation form
+    becomes a letter that may fold)."""
+    return fold_chars(unicodedata.normalize("NFKC", fold_chars(text)))
 
 
 def norm_hash(norm: str) -> int:
@@ -142,8 +218,11 @@ def tokens(text: str) -> list[str]:
 
 
 def fold(token: str) -> str:
-    """A token's key: NFKC, case folded."""
-    return token.lower() if token.isascii() else unicodedata.normalize("NFKC", token).casefold()
+    """A token's key: NFKC, case folded, its characters folded (:func:`fold_chars`; a
+    token that is nothing but deleted characters, a lone tatweel say, keeps them)."""
+    if token.isascii():
+        return token.lower()
+    return (_nfkc_folded(token) or unicodedata.normalize("NFKC", token)).casefold()
 
 
 def token_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -155,3 +155,46 @@ def test_a_chinese_rewrite_is_retrieved_and_aligned(tmp_path: Path) -> None:
     ).rows()
     assert ("统计局发言人称，政府会继续推行积极的财政政策，以支持投资和消费。",) in rows
     assert _derivation(db)["R"] == ("partially", "W")
+
+
+UR_WIRE = [
+    "پاکستان کی وفاقی حکومت نے منگل کے روز نئی معاشی پالیسی کا اعلان کیا ہے۔",
+    "وزیر خزانہ نے اسلام آباد میں صحافیوں کو بتایا کہ مہنگائی کی شرح ۲۴ فیصد تک پہنچ گئی ہے۔",
+    "انہوں نے کہا کہ حکومت بجلی اور گیس کی قیمتوں میں کمی کے لیے اقدامات کرے گی۔",
+    "اسٹیٹ بینک آف پاکستان نے شرح سود میں ڈیڑھ فیصد اضافہ کر دیا ہے۔",
+    "ماہرین کا کہنا ہے کہ آنے والے مہینوں میں روپے کی قدر مزید کم ہو سکتی ہے۔",
+    "کراچی اسٹاک ایکسچینج میں کاروبار کے دوران انڈیکس میں دو فیصد کمی دیکھی گئی۔",
+]
+#: what an Arabic keyboard types for the Urdu kaf, yeh and heh, and ASCII digits
+ARABIC_KEYS = {0x06A9: 0x0643, 0x06CC: 0x064A, 0x06C1: 0x0647} | {
+    0x06F0 + d: ord(str(d)) for d in range(10)
+}
+
+
+def test_an_urdu_copy_typed_on_another_keyboard_is_found(tmp_path: Path) -> None:
+    """A newspaper retypes an agency story on an Arabic keyboard: nearly every word has
+    other code points (kaf, yeh, heh, digits), and a web page left a soft hyphen and a
+    right-to-left mark in it; it is still the agency's text, aligned where it really is."""
+    copy = [s.translate(ARABIC_KEYS) for s in UR_WIRE]
+    copy[1] = copy[1].replace("صحافیوں".translate(ARABIC_KEYS), "صحا\u00adفيوں\u200f")
+    words = [zip(s.split(), c.split(), strict=True) for s, c in zip(UR_WIRE, copy, strict=True)]
+    changed = sum(a != b for pairs in words for a, b in pairs)
+    assert changed > len(" ".join(UR_WIRE).split()) / 3
+    records = [
+        {"id": "APP", "text": "\n\n".join(UR_WIRE), "kind": "wire", "outlet": "APP",
+         "language": "ur", "published": "2026-10-20T08:00:00"},
+        {"id": "NP", "text": "\n\n".join(copy), "outlet": "Akhbar", "language": "ur",
+         "published": "2026-10-20T12:00:00"},
+    ]  # fmt: skip
+    db = tmp_path / "ur.duckdb"
+    dedup.run([_corpus(tmp_path, records)], db)
+    spans = dedup.query(
+        db,
+        "SELECT t.text[x.target_start + 1 : x.target_end] FROM alignments x"
+        " JOIN articles t ON t.article_id = x.target_article_id"
+        " WHERE x.source_article_id = 'APP' AND x.target_article_id = 'NP'",
+    ).rows()
+    assert {c.rstrip("۔") for c in copy} == {s for (s,) in spans}
+    kinds = dedup.query(db, "SELECT DISTINCT match_kind FROM alignments").rows()
+    assert kinds == [("verbatim",)]
+    assert _derivation(db)["NP"] == ("wholly", "APP")

@@ -64,6 +64,18 @@ def test_older_dedup_database_keeps_its_message(tmp_path: Path) -> None:
         pipeline.run([CORPUS], db)
 
 
+def test_a_database_keyed_with_other_character_folds_is_refused(tmp_path: Path) -> None:
+    """Its stored keys (normalised hashes, terms) were made with other folds of
+    data/characters.tsv: growing it would compare new keys with old ones."""
+    db = tmp_path / "folds.duckdb"
+    pipeline.run([CORPUS], db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = 'other' WHERE key = 'characters'")
+    con.close()
+    with pytest.raises(DedupError, match="other character folds"):
+        pipeline.run([CORPUS], db)
+
+
 @pytest.mark.parametrize("empty", ["no file", "empty file", "database without tables"])
 def test_new_or_empty_database_is_ours(tmp_path: Path, empty: str) -> None:
     db = tmp_path / "new.duckdb"

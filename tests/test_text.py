@@ -39,8 +39,7 @@ def test_token_spans_index_the_tokens(value: str) -> None:
     keys = text.token_keys(value)
     assert len(spans) == len(keys) == text.count_tokens(value, 0, len(value))
     for (start, end), key in zip(spans, keys, strict=True):
-        part = value[start:end]
-        assert unicodedata.normalize("NFKC", part).casefold() == key
+        assert text.fold(value[start:end]) == key
 
 
 @settings(deadline=None)
@@ -49,10 +48,39 @@ def test_ascii_separators_read_alike(value: str) -> None:
     """Tokens, numbers and capitalised words are the same in a text with its non-ASCII
     separators made ASCII (what lets retrieve and translate take their polars paths)."""
     fixed = text.ascii_separators(value)
-    assert text.tokens(fixed) == text.tokens(value)
-    assert anchors._NUMBER.findall(fixed) == anchors._NUMBER.findall(value)
-    assert retrieve._CAPITALISED.findall(fixed) == retrieve._CAPITALISED.findall(value)
+    assert text.token_keys(fixed) == text.token_keys(value)
+    # the invisible characters go (a word runs across them): the rest reads alike
+    plain = re.sub(f"[{text._INVISIBLE}]", "", value)
+    assert text.tokens(fixed) == text.tokens(plain)
+    assert anchors._NUMBER.findall(fixed) == anchors._NUMBER.findall(plain)
+    assert retrieve._CAPITALISED.findall(fixed) == retrieve._CAPITALISED.findall(plain)
     assert fixed.isascii() or not value.isascii()
+
+
+#: one Urdu sentence as an Urdu keyboard types it, and as an Arabic keyboard does (kaf,
+#: yeh and heh of other code points), with Urdu digits and a vowel mark
+URDU = "پاکستان کی حکومت نے ۲۰۲۴ میں نئی پالیسی کا اعلان کیا۔"
+URDU_ARABIC_KEYS = "پاكستان كي حكومت نے 2024 ميں نئي پاليسي كا اعلان كيا۔"
+
+
+def test_keyboard_variants_and_digits_of_a_script_fold_alike() -> None:
+    assert URDU.replace("\u06a9", "\u0643") != URDU  # the two really differ in code points
+    assert text.normalise(URDU) == text.normalise(URDU_ARABIC_KEYS)
+    assert text.token_keys(URDU) == text.token_keys(URDU_ARABIC_KEYS)
+    assert "2024" in text.token_keys(URDU)
+    assert text.token_keys("مُحَمَّد") == text.token_keys("محمد")  # vowel marks are optional
+    assert text.normalise("२०२४ में") == "2024 में"  # Devanagari digits, marks kept
+
+
+def test_a_word_runs_across_invisible_characters() -> None:
+    """A soft hyphen or a zero-width joiner from a web page does not cut a word in two:
+    the token spans it (offsets index the text as written) and its key is the plain word."""
+    written = "syndi\u00adcation of news\u200f"
+    assert text.tokens(written) == ["syndi\u00adcation", "of", "news\u200f"]
+    assert text.token_keys(written) == ["syndication", "of", "news"]
+    assert text.normalise(written) == "syndication of news"
+    assert text.ascii_separators(written) == "syndication of news"
+    assert text.fold("\u0640") == "\u0640"  # a token of nothing but a tatweel keeps it
 
 
 def test_alignment_and_report_share_the_tokenizer() -> None:
