@@ -117,10 +117,37 @@ class TextKeys:
     read, and weights computed, once per distinct value over all the calls, and joined
     back to the texts."""
 
-    def __init__(self, lexicons: dict[str, Lexicon | None], weight: Weights, most: float):
+    def __init__(
+        self,
+        lexicons: dict[str, Lexicon | None],
+        weight: Weights,
+        most: float,
+        known: pl.DataFrame | None = None,
+    ):
+        """``known``: :meth:`vocabulary` of an earlier instance of the same lexicons,
+        weights and ``most`` (its words and numbers need not be read again)."""
         self.lexicons, self.weight, self.most = lexicons, weight, most
         self._words = _vocabulary([], "token")
         self._numbers = _vocabulary([], "token", "after")
+        if known is not None:
+            self._words = pl.concat([self._words, _part(known, "word").drop("after")])
+            self._numbers = pl.concat([self._numbers, _part(known, "number")])
+        self._known = (self._words.height, self._numbers.height)
+
+    def vocabulary(self, learned_only: bool = False) -> pl.DataFrame:
+        """(kind, language, token, after, key, weight) of the words and numbers read (only
+        those read since construction, with ``learned_only``)."""
+        words, numbers = self._words, self._numbers
+        if learned_only:
+            words, numbers = words[self._known[0] :], numbers[self._known[1] :]
+        return pl.concat(
+            [
+                words.select(kind=pl.lit("word"), language="language", token="token",
+                             after=pl.lit(""), key="key", weight="weight"),
+                numbers.select(kind=pl.lit("number"), language="language", token="token",
+                               after="after", key="key", weight="weight"),
+            ]
+        )  # fmt: skip
 
     def __call__(self, texts: pl.DataFrame) -> pl.DataFrame:
         """``texts``: article_id, language, text."""
@@ -188,6 +215,13 @@ class TextKeys:
 
     def _number_key(self, lang: str, written: str, after: str) -> tuple[str, float] | None:
         return self._kept(_number_key(written, after, lang))
+
+
+def _part(vocabulary: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """The rows of one kind of a :meth:`TextKeys.vocabulary`, as TextKeys keeps them."""
+    return vocabulary.filter(pl.col("kind") == kind).select(
+        "language", "token", "after", "key", pl.col("weight").cast(pl.Float64)
+    )
 
 
 def _found(texts: pl.DataFrame, regex: re.Pattern[str], *names: str) -> pl.DataFrame:

@@ -177,27 +177,47 @@ def _partners(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return partner
 
 
+def _made_for(
+    con: duckdb.DuckDBPyConnection, partner: dict[str, str], settings: TranslateSettings
+) -> str | None:
+    """What the key weights depend on once the term sample is frozen (None before: they
+    change with every run's sample): the sample, the lexicons and the languages."""
+    frozen = store.scalar(con, "SELECT value FROM meta WHERE key = 'terms_frozen'")
+    return json.dumps([settings.lexicons, frozen, sorted(partner.items())]) if frozen else None
+
+
 def _weights(
     con: duckdb.DuckDBPyConnection,
     df: dict[str, int],
     n: int,
     partner: dict[str, str],
-    settings: TranslateSettings,
+    made_for: str | None,
 ) -> anchors.Weights:
     """The key weights; once the term sample is frozen their concept frequencies are kept
     in ``meta`` (stemming every sampled word took 0.7 s of each run on the 100k bench),
     for these lexicons and languages."""
     lexicons = [lx for a, b in languages() if (lx := Lexicon.load(a, b)) and a in partner]
-    frozen = store.scalar(con, "SELECT value FROM meta WHERE key = 'terms_frozen'")
-    made_for = json.dumps([settings.lexicons, frozen, sorted(partner.items())])
     kept = store.scalar(con, "SELECT value FROM meta WHERE key = 'concept_df'")
-    if frozen and kept and (kept := json.loads(kept))["for"] == made_for:
+    if made_for and kept and (kept := json.loads(kept))["for"] == made_for:
         return anchors.Weights(df, n, lexicons, kept["df"])
     weight = anchors.Weights(df, n, lexicons)
-    if frozen:
+    if made_for:
         value = json.dumps({"for": made_for, "df": weight.concept_df})
         con.execute("INSERT OR REPLACE INTO meta VALUES ('concept_df', ?)", [value])
     return weight
+
+
+def _kept_vocabulary(con: duckdb.DuckDBPyConnection, made_for: str | None) -> pl.DataFrame | None:
+    """The stored anchor_vocabulary if it was made for ``made_for``; otherwise it is emptied
+    and, when ``made_for`` is set, marked for it (this run's words are kept for the next:
+    reading the keys of 1,000 articles' 30,000 distinct words took 0.5 s of each run)."""
+    mark = store.scalar(con, "SELECT value FROM meta WHERE key = 'anchor_vocabulary'")
+    if made_for and mark == made_for:
+        return store.frame(con, "SELECT * FROM anchor_vocabulary")
+    con.execute("DELETE FROM anchor_vocabulary; DELETE FROM meta WHERE key = 'anchor_vocabulary'")
+    if made_for:
+        con.execute("INSERT INTO meta VALUES ('anchor_vocabulary', ?)", [made_for])
+    return None
 
 
 def update(
@@ -229,10 +249,15 @@ def update(
         )
     n = int(store.scalar(con, "SELECT value FROM meta WHERE key = 'terms_sample'") or 1)
     df = dict(con.execute("SELECT term, df FROM term_df").fetchall())
-    weight = _weights(con, df, n, partner, settings)
+    made_for = _made_for(con, partner, settings)
+    weight = _weights(con, df, n, partner, made_for)
     most = max(settings.index_share, settings.index_min / max(n, 1))
+    kept_for = made_for and json.dumps([made_for, most])  # which keys are indexed, too
     make = anchors.TextKeys(
-        {lang: Lexicon.load(lang, other) for lang, other in partner.items()}, weight, most
+        {lang: Lexicon.load(lang, other) for lang, other in partner.items()},
+        weight,
+        most,
+        _kept_vocabulary(con, kept_for),
     )
     con.execute(  # the changed articles of a language that has a partner
         "CREATE OR REPLACE TEMP TABLE translate_keyed AS SELECT article_id FROM articles "
@@ -240,6 +265,8 @@ def update(
     )
     for texts in store.article_texts(con, "translate_keyed", "base_role"):
         store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))
+    if kept_for:
+        store.insert(con, "anchor_vocabulary", make.vocabulary(learned_only=True))
     # targets redone whatever their lookups: changed articles, the targets of a changed
     # source, both sides of an alignment the merge stage removed
     con.execute(

@@ -265,6 +265,55 @@ def test_a_source_arriving_later_is_found_once_weights_are_frozen(corpus, tmp_pa
     assert kept["df"] == fresh and fresh
 
 
+def test_the_kept_vocabulary_makes_the_keys_a_fresh_reading_makes(corpus, tmp_path):
+    """Once the sample is frozen, the words translation has read are kept with their keys
+    (anchor_vocabulary) and not read again; the next run's keys and alignments are those it
+    makes when it reads every word afresh."""
+    import shutil
+
+    from dedup.pipeline import Settings
+
+    settings = Settings(maxdf_sample=2)
+    reprint = _record("reprint-en", WIRE, "outlet", "Daily", "en", "2024-04-23T12:00:00Z")
+    first = tmp_path / "first.jsonl"
+    first.write_text(
+        json.dumps(reprint) + "\n" + (corpus / "local.jsonl").read_text(), encoding="utf-8"
+    )
+    kept, fresh = tmp_path / "kept.duckdb", tmp_path / "fresh.duckdb"
+    api.run([first], kept, settings)
+    shutil.copy(kept, fresh)
+    with duckdb.connect(str(fresh)) as con:  # as if no vocabulary had been kept
+        con.execute(
+            "DELETE FROM anchor_vocabulary; DELETE FROM meta WHERE key = 'anchor_vocabulary'"
+        )
+    with duckdb.connect(str(kept), read_only=True) as con:
+        known = con.execute(
+            "SELECT count(*) FROM anchor_vocabulary WHERE key IS NOT NULL"
+        ).fetchone()
+    assert known[0] > 0
+    for db in (kept, fresh):
+        api.run([corpus / "wire.jsonl"], db, settings)
+    tables = {}
+    for db in (kept, fresh):
+        with duckdb.connect(str(db), read_only=True) as con:
+            tables[db] = [
+                con.execute(
+                    "SELECT * REPLACE (round(weight, 9) AS weight) FROM article_anchors"
+                    " ORDER BY ALL"
+                ).fetchall(),
+                con.execute(
+                    "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL"
+                ).fetchall(),
+            ]
+            once = con.execute(
+                "SELECT count(*) FROM (SELECT kind, language, token, after FROM anchor_vocabulary"
+                " GROUP BY ALL HAVING count(*) > 1)"
+            ).fetchone()
+            assert once == (0,)  # a word is read once
+    assert tables[kept] == tables[fresh]
+    assert _translations(kept)
+
+
 def _lookups(path: Path) -> list[tuple]:
     with duckdb.connect(str(path), read_only=True) as con:
         return con.execute("SELECT * FROM translate_lookups ORDER BY ALL").fetchall()

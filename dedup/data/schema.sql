@@ -245,6 +245,18 @@ CREATE TABLE IF NOT EXISTS translate_lookups (
     key        VARCHAR NOT NULL
 );
 
+-- the key of every word and number translation has read (dedup/anchors.py TextKeys), kept
+-- for the next run while the term sample, lexicons and languages they were weighed with
+-- stand (meta 'anchor_vocabulary' says which): reading a word's key means stemming it.
+CREATE TABLE IF NOT EXISTS anchor_vocabulary (
+    kind     VARCHAR NOT NULL,                        -- word / number
+    language VARCHAR NOT NULL,
+    token    VARCHAR NOT NULL,                        -- as written
+    after    VARCHAR NOT NULL,                        -- a number's scale word, else ''
+    key      VARCHAR,                                 -- NULL: not an indexed key
+    weight   DOUBLE
+);
+
 -- the first holders of each rare term (article_order), where retrieval looks for sources.
 CREATE TABLE IF NOT EXISTS term_heads (
     term       VARCHAR NOT NULL,
