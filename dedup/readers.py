@@ -210,13 +210,15 @@ def _optional(record: dict, key: str, warnings: list[str]) -> str | None:
 
 def record_article(record: dict, source_path: str, encoding: str) -> Article:
     """A record of any known shape (news-please, Media Cloud, an ``html`` column) or ours."""
-    from dedup import exports, html
+    from dedup import exports
 
     record = exports.normalise(record)
     bad = [k for k, v in record.items() if isinstance(v, str) and _SURROGATE.search(v)]
     if bad:
         raise ValueError(f"lone surrogate (not valid Unicode) in field {bad[0]!r}")
     if record.get("html") and not record.get("text"):
+        from dedup import html  # trafilatura takes 0.2 s to import: only for pages
+
         return html.page_article(record.pop("html"), record, source_path, encoding)
     return make_article(record, source_path, encoding)
 
