@@ -39,15 +39,15 @@ candidate, and the key's holder count rises, which can push it out of the lookup
 other article of its language held the key before (the key becomes one a target may look up
 by). Holders are counted per language and a target looks up by those of its partner
 language, so only an arriving article of that language moves it. A holder count that only
-rises cannot bring any other key into a lookup. Those targets
-are the scope, with the holders of every key a changed article held before (a count that
-falls can bring a key in), the targets of a changed source, both articles of any alignment
-the merge stage removed (it replaces every alignment of a paragraph pair whose verbatim
-candidates changed), and every target when retrieval redid everything. Of the scope, a
-target is redone when its lookup moved, or when a changed article that comes first holds
-one of its lookup keys, or held one before; the others would get the pairs they have (on
-the 100k bench, 1,000 new articles put 93,146 articles in scope and 8,283 are redone:
-translate took 1.8 s instead of 5.6).
+rises cannot bring any other key into a lookup, and pushes a lookup key out only past the
+key that came next (kept with its count in ``translate_bounds``) or past ``max_holders``.
+Those targets are the scope (``data/translate_scope.sql``), with the holders of every key a
+changed article held before (a count that falls can bring a key in), the targets of a
+changed source, both articles of any alignment the merge stage removed (it replaces every
+alignment of a paragraph pair whose verbatim candidates changed), and every target when
+retrieval redid everything. A target is redone when it is in the scope and its lookup
+moved, or when a changed article that comes first holds one of its lookup keys, or held
+one before; the others would get the pairs they have.
 """
 
 from __future__ import annotations
@@ -286,34 +286,10 @@ def update(
     )
     # and the targets whose lookup or candidates a changed key may move (see the module
     # docstring); translate_pairs.sql keeps those whose lookup or candidates did move
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE translate_scope AS "
-        + (
-            "SELECT article_id FROM translate_must"
-            if full
-            else """
-            WITH changed_keys AS (
-                SELECT DISTINCT key, language FROM article_anchors
-                SEMI JOIN retrieve_changed USING (article_id)
-            ), first_held AS (  -- keys no other article of that language held before
-                SELECT c.key, c.language FROM changed_keys AS c
-                WHERE NOT EXISTS (
-                    SELECT 1 FROM article_anchors AS h
-                    WHERE h.key = c.key AND h.language = c.language
-                      AND h.article_id NOT IN (SELECT article_id FROM retrieve_changed))
-            )
-            SELECT article_id FROM translate_must
-            UNION SELECT l.article_id FROM translate_lookups AS l
-                  JOIN articles AS a USING (article_id)
-                  JOIN translate_langs AS t USING (language)
-                  JOIN changed_keys AS c ON c.key = l.key AND c.language = t.partner
-            UNION SELECT k.article_id FROM article_anchors AS k
-                  JOIN first_held AS f ON f.key = k.key AND f.language <> k.language
-            UNION SELECT k.article_id FROM article_anchors AS k
-                  WHERE k.key IN (SELECT key FROM old_anchors)
-            """
-        )
-    )
+    if full:
+        con.execute("CREATE OR REPLACE TEMP TABLE translate_scope AS FROM translate_must")
+    else:
+        store.run_sql_file(con, "translate_scope.sql", max_holders=settings.max_holders)
     store.run_sql_file(
         con,
         "translate_pairs.sql",

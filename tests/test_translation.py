@@ -228,14 +228,17 @@ def test_incremental_equals_full(corpus, db, tmp_path):
     assert _translations(step) == _translations(db)
 
 
-def test_a_source_arriving_later_is_found_once_weights_are_frozen(corpus, tmp_path):
+@pytest.mark.parametrize("lookup", [12, 200], ids=["lookup with a next key", "every key"])
+def test_a_source_arriving_later_is_found_once_weights_are_frozen(corpus, tmp_path, lookup):
     """The wire arrives after its translation, when the term sample is frozen (so the run is
     incremental) and every key the translation looks up is already held by a later English
     reprint: the lookup keys stay the same, yet the wire is a new candidate that comes
-    first, so the translation is redone and aligned to it."""
+    first, so the translation is redone and aligned to it. With a lookup of every key
+    there is no next key a rising count could pass: the new candidate alone redoes it."""
     from dedup.pipeline import Settings
+    from dedup.translate import TranslateSettings
 
-    settings = Settings(maxdf_sample=2)
+    settings = Settings(maxdf_sample=2, translate=TranslateSettings(lookup=lookup))
     reprint = _record("reprint-en", WIRE, "outlet", "Daily", "en", "2024-04-23T12:00:00Z")
     first = tmp_path / "first.jsonl"
     first.write_text(

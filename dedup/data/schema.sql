@@ -245,6 +245,17 @@ CREATE TABLE IF NOT EXISTS translate_lookups (
     key        VARCHAR NOT NULL
 );
 
+-- the key that comes next after a target's lookup keys (fewest holders, then key), with its
+-- holder count when it was read: a lookup key whose holder count rises moves the lookup
+-- only when it passes this one (dedup/translate.py). Counts only rise between readings
+-- unless an article changes, and then the target is read again: a kept count may be lower
+-- than today's, which only makes the test redo a target it need not.
+CREATE TABLE IF NOT EXISTS translate_bounds (
+    article_id VARCHAR NOT NULL,
+    key        VARCHAR NOT NULL,
+    holders    INTEGER NOT NULL
+);
+
 -- the key of every word and number translation has read (dedup/anchors.py TextKeys), kept
 -- for the next run while the term sample, lexicons and languages they were weighed with
 -- stand (meta 'anchor_vocabulary' says which): reading a word's key means stemming it.

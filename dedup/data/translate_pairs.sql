@@ -7,26 +7,39 @@
 -- alike), then source id. Their old translation alignments are removed first.
 -- The targets to redo (translate_redo) are those of translate_must, and those of
 -- translate_scope whose lookup moved or whose candidates a changed article may join or
--- leave (it holds, or held, one of the lookup keys); any other target of the scope would
--- get the pairs it has.
+-- leave (it holds, or held, one of the lookup keys); any other target would get the pairs
+-- it has.
 -- Inputs: translate_must, translate_scope, translate_langs, article_anchors, old_anchors,
--- retrieve_changed, translate_lookups, articles, alignments.
--- Leaves: translate_redo and translate_pairs (temp), translate_lookups of the targets redone.
+-- retrieve_changed, translate_lookups, translate_bounds, articles, alignments.
+-- Leaves: translate_redo and translate_pairs (temp), translate_lookups of the targets redone,
+-- translate_bounds of the scope.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
 
 -- a target is looked up by its $lookup keys fewest articles of its partner language hold,
--- none held by more than $max_holders of them (kept in translate_lookups)
-CREATE OR REPLACE TEMP TABLE looked AS
+-- none held by more than $max_holders of them (kept in translate_lookups), the next key
+-- kept in translate_bounds
+CREATE OR REPLACE TEMP TABLE looked_next AS
 WITH q AS (
     SELECT k.article_id, k.key, k.weight, l.partner
     FROM article_anchors AS k SEMI JOIN translate_scope USING (article_id)
     JOIN translate_langs AS l USING (language)
 ), held AS (  -- how many articles of each language hold a key
-    SELECT key, language, count(*) AS holders FROM article_anchors GROUP BY ALL
+    SELECT key, language, count(*) AS holders FROM article_anchors
+    SEMI JOIN (SELECT DISTINCT key FROM q) USING (key) GROUP BY ALL
 )
-SELECT q.* FROM q JOIN held AS h ON h.key = q.key AND h.language = q.partner
+SELECT q.*, h.holders,
+       row_number() OVER (PARTITION BY q.article_id ORDER BY h.holders, q.key) AS place
+FROM q JOIN held AS h ON h.key = q.key AND h.language = q.partner
 WHERE h.holders <= $max_holders
-QUALIFY row_number() OVER (PARTITION BY q.article_id ORDER BY h.holders, q.key) <= $lookup;
+QUALIFY place <= $lookup + 1;
+
+CREATE OR REPLACE TEMP TABLE looked AS
+SELECT article_id, key, weight, partner FROM looked_next WHERE place <= $lookup;
+
+DELETE FROM translate_bounds WHERE article_id IN (SELECT article_id FROM translate_scope);
+
+INSERT INTO translate_bounds
+SELECT article_id, key, holders FROM looked_next WHERE place = $lookup + 1;
 
 CREATE OR REPLACE TEMP TABLE translate_redo AS
 WITH stored AS (
@@ -39,11 +52,11 @@ UNION SELECT article_id FROM (  -- the lookup moved
 )
 UNION SELECT q.article_id  -- a changed article that comes first holds a lookup key now
 FROM looked AS q
-JOIN article_anchors AS h ON h.key = q.key AND h.language = q.partner
+JOIN (SELECT * FROM article_anchors SEMI JOIN retrieve_changed USING (article_id)) AS h
+  ON h.key = q.key AND h.language = q.partner
 JOIN articles AS a ON a.article_id = h.article_id
 JOIN articles AS b ON b.article_id = q.article_id
-WHERE h.article_id IN (SELECT article_id FROM retrieve_changed)
-  AND comes_first(a.kind, a.published, b.kind, b.published)
+WHERE comes_first(a.kind, a.published, b.kind, b.published)
 -- or held one before: it may leave the candidates (anchors are read from base roles, so
 -- today a re-roled article keeps its keys and this adds nothing; it keeps the rule whole)
 UNION SELECT s.article_id

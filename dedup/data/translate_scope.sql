@@ -1,0 +1,47 @@
+-- The targets of an incremental run whose lookup keys translate_pairs.sql reads again
+-- (translate_scope): those it must redo (translate_must), and those whose lookup an arriving
+-- or changed article may move (dedup/translate.py says why these are all):
+-- - a lookup key whose holder count in the target's partner language rose past the next
+--   key after the lookup (translate_bounds) or past $max_holders;
+-- - a lookup key that a changed article of the partner language, coming first, holds (a
+--   new candidate: the target is redone, and redone targets are read again);
+-- - the holders of a key no other article of its language held before (it may enter their
+--   lookup);
+-- - the holders of a key a changed article held before (a count that falls can bring a key
+--   in).
+-- Inputs: translate_must, retrieve_changed, article_anchors (after the changed articles'
+-- keys were replaced), old_anchors, translate_lookups, translate_bounds, translate_langs,
+-- articles. Parameters: $max_holders.
+CREATE OR REPLACE TEMP TABLE translate_scope AS
+WITH changed_keys AS (
+    SELECT DISTINCT key, language FROM article_anchors
+    SEMI JOIN retrieve_changed USING (article_id)
+), counts AS (  -- their holders now
+    SELECT key, language, count(*) AS holders FROM article_anchors
+    SEMI JOIN changed_keys USING (key, language) GROUP BY ALL
+), first_held AS (  -- keys no other article of that language held before
+    SELECT c.key, c.language FROM changed_keys AS c
+    WHERE NOT EXISTS (
+        SELECT 1 FROM article_anchors AS h
+        WHERE h.key = c.key AND h.language = c.language
+          AND h.article_id NOT IN (SELECT article_id FROM retrieve_changed))
+)
+SELECT article_id FROM translate_must
+UNION SELECT l.article_id FROM translate_lookups AS l
+      JOIN articles AS a USING (article_id)
+      JOIN translate_langs AS t USING (language)
+      JOIN counts AS c ON c.key = l.key AND c.language = t.partner
+      LEFT JOIN translate_bounds AS b ON b.article_id = l.article_id
+      WHERE c.holders > $max_holders
+         OR c.holders > b.holders OR (c.holders = b.holders AND l.key > b.key)
+UNION SELECT l.article_id FROM translate_lookups AS l  -- a new candidate may hold it
+      JOIN (SELECT * FROM article_anchors SEMI JOIN retrieve_changed USING (article_id)) AS h
+        ON h.key = l.key
+      JOIN articles AS a ON a.article_id = h.article_id
+      JOIN articles AS b ON b.article_id = l.article_id
+      JOIN translate_langs AS t ON t.language = b.language AND t.partner = h.language
+      WHERE comes_first(a.kind, a.published, b.kind, b.published)
+UNION SELECT k.article_id FROM article_anchors AS k
+      JOIN first_held AS f ON f.key = k.key AND f.language <> k.language
+UNION SELECT k.article_id FROM article_anchors AS k
+      WHERE k.key IN (SELECT key FROM old_anchors);
