@@ -189,10 +189,12 @@ def normalise(text: str) -> str:
 
 
 def _nfkc_folded(text: str) -> str:
-    """NFKC with :func:`fold_chars` on both sides: deletions first, so that characters
-    they separated compose; again after, for what NFKC made (an Arabic presentation form
-    becomes a letter that may fold)."""
-    return fold_chars(unicodedata.normalize("NFKC", fold_chars(text)))
+    """NFKC, then :func:`fold_chars`; the invisible characters go first, so that what they
+    separated composes (folding letters after NFKC sees what it composed: yeh and a
+    hamza typed apart become one letter, which folds as the letter typed whole does)."""
+    if _INVISIBLE_RE.search(text):
+        text = _INVISIBLE_RE.sub("", text)
+    return fold_chars(unicodedata.normalize("NFKC", text))
 
 
 def norm_hash(norm: str) -> int:

@@ -69,6 +69,13 @@ def test_keyboard_variants_and_digits_of_a_script_fold_alike() -> None:
     assert text.token_keys(URDU) == text.token_keys(URDU_ARABIC_KEYS)
     assert "2024" in text.token_keys(URDU)
     assert text.token_keys("مُحَمَّد") == text.token_keys("محمد")  # vowel marks are optional
+    # yeh with hamza typed whole, or as yeh and hamza (Arabic yeh, which NFKC composes, or
+    # Farsi yeh, which it does not)
+    assert (
+        text.token_keys("گئی")
+        == text.token_keys("گ\u064a\u0654ی")
+        == text.token_keys("گ\u06cc\u0654ی")
+    )
     assert text.normalise("२०२४ में") == "2024 में"  # Devanagari digits, marks kept
 
 
