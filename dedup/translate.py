@@ -226,9 +226,13 @@ def update(
     """Redo the translation alignments of the targets a changed article can move; returns
     the number of translation alignments."""
     partner = _partners(con)
+    # in full when retrieval was, or when the languages compared changed: the first article
+    # of a language gives the other language's articles a partner, so they need keys
+    langs = json.dumps(sorted(partner.items()))
     full = store.scalar(con, "SELECT count(*) FROM retrieve_changed") == store.scalar(
         con, "SELECT count(*) FROM articles"
-    )
+    ) or langs != store.scalar(con, "SELECT value FROM meta WHERE key = 'translate_languages'")
+    con.execute("INSERT OR REPLACE INTO meta VALUES ('translate_languages', ?)", [langs])
     con.execute(
         "CREATE OR REPLACE TEMP TABLE translate_langs AS "
         "SELECT * FROM (VALUES ('', '')) AS v(language, partner) WHERE false"
@@ -259,9 +263,10 @@ def update(
         most,
         _kept_vocabulary(con, kept_for),
     )
-    con.execute(  # the changed articles of a language that has a partner
+    con.execute(  # the (changed) articles of a language that has a partner
         "CREATE OR REPLACE TEMP TABLE translate_keyed AS SELECT article_id FROM articles "
-        "SEMI JOIN retrieve_changed USING (article_id) SEMI JOIN translate_langs USING (language)"
+        "SEMI JOIN translate_langs USING (language)"
+        + ("" if full else " SEMI JOIN retrieve_changed USING (article_id)")
     )
     for texts in store.article_texts(con, "translate_keyed", "base_role"):
         store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))

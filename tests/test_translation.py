@@ -268,6 +268,23 @@ def test_a_source_arriving_later_is_found_once_weights_are_frozen(corpus, tmp_pa
     assert kept["df"] == fresh and fresh
 
 
+def test_the_first_article_of_a_partner_language_gives_earlier_ones_keys(corpus, tmp_path):
+    """A corpus of Indonesian articles, weights frozen, gets its first English article (the
+    wire they translate): the Indonesian articles had no partner language, so no keys, and
+    now need them; the run finds what one run over everything finds."""
+    from dedup.pipeline import Settings
+
+    settings = Settings(maxdf_sample=2)
+    step, whole = tmp_path / "step.duckdb", tmp_path / "whole.duckdb"
+    api.run([corpus / "local.jsonl"], step, settings)
+    assert not _translations(step)
+    api.run([corpus / "wire.jsonl"], step, settings)
+    api.run([corpus / "local.jsonl", corpus / "wire.jsonl"], whole, settings)
+    found = [(t[0], t[1], t[2], t[3]) for t in _translations(step)]
+    assert found == [("wire-en", seq, "harian-id", seq) for seq in range(len(WIRE))]
+    assert found == [(t[0], t[1], t[2], t[3]) for t in _translations(whole)]
+
+
 def test_the_kept_vocabulary_makes_the_keys_a_fresh_reading_makes(corpus, tmp_path):
     """Once the sample is frozen, the words translation has read are kept with their keys
     (anchor_vocabulary) and not read again; the next run's keys and alignments are those it
