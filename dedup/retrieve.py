@@ -218,13 +218,6 @@ def update(
                 [rare],
             )
     # the first holders of the terms that came or went, and the targets they may move
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE head_terms AS
-        SELECT term FROM article_terms SEMI JOIN retrieve_changed USING (article_id)
-        UNION SELECT term FROM old_terms
-        """
-    )
     store.run_sql_file(con, "term_heads.sql", heads=settings.heads)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE retrieve_targets AS SELECT article_id FROM retrieve_changed"

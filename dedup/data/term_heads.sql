@@ -1,7 +1,27 @@
 -- The first $heads holders of each rare term in the one article order (article_order), for
--- the terms in `head_terms`; leaves `head_moves` (term, article_id): the holders that
--- became or stopped being one of a term's first holders.
--- Inputs: head_terms (term), article_terms, article_order. Parameters: $heads.
+-- the terms whose first holders the changed articles may move; leaves `head_moves` (term,
+-- article_id): the holders that became or stopped being one of a term's first holders.
+-- Inputs: retrieve_changed, old_terms (the terms changed articles held before),
+-- article_terms, term_heads, article_order. Parameters: $heads.
+
+-- a term a changed article holds now moves only if it had fewer than $heads first holders
+-- or the article comes before the last of them (the order of the others stands: articles
+-- only come between them); a term one held before may lose a first holder
+CREATE OR REPLACE TEMP TABLE head_terms AS
+WITH changed AS (
+    SELECT t.term, o.rank FROM article_terms AS t
+    SEMI JOIN retrieve_changed USING (article_id)
+    JOIN article_order AS o USING (article_id)
+), last_head AS (
+    SELECT h.term, count(*) AS n, max(o.rank) AS rank
+    FROM term_heads AS h SEMI JOIN changed USING (term)
+    JOIN article_order AS o USING (article_id)
+    GROUP BY h.term
+)
+SELECT c.term FROM changed AS c LEFT JOIN last_head AS l USING (term)
+WHERE l.term IS NULL OR l.n < $heads OR c.rank < l.rank
+UNION SELECT term FROM old_terms;
+
 CREATE OR REPLACE TEMP TABLE heads_now AS
 SELECT t.term, t.article_id
 FROM article_terms AS t
