@@ -3,12 +3,18 @@
 The API is :mod:`dedup.api`: ``dedup.run``, ``dedup.query``, ``dedup.trace``, ``dedup.Settings``.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from functools import cache
 
-try:
-    __version__ = version("dedup")
-except PackageNotFoundError:  # running from a source tree without install
-    __version__ = "0.0.0+src"
+
+@cache
+def _version() -> str:
+    """The installed version (reading it takes 0.03 s: only when asked for)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("dedup")
+    except PackageNotFoundError:  # running from a source tree without install
+        return "0.0.0+src"
 
 
 class DedupError(Exception):
@@ -19,7 +25,10 @@ __all__ = ["DedupError", "Settings", "__version__", "query", "run", "trace"]
 
 
 def __getattr__(name: str) -> object:
-    """The API (dedup.api) on first use: ``import dedup`` stays light for the workers."""
+    """The API (dedup.api) and ``__version__`` on first use: ``import dedup`` stays light
+    for the workers and for a run's start."""
+    if name == "__version__":
+        return _version()
     if name in ("run", "query", "trace", "Settings"):
         from dedup import api
 

@@ -14,7 +14,8 @@ import duckdb
 import typer
 from rich.console import Console
 
-from dedup import DedupError, __version__, interrupt, pipeline, store
+import dedup
+from dedup import DedupError, interrupt, pipeline, store
 from dedup.limits import ArticleLimit
 
 
@@ -70,7 +71,7 @@ def _fail(err: Exception) -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"dedup {__version__}")
+        typer.echo(f"dedup {dedup.__version__}")
         raise typer.Exit()
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import jinja2
 
-from dedup import __version__
+import dedup
 
 if TYPE_CHECKING:
     from dedup.report import Chart, Table
@@ -106,7 +106,7 @@ def _context(
 ) -> dict[str, Any]:
     return {
         "db": db.name,
-        "version": __version__,
+        "version": dedup.__version__,
         "labels": SUMMARY_LABELS,
         "summary": summary,
         "figures": figures,

@@ -21,7 +21,8 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
-from dedup import DedupError, __version__, interrupt
+import dedup
+from dedup import DedupError, interrupt
 from dedup.text import FOLDS_DIGEST
 
 #: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable. A full
@@ -266,7 +267,7 @@ def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, 
     run_id = scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM runs")
     con.execute(
         "INSERT INTO runs (run_id, command, started, tool_version, settings) VALUES (?, ?, ?, ?, ?)",
-        [run_id, command, datetime.now(), __version__, json.dumps(settings, sort_keys=True)],
+        [run_id, command, datetime.now(), dedup.__version__, json.dumps(settings, sort_keys=True)],
     )
     return run_id
 
