@@ -19,10 +19,24 @@ WIRE = [
 ]
 
 
-def _corpus(tmp_path: Path, records: list[dict]) -> Path:
+def _run(tmp_path: Path, records: list[dict]) -> Path:
+    """A database of one ``dedup run`` over ``records``."""
     path = tmp_path / "corpus.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
+    dedup.run([path], tmp_path / "corpus.duckdb")
+    return tmp_path / "corpus.duckdb"
+
+
+def _aligned(db: Path) -> list[tuple]:
+    """(source span text, target span text, source id, target id, match kind) of every
+    alignment: the spans as the offsets cut them."""
+    return dedup.query(
+        db,
+        "SELECT s.text[x.source_start + 1 : x.source_end], t.text[x.target_start + 1 : x.target_end],"
+        " x.source_article_id, x.target_article_id, x.match_kind FROM alignments x"
+        " JOIN articles s ON s.article_id = x.source_article_id"
+        " JOIN articles t ON t.article_id = x.target_article_id",
+    ).rows()
 
 
 def _derivation(db: Path) -> dict[str, tuple]:
@@ -46,8 +60,7 @@ def test_siblings_name_the_earlier_source(tmp_path: Path) -> None:
                                          *sibling]),
          "outlet": "Daily B", "published": "2024-03-05T10:00:00"},
     ]  # fmt: skip
-    db = tmp_path / "s.duckdb"
-    dedup.run([_corpus(tmp_path, records)], db)
+    db = _run(tmp_path, records)
     found = _derivation(db)
     assert found["A"] == ("wholly", "C")
     assert found["B"][1] == "C"
@@ -65,8 +78,7 @@ def test_undecided_pairs_derive_neither_side(tmp_path: Path) -> None:
         {"id": "X", "text": "\n\n".join(WIRE), "outlet": "Daily X"},
         {"id": "Y", "text": "\n\n".join(WIRE[:5]), "outlet": "Daily Y"},
     ]
-    db = tmp_path / "u.duckdb"
-    dedup.run([_corpus(tmp_path, records)], db)
+    db = _run(tmp_path, records)
     bases = dedup.query(db, "SELECT DISTINCT direction_basis FROM alignments")["direction_basis"]
     assert bases.to_list() == ["undecided"]
     assert {d for d, _ in _derivation(db).values()} == {"non"}
@@ -98,18 +110,11 @@ def test_a_rewritten_story_is_aligned_sentence_by_sentence(tmp_path: Path) -> No
         {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
          "published": "2024-03-05T12:00:00"},
     ]  # fmt: skip
-    db = tmp_path / "r.duckdb"
-    dedup.run([_corpus(tmp_path, records)], db)
-    rows = dedup.query(
-        db,
-        "SELECT s.text[x.source_start + 1 : x.source_end], t.text[x.target_start + 1 : x.target_end],"
-        " x.target_article_id, x.match_kind FROM alignments x"
-        " JOIN articles s ON s.article_id = x.source_article_id"
-        " JOIN articles t ON t.article_id = x.target_article_id",
-    ).rows()
-    rewritten = {(a, b) for a, b, target, kind in rows if target == "R" and kind == "paraphrase"}
+    db = _run(tmp_path, records)
+    rows = _aligned(db)
+    rewritten = {(a, b) for a, b, _, target, kind in rows if target == "R" and kind == "paraphrase"}
     assert (WIRE[0], REWRITE[0]) in rewritten  # whole sentences: spans on both sides
-    assert not [r for r in rows if r[2] == "I"], "an independent report shares no sentence"
+    assert not [r for r in rows if r[3] == "I"], "an independent report shares no sentence"
     derived = _derivation(db)
     assert derived["R"][0] != "non" and derived["R"][1] == "W"
     assert derived["I"][0] == "non"
@@ -144,16 +149,11 @@ def test_a_chinese_rewrite_is_retrieved_and_aligned(tmp_path: Path) -> None:
         {"id": f"O{i}", "text": text, "outlet": f"P{i}", "published": "2026-10-19T12:00:00"}
         for i, text in enumerate(ZH_OTHERS)
     ]  # fmt: skip
-    db = tmp_path / "zh.duckdb"
-    dedup.run([_corpus(tmp_path, records)], db)
+    db = _run(tmp_path, records)
     pairs = dedup.query(db, "SELECT source_article_id, target_article_id FROM article_pairs").rows()
     assert pairs == [("W", "R")]
-    rows = dedup.query(
-        db,
-        "SELECT t.text[x.target_start + 1 : x.target_end] FROM alignments x"
-        " JOIN articles t ON t.article_id = x.target_article_id WHERE x.match_kind = 'paraphrase'",
-    ).rows()
-    assert ("统计局发言人称，政府会继续推行积极的财政政策，以支持投资和消费。",) in rows
+    spans = {b for _, b, _, _, kind in _aligned(db) if kind == "paraphrase"}
+    assert "统计局发言人称，政府会继续推行积极的财政政策，以支持投资和消费。" in spans
     assert _derivation(db)["R"] == ("partially", "W")
 
 
@@ -186,15 +186,9 @@ def test_an_urdu_copy_typed_on_another_keyboard_is_found(tmp_path: Path) -> None
         {"id": "NP", "text": "\n\n".join(copy), "outlet": "Akhbar", "language": "ur",
          "published": "2026-10-20T12:00:00"},
     ]  # fmt: skip
-    db = tmp_path / "ur.duckdb"
-    dedup.run([_corpus(tmp_path, records)], db)
-    spans = dedup.query(
-        db,
-        "SELECT t.text[x.target_start + 1 : x.target_end] FROM alignments x"
-        " JOIN articles t ON t.article_id = x.target_article_id"
-        " WHERE x.source_article_id = 'APP' AND x.target_article_id = 'NP'",
-    ).rows()
-    assert {c.rstrip("۔") for c in copy} == {s for (s,) in spans}
-    kinds = dedup.query(db, "SELECT DISTINCT match_kind FROM alignments").rows()
-    assert kinds == [("verbatim",)]
+    db = _run(tmp_path, records)
+    rows = _aligned(db)
+    assert {(r[2], r[3]) for r in rows} == {("APP", "NP")}
+    assert {c.rstrip("۔") for c in copy} == {b for _, b, *_ in rows}
+    assert {kind for *_, kind in rows} == {"verbatim"}
     assert _derivation(db)["NP"] == ("wholly", "APP")

@@ -64,15 +64,20 @@ def test_older_dedup_database_keeps_its_message(tmp_path: Path) -> None:
         pipeline.run([CORPUS], db)
 
 
-def test_a_database_keyed_with_other_character_folds_is_refused(tmp_path: Path) -> None:
-    """Its stored keys (normalised hashes, terms) were made with other folds of
-    data/characters.tsv: growing it would compare new keys with old ones."""
-    db = tmp_path / "folds.duckdb"
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [("schema", "another version of dedup"), ("characters", "other character folds")],
+    ids=["other internal tables", "other character folds"],
+)
+def test_a_database_made_otherwise_is_refused(tmp_path: Path, key: str, message: str) -> None:
+    """Another schema, or stored keys (normalised hashes, terms) made with other folds of
+    data/characters.tsv: growing it would mix old rows or keys with new ones."""
+    db = tmp_path / "other.duckdb"
     pipeline.run([CORPUS], db)
     con = duckdb.connect(str(db))
-    con.execute("UPDATE meta SET value = 'other' WHERE key = 'characters'")
+    con.execute("UPDATE meta SET value = 'other' WHERE key = ?", [key])
     con.close()
-    with pytest.raises(DedupError, match="other character folds"):
+    with pytest.raises(DedupError, match=message):
         pipeline.run([CORPUS], db)
 
 

@@ -222,13 +222,3 @@ def test_jsonl_line_in_legacy_encoding(tmp_path: Path) -> None:
     rows = dict(_query(db, "SELECT article_id, encoding FROM articles"))
     assert rows == {"u": "utf-8", "l": "cp1252 (fallback)"}
     assert _query(db, "SELECT text FROM articles WHERE article_id = 'l'")[0][0].startswith("Café")
-
-
-def test_database_of_another_schema_is_refused(tmp_path: Path) -> None:
-    db = tmp_path / "old.duckdb"
-    pipeline.run([CORPUS], db)
-    con = duckdb.connect(str(db))
-    con.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
-    con.close()
-    with pytest.raises(DedupError, match="another version of dedup"):
-        pipeline.run([CORPUS], db)
