@@ -2,7 +2,8 @@
 
 Reads: articles, paragraphs (body and headline), new_articles and role_changes (temp).
 Leaves: term_df (the sample's document frequencies, frozen once the sample is full),
-article_terms, article_pairs (contract: "which earlier stories is this most like").
+article_terms, term_heads, article_pairs (contract: "which earlier stories is this most
+like").
 
 What survives rewriting and translation of a story is its rare vocabulary: names, numbers,
 the words of its subject. Every article is indexed by its rare terms (tokens of

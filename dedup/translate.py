@@ -4,7 +4,9 @@ Reads: articles, paragraphs (body and headline), term_df (frozen weights), the t
 retrieve_changed (the articles retrieval redid), removed_alignments and added_alignments.
 Leaves: article_anchors (each article's rarer keys: the candidate index) and alignments
 with ``match_kind = 'translation'`` (their ids added to ``added_alignments``, the removed
-ones to ``removed_alignments``, for :mod:`dedup.cluster`).
+ones to ``removed_alignments``, for :mod:`dedup.cluster`); for the next incremental run,
+translate_lookups, translate_bounds, anchor_vocabulary and the ``meta`` rows concept_df,
+anchor_vocabulary and translate_languages.
 
 An outlet that translates a wire story shares no word with it, so neither fingerprints nor
 retrieval see the pair. Both sides become keys of :mod:`dedup.anchors` (numbers, names,
