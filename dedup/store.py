@@ -28,7 +28,7 @@ from dedup.text import FOLDS_DIGEST
 #: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable. A full
 #: run's peak comes when the candidates stage reads every signature while DuckDB holds the
 #: run's uncommitted rows: on the 100k bench it was 3.7-4.1 GiB with 1,000 MB here and
-#: 3.7 GiB with 700, in the same time (an incremental run widens it: see state.py)
+#: 3.6-3.7 GiB with 700, about 5 s slower (an incremental run widens it: see state.py)
 DUCKDB_MEMORY_MB = 700
 DUCKDB_MEMORY = os.environ.get("DEDUP_DUCKDB_MEMORY", f"{DUCKDB_MEMORY_MB}MB")
 

@@ -272,6 +272,10 @@ def update(
     )
     for texts in store.article_texts(con, "translate_keyed", "base_role"):
         store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))
+    con.execute(  # the keys just made: what changed articles hold now
+        "CREATE OR REPLACE TEMP TABLE changed_anchors AS "
+        "SELECT * FROM article_anchors SEMI JOIN translate_keyed USING (article_id)"
+    )
     if kept_for:
         store.insert(con, "anchor_vocabulary", make.vocabulary(learned_only=True))
     # targets redone whatever their lookups: changed articles, the targets of a changed

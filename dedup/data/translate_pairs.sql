@@ -9,8 +9,9 @@
 -- translate_scope whose lookup moved or whose candidates a changed article may join or
 -- leave (it holds, or held, one of the lookup keys); any other target would get the pairs
 -- it has.
--- Inputs: translate_must, translate_scope, translate_langs, article_anchors, old_anchors,
--- retrieve_changed, translate_lookups, translate_bounds, articles, alignments.
+-- Inputs: translate_must, translate_scope, translate_langs, article_anchors,
+-- changed_anchors (the keys changed articles hold now), old_anchors, translate_lookups,
+-- translate_bounds, articles, alignments.
 -- Leaves: translate_redo and translate_pairs (temp), translate_lookups of the targets redone,
 -- translate_bounds of the scope.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
@@ -52,8 +53,7 @@ UNION SELECT article_id FROM (  -- the lookup moved
 )
 UNION SELECT q.article_id  -- a changed article that comes first holds a lookup key now
 FROM looked AS q
-JOIN (SELECT * FROM article_anchors SEMI JOIN retrieve_changed USING (article_id)) AS h
-  ON h.key = q.key AND h.language = q.partner
+JOIN changed_anchors AS h ON h.key = q.key AND h.language = q.partner
 JOIN articles AS a ON a.article_id = h.article_id
 JOIN articles AS b ON b.article_id = q.article_id
 WHERE comes_first(a.kind, a.published, b.kind, b.published)

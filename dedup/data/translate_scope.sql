@@ -10,12 +10,11 @@
 -- - the holders of a key a changed article held before (a count that falls can bring a key
 --   in).
 -- Inputs: translate_must, retrieve_changed, article_anchors (after the changed articles'
--- keys were replaced), old_anchors, translate_lookups, translate_bounds, translate_langs,
--- articles. Parameters: $max_holders.
+-- keys were replaced), changed_anchors (those keys), old_anchors, translate_lookups,
+-- translate_bounds, translate_langs, articles. Parameters: $max_holders.
 CREATE OR REPLACE TEMP TABLE translate_scope AS
 WITH changed_keys AS (
-    SELECT DISTINCT key, language FROM article_anchors
-    SEMI JOIN retrieve_changed USING (article_id)
+    SELECT DISTINCT key, language FROM changed_anchors
 ), counts AS (  -- their holders now
     SELECT key, language, count(*) AS holders FROM article_anchors
     SEMI JOIN changed_keys USING (key, language) GROUP BY ALL
@@ -35,8 +34,7 @@ UNION SELECT l.article_id FROM translate_lookups AS l
       WHERE c.holders > $max_holders
          OR c.holders > b.holders OR (c.holders = b.holders AND l.key > b.key)
 UNION SELECT l.article_id FROM translate_lookups AS l  -- a new candidate may hold it
-      JOIN (SELECT * FROM article_anchors SEMI JOIN retrieve_changed USING (article_id)) AS h
-        ON h.key = l.key
+      JOIN changed_anchors AS h ON h.key = l.key
       JOIN articles AS a ON a.article_id = h.article_id
       JOIN articles AS b ON b.article_id = l.article_id
       JOIN translate_langs AS t ON t.language = b.language AND t.partner = h.language
