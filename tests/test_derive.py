@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 import dedup
 
 WIRE = [
@@ -118,6 +120,27 @@ def test_a_rewritten_story_is_aligned_sentence_by_sentence(tmp_path: Path) -> No
     derived = _derivation(db)
     assert derived["R"][0] != "non" and derived["R"][1] == "W"
     assert derived["I"][0] == "non"
+
+
+@pytest.mark.parametrize(("published", "paired"), [("2024-03-25T11:00:00", True),
+                                                    ("2024-04-15T11:00:00", False)])  # fmt: skip
+def test_a_source_is_retrieved_only_inside_the_window(
+    tmp_path: Path, published: str, paired: bool
+) -> None:
+    """The rewrite 20 days after the wire story is paired with it; 41 days after, the wire
+    is outside its 30-day window (RetrievalSettings.window_days) and is not its source."""
+    records = [
+        {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
+         "published": "2024-03-05T08:00:00"},
+        {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
+         "published": "2024-03-05T12:00:00"},
+        {"id": "R", "text": "\n\n".join(REWRITE), "outlet": "Daily R", "published": published},
+    ]  # fmt: skip
+    db = _run(tmp_path, records)
+    pairs = dedup.query(db, "SELECT source_article_id, target_article_id FROM article_pairs")
+    assert pairs.rows() == ([("W", "R")] if paired else [])
+    rewritten = {r[2:] for r in _aligned(db) if r[4] == "paraphrase"}
+    assert rewritten == ({("W", "R", "paraphrase")} if paired else set())
 
 
 ZH_WIRE = """北京（路透社）——中国国家统计局周一公布的数据显示，今年第三季度国内生产总值同比增长百分之四点九，略低于市场预期。

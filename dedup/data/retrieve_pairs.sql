@@ -19,19 +19,22 @@ DELETE FROM article_pairs WHERE target_article_id IN (SELECT article_id FROM ret
 INSERT INTO article_pairs
 WITH q AS (  -- articles are their ranks until the pairs are scored: integers join and group
              -- several times faster than ids
-    SELECT o.rank, t.term, t.kind, ln(($n + 1.0) / (t.df + 1)) AS idf
+    SELECT o.rank, o.published, t.term, t.kind, ln(($n + 1.0) / (t.df + 1)) AS idf
     FROM article_terms AS t SEMI JOIN retrieve_targets AS r USING (article_id)
     JOIN article_order AS o USING (article_id)
 ), totals AS (
     SELECT rank, sum(idf) AS total, count(*) AS n_terms FROM q GROUP BY rank
 ), heads AS (
-    SELECT h.term, o.rank FROM term_heads AS h JOIN article_order AS o USING (article_id)
-), shared AS (  -- only heads before the target in the one order can be its source
+    SELECT h.term, o.rank, o.published
+    FROM term_heads AS h JOIN article_order AS o USING (article_id)
+), shared AS (  -- only heads before the target in the one order, and in its window, can be
+                -- its source (at 100k, the window leaves 8M of the 41M term matches to sum)
     SELECT q.rank AS target, h.rank AS source, sum(q.idf) AS weight,
            count(*) AS n_terms,
            count(*) FILTER (WHERE q.kind = 'number') AS n_numbers,
            count(*) FILTER (WHERE q.kind = 'name') AS n_names
-    FROM q JOIN heads AS h ON h.term = q.term AND h.rank < q.rank
+    FROM q JOIN heads AS h
+        ON h.term = q.term AND h.rank < q.rank AND in_window(h.published, q.published, $window_s)
     GROUP BY q.rank, h.rank
 ), scored AS (
     SELECT a.article_id AS source, b.article_id AS target, round(s.weight / t.total, 4) AS score,
@@ -44,7 +47,6 @@ WITH q AS (  -- articles are their ranks until the pairs are scored: integers jo
     JOIN article_order AS b ON b.rank = s.target
     WHERE s.weight / t.total >= $min_score
       AND s.n_terms >= least($min_shared, t.n_terms)
-      AND in_window(a.published, b.published, $window_s)
 )
 SELECT source, target, score, n_terms, n_numbers, n_names, basis,
        row_number() OVER (PARTITION BY target
