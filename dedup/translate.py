@@ -272,9 +272,11 @@ def update(
     )
     for texts in store.article_texts(con, "translate_keyed", "base_role"):
         store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))
-    con.execute(  # the keys just made: what changed articles hold now
+    con.execute(  # the keys just made: what changed articles hold now (a full run redoes
+        # every target, and needs none to tell which)
         "CREATE OR REPLACE TEMP TABLE changed_anchors AS "
         "SELECT * FROM article_anchors SEMI JOIN translate_keyed USING (article_id)"
+        + (" WHERE false" if full else "")
     )
     if kept_for:
         store.insert(con, "anchor_vocabulary", make.vocabulary(learned_only=True))

@@ -11,7 +11,7 @@
 -- it has.
 -- Inputs: translate_must, translate_scope, translate_langs, article_anchors,
 -- changed_anchors (the keys changed articles hold now), old_anchors, translate_lookups,
--- translate_bounds, articles, alignments.
+-- translate_bounds, articles, article_order, alignments.
 -- Leaves: translate_redo and translate_pairs (temp), translate_lookups of the targets redone,
 -- translate_bounds of the scope.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
@@ -77,26 +77,34 @@ INSERT INTO translate_lookups
 SELECT article_id, key FROM looked SEMI JOIN translate_redo USING (article_id);
 
 CREATE OR REPLACE TEMP TABLE translate_pairs AS
-WITH totals AS (
-    SELECT article_id, sum(weight) AS total, count(*) AS n_keys
-    FROM looked SEMI JOIN translate_redo USING (article_id) GROUP BY article_id
-), shared AS (
-    SELECT q.article_id AS target, h.article_id AS source, sum(least(q.weight, h.weight)) AS weight,
+WITH q AS (  -- articles are their ranks until the pairs are scored (see retrieve_pairs.sql)
+    SELECT l.key, l.partner, l.weight, o.rank, o.published
+    FROM looked AS l SEMI JOIN translate_redo USING (article_id)
+    JOIN article_order AS o USING (article_id)
+), totals AS (
+    SELECT rank, sum(weight) AS total, count(*) AS n_keys FROM q GROUP BY rank
+), holders AS (
+    SELECT h.key, h.language, h.weight, o.rank, o.published
+    FROM article_anchors AS h JOIN article_order AS o USING (article_id)
+), shared AS (  -- a source before the target in the one order (which agrees with
+                -- comes_first wherever it decides) and in its window: at 100k, 64,000 of
+                -- the 15 million key matches are left to sum
+    SELECT q.rank AS target, h.rank AS source, sum(least(q.weight, h.weight)) AS weight,
            count(*) AS n_keys
-    FROM looked AS q JOIN article_anchors AS h ON h.key = q.key AND h.language = q.partner
-    WHERE q.article_id IN (SELECT article_id FROM translate_redo)
+    FROM q JOIN holders AS h
+        ON h.key = q.key AND h.language = q.partner AND h.rank < q.rank
+       AND in_window(h.published, q.published, $window_s)
     GROUP BY ALL
 ), scored AS (
-    SELECT s.source, s.target, round(s.weight / t.total, 4) AS share,
+    SELECT a.article_id AS source, b.article_id AS target, round(s.weight / t.total, 4) AS share,
            direction_basis(a.kind, a.published, b.kind, b.published) AS basis,
            coalesce(a.outlet = b.outlet, false) AS same_outlet
     FROM shared AS s
-    JOIN totals AS t ON t.article_id = s.target
-    JOIN articles AS a ON a.article_id = s.source
-    JOIN articles AS b ON b.article_id = s.target
+    JOIN totals AS t ON t.rank = s.target
+    JOIN article_order AS a ON a.rank = s.source
+    JOIN article_order AS b ON b.rank = s.target
     WHERE s.n_keys >= least($min_shared, t.n_keys) AND s.weight >= $min_share * t.total
       AND comes_first(a.kind, a.published, b.kind, b.published)
-      AND in_window(a.published, b.published, $window_s)
 )
 SELECT source, target, basis, same_outlet, share
 FROM scored
