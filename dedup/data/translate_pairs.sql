@@ -77,14 +77,15 @@ INSERT INTO translate_lookups
 SELECT article_id, key FROM looked SEMI JOIN translate_redo USING (article_id);
 
 CREATE OR REPLACE TEMP TABLE translate_pairs AS
-WITH q AS (  -- articles are their ranks until the pairs are scored (see retrieve_pairs.sql)
-    SELECT l.key, l.partner, l.weight, o.rank, o.published
+WITH q AS (  -- articles are their ranks, weights integers (millionths: sums exact in any
+             -- order), until the pairs are scored (see retrieve_pairs.sql)
+    SELECT l.key, l.partner, round(l.weight * 1e6)::BIGINT AS weight, o.rank, o.published
     FROM looked AS l SEMI JOIN translate_redo USING (article_id)
     JOIN article_order AS o USING (article_id)
 ), totals AS (
     SELECT rank, sum(weight) AS total, count(*) AS n_keys FROM q GROUP BY rank
 ), holders AS (
-    SELECT h.key, h.language, h.weight, o.rank, o.published
+    SELECT h.key, h.language, round(h.weight * 1e6)::BIGINT AS weight, o.rank, o.published
     FROM article_anchors AS h JOIN article_order AS o USING (article_id)
 ), shared AS (  -- a source before the target in the one order (which agrees with
                 -- comes_first wherever it decides) and in its window: at 100k, 64,000 of
