@@ -196,6 +196,23 @@ def test_translated_paragraphs_align_to_the_paragraph_they_translate(db):
     assert all(r[2] != "pasar-id" for r in rows)  # the independent report is not a translation
 
 
+@pytest.mark.parametrize(("when", "found"), [("2024-05-13T09:00:00Z", True),
+                                              ("2024-06-03T09:00:00Z", False)])  # fmt: skip
+def test_a_translation_is_found_only_inside_the_window(tmp_path, when, found):
+    """The translation 20 days after the wire story is aligned to it; 41 days after, the
+    wire is outside its 30-day window (RetrievalSettings.window_days)."""
+    path = tmp_path / "c.jsonl"
+    recs = [
+        _record("wire-en", WIRE, "wire", "Reuters", "en", "2024-04-23T04:00:00Z"),
+        _record("pasar-id", INDEPENDENT, "outlet", "Pasar", "id", "2024-04-23T10:00:00Z"),
+        _record("harian-id", TRANSLATION, "outlet", "Harian", "id", when),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    api.run([path], tmp_path / "c.duckdb")
+    rows = _translations(tmp_path / "c.duckdb")
+    assert {(r[0], r[2]) for r in rows} == ({("wire-en", "harian-id")} if found else set())
+
+
 def test_derivation_source_and_attribution_use_translations(db):
     with duckdb.connect(str(db), read_only=True) as con:
         derived = dict(

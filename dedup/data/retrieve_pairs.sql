@@ -9,8 +9,9 @@
 -- part of its source's rare words and adds its own). The source must come first by the
 -- pairwise rule (or, undecided, come first in the one article order, so an undecided pair
 -- is listed once), within $window_s seconds when both are dated.
--- Scores are rounded to 4 decimals before ranking, so that sums made in another order
--- (an incremental run) rank alike. The $top_k best per target are kept: sources known to come first before those of unknown
+-- Weights are summed as integers, so that a score is the same whatever order its terms
+-- are added in (an incremental run, DuckDB's threads), and rounded to 4 decimals. The
+-- $top_k best per target are kept: sources known to come first before those of unknown
 -- order (siblings that neither dates nor kinds order), then by score, then source id.
 -- Inputs: retrieve_targets (article_id), article_terms, term_heads, article_order.
 -- Parameters: $n (sample size), $min_shared, $min_score, $window_s, $top_k.
