@@ -19,10 +19,8 @@ DELETE FROM article_pairs WHERE target_article_id IN (SELECT article_id FROM ret
 
 INSERT INTO article_pairs
 WITH q AS (  -- articles are their ranks until the pairs are scored: integers join and group
-             -- several times faster than ids; weights are integers too (millionths), so
-             -- that their sums are exact in any order: DuckDB's threads add floating point
-             -- in an order that varies from run to run, and a score at a rounding or
-             -- threshold boundary then flipped between runs of the same input
+             -- several times faster than ids; weights are integers (millionths): DuckDB's
+             -- threads add floating point in an order that varies from run to run
     SELECT o.rank, o.published, t.term, t.kind,
            round(ln(($n + 1.0) / (t.df + 1)) * 1e6)::BIGINT AS idf
     FROM article_terms AS t SEMI JOIN retrieve_targets AS r USING (article_id)

@@ -11,7 +11,7 @@
 -- it has.
 -- Inputs: translate_must, translate_scope, translate_langs, article_anchors,
 -- changed_anchors (the keys changed articles hold now), old_anchors, translate_lookups,
--- translate_bounds, articles, article_order, alignments.
+-- translate_bounds, article_order, alignments.
 -- Leaves: translate_redo and translate_pairs (temp), translate_lookups of the targets redone,
 -- translate_bounds of the scope.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
@@ -54,8 +54,8 @@ UNION SELECT article_id FROM (  -- the lookup moved
 UNION SELECT q.article_id  -- a changed article that comes first holds a lookup key now
 FROM looked AS q
 JOIN changed_anchors AS h ON h.key = q.key AND h.language = q.partner
-JOIN articles AS a ON a.article_id = h.article_id
-JOIN articles AS b ON b.article_id = q.article_id
+JOIN article_order AS a ON a.article_id = h.article_id
+JOIN article_order AS b ON b.article_id = q.article_id
 WHERE comes_first(a.kind, a.published, b.kind, b.published)
 -- or held one before: it may leave the candidates (anchors are read from base roles, so
 -- today a re-roled article keeps its keys and this adds nothing; it keeps the rule whole)
