@@ -124,8 +124,8 @@ class TextKeys:
         most: float,
         known: pl.DataFrame | None = None,
     ):
-        """``known``: :meth:`vocabulary` of an earlier instance of the same lexicons,
-        weights and ``most`` (its words and numbers need not be read again)."""
+        """``known``: :meth:`vocabulary` of an earlier instance of the same lexicons and
+        weights (its words and numbers need not be read again; see :meth:`recall`)."""
         self.lexicons, self.weight, self.most = lexicons, weight, most
         self._words = _vocabulary([], "token")
         self._numbers = _vocabulary([], "token", "after")
@@ -135,17 +135,17 @@ class TextKeys:
         self._known = (self._words.height, self._numbers.height)
 
     def vocabulary(self, learned_only: bool = False) -> pl.DataFrame:
-        """(kind, language, token, after, key, weight) of the words and numbers read (only
-        those read since construction, with ``learned_only``)."""
+        """(kind, language, token, after, key, weight, share) of the words and numbers read
+        (only those read since construction, with ``learned_only``)."""
         words, numbers = self._words, self._numbers
         if learned_only:
             words, numbers = words[self._known[0] :], numbers[self._known[1] :]
         return pl.concat(
             [
                 words.select(kind=pl.lit("word"), language="language", token="token",
-                             after=pl.lit(""), key="key", weight="weight"),
+                             after=pl.lit(""), key="key", weight="weight", share="share"),
                 numbers.select(kind=pl.lit("number"), language="language", token="token",
-                               after="after", key="key", weight="weight"),
+                               after="after", key="key", weight="weight", share="share"),
             ]
         )  # fmt: skip
 
@@ -153,12 +153,7 @@ class TextKeys:
         """``texts``: article_id, language, text."""
         texts = ascii_texts(texts).with_row_index("i")
         ascii_, other = texts.filter("ascii"), texts.filter(~pl.col("ascii"))
-        words = pl.concat(
-            [
-                ascii_.select("i", token=pl.col("text").str.extract_all(r"[A-Za-z0-9]+")),
-                _found(other, TOKEN_RE, "token"),
-            ]
-        )
+        words = _words(texts)
         numbers = pl.concat(
             [
                 ascii_.select("i", found=pl.col("text").str.extract_all(_ASCII_NUMBER))
@@ -173,9 +168,6 @@ class TextKeys:
             ]
         )
         langs = texts.select("i", "language")
-        words = (
-            words.select("i", pl.col("token").list.unique()).explode("token").drop_nulls()
-        ).join(langs, on="i")
         # only a scale word changes a number's key: "5 people" and "5 ships" are one number
         scale = pl.col("after").str.to_lowercase()
         numbers = numbers.with_columns(
@@ -186,41 +178,73 @@ class TextKeys:
         self._numbers = _learn(self._numbers, numbers, self._number_key, "token", "after")
         keys = pl.concat(
             [
-                words.join(self._words, on=["language", "token"]).select("i", "key", "weight"),
-                numbers.join(self._numbers, on=["language", "token", "after"]).select(
-                    "i", "key", "weight"
-                ),
+                words.join(self._words, on=["language", "token"]).select(*_KEPT),
+                numbers.join(self._numbers, on=["language", "token", "after"]).select(*_KEPT),
             ]
         )
         return (
-            keys.drop_nulls()
+            keys.filter((pl.col("weight") > 0) & (pl.col("share") <= self.most))
             .group_by("i", "key")
             .agg(pl.col("weight").max())
             .join(texts.select("i", "article_id", "language"), on="i")
             .select("article_id", "language", "key", "weight")
         )
 
-    def _kept(self, found: tuple[str, str] | None) -> tuple[str, float] | None:
-        """(key, weight) of a word's or number's key when it is indexed: its weight above 0
-        and its share at most ``most``. Checked before the largest weight of a key in a text
-        is taken, which keeps the same keys: a key's share falls as its weight grows (or,
-        for a concept, does not depend on it)."""
+    def recall(self, texts: pl.DataFrame) -> None:
+        """Put the keys of the words of ``texts`` that an earlier run read (``known``) in
+        :func:`word_key`'s memory: translation reads the paragraphs of the pairs it aligns
+        with it, and stemming the words of old articles again took 0.3 s of an incremental
+        run on the 100k bench (a word read in this process is there already)."""
+        known = self._words[: self._known[0]]
+        if known.is_empty():
+            return
+        words = _words(ascii_texts(texts).with_row_index("i")).join(known, on=["language", "token"])
+        for (lang,), group in words.group_by("language"):
+            pair = lexicon.pair if (lexicon := self.lexicons.get(lang)) else None
+            _WORD_KEYS.update(
+                ((pair, lang, token), None if key is None else (key, token.lower()))
+                for token, key in zip(group["token"], group["key"], strict=True)
+            )
+
+    def _weighed(self, found: tuple[str, str] | None) -> tuple[str, float, float] | None:
+        """(key, weight, share) of a word's or number's key. A text keeps it when it is
+        indexed (weight above 0, share at most ``most``), checked before the largest weight
+        of a key in a text is taken, which keeps the keys paragraph_keys gives: a key's
+        share falls as its weight grows (or, for a concept, does not depend on it)."""
         if found is None:
             return None
         key, w = found[0], self.weight(found[1])
-        return (key, w) if w > 0 and self.weight.share(key, w) <= self.most else None
+        return key, w, self.weight.share(key, w)
 
-    def _word_key(self, lang: str, token: str) -> tuple[str, float] | None:
-        return self._kept(word_key(self.lexicons.get(lang), lang, token))
+    def _word_key(self, lang: str, token: str) -> tuple[str, float, float] | None:
+        return self._weighed(word_key(self.lexicons.get(lang), lang, token))
 
-    def _number_key(self, lang: str, written: str, after: str) -> tuple[str, float] | None:
-        return self._kept(_number_key(written, after, lang))
+    def _number_key(self, lang: str, written: str, after: str) -> tuple[str, float, float] | None:
+        return self._weighed(_number_key(written, after, lang))
+
+
+_KEPT = ("i", "key", "weight", "share")
+
+
+def _words(texts: pl.DataFrame) -> pl.DataFrame:
+    """(i, language, token): the distinct words of each text of ``ascii_texts`` (with a row
+    index i), ASCII texts tokenized by polars, the others by Python's regex."""
+    ascii_, other = texts.filter("ascii"), texts.filter(~pl.col("ascii"))
+    words = pl.concat(
+        [
+            ascii_.select("i", token=pl.col("text").str.extract_all(r"[A-Za-z0-9]+")),
+            _found(other, TOKEN_RE, "token"),
+        ]
+    )
+    return (words.select("i", pl.col("token").list.unique()).explode("token").drop_nulls()).join(
+        texts.select("i", "language"), on="i"
+    )
 
 
 def _part(vocabulary: pl.DataFrame, kind: str) -> pl.DataFrame:
     """The rows of one kind of a :meth:`TextKeys.vocabulary`, as TextKeys keeps them."""
     return vocabulary.filter(pl.col("kind") == kind).select(
-        "language", "token", "after", "key", pl.col("weight").cast(pl.Float64)
+        "language", "token", "after", "key", pl.col("weight", "share").cast(pl.Float64)
     )
 
 
@@ -242,8 +266,8 @@ def _found(texts: pl.DataFrame, regex: re.Pattern[str], *names: str) -> pl.DataF
 def _learn(
     known: pl.DataFrame, seen: pl.DataFrame, key: Callable[..., tuple | None], *names: str
 ) -> pl.DataFrame:
-    """``known`` (language, *names, key, weight) with the distinct values of ``seen`` it
-    lacks (key and weight null for a value with no indexed key)."""
+    """``known`` (language, *names, key, weight, share) with the distinct values of ``seen``
+    it lacks (key, weight and share null for a value with no key)."""
     on = ["language", *names]
     new = seen.select(on).unique().join(known, on=on, how="anti")
     return pl.concat([known, _vocabulary(new.iter_rows(), *names, key=key)])
@@ -252,9 +276,11 @@ def _learn(
 def _vocabulary(
     rows: Iterable[tuple], *names: str, key: Callable[..., tuple | None] | None = None
 ) -> pl.DataFrame:
-    """(language, *names, key, weight) of (language, *values) rows."""
-    out = [(*row, *((key and key(*row)) or (None, None))) for row in rows]
-    schema = dict.fromkeys(["language", *names, "key"], pl.String) | {"weight": pl.Float64}
+    """(language, *names, key, weight, share) of (language, *values) rows."""
+    out = [(*row, *((key and key(*row)) or (None, None, None))) for row in rows]
+    schema = dict.fromkeys(["language", *names, "key"], pl.String) | dict.fromkeys(
+        ["weight", "share"], pl.Float64
+    )
     return pl.DataFrame(out, schema=schema, orient="row")
 
 

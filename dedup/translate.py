@@ -258,12 +258,11 @@ def update(
     made_for = _made_for(con, partner, settings)
     weight = _weights(con, df, n, partner, made_for)
     most = max(settings.index_share, settings.index_min / max(n, 1))
-    kept_for = made_for and json.dumps([made_for, most])  # which keys are indexed, too
     make = anchors.TextKeys(
         {lang: Lexicon.load(lang, other) for lang, other in partner.items()},
         weight,
         most,
-        _kept_vocabulary(con, kept_for),
+        _kept_vocabulary(con, made_for),
     )
     con.execute(  # the (changed) articles of a language that has a partner
         "CREATE OR REPLACE TEMP TABLE translate_keyed AS SELECT article_id FROM articles "
@@ -278,7 +277,7 @@ def update(
         "SELECT * FROM article_anchors SEMI JOIN translate_keyed USING (article_id)"
         + (" WHERE false" if full else "")
     )
-    if kept_for:
+    if made_for:
         store.insert(con, "anchor_vocabulary", make.vocabulary(learned_only=True))
     # targets redone whatever their lookups: changed articles, the targets of a changed
     # source, both sides of an alignment the merge stage removed
@@ -325,9 +324,17 @@ def update(
                     "SELECT article_id, language FROM articles SEMI JOIN _ids USING (article_id)"
                 ).fetchall()
             )
+        paragraphs = _paragraphs(con, ids)
+        make.recall(
+            pl.DataFrame(
+                [(a, lang[a], "\n".join(p[3] for p in ps)) for a, ps in paragraphs.items()],
+                schema=["article_id", "language", "text"],
+                orient="row",
+            )
+        )
         _INPUT.update(
             weight=weight,
-            paragraphs=_paragraphs(con, ids),
+            paragraphs=paragraphs,
             lang=lang,
             min_score=settings.min_score,
             min_paragraphs=settings.min_paragraphs,

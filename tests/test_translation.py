@@ -187,6 +187,28 @@ def test_text_keys_equal_paragraph_keys():
     assert set(made.iter_rows()) == expected
 
 
+def test_a_kept_vocabulary_gives_word_key_the_keys_it_reads_afresh():
+    """Words an earlier run read are not stemmed again by the aligner: their keys, kept in
+    the vocabulary, are the ones word_key reads afresh."""
+    lex = bilingual.Lexicon.load("en", "id")
+    weight = anchors.Weights({"said": 800}, 1000, [lex])
+    texts = pl.DataFrame(
+        [(f"{lang}{i}", lang, t) for i, t in enumerate(KEY_TEXTS) for lang in ("en", "id")],
+        schema=["article_id", "language", "text"],
+        orient="row",
+    )
+    first = anchors.TextKeys({"en": lex, "id": lex}, weight, 0.5)
+    first(texts)
+    anchors._WORD_KEYS.clear()
+    anchors.TextKeys({"en": lex, "id": lex}, weight, 0.5, first.vocabulary()).recall(texts)
+    remembered = dict(anchors._WORD_KEYS)
+    assert any(found is not None for found in remembered.values())
+    anchors._WORD_KEYS.clear()
+    assert remembered == {
+        (pair, lang, token): anchors.word_key(lex, lang, token) for pair, lang, token in remembered
+    }
+
+
 def test_translated_paragraphs_align_to_the_paragraph_they_translate(db):
     rows = _translations(db)
     assert [(r[0], r[1], r[2], r[3]) for r in rows] == [

@@ -264,8 +264,9 @@ CREATE TABLE IF NOT EXISTS anchor_vocabulary (
     language VARCHAR NOT NULL,
     token    VARCHAR NOT NULL,                        -- as written
     after    VARCHAR NOT NULL,                        -- a number's scale word, else ''
-    key      VARCHAR,                                 -- NULL: not an indexed key
-    weight   DOUBLE
+    key      VARCHAR,                                 -- NULL: the token has no key
+    weight   DOUBLE,
+    share    DOUBLE           -- of the sample's articles holding the key: indexed if small
 );
 
 -- the first holders of each rare term (article_order), where retrieval looks for sources.
