@@ -2,7 +2,8 @@
 
 Reads: articles, paragraphs (body and headline), term_df (frozen weights), the temp tables
 retrieve_changed (the articles retrieval redid), removed_alignments and added_alignments.
-Leaves: article_anchors (each article's rarer keys: the candidate index) and alignments
+Leaves: article_anchors (each article's rarer keys: the candidate index), anchor_holders
+(their counts per key and language) and alignments
 with ``match_kind = 'translation'`` (their ids added to ``added_alignments``, the removed
 ones to ``removed_alignments``, for :mod:`dedup.cluster`); for the next incremental run,
 translate_lookups, translate_bounds, anchor_vocabulary and the ``meta`` rows concept_df,
@@ -244,7 +245,8 @@ def update(
     # the keys changed articles held before: their holders' lookups may move too, and
     # a target that looked one up may lose them as candidates
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE old_anchors AS SELECT article_id, key FROM article_anchors "
+        "CREATE OR REPLACE TEMP TABLE old_anchors AS "
+        "SELECT article_id, language, key FROM article_anchors "
         + ("WHERE false" if full else "SEMI JOIN retrieve_changed USING (article_id)")
     )
     if full:
@@ -277,6 +279,13 @@ def update(
         "SELECT * FROM article_anchors SEMI JOIN translate_keyed USING (article_id)"
         + (" WHERE false" if full else "")
     )
+    if full:
+        con.execute(
+            "DELETE FROM anchor_holders; INSERT INTO anchor_holders "
+            "SELECT key, language, count(*) FROM article_anchors GROUP BY ALL"
+        )
+    else:
+        store.run_sql_file(con, "anchor_holders.sql")
     if made_for:
         store.insert(con, "anchor_vocabulary", make.vocabulary(learned_only=True))
     # targets redone whatever their lookups: changed articles, the targets of a changed

@@ -294,6 +294,7 @@ def test_a_source_arriving_later_is_found_once_weights_are_frozen(corpus, tmp_pa
     api.run([corpus / "wire.jsonl"], step, settings)
     got = [(t[0], t[1], t[2], t[3]) for t in _translations(step) if t[2] == "harian-id"]
     assert got == [("wire-en", seq, "harian-id", seq) for seq in range(len(WIRE))]
+    assert _holders(step)
     with duckdb.connect(str(step), read_only=True) as con:
         assert "terms_frozen" in dict(con.execute("SELECT key, value FROM meta").fetchall())
         again = con.execute(
@@ -407,6 +408,40 @@ def test_a_later_article_that_moves_a_lookup_redoes_it(corpus, tmp_path):
     api.run([], full, Settings(maxdf_sample=2, wholly=0.61))  # detect in full, same weights
     assert _lookups(step) == _lookups(full)
     assert _translations(step) == _translations(full)
+    assert _holders(step) == _holders(full)
+
+
+def _holders(path: Path) -> list[tuple]:
+    """anchor_holders, checked against a count of the anchors it keeps up to date."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        kept = con.execute("SELECT * FROM anchor_holders ORDER BY ALL").fetchall()
+        counted = con.execute(
+            "SELECT key, language, count(*) FROM article_anchors GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    assert kept == counted
+    return kept
+
+
+def test_anchor_holders_follow_the_anchors_that_changed():
+    """An incremental run counts each key up by the anchors changed articles hold now and
+    down by those they held before; a count at 0 goes."""
+    con = duckdb.connect()
+    con.execute(store.schema_sql())
+    con.execute(
+        "INSERT INTO anchor_holders VALUES ('k1', 'en', 2), ('k2', 'en', 1), ('k3', 'id', 1)"
+    )
+    con.execute(
+        "CREATE TEMP TABLE old_anchors AS "
+        "SELECT * FROM (VALUES ('a1', 'en', 'k1'), ('a1', 'en', 'k2')) AS v(article_id, language, key)"
+    )
+    con.execute(
+        "CREATE TEMP TABLE changed_anchors AS SELECT * FROM (VALUES ('a1', 'en', 'k1', 1.0), "
+        "('a1', 'en', 'k4', 1.0), ('a2', 'id', 'k3', 1.0)) AS v(article_id, language, key, weight)"
+    )
+    store.run_sql_file(con, "anchor_holders.sql")
+    assert con.execute("SELECT * FROM anchor_holders ORDER BY ALL").fetchall() == [
+        ("k1", "en", 2), ("k3", "id", 2), ("k4", "en", 1)
+    ]  # fmt: skip
 
 
 def test_panl_eval_scores_a_hand_made_case():

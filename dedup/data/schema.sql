@@ -238,6 +238,15 @@ CREATE TABLE IF NOT EXISTS article_anchors (
     weight     DOUBLE NOT NULL                        -- IDF in the frozen term sample
 );
 
+-- how many articles of each language hold each anchor key (article_anchors counted, kept
+-- up to date as articles change): a translation lookup reads the counts of its keys here,
+-- not by counting millions of anchors again (dedup/translate.py).
+CREATE TABLE IF NOT EXISTS anchor_holders (
+    key        VARCHAR NOT NULL,
+    language   VARCHAR NOT NULL,
+    holders    INTEGER NOT NULL
+);
+
 -- the keys each translation target was looked up by (dedup/translate.py): an incremental
 -- run redoes a target only when an article holding one of them arrives or changes.
 CREATE TABLE IF NOT EXISTS translate_lookups (

@@ -9,7 +9,7 @@
 -- translate_scope whose lookup moved or whose candidates a changed article may join or
 -- leave (it holds, or held, one of the lookup keys); any other target would get the pairs
 -- it has.
--- Inputs: translate_must, translate_scope, translate_langs, article_anchors,
+-- Inputs: translate_must, translate_scope, translate_langs, article_anchors, anchor_holders,
 -- changed_anchors (the keys changed articles hold now), old_anchors, translate_lookups,
 -- translate_bounds, article_order, alignments.
 -- Leaves: translate_redo and translate_pairs (temp), translate_lookups of the targets redone,
@@ -25,8 +25,8 @@ WITH q AS (
     FROM article_anchors AS k SEMI JOIN translate_scope USING (article_id)
     JOIN translate_langs AS l USING (language)
 ), held AS (  -- how many articles of each language hold a key
-    SELECT key, language, count(*) AS holders FROM article_anchors
-    SEMI JOIN (SELECT DISTINCT key FROM q) USING (key) GROUP BY ALL
+    SELECT key, language, holders FROM anchor_holders
+    SEMI JOIN (SELECT DISTINCT key FROM q) USING (key)
 )
 SELECT q.*, h.holders,
        row_number() OVER (PARTITION BY q.article_id ORDER BY h.holders, q.key) AS place

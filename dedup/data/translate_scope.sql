@@ -9,21 +9,18 @@
 --   lookup);
 -- - the holders of a key a changed article held before (a count that falls can bring a key
 --   in).
--- Inputs: translate_must, retrieve_changed, article_anchors (after the changed articles'
+-- Inputs: translate_must, article_anchors and anchor_holders (after the changed articles'
 -- keys were replaced), changed_anchors (those keys), old_anchors, translate_lookups,
 -- translate_bounds, translate_langs, articles. Parameters: $max_holders.
 CREATE OR REPLACE TEMP TABLE translate_scope AS
 WITH changed_keys AS (
-    SELECT DISTINCT key, language FROM changed_anchors
+    SELECT key, language, count(*) AS held FROM changed_anchors GROUP BY ALL
 ), counts AS (  -- their holders now
-    SELECT key, language, count(*) AS holders FROM article_anchors
-    SEMI JOIN changed_keys USING (key, language) GROUP BY ALL
-), first_held AS (  -- keys no other article of that language held before
-    SELECT c.key, c.language FROM changed_keys AS c
-    WHERE NOT EXISTS (
-        SELECT 1 FROM article_anchors AS h
-        WHERE h.key = c.key AND h.language = c.language
-          AND h.article_id NOT IN (SELECT article_id FROM retrieve_changed))
+    SELECT c.key, c.language, h.holders, c.held
+    FROM changed_keys AS c JOIN anchor_holders AS h USING (key, language)
+), first_held AS (  -- keys no other article of that language held before (the changed
+                    -- articles are all of their holders)
+    SELECT key, language FROM counts WHERE holders = held
 )
 SELECT article_id FROM translate_must
 UNION SELECT l.article_id FROM translate_lookups AS l
