@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from dedup.lexicon import ASCII_TWINS, NAME, Lexicon, Source, load_lexicon, sources_file
+from dedup.keywords import lowered, required_words
+from dedup.lexicon import NAME, Lexicon, Source, load_lexicon, sources_file
 from dedup.quotes import SpeakerCues
 
 SOURCE_KINDS = ("inline", "lede", "footer")
@@ -37,7 +38,7 @@ class Cue:
     source: str | None  # the fixed source of a cue that names none
     open_names: bool  # {AGENCY}: an unknown name is kept as written
     needs_lexicon: bool  # only lexicon names: skip texts without any
-    # lowercase words one of which every match contains (case-insensitively, see _literal):
+    # lowercase words one of which every match contains (dedup.keywords.required_words):
     # a text without any is skipped; None when the regex has no such words
     keywords: tuple[str, ...] | None = None
 
@@ -152,11 +153,6 @@ def _parse_cues(path: Any, lexicon: Lexicon) -> Iterator[Cue]:
         )
 
 
-def _strength(words: frozenset[str]) -> tuple[int, int]:
-    """Longer words, then fewer, make a sharper test."""
-    return min(map(len, words)), -len(words)
-
-
 def _expand(regex: str, names: str) -> str:
     """Replace the placeholders of a cue regex by the lexicon and name patterns."""
     return (
@@ -167,6 +163,12 @@ def _expand(regex: str, names: str) -> str:
         .replace("{SPEAKER}", f"(?P<speaker>{NAME})")
         .replace("{NAME}", NAME)
     )
+
+
+def _keywords(regex: str) -> tuple[str, ...] | None:
+    """Lowercase words one of which every match of a cue contains, the lexicon names left
+    out (they are tested apart, ``needs_lexicon``)."""
+    return required_words(_expand(regex, "(?s:.)"))
 
 
 def _matches(cue: Cue, text: str, cues: CueSet) -> Iterator[CueMatch]:
@@ -213,10 +215,7 @@ class CueText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        # every keyword that re.IGNORECASE finds in the text is in its lowercase form, but for
-        # the ASCII twins; None: no keyword test
-        twins = not text.isascii() and ASCII_TWINS.search(text) is not None
-        self.lower = None if twins else text.lower()
+        self.lower = lowered(text)  # None: no keyword test
         self._has_name: bool | None = None
 
     def candidates(self, kinds: Iterable[str], cues: CueSet) -> Iterator[Cue]:
@@ -281,176 +280,3 @@ def _with_text(m: CueMatch, text: str) -> CueMatch:
         m.end,
         text[m.start : m.end],
     )
-
-
-# ---------------------------------------------------------------- required words of a cue
-#
-# A small reader of the regex syntax the cue files use, enough to find the literal words
-# that every match must contain. It reads the pattern text itself (the re module keeps its
-# parser private), and where it meets syntax it does not model it gives up on that part:
-# a part it cannot read contributes no word, which only makes the test weaker, never wrong.
-
-_CLASS_ESCAPES = frozenset("dDsSwWbBAZ")
-_CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
-Words = frozenset[str] | None
-
-
-class _Unreadable(ValueError):
-    """Syntax the keyword reader does not model: the cue then has no keyword test."""
-
-
-def _keywords(regex: str) -> tuple[str, ...] | None:
-    """Lowercase strings one of which every match of a cue regex contains, or None.
-
-    The lexicon names are left out (they are tested apart, `needs_lexicon`): of the parts
-    of the regex that every match goes through, the one with the longest literal words (a
-    run of literal characters, or one per branch of an alternation). A text whose lowercase
-    form contains none of them is not searched (see `CueText`).
-    """
-    try:
-        words, end = _alternation(_expand(regex, "(?s:.)"), 0)
-    except _Unreadable:
-        return None
-    if words is None:
-        return None
-    # a word that contains another is implied by it
-    return tuple(sorted(w for w in words if not any(o != w and o in w for o in words)))
-
-
-def _alternation(p: str, i: int) -> tuple[Words, int]:
-    """The required words of branches ``a|b|...`` from ``p[i]`` up to ``)`` or the end: the
-    union of each branch's, when every branch has some."""
-    branches = []
-    while True:
-        words, i = _sequence(p, i)
-        branches.append(words)
-        if i < len(p) and p[i] == "|":
-            i += 1
-            continue
-        break
-    if len(branches) == 1:
-        return branches[0], i
-    return (frozenset().union(*branches) if all(branches) else None), i
-
-
-def _sequence(p: str, i: int) -> tuple[Words, int]:
-    """The strongest required words of a sequence of items, and where it ends."""
-    best: Words = None
-    run = ""
-
-    def consider(words: Words) -> None:
-        nonlocal best
-        if words and (best is None or _strength(words) > _strength(best)):
-            best = words
-
-    while i < len(p) and p[i] not in "|)":
-        char, words, i = _atom(p, i)
-        low, high, i = _quantifier(p, i)
-        if char is not None and (low, high) == (1, 1):
-            run += char
-            continue
-        consider(frozenset([run]) if run else None)
-        run = ""
-        if low >= 1:
-            consider(frozenset([char]) if char is not None else words)
-    consider(frozenset([run]) if run else None)
-    return best, i
-
-
-def _atom(p: str, i: int) -> tuple[str | None, Words, int]:
-    """One item: (its literal ASCII character, lowercased, or None; its required words;
-    the position after it)."""
-    c = p[i]
-    if c == "(":
-        return _group(p, i + 1)
-    if c == "[":
-        return _char_class(p, i + 1)
-    if c == "\\":
-        if i + 1 >= len(p):
-            raise _Unreadable(p)
-        e = p[i + 1]
-        if e in _CONTROL_ESCAPES:
-            return _CONTROL_ESCAPES[e], None, i + 2
-        if e.isalnum() or e == "_":  # \d \s \w \b \x.. \u.... \N{..} \1: not a plain literal
-            return None, None, i + 2 + _escape_length(p, i + 1)
-        return _literal(e), None, i + 2
-    if c in ".^$":
-        return None, None, i + 1
-    return _literal(c), None, i + 1
-
-
-def _literal(c: str) -> str | None:
-    """A character as a keyword: ASCII or Cyrillic lowercased, or a letter of a script without
-    case (Arabic, Devanagari, CJK: re.IGNORECASE finds it only as it is); None for others
-    (Greek final sigma, say, folds otherwise in re than in str.lower)."""
-    if ord(c) < 128 or "\u0400" <= c <= "\u04ff":  # Cyrillic folds as ASCII does
-        return c.lower()
-    return c if c.isalpha() and c.lower() == c == c.upper() else None
-
-
-def _escape_length(p: str, i: int) -> int:
-    """Characters after the letter of an escape at ``p[i]`` that belong to it."""
-    width = {"x": 2, "u": 4, "U": 8}.get(p[i], 0)
-    if p[i] == "N" and p.startswith("{", i + 1):
-        width = p.index("}", i) - i
-    return width
-
-
-def _group(p: str, i: int) -> tuple[str | None, Words, int]:
-    """A group after its ``(``: lookarounds and comments require nothing; flags, names and
-    atomic groups require what their content does."""
-    if p.startswith("?#", i):
-        return None, None, p.index(")", i) + 1
-    asserting = False
-    if p.startswith("?", i):
-        for prefix in ("?:", "?>", "?P<", "?=", "?!", "?<=", "?<!"):
-            if p.startswith(prefix, i):
-                break
-        else:
-            flags = re.match(r"\?[aiLmsux-]*:", p[i:])
-            if not flags:
-                raise _Unreadable(p)
-            prefix = flags.group()
-        asserting = prefix in ("?=", "?!", "?<=", "?<!")
-        i += len(prefix)
-        if prefix == "?P<":
-            i = p.index(">", i) + 1
-    words, i = _alternation(p, i)
-    if i >= len(p) or p[i] != ")":
-        raise _Unreadable(p)
-    return None, (None if asserting else words), i + 1
-
-
-def _char_class(p: str, i: int) -> tuple[str | None, Words, int]:
-    """A class after its ``[``: one plain character stands for itself, others for nothing."""
-    start = i
-    if i < len(p) and p[i] == "^":
-        i += 1
-    if i < len(p) and p[i] == "]":
-        i += 1
-    while i < len(p) and p[i] != "]":
-        i += 2 if p[i] == "\\" else 1
-    if i >= len(p):
-        raise _Unreadable(p)
-    body = p[start:i]
-    single = body if len(body) == 1 and body not in "^\\" else None
-    return (_literal(single) if single else None), None, i + 1
-
-
-def _quantifier(p: str, i: int) -> tuple[int, int | None, int]:
-    """(least, most) repetitions of the item before ``p[i]`` and where they end."""
-    if i >= len(p):
-        return 1, 1, i
-    c = p[i]
-    if c in "*+?":
-        low, high, i = {"*": 0, "+": 1, "?": 0}[c], (1 if c == "?" else None), i + 1
-    else:
-        m = re.match(r"\{(\d*)(,?)(\d*)\}", p[i:])
-        if not m or (not m.group(1) and not m.group(3)):
-            return 1, 1, i
-        low = int(m.group(1) or 0)
-        high = int(m.group(3)) if m.group(3) else (None if m.group(2) else low)
-        i += m.end()
-    if i < len(p) and p[i] in "?+":  # lazy or possessive
-        i += 1
-    return low, high, i

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from dedup.keywords import ASCII_TWINS
 from dedup.text import SCRIPTIO_CONTINUA
 
 _UPPER = "".join(c for c in map(chr, range(0x530)) if c.isupper())
@@ -33,10 +34,6 @@ _GLUED = SCRIPTIO_CONTINUA + "\uac00-\ud7af"
 #: a word character that a name may not touch: not one of the scripts that glue words
 _WORD = rf"[^\W{_GLUED}]"
 _NAME_END = rf"(?:(?!{_WORD}|-\w)|(?=[\u00b9\u00b2\u00b3\u2070-\u209f]))"
-
-# the non-ASCII characters that re.IGNORECASE equates with an ASCII letter (İ ı ſ and the Kelvin
-# sign): in a text that has one, a keyword may match without being in text.lower()
-ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 @dataclass(frozen=True)

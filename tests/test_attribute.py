@@ -17,7 +17,7 @@ from rich.console import Console
 
 from dedup.attribute import attribute
 from dedup.cues import CueText, _parse_cues, find_cues, find_image_credits, load_cues
-from dedup.lexicon import ASCII_TWINS
+from dedup.keywords import ASCII_TWINS
 from dedup.provenance import render_trace, trace
 
 
