@@ -236,9 +236,8 @@ def _words(texts: pl.DataFrame) -> pl.DataFrame:
             _found(other, TOKEN_RE, "token"),
         ]
     )
-    return (words.select("i", pl.col("token").list.unique()).explode("token").drop_nulls()).join(
-        texts.select("i", "language"), on="i"
-    )
+    words = words.select("i", pl.col("token").list.unique()).explode("token").drop_nulls()
+    return words.join(texts.select("i", "language"), on="i")
 
 
 def _part(vocabulary: pl.DataFrame, kind: str) -> pl.DataFrame:

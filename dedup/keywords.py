@@ -54,6 +54,8 @@ def lowered(text: str) -> str | None:
 def keywords_of(regex: re.Pattern[str]) -> Keywords:
     """The keyword test of a compiled pattern."""
     fold = bool(regex.flags & re.IGNORECASE) or bool(_INLINE_IGNORECASE.search(regex.pattern))
+    if regex.flags & re.VERBOSE:  # white space is no literal there
+        return Keywords(None, fold)
     return Keywords(required_words(regex.pattern, fold), fold)
 
 
@@ -169,7 +171,7 @@ class _Reader:
                     break
             else:
                 flags = re.match(r"\?[aiLmsux-]*:", p[i:])
-                if not flags:
+                if not flags or "x" in flags.group():  # verbose: white space is no literal
                     raise _Unreadable(p)
                 prefix = flags.group()
             asserting = prefix in ("?=", "?!", "?<=", "?<!")

@@ -19,6 +19,13 @@ def test_a_pattern_that_keeps_case_keeps_its_words_as_written():
     assert keywords_of(re.compile(r"\((?i:foto|dok)\s*:")).fold is True  # an inline flag
 
 
+def test_verbose_patterns_have_no_test():
+    """In verbose mode white space is not matched: it must not become a keyword."""
+    assert required_words(r"(?x: foto \s* :)") is None
+    assert keywords_of(re.compile(r"foto : x", re.VERBOSE)).words is None
+    assert required_words(r"foto : x") == ("foto : x",)
+
+
 def test_a_case_kept_test_passes_only_the_case_written():
     ap = keywords_of(re.compile(r"\b(REUTERS|AP)\s*/"))
     assert ap.admit("Foto: AP/Dita", lowered("Foto: AP/Dita"))
