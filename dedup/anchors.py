@@ -190,15 +190,17 @@ class TextKeys:
             .select("article_id", "language", "key", "weight")
         )
 
-    def recall(self, texts: pl.DataFrame) -> None:
-        """Put the keys of the words of ``texts`` that an earlier run read (``known``) in
-        :func:`word_key`'s memory: translation reads the paragraphs of the pairs it aligns
-        with it, and stemming the words of old articles again took 0.3 s of an incremental
-        run on the 100k bench (a word read in this process is there already)."""
+    def recall(self, texts: Iterable[tuple[str, str, str]]) -> None:
+        """Put the keys of the words of ``texts`` (article_id, language, text) that an earlier
+        run read (``known``) in :func:`word_key`'s memory: translation reads the paragraphs
+        of the pairs it aligns with it, and stemming the words of old articles again took
+        0.3 s of an incremental run on the 100k bench (a word read in this process is there
+        already, so without ``known`` there is nothing to do)."""
         known = self._words[: self._known[0]]
         if known.is_empty():
             return
-        words = _words(ascii_texts(texts).with_row_index("i")).join(known, on=["language", "token"])
+        frame = pl.DataFrame(list(texts), schema=["article_id", "language", "text"], orient="row")
+        words = _words(ascii_texts(frame).with_row_index("i")).join(known, on=["language", "token"])
         for (lang,), group in words.group_by("language"):
             pair = lexicon.pair if (lexicon := self.lexicons.get(lang)) else None
             _WORD_KEYS.update(

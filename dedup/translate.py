@@ -334,13 +334,7 @@ def update(
                 ).fetchall()
             )
         paragraphs = _paragraphs(con, ids)
-        make.recall(
-            pl.DataFrame(
-                [(a, lang[a], "\n".join(p[3] for p in ps)) for a, ps in paragraphs.items()],
-                schema=["article_id", "language", "text"],
-                orient="row",
-            )
-        )
+        make.recall((a, lang[a], "\n".join(p[3] for p in ps)) for a, ps in paragraphs.items())
         _INPUT.update(
             weight=weight,
             paragraphs=paragraphs,
