@@ -178,8 +178,10 @@ class TextKeys:
         self._numbers = _learn(self._numbers, numbers, self._number_key, "token", "after")
         keys = pl.concat(
             [
-                words.join(self._words, on=["language", "token"]).select(*_KEPT),
-                numbers.join(self._numbers, on=["language", "token", "after"]).select(*_KEPT),
+                words.join(self._words, on=["language", "token"]).select(*_KEY_COLUMNS),
+                numbers.join(self._numbers, on=["language", "token", "after"]).select(
+                    *_KEY_COLUMNS
+                ),
             ]
         )
         return (
@@ -199,7 +201,11 @@ class TextKeys:
         known = self._words[: self._known[0]]
         if known.is_empty():
             return
-        frame = pl.DataFrame(list(texts), schema=["article_id", "language", "text"], orient="row")
+        frame = pl.DataFrame(
+            list(texts),
+            schema=dict.fromkeys(["article_id", "language", "text"], pl.String),
+            orient="row",
+        )
         words = _words(ascii_texts(frame).with_row_index("i")).join(known, on=["language", "token"])
         for (lang,), group in words.group_by("language"):
             pair = lexicon.pair if (lexicon := self.lexicons.get(lang)) else None
@@ -210,9 +216,10 @@ class TextKeys:
 
     def _weighed(self, found: tuple[str, str] | None) -> tuple[str, float, float] | None:
         """(key, weight, share) of a word's or number's key. A text keeps it when it is
-        indexed (weight above 0, share at most ``most``), checked before the largest weight
-        of a key in a text is taken, which keeps the keys paragraph_keys gives: a key's
-        share falls as its weight grows (or, for a concept, does not depend on it)."""
+        indexed (weight above 0, share at most ``most``; see __call__), checked before the
+        largest weight of a key in a text is taken, which keeps the keys that checking after
+        it would: a key's share falls as its weight grows (or, for a concept, does not
+        depend on it)."""
         if found is None:
             return None
         key, w = found[0], self.weight(found[1])
@@ -225,7 +232,7 @@ class TextKeys:
         return self._weighed(_number_key(written, after, lang))
 
 
-_KEPT = ("i", "key", "weight", "share")
+_KEY_COLUMNS = ("i", "key", "weight", "share")
 
 
 def _words(texts: pl.DataFrame) -> pl.DataFrame:

@@ -19,11 +19,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# the non-ASCII characters that re.IGNORECASE equates with an ASCII letter (İ ı ſ and the Kelvin
-# sign): in a text that has one, a keyword may match without being in text.lower()
-ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a]")
+# the characters that re.IGNORECASE equates with an ASCII or Cyrillic letter whose lowercase
+# form str.lower() does not give (İ ı ſ, the Kelvin sign, the old Cyrillic letter forms
+# U+1C80-U+1C87 of в д о с т ъ ѣ): in a text that has one, a keyword may match without
+# being in text.lower()
+ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a\u1c80-\u1c87]")
 
 _CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
+# an inline flag group with i (also "(?-i:", or a literal "\(?i": taken as folding, which is
+# weaker, never wrong)
 _INLINE_IGNORECASE = re.compile(r"\(\?[aLmsux-]*i")
 Words = frozenset[str] | None
 
@@ -140,7 +144,12 @@ class _Reader:
             e = p[i + 1]
             if e in _CONTROL_ESCAPES:
                 return _CONTROL_ESCAPES[e], None, i + 2
-            if e.isalnum() or e == "_":  # \d \s \w \b \x.. \u.... \N{..} \1: not a literal
+            if e.isdigit():  # a group reference or an octal escape, digits and all
+                j = i + 2
+                while j < len(p) and p[j].isdigit():
+                    j += 1
+                return None, None, j
+            if e.isalnum() or e == "_":  # \d \s \w \b \x.. \u.... \N{..}: not a literal
                 return None, None, i + 2 + _escape_length(p, i + 1)
             return self.literal(e), None, i + 2
         if c in ".^$":
@@ -217,7 +226,7 @@ def _quantifier(p: str, i: int) -> tuple[int, int | None, int]:
         low, high, i = {"*": 0, "+": 1, "?": 0}[c], (1 if c == "?" else None), i + 1
     else:
         m = re.match(r"\{(\d*)(,?)(\d*)\}", p[i:])
-        if not m or (not m.group(1) and not m.group(3)):
+        if not m or not (m.group(1) or m.group(2) or m.group(3)):  # "{}" is literal, "{,}" not
             return 1, 1, i
         low = int(m.group(1) or 0)
         high = int(m.group(3)) if m.group(3) else (None if m.group(2) else low)

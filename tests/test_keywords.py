@@ -26,6 +26,21 @@ def test_verbose_patterns_have_no_test():
     assert required_words(r"foto : x") == ("foto : x",)
 
 
+@pytest.mark.parametrize(
+    ("pattern", "flags", "text"),
+    [
+        (r"a\012b", 0, "a\nb"),  # an octal escape: its digits are no literal
+        (r"(x)a\1b", 0, "xaxb"),  # a group reference
+        (r"ab{,}c", 0, "ac"),  # "{,}" repeats any number of times, none included
+        ("в", re.IGNORECASE, "\u1c80"),  # an old form of в that str.lower() leaves alone
+    ],
+)
+def test_syntax_the_reader_once_misread_never_hides_a_match(pattern, flags, text):
+    regex = re.compile(pattern, flags)
+    assert regex.search(text)
+    assert keywords_of(regex).admit(text, lowered(text))
+
+
 def test_a_case_kept_test_passes_only_the_case_written():
     ap = keywords_of(re.compile(r"\b(REUTERS|AP)\s*/"))
     assert ap.admit("Foto: AP/Dita", lowered("Foto: AP/Dita"))

@@ -200,9 +200,9 @@ def test_a_kept_vocabulary_gives_word_key_the_keys_it_reads_afresh():
     first = anchors.TextKeys({"en": lex, "id": lex}, weight, 0.5)
     first(texts)
     anchors._WORD_KEYS.clear()
-    anchors.TextKeys({"en": lex, "id": lex}, weight, 0.5, first.vocabulary()).recall(
-        texts.iter_rows()
-    )
+    again = anchors.TextKeys({"en": lex, "id": lex}, weight, 0.5, first.vocabulary())
+    again.recall(texts.iter_rows())
+    again.recall([])  # nothing to look up
     remembered = dict(anchors._WORD_KEYS)
     assert any(found is not None for found in remembered.values())
     anchors._WORD_KEYS.clear()
