@@ -15,6 +15,10 @@ Metrics, for the tool and for each baseline of :mod:`eval.baselines`:
   cut = 3 > light = 2 > heavy = 1 > non = 0;
 - ``source_p1``: share of the 57 derived answers whose top source (tool:
   ``top_source_article_id``) is their task's ``orig`` file;
+- ``retrieval_p1`` (tool only): the same with the answer's first source in
+  ``article_pairs`` (rank 1) instead of ``top_source_article_id``, which is set only when
+  the tool calls the answer derived: a derived answer judged ``non`` still has its likely
+  source retrieved;
 - ``source_p1_wires`` (baselines only): the same with the argmax taken over the five
   sources alone, i.e. a baseline told which texts are wires (the setting of issue 14's
   "98%"); over every text, a sibling answer often wins.
@@ -96,15 +100,17 @@ def score(
     }
 
 
-def score_tool(answers: list[Text], rows: dict[str, dict]) -> dict[str, float]:
+def score_tool(
+    answers: list[Text], rows: dict[str, dict], pairs: dict[str, str]
+) -> dict[str, float]:
     """The tool's verdicts; an answer missing from ``article_derivation`` counts as non."""
     got = [rows.get(a.id, {}) for a in answers]
-    return score(
-        answers,
-        [r.get("derivation", "non") != "non" for r in got],
-        [r.get("derived_fraction") or 0.0 for r in got],
-        [r.get("top_source_article_id") for r in got],
-    )
+    derived = [r.get("derivation", "non") != "non" for r in got]
+    fraction = [r.get("derived_fraction") or 0.0 for r in got]
+    retrieved = score(answers, derived, fraction, [pairs.get(a.id) for a in answers])
+    return score(answers, derived, fraction, [r.get("top_source_article_id") for r in got]) | {
+        "retrieval_p1": retrieved["source_p1"]
+    }
 
 
 def score_baseline(name: str, texts: list[Text]) -> dict[str, float]:
@@ -148,9 +154,10 @@ def cut_off(answers: list[Text], rows: dict[str, dict]) -> dict:
 def evaluate(texts: list[Text], work: Path) -> dict:
     """The tool and every baseline on these texts, in one go."""
     corpus = tool.write_jsonl(records(texts), work / "clough.jsonl")
-    rows = tool.derivations(tool.dedup_run([corpus], work / "clough.duckdb"))
+    db = tool.dedup_run([corpus], work / "clough.duckdb")
+    rows = tool.derivations(db)
     answers = [t for t in texts if t.category != "orig"]
-    systems = {"dedup": score_tool(answers, rows)}
+    systems = {"dedup": score_tool(answers, rows, tool.top_pairs(db))}
     systems |= {name: score_baseline(name, texts) for name in baselines.NAMES}
     derived = sum(a.category != "non" for a in answers)
     info = {"answers": len(answers), "derived": derived, "cut_off": cut_off(answers, rows)}

@@ -43,3 +43,11 @@ def derivations(db: Path) -> dict[str, dict]:
         cur = con.execute("SELECT * FROM article_derivation")
         names = [d[0] for d in cur.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+
+
+def top_pairs(db: Path) -> dict[str, str]:
+    """Each target's first source in ``article_pairs`` (rank 1): "which earlier story is
+    this most like", whether or not the tool calls the target derived."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        query = "SELECT target_article_id, source_article_id FROM article_pairs WHERE rank = 1"
+        return dict(con.execute(query).fetchall())

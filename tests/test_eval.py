@@ -73,6 +73,8 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
 
     result = clough.evaluate(texts, tmp_path / "work")
     rows = clough.tool.derivations(tmp_path / "work" / "clough.duckdb")
+    pairs = clough.tool.top_pairs(tmp_path / "work" / "clough.duckdb")
+    assert pairs["g0pA_taska"] == "orig_taska"  # retrieved as well as aligned
     # the pasted answer is found, from its source; the other two are whatever the tool says
     assert rows["g0pA_taska"]["derivation"] != "non"
     assert rows["g0pA_taska"]["top_source_article_id"] == "orig_taska"
@@ -87,6 +89,8 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
         "f1": metrics.f1(derived, gold),
         "spearman": pytest.approx(stats.spearmanr(fractions, [3, 0, 2]).statistic),
         "source_p1": sum(hits) / 2,
+        "retrieval_p1": sum(pairs.get(a.id) == a.source_id for a in answers if a.category != "non")
+        / 2,
     }
     # containment: the pasted answer lies wholly in its source, the light one nearly so
     assert result["systems"]["containment"]["source_p1"] == 1.0
