@@ -23,7 +23,7 @@ from dataclasses import dataclass
 # form str.lower() does not give (İ ı ſ, the Kelvin sign, the old Cyrillic letter forms
 # U+1C80-U+1C87 of в д о с т ъ ѣ): in a text that has one, a keyword may match without
 # being in text.lower()
-ASCII_TWINS = re.compile("[\u0130\u0131\u017f\u212a\u1c80-\u1c87]")
+CASE_TWINS = re.compile("[\u0130\u0131\u017f\u212a\u1c80-\u1c87]")
 
 _CONTROL_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "f": "\f", "v": "\v", "a": "\a"}
 # an inline flag group with i (also "(?-i:", or a literal "\(?i": taken as folding, which is
@@ -51,8 +51,8 @@ class Keywords:
 
 def lowered(text: str) -> str | None:
     """The lowercase form keyword tests read, None when it may hide a case-insensitive
-    match (a text with an ASCII twin)."""
-    return None if not text.isascii() and ASCII_TWINS.search(text) else text.lower()
+    match (a text with a case twin)."""
+    return None if not text.isascii() and CASE_TWINS.search(text) else text.lower()
 
 
 def keywords_of(regex: re.Pattern[str]) -> Keywords:

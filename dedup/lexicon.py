@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from dedup.keywords import ASCII_TWINS
+from dedup.keywords import CASE_TWINS
 from dedup.text import SCRIPTIO_CONTINUA
 
 _UPPER = "".join(c for c in map(chr, range(0x530)) if c.isupper())
@@ -116,7 +116,7 @@ class _NameWords:
         ):
             for name in names:
                 words = words_of(name)
-                if not words or ASCII_TWINS.search(name):
+                if not words or CASE_TWINS.search(name):
                     return None
                 if name.isascii():
                     encoded = [w.encode("ascii") for w in words]

@@ -92,12 +92,17 @@ def score(
     answers: list[Text], derived: list[bool], fraction: list[float], top: list[str | None]
 ) -> dict[str, float]:
     gold = [a.category != "non" for a in answers]
-    hits = [t == a.source_id for a, t, g in zip(answers, top, gold, strict=True) if g]
     return {
         "f1": metrics.f1(derived, gold),
         "spearman": metrics.spearman(fraction, [RANK[a.category] for a in answers]),
-        "source_p1": sum(hits) / len(hits) if hits else 0.0,
+        "source_p1": source_p1(answers, top),
     }
+
+
+def source_p1(answers: list[Text], top: list[str | None]) -> float:
+    """Share of the derived answers whose top source ``top`` is their task's source."""
+    hits = [t == a.source_id for a, t in zip(answers, top, strict=True) if a.category != "non"]
+    return sum(hits) / len(hits) if hits else 0.0
 
 
 def score_tool(
@@ -107,9 +112,8 @@ def score_tool(
     got = [rows.get(a.id, {}) for a in answers]
     derived = [r.get("derivation", "non") != "non" for r in got]
     fraction = [r.get("derived_fraction") or 0.0 for r in got]
-    retrieved = score(answers, derived, fraction, [pairs.get(a.id) for a in answers])
     return score(answers, derived, fraction, [r.get("top_source_article_id") for r in got]) | {
-        "retrieval_p1": retrieved["source_p1"]
+        "retrieval_p1": source_p1(answers, [pairs.get(a.id) for a in answers])
     }
 
 
@@ -125,7 +129,7 @@ def score_baseline(name: str, texts: list[Text]) -> dict[str, float]:
     wires = [j for j, t in enumerate(texts) if t.category == "orig"]
     top_wire = [texts[wires[j]].id for j in np.argmax(matrix[:, wires], axis=1)]
     return score(answers, list(derived), list(best), top) | {
-        "source_p1_wires": score(answers, list(derived), list(best), top_wire)["source_p1"]
+        "source_p1_wires": source_p1(answers, top_wire)
     }
 
 

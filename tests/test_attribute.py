@@ -17,7 +17,7 @@ from rich.console import Console
 
 from dedup.attribute import attribute
 from dedup.cues import CueText, _parse_cues, find_cues, find_image_credits, load_cues
-from dedup.keywords import ASCII_TWINS
+from dedup.keywords import CASE_TWINS
 from dedup.provenance import render_trace, trace
 
 
@@ -201,14 +201,14 @@ def test_lexicon_canonicalises_outlet_columns() -> None:
 # --- the quick tests that spare texts the cue regexes -------------------------------------
 
 
-def test_ascii_twins_are_all_the_letters_ignorecase_equates_with_a_keyword_letter() -> None:
+def test_case_twins_are_all_the_letters_ignorecase_equates_with_a_keyword_letter() -> None:
     """Keywords are ASCII or Cyrillic letters (dedup/keywords.py): every other character
     that re.IGNORECASE equates with one of them is a twin."""
     chars = "".join(
         chr(c) for c in range(0x80, 0x110000) if not (0xD800 <= c < 0xE000 or 0x400 <= c < 0x500)
     )
     found = set(re.findall("[a-z\u0400-\u04ff]", chars, re.IGNORECASE))
-    assert found == set(ASCII_TWINS.findall(chars))
+    assert found == set(CASE_TWINS.findall(chars))
 
 
 def _name_texts() -> list[str]:

@@ -47,7 +47,7 @@ def test_a_case_kept_test_passes_only_the_case_written():
     assert not ap.admit("tetapi apa", lowered("tetapi apa"))  # "ap" in Indonesian words
     foto = keywords_of(re.compile(r"\b(?i:foto|photo)\s*:"))
     assert foto.admit("FOTO: AFP", lowered("FOTO: AFP"))
-    assert lowered("FOTO\u0130") is None  # an ASCII twin: no lowercase test, the regex decides
+    assert lowered("FOTO\u0130") is None  # a case twin: no lowercase test, the regex decides
     assert foto.admit("x", None)
 
 
