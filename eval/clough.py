@@ -15,6 +15,9 @@ Metrics, for the tool and for each baseline of :mod:`eval.baselines`:
   cut = 3 > light = 2 > heavy = 1 > non = 0;
 - ``source_p1``: share of the 57 derived answers whose top source (tool:
   ``top_source_article_id``) is their task's ``orig`` file;
+- ``spearman_copied`` (tool only): the same with ``copied_fraction``, the share copied as
+  text (verbatim, near-verbatim or rewrite alignments; paraphrases left out): how much
+  was pasted rather than how much was used;
 - ``retrieval_p1`` (tool only): the same with the answer's first source in
   ``article_pairs`` (rank 1) instead of ``top_source_article_id``, which is set only when
   the tool calls the answer derived: a derived answer judged ``non`` still has its likely
@@ -112,8 +115,10 @@ def score_tool(
     got = [rows.get(a.id, {}) for a in answers]
     derived = [r.get("derivation", "non") != "non" for r in got]
     fraction = [r.get("derived_fraction") or 0.0 for r in got]
+    copied = [r.get("copied_fraction") or 0.0 for r in got]
     return score(answers, derived, fraction, [r.get("top_source_article_id") for r in got]) | {
-        "retrieval_p1": source_p1(answers, [pairs.get(a.id) for a in answers])
+        "spearman_copied": metrics.spearman(copied, [RANK[a.category] for a in answers]),
+        "retrieval_p1": source_p1(answers, [pairs.get(a.id) for a in answers]),
     }
 
 

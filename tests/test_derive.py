@@ -122,6 +122,38 @@ def test_a_rewritten_story_is_aligned_sentence_by_sentence(tmp_path: Path) -> No
     assert derived["I"][0] == "non"
 
 
+def test_copied_chars_count_the_text_copied_not_the_text_reworded(tmp_path: Path) -> None:
+    """An outlet rewords the wire's first sentence and keeps its second as it is:
+    ``derived_chars`` is the union of every aligned body span, ``copied_chars`` that of the
+    copied ones alone (verbatim, near_verbatim, rewrite), so the kept sentence counts in
+    both and the reworded one in the first only."""
+    mixed = [REWRITE[0], WIRE[1], *REWRITE[2:]]
+    text = "\n\n".join(mixed)
+    records = [
+        {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
+         "published": "2024-03-05T08:00:00"},
+        {"id": "M", "text": text, "outlet": "Daily M", "published": "2024-03-05T11:00:00"},
+        {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
+         "published": "2024-03-05T12:00:00"},
+    ]  # fmt: skip
+    db = _run(tmp_path, records)
+    spans = dedup.query(
+        db,
+        "SELECT target_start, target_end, match_kind FROM alignments WHERE target_article_id = 'M'",
+    ).rows()
+    kinds = {text[s:e]: k for s, e, k in spans}
+    assert kinds[REWRITE[0]] == "paraphrase" and kinds[WIRE[1][:-1]] == "verbatim"
+    covered = {i for s, e, _ in spans for i in range(s, e)}
+    copied = {i for s, e, k in spans if k != "paraphrase" for i in range(s, e)}
+    total, derived, copied_chars, fraction = dedup.query(
+        db, "SELECT total_chars, derived_chars, copied_chars, copied_fraction"
+        " FROM article_derivation WHERE article_id = 'M'"
+    ).row(0)  # fmt: skip
+    assert (derived, copied_chars) == (len(covered), len(copied))
+    assert fraction == pytest.approx(len(copied) / total)
+    assert 0 < copied_chars <= derived - len(REWRITE[0])
+
+
 @pytest.mark.parametrize(("published", "paired"), [("2024-03-25T11:00:00", True),
                                                     ("2024-04-15T11:00:00", False)])  # fmt: skip
 def test_a_source_is_retrieved_only_inside_the_window(

@@ -85,9 +85,11 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
         rows[a.id]["top_source_article_id"] == a.source_id for a in answers if a.category != "non"
     ]
     fractions = [rows[a.id]["derived_fraction"] for a in answers]
+    copied = [rows[a.id]["copied_fraction"] for a in answers]
     assert result["systems"]["dedup"] == {
         "f1": metrics.f1(derived, gold),
         "spearman": pytest.approx(stats.spearmanr(fractions, [3, 0, 2]).statistic),
+        "spearman_copied": pytest.approx(stats.spearmanr(copied, [3, 0, 2]).statistic),
         "source_p1": sum(hits) / 2,
         "retrieval_p1": sum(pairs.get(a.id) == a.source_id for a in answers if a.category != "non")
         / 2,

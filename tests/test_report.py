@@ -138,9 +138,10 @@ def build_fixture_db(db: Path) -> Path:
         fraction = derived.get(article_id, 0) / body
         con.execute(
             "INSERT INTO article_derivation (article_id, outlet, total_chars, derived_chars,"
-            " derived_fraction, derivation, top_source_article_id, top_source)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " derived_fraction, copied_chars, copied_fraction, derivation,"
+            " top_source_article_id, top_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [article_id, SEED_META[article_id][0], body, derived.get(article_id, 0), fraction]
+            + [derived.get(article_id, 0), fraction]  # near_verbatim: all copied
             + (["partially", JF, "jfid"] if fraction else ["non", None, None]),
         )
     peskov_jf = _paragraph_of(paras[JF], texts[JF].index(PESKOV))

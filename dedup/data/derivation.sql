@@ -3,12 +3,16 @@
 -- that are not an outlet's own template (same_outlet) and whose direction is decided (an
 -- undecided pair counts as derivation of neither side); the top source covers most of it,
 -- siblings (copies of one earlier source) set aside.
+-- copied_chars is the same union over the spans copied as text (match_kind verbatim,
+-- near_verbatim or rewrite: shared runs of words), without the reworded ones (paraphrase,
+-- translation): how much of the article is cut and paste.
 -- Only the articles in derive_articles (new, re-roled, or with changed alignments) are redone.
 -- Parameters: $wholly, $partially (derived_fraction cut-offs, see README "Derivation").
 DELETE FROM article_derivation WHERE article_id IN (SELECT article_id FROM derive_articles);
 
 CREATE OR REPLACE TEMP TABLE derived_spans AS
-SELECT a.target_article_id AS article_id, a.source_article_id, a.target_start AS s, a.target_end AS e
+SELECT a.target_article_id AS article_id, a.source_article_id, a.target_start AS s, a.target_end AS e,
+       a.match_kind IN ('verbatim', 'near_verbatim', 'rewrite') AS copied
 FROM alignments AS a
 SEMI JOIN derive_articles AS d ON d.article_id = a.target_article_id
 JOIN paragraphs AS p ON p.paragraph_id = a.target_paragraph_id
@@ -44,21 +48,28 @@ SEMI JOIN alignments AS a ON a.source_article_id = t.source_article_id
                          AND a.target_article_id = s.source_article_id
                          AND NOT a.same_outlet AND a.direction_basis <> 'undecided';
 
+-- the same union per article, once over every span (layer false) and once over the copied
+-- ones (layer true)
 CREATE OR REPLACE TEMP TABLE per_article AS
-WITH o AS (
-    SELECT *, max(e) OVER (PARTITION BY article_id ORDER BY s, e
+WITH layered AS (
+    SELECT article_id, false AS layer, s, e FROM derived_spans
+    UNION ALL
+    SELECT article_id, true, s, e FROM derived_spans WHERE copied
+), o AS (
+    SELECT *, max(e) OVER (PARTITION BY article_id, layer ORDER BY s, e
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM derived_spans
+    FROM layered
 ), g AS (
     SELECT *, sum(CASE WHEN prev_end IS NULL OR s >= prev_end THEN 1 ELSE 0 END)
-              OVER (PARTITION BY article_id ORDER BY s, e) AS island
+              OVER (PARTITION BY article_id, layer ORDER BY s, e) AS island
     FROM o
 )
-SELECT article_id, sum(len) AS chars
-FROM (SELECT article_id, island, max(e) - min(s) AS len FROM g GROUP BY ALL)
-GROUP BY ALL;
+SELECT article_id, sum(len) FILTER (WHERE NOT layer) AS chars,
+       coalesce(sum(len) FILTER (WHERE layer), 0) AS copied
+FROM (SELECT article_id, layer, island, max(e) - min(s) AS len FROM g GROUP BY ALL)
+GROUP BY article_id;
 
-INSERT INTO article_derivation
+INSERT INTO article_derivation BY NAME
 WITH body AS (
     SELECT article_id, sum(char_end - char_start) AS total_chars
     FROM paragraphs SEMI JOIN derive_articles USING (article_id)
@@ -77,6 +88,9 @@ WITH body AS (
            coalesce(d.chars, 0) AS derived_chars,
            CASE WHEN coalesce(b.total_chars, 0) = 0 THEN 0.0
                 ELSE least(1.0, coalesce(d.chars, 0) / b.total_chars) END AS derived_fraction,
+           coalesce(d.copied, 0) AS copied_chars,
+           CASE WHEN coalesce(b.total_chars, 0) = 0 THEN 0.0
+                ELSE least(1.0, coalesce(d.copied, 0) / b.total_chars) END AS copied_fraction,
            t.top_source_article_id
     FROM articles AS a
     SEMI JOIN derive_articles AS r ON r.article_id = a.article_id
@@ -85,9 +99,11 @@ WITH body AS (
     LEFT JOIN top AS t USING (article_id)
 )
 SELECT f.article_id, f.outlet, f.total_chars, f.derived_chars, f.derived_fraction,
+       f.copied_chars, f.copied_fraction,
        CASE WHEN f.derived_fraction >= $wholly THEN 'wholly'
             WHEN f.derived_fraction >= $partially THEN 'partially'
             ELSE 'non' END AS derivation,
-       CASE WHEN f.derived_fraction >= $partially THEN f.top_source_article_id END,
+       CASE WHEN f.derived_fraction >= $partially
+            THEN f.top_source_article_id END AS top_source_article_id,
        CASE WHEN f.derived_fraction >= $partially THEN s.outlet END AS top_source
 FROM f LEFT JOIN articles AS s ON s.article_id = f.top_source_article_id;

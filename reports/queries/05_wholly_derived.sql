@@ -7,6 +7,7 @@ SELECT
     a.title,
     a.published,
     round(d.derived_fraction, 3) AS derived_fraction,
+    round(d.copied_fraction, 3) AS copied_fraction,
     d.top_source,
     d.top_source_article_id,
     s.title AS top_source_title,
