@@ -168,6 +168,12 @@ def _slug_title(url: str | None) -> str | None:
 
 def indosum_articles(root: Path) -> Iterator[dict]:
     """IndoSum dev-fold articles, each id once (the folds overlap), detokenised."""
+    return (article for article, _ in indosum_summarised(root))
+
+
+def indosum_summarised(root: Path) -> Iterator[tuple[dict, str]]:
+    """Each IndoSum dev-fold article (as :func:`indosum_articles` gives it) with its gold
+    summary, detokenised (its sentences joined by a space)."""
     seen: set[str] = set()
     for path in sorted(root.glob("dev.*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as fh:
@@ -182,7 +188,7 @@ def indosum_articles(root: Path) -> Iterator[dict]:
                 text = "\n\n".join(p for p in paragraphs if p)
                 if not text:
                     continue
-                yield {
+                article = {
                     "id": f"indosum-{rec['id']}",
                     "title": _slug_title(rec.get("source_url")),
                     "text": text,
@@ -192,3 +198,4 @@ def indosum_articles(root: Path) -> Iterator[dict]:
                     "language": "id",
                     "url": rec.get("source_url") or None,
                 }
+                yield article, " ".join(detokenise(sent) for sent in rec.get("summary") or [])

@@ -25,7 +25,17 @@ RESULTS_JSON = HERE / "results.json"
 RESULTS_MD = HERE / "results.md"
 WORK = HERE / "work"
 #: in the order they run; a set whose module is not there (yet) is left out
-SETS = ("seeds", "clough", "msrp", "panl", "extraction", "reuters", "bench25k", "derivation")
+SETS = (
+    "seeds",
+    "clough",
+    "msrp",
+    "indosum",
+    "panl",
+    "extraction",
+    "reuters",
+    "bench25k",
+    "derivation",
+)
 
 
 def available() -> list[str]:

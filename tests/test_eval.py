@@ -1,17 +1,20 @@
 """``make eval``'s code on hand-made cases: the metrics, the baselines, the threshold
-fitting, and the clough set end to end on a tiny corpus written here (no shared data)."""
+fitting, and the clough and indosum sets end to end on tiny corpora written here (no shared
+data)."""
 
 from __future__ import annotations
 
 import csv
 import gzip
+import json
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 from scipy import stats
 
-from eval import baselines, clough, derivation, metrics, msrp, run
+from eval import baselines, clough, derivation, indosum, metrics, msrp, run, tool
 
 SOURCE_A = (
     "The Eiffel Tower was built for the 1889 World's Fair in Paris by the company of Gustave Eiffel.\n\n"
@@ -242,3 +245,76 @@ def test_derivation_cut_is_chosen_on_the_other_corpora() -> None:
     assert result["info"]["leave_one_out_cuts"] == {"a": 0.02, "b": 0.1}
     assert result["systems"]["leave_one_out"]["f1_a"] == pytest.approx(0.8)
     assert result["info"]["curve"]["a"]["0.1"] == 1.0
+
+
+#: IndoSum-shaped articles (written here), each with a summary of two of its sentences
+INDOSUM = {
+    "1490000000-suku-bunga": [
+        "Bank Indonesia menaikkan suku bunga acuan sebesar 25 basis poin menjadi 6,25 persen "
+        "pada rapat dewan gubernur hari Kamis.",
+        "Gubernur Bank Indonesia Perry Warjiyo mengatakan kenaikan itu ditujukan untuk menjaga "
+        "stabilitas nilai tukar rupiah terhadap dolar Amerika Serikat.",
+        "Para ekonom sebelumnya memperkirakan bank sentral akan menahan suku bunga hingga akhir "
+        "tahun karena inflasi masih terkendali.",
+        "Indeks Harga Saham Gabungan turun 1,2 persen setelah pengumuman tersebut, sementara "
+        "rupiah menguat tipis di pasar spot.",
+    ],
+    "1490000100-timnas": [
+        "Tim nasional sepak bola Indonesia mengalahkan Vietnam dengan skor 2-0 dalam laga "
+        "persahabatan di Stadion Gelora Bung Karno pada Selasa malam.",
+        "Pelatih Shin Tae-yong memuji disiplin para pemain muda yang baru pertama kali dipanggil "
+        "ke tim nasional.",
+        "Gol pertama dicetak oleh Marselino Ferdinan pada menit ke-23 melalui tendangan bebas "
+        "yang melengkung ke pojok gawang.",
+        "Pertandingan berikutnya akan digelar di Hanoi bulan depan sebagai bagian dari persiapan "
+        "menuju Piala Asia.",
+    ],
+    "1490000200-merapi": [
+        "Gunung Merapi di perbatasan Jawa Tengah dan Daerah Istimewa Yogyakarta kembali "
+        "meluncurkan awan panas guguran sejauh 1,5 kilometer pada Rabu pagi.",
+        "Badan Penyelidikan dan Pengembangan Teknologi Kebencanaan Geologi mencatat tiga kali "
+        "awan panas dalam enam jam terakhir.",
+        "Warga di lereng gunung diminta tidak beraktivitas dalam radius tujuh kilometer dari "
+        "puncak dan tetap mengikuti arahan petugas.",
+        "Status gunung masih berada pada level siaga sejak November tahun lalu dan belum ada "
+        "rencana untuk menurunkannya.",
+    ],
+}
+
+
+def _tokens(sentence: str) -> list[str]:
+    return re.findall(r"\d+(?:[.,]\d+)*|\w+(?:-\w+)*|[^\w\s]", sentence)
+
+
+def test_indosum_end_to_end(tmp_path: Path) -> None:
+    """Every other article (in id order) is withheld: the summary of a present article is
+    derived from it; the summary of the withheld one has no source to find."""
+    folder = tmp_path / "indosum"
+    folder.mkdir()
+    with gzip.open(folder / "dev.01.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for key, sentences in INDOSUM.items():
+            record = {
+                "id": key, "source": "antaranews", "source_url": f"https://x.id/{key}",
+                "paragraphs": [[_tokens(s)] for s in sentences],
+                "summary": [_tokens(sentences[0]), _tokens(sentences[2])],
+            }  # fmt: skip
+            fh.write(json.dumps(record) + "\n")
+    result = indosum.run(tmp_path, tmp_path / "work")
+    db = tmp_path / "work" / "indosum.duckdb"
+    rows, pairs = tool.derivations(db), tool.top_pairs(db)
+    bank, football, volcano = (f"indosum-{key}" for key in INDOSUM)
+    assert football not in rows  # withheld
+    assert rows[f"summary-{bank}"]["top_source_article_id"] == bank
+    assert rows[f"summary-{volcano}"]["top_source_article_id"] == volcano
+    assert rows[f"summary-{football}"]["derivation"] == "non"
+    present = [f"summary-{bank}", f"summary-{volcano}"]
+    assert result["systems"]["dedup"] == {
+        "recall": 1.0,
+        "source_p1": 1.0,
+        "retrieval_p1": sum(pairs.get(s) == s.removeprefix("summary-") for s in present) / 2,
+        "derived_without_source": 0.0,
+    }
+    assert result["systems"]["containment"] == {"source_p1": 1.0}
+    assert result["info"] == {
+        "articles": 2, "summaries_with_article": 2, "summaries_withheld": 1
+    }  # fmt: skip
