@@ -81,9 +81,9 @@ def score_tool(truth: dict[str, str | None], rows: dict[str, dict], pairs: dict[
     }  # fmt: skip
 
 
-def score_baseline(name: str, records_: list[dict], truth: dict[str, str | None]) -> dict:
-    articles = [r for r in records_ if r["id"] not in truth]
-    present = [r for r in records_ if truth.get(r["id"])]
+def score_baseline(name: str, inputs: list[dict], truth: dict[str, str | None]) -> dict:
+    articles = [r for r in inputs if r["id"] not in truth]
+    present = [r for r in inputs if truth.get(r["id"])]
     matrix = baselines.score_matrix(
         name, [r["text"] for r in present], [a["text"] for a in articles]
     )
