@@ -172,8 +172,8 @@ def indosum_articles(root: Path) -> Iterator[dict]:
 
 
 def indosum_summarised(root: Path) -> Iterator[tuple[dict, str]]:
-    """Each IndoSum dev-fold article (as :func:`indosum_articles` gives it) with its gold
-    summary, detokenised (its sentences joined by a space)."""
+    """IndoSum dev-fold articles, each id once (the folds overlap), detokenised, each with
+    its gold summary, detokenised too (its sentences joined by a space)."""
     seen: set[str] = set()
     for path in sorted(root.glob("dev.*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as fh:

@@ -62,12 +62,16 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
         raise DedupError(f"cannot open database {db}: {first}") from err
     # DuckDB would otherwise cache up to 80% of the machine's memory; beyond this it spills
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
-    if not read_only:
-        try:
+    try:
+        if not read_only:
             _claim(con, db)
-        except BaseException:
-            con.close()
-            raise
+        elif (found := _marker(con)) and found != SCHEMA_VERSION:
+            # another dedup version's tables are not the contract this version documents
+            # and its reports read (a foreign database is not refused: it is only read)
+            raise _other_version(db, found)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 
@@ -85,9 +89,7 @@ def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
     found = _marker(con)
     if found == "":
         con.execute("BEGIN TRANSACTION")
-        con.execute(schema_sql())
-        con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
-        con.execute("INSERT INTO meta VALUES ('characters', ?)", [FOLDS_DIGEST])
+        make_schema(con)
         con.execute("COMMIT")
     elif found is None:
         raise DedupError(
@@ -95,10 +97,7 @@ def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
             "dedup writes only to databases it made; use a new --db"
         )
     elif found != SCHEMA_VERSION:
-        raise DedupError(
-            f"{db} was made by another version of dedup (internal tables {found}, "
-            f"this version needs {SCHEMA_VERSION}): run again with a new --db"
-        )
+        raise _other_version(db, found)
     elif scalar(con, "SELECT value FROM meta WHERE key = 'characters'") != FOLDS_DIGEST:
         raise DedupError(
             f"{db} holds text keys made with other character folds (dedup/data/characters.tsv "
@@ -106,6 +105,20 @@ def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
         )
     else:
         con.execute(schema_sql())
+
+
+def make_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Our tables in an empty database, and the ``meta`` rows that mark it as ours."""
+    con.execute(schema_sql())
+    con.execute("INSERT INTO meta VALUES ('schema', ?)", [SCHEMA_VERSION])
+    con.execute("INSERT INTO meta VALUES ('characters', ?)", [FOLDS_DIGEST])
+
+
+def _other_version(db: Path, found: str) -> DedupError:
+    return DedupError(
+        f"{db} was made by another version of dedup (internal tables {found}, "
+        f"this version needs {SCHEMA_VERSION}): run again with a new --db"
+    )
 
 
 def _marker(con: duckdb.DuckDBPyConnection) -> str | None:

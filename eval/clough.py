@@ -13,11 +13,11 @@ Metrics, for the tool and for each baseline of :mod:`eval.baselines`:
   Category ``<> non``;
 - ``spearman``: of the derived score (tool: ``derived_fraction``) against
   cut = 3 > light = 2 > heavy = 1 > non = 0;
-- ``source_p1``: share of the 57 derived answers whose top source (tool:
-  ``top_source_article_id``) is their task's ``orig`` file;
-- ``spearman_copied`` (tool only): the same with ``copied_fraction``, the share copied as
+- ``spearman_copied`` (tool only): Spearman of ``copied_fraction``, the share copied as
   text (verbatim, near-verbatim or rewrite alignments; paraphrases left out): how much
   was pasted rather than how much was used;
+- ``source_p1``: share of the 57 derived answers whose top source (tool:
+  ``top_source_article_id``) is their task's ``orig`` file;
 - ``retrieval_p1`` (tool only): the same with the answer's first source in
   ``article_pairs`` (rank 1) instead of ``top_source_article_id``, which is set only when
   the tool calls the answer derived: a derived answer judged ``non`` still has its likely

@@ -64,6 +64,8 @@ def records(summarised: list[tuple[dict, str]]) -> tuple[list[dict], dict[str, s
 
 
 def score_tool(truth: dict[str, str | None], rows: dict[str, dict], pairs: dict[str, str]) -> dict:
+    """The tool's verdicts (``article_derivation`` rows, ``article_pairs`` rank 1) against
+    ``truth``; a summary missing from ``rows`` counts as non."""
     present = [s for s, a in truth.items() if a]
     withheld = [s for s, a in truth.items() if not a]
 
@@ -82,6 +84,10 @@ def score_tool(truth: dict[str, str | None], rows: dict[str, dict], pairs: dict[
 
 
 def score_baseline(name: str, inputs: list[dict], truth: dict[str, str | None]) -> dict:
+    """The baseline's argmax over every article, for the summaries whose article is present.
+    It is told which texts are articles and ignores time (it may pick an article published
+    after the summary), so compare it with the tool's ``retrieval_p1``: ``source_p1`` also
+    counts a summary the tool calls underived as a miss."""
     articles = [r for r in inputs if r["id"] not in truth]
     present = [r for r in inputs if truth.get(r["id"])]
     matrix = baselines.score_matrix(
@@ -93,6 +99,7 @@ def score_baseline(name: str, inputs: list[dict], truth: dict[str, str | None]) 
 
 
 def evaluate(summarised: list[tuple[dict, str]], work: Path) -> dict:
+    """The tool and both baselines on ``(article, summary)`` pairs, in one go."""
     inputs, truth = records(summarised)
     corpus = tool.write_jsonl(inputs, work / "indosum.jsonl")
     db = tool.dedup_run([corpus], work / "indosum.duckdb")

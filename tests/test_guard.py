@@ -81,6 +81,28 @@ def test_a_database_made_otherwise_is_refused(tmp_path: Path, key: str, message:
         pipeline.run([CORPUS], db)
 
 
+@pytest.mark.parametrize("command", ["report", "export", "sql"])
+def test_reading_a_database_of_another_version_is_refused_in_one_line(
+    tmp_path: Path, command: str
+) -> None:
+    """Reports and exports read the contract tables of this version (schema 9 added
+    article_derivation.copied_chars): an older database gets the one-line message, not a
+    binder error from the first query that names a new column."""
+    db = tmp_path / "old.duckdb"
+    pipeline.run([CORPUS], db)
+    con = duckdb.connect(str(db))
+    con.execute("UPDATE meta SET value = '8' WHERE key = 'schema'")
+    con.close()
+    args = [command, "--db", str(db)]
+    args += ["SELECT 1"] if command == "sql" else ["--out", str(tmp_path / "out")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.stderr == (
+        f"error: {db} was made by another version of dedup (internal tables 8, this version"
+        f" needs {store.SCHEMA_VERSION}): run again with a new --db\n"
+    )
+
+
 @pytest.mark.parametrize("empty", ["no file", "empty file", "database without tables"])
 def test_new_or_empty_database_is_ours(tmp_path: Path, empty: str) -> None:
     db = tmp_path / "new.duckdb"

@@ -30,7 +30,7 @@ from dedup.report import (
     shared_runs,
     shipped_queries,
 )
-from dedup.store import schema_sql
+from dedup.store import make_schema
 from dedup.text import norm_hash
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -97,7 +97,7 @@ def _paragraph_of(paragraphs: list[tuple], offset: int) -> str:
 def build_fixture_db(db: Path) -> Path:
     """A contract-shaped database from the seed texts, built by hand with real offsets."""
     con = duckdb.connect(str(db))
-    con.execute(schema_sql())
+    make_schema(con)  # marked as a database of this version, as dedup run would
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt"))}
     paras = {}
     for article_id, text in texts.items():

@@ -3,16 +3,18 @@
 -- that are not an outlet's own template (same_outlet) and whose direction is decided (an
 -- undecided pair counts as derivation of neither side); the top source covers most of it,
 -- siblings (copies of one earlier source) set aside.
--- copied_chars is the same union over the spans copied as text (match_kind verbatim,
--- near_verbatim or rewrite: shared runs of words), without the reworded ones (paraphrase,
--- translation): how much of the article is cut and paste.
+-- copied_chars is the same union over the spans found as shared runs of words (match_kind
+-- verbatim, near_verbatim, rewrite; a rewrite span may hold a few changed words), without
+-- the reworded ones (paraphrase, translation, as rewrites.py tells them apart): how much of
+-- the article is cut and paste. The two unions are one window pass over spans tagged by
+-- layer, the same island rule as per_source above.
 -- Only the articles in derive_articles (new, re-roled, or with changed alignments) are redone.
 -- Parameters: $wholly, $partially (derived_fraction cut-offs, see README "Derivation").
 DELETE FROM article_derivation WHERE article_id IN (SELECT article_id FROM derive_articles);
 
 CREATE OR REPLACE TEMP TABLE derived_spans AS
 SELECT a.target_article_id AS article_id, a.source_article_id, a.target_start AS s, a.target_end AS e,
-       a.match_kind IN ('verbatim', 'near_verbatim', 'rewrite') AS copied
+       a.match_kind NOT IN ('paraphrase', 'translation') AS copied
 FROM alignments AS a
 SEMI JOIN derive_articles AS d ON d.article_id = a.target_article_id
 JOIN paragraphs AS p ON p.paragraph_id = a.target_paragraph_id

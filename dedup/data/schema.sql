@@ -194,8 +194,8 @@ CREATE TABLE IF NOT EXISTS article_derivation (
     total_chars           INTEGER NOT NULL,           -- body characters
     derived_chars         INTEGER NOT NULL,
     derived_fraction      DOUBLE NOT NULL,
-    copied_chars          INTEGER NOT NULL,           -- of derived_chars, copied as text
-    copied_fraction       DOUBLE NOT NULL,            -- (not reworded: see derivation.sql)
+    copied_chars          INTEGER NOT NULL,           -- of derived_chars, in shared runs of
+    copied_fraction       DOUBLE NOT NULL,            -- words, not reworded (derivation.sql)
     derivation            VARCHAR NOT NULL,           -- wholly / partially / non
     top_source_article_id VARCHAR,
     top_source            VARCHAR                     -- outlet (or wire name) of the top source
