@@ -105,7 +105,7 @@ def score(
 def source_p1(answers: list[Text], top: list[str | None]) -> float:
     """Share of the derived answers whose top source ``top`` is their task's source."""
     hits = [t == a.source_id for a, t in zip(answers, top, strict=True) if a.category != "non"]
-    return sum(hits) / len(hits) if hits else 0.0
+    return metrics.share(hits)
 
 
 def score_tool(

@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
 from bench import generate
@@ -56,15 +55,8 @@ def bench_labels(work: Path) -> tuple[Path, dict[str, str]] | None:
 
 
 def pair_scores(db: Path, ids: Sequence[str]) -> np.ndarray:
-    """Each id's best ``article_pairs`` score from a source whose direction is decided
-    (0 without one): the article-level similarity a derivation could also rest on."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        best = dict(
-            con.execute(
-                "SELECT target_article_id, max(score) FROM article_pairs "
-                "WHERE direction_basis <> 'undecided' GROUP BY ALL"
-            ).fetchall()
-        )
+    """Each id's best decided ``article_pairs`` score (0 without one)."""
+    best = tool.best_pair_scores(db)
     return np.array([best.get(i, 0.0) for i in ids])
 
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.sources import indosum_summarised
-from eval import baselines, tool
+from eval import baselines, metrics, tool
 
 SUMMARY_OUTLET = "IndoSum summary"
 SUMMARY_DELAY = timedelta(hours=1)
@@ -72,14 +72,11 @@ def score_tool(truth: dict[str, str | None], rows: dict[str, dict], pairs: dict[
     def derived(s: str) -> bool:
         return rows.get(s, {}).get("derivation", "non") != "non"
 
-    def share(hits: list[bool]) -> float:
-        return sum(hits) / len(hits) if hits else 0.0
-
     return {
-        "recall": share([derived(s) for s in present]),
-        "source_p1": share([rows.get(s, {}).get("top_source_article_id") == truth[s] for s in present]),
-        "retrieval_p1": share([pairs.get(s) == truth[s] for s in present]),
-        "derived_without_source": share([derived(s) for s in withheld]),
+        "recall": metrics.share([derived(s) for s in present]),
+        "source_p1": metrics.share([rows.get(s, {}).get("top_source_article_id") == truth[s] for s in present]),
+        "retrieval_p1": metrics.share([pairs.get(s) == truth[s] for s in present]),
+        "derived_without_source": metrics.share([derived(s) for s in withheld]),
     }  # fmt: skip
 
 
@@ -95,7 +92,7 @@ def score_baseline(name: str, inputs: list[dict], truth: dict[str, str | None]) 
     )
     top = [articles[j]["id"] for j in np.argmax(matrix, axis=1)]
     hits = [t == truth[r["id"]] for r, t in zip(present, top, strict=True)]
-    return {"source_p1": sum(hits) / len(hits) if hits else 0.0}
+    return {"source_p1": metrics.share(hits)}
 
 
 def evaluate(summarised: list[tuple[dict, str]], work: Path) -> dict:
@@ -107,7 +104,7 @@ def evaluate(summarised: list[tuple[dict, str]], work: Path) -> dict:
     systems |= {name: score_baseline(name, inputs, truth) for name in baselines.NAMES}
     n_present = sum(1 for a in truth.values() if a)
     info = {
-        "articles": sum(1 for r in inputs if r["id"] not in truth),
+        "articles": len(inputs) - len(truth),  # every input that is not a summary
         "summaries_with_article": n_present,
         "summaries_withheld": len(truth) - n_present,
     }

@@ -41,6 +41,11 @@ def spearman(x: Sequence[float], y: Sequence[float]) -> float:
     return float(np.sum(rx * ry) / den) if den else 0.0
 
 
+def share(hits: Sequence[bool]) -> float:
+    """The share of true values (0 for none at all)."""
+    return sum(hits) / len(hits) if hits else 0.0
+
+
 def accuracy(pred: Sequence[bool], gold: Sequence[bool]) -> float:
     return binary(pred, gold)["accuracy"]
 

@@ -45,6 +45,17 @@ def derivations(db: Path) -> dict[str, dict]:
         return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
 
 
+def best_pair_scores(db: Path) -> dict[str, float]:
+    """Each target's best ``article_pairs`` score from a source whose direction is decided:
+    the article-level similarity a derivation could also rest on."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        query = (
+            "SELECT target_article_id, max(score) FROM article_pairs "
+            "WHERE direction_basis <> 'undecided' GROUP BY ALL"
+        )
+        return dict(con.execute(query).fetchall())
+
+
 def top_pairs(db: Path) -> dict[str, str]:
     """Each target's first source in ``article_pairs`` (rank 1): "which earlier story is
     this most like", whether or not the tool calls the target derived."""
