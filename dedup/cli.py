@@ -106,6 +106,10 @@ def _run(
     except duckdb.OutOfMemoryException as err:  # rolled back with the run's transaction
         first = str(err).splitlines()[0]
         _fail(DedupError(f"out of memory, nothing was written ({first})"))
+    except duckdb.Error as err:  # a damaged database file, a full disk: rolled back likewise
+        logging.getLogger(__name__).info("the run failed", exc_info=True)  # -v: the traceback
+        first = str(err).strip().splitlines()[0]
+        _fail(DedupError(f"database error in {db}, nothing was written: {first}"))
     if not quiet:
         tables = counts["tables"]
         summary = ", ".join(f"{v} {k}" for k, v in tables.items())

@@ -238,7 +238,9 @@ def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
         yield
     finally:
         for name in tables:
-            with suppress(duckdb.ConnectionException):  # closed (interrupted): nothing left
+            # closed (interrupted) or aborted (the block failed): nothing left, and the
+            # block's own error is the one to report
+            with suppress(duckdb.ConnectionException, duckdb.TransactionException):
                 con.unregister(name)
 
 

@@ -104,6 +104,25 @@ def test_a_database_that_cannot_be_opened_exits_2(tmp_path: Path) -> None:
     assert garbage.read_text() == "this is not a database"
 
 
+def test_a_damaged_database_fails_in_one_line_and_is_left_as_it_was(
+    seed_db: Path, tmp_path: Path
+) -> None:
+    """A database file cut short (a full disk, an interrupted copy) opens, then fails when a
+    block past its end is read: one line, not a traceback, and the file as it was."""
+    db = tmp_path / "cut.duckdb"
+    whole = seed_db.read_bytes()
+    db.write_bytes(whole[: len(whole) * 2 // 3])
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    new = tmp_path / "new.jsonl"
+    text = "Jakarta (Antara) - Harga beras naik lagi pekan ini di pasar induk."
+    new.write_text(json.dumps({"id": "new-1", "text": text}) + "\n")
+    for args in (["run", str(new)], ["attribute"]):
+        line = _fails_in_one_line([*args, "--db", str(db)], "nothing was written")
+        assert "IO Error" in line, line
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert not db.with_name(db.name + ".wal").exists()
+
+
 @pytest.mark.parametrize(
     "args",
     [
