@@ -7,6 +7,7 @@ module stays one screenful per format.
 from __future__ import annotations
 
 import csv
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,9 @@ def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, 
     one stray quote costs its own record, never the good rows after it. A failing header
     raises :class:`csv.Error` (there is no record boundary to trust).
     """
+    # the csv module refuses a field over 131,072 characters, a long article's body; the
+    # article limits (``--max-article-chars``) are what bounds a record, after reading
+    csv.field_size_limit(sys.maxsize)
     start, width = 0, None
     while start < len(lines):
         pos = start

@@ -148,12 +148,14 @@ def open_db(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection (reaching local files with ``files``); with ``write`` everything
     happens in one transaction."""
-    created = write and not db.exists()
+    # the file a symlink leads to is the one made (and removed on failure), not the link
+    made = Path(os.path.realpath(db))
+    created = write and not made.exists()
     try:
         con = connect(db, read_only=not write, files=files)
     except BaseException:  # interrupted while making its tables, say
         if created:
-            _remove(db)
+            _remove(made)
         raise
     try:
         with interrupt.stopping(con.interrupt):
@@ -179,7 +181,7 @@ def open_db(
             interrupt.discard()
             return
         if created:
-            _remove(db)
+            _remove(made)
         raise
     con.close()
 
@@ -187,7 +189,7 @@ def open_db(
 def _remove(db: Path) -> None:
     """Remove a database this command created (nothing to do where none could be made)."""
     for path in (db, db.with_name(db.name + ".wal")):
-        with suppress(FileNotFoundError, NotADirectoryError):
+        with suppress(OSError):  # none made, or not ours to remove (a folder in its place)
             path.unlink()
 
 

@@ -104,6 +104,19 @@ def test_a_database_that_cannot_be_opened_exits_2(tmp_path: Path) -> None:
     assert garbage.read_text() == "this is not a database"
 
 
+def test_a_failed_run_removes_only_what_it_made(tmp_path: Path) -> None:
+    """A --db symlink to a folder that does not exist is the user's, and stays; a folder
+    where the database's WAL goes is refused in one line and stays."""
+    link = tmp_path / "link.duckdb"
+    link.symlink_to(tmp_path / "nowhere" / "x.duckdb")
+    _fails_in_one_line(["run", str(CORPUS), "--db", str(link)], "cannot open database")
+    assert link.is_symlink()
+    db, wal = tmp_path / "w.duckdb", tmp_path / "w.duckdb.wal"
+    wal.mkdir()
+    _fails_in_one_line(["run", str(CORPUS), "--db", str(db)], "Is a directory")
+    assert wal.is_dir() and not db.exists()
+
+
 def test_a_damaged_database_fails_in_one_line_and_is_left_as_it_was(
     seed_db: Path, tmp_path: Path
 ) -> None:

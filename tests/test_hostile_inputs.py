@@ -136,6 +136,23 @@ def test_csv_unterminated_quote_costs_only_its_own_record(tmp_path: Path) -> Non
     assert located == [(5, rows[2]), (10, rows[5])]  # physical lines (a1 spans three)
 
 
+def test_csv_article_longer_than_the_csv_modules_field_limit(tmp_path: Path) -> None:
+    """A quoted body of 300,000 characters (Python's csv refuses fields over 131,072 by
+    default) is one article, and the row after it is read as a row, not as 1,000 rejects."""
+    body = "\n\n".join(f"Paragraph {i}, with a comma: " + "kata " * 58 for i in range(1000))
+    assert len(body) > 300_000
+    (tmp_path / "in.csv").write_text(
+        f'id,text\nlong,"Judul\n\n{body}"\nshort,Kalimat pendek.\n', encoding="utf-8"
+    )
+    db = tmp_path / "x.duckdb"
+    counts = _ingest(db, tmp_path / "in.csv")
+    assert counts["rejects"] == 0
+    assert dict(_rows(db, "SELECT article_id, length(text) FROM articles")) == {
+        "long": len("Judul\n\n" + body),
+        "short": len("Kalimat pendek."),
+    }
+
+
 def test_folder_entries_of_every_kind(tmp_path: Path) -> None:
     corpus, outside = tmp_path / "corpus", tmp_path / "outside"
     corpus.mkdir()
