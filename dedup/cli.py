@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
+from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,11 +22,36 @@ from dedup.limits import ArticleLimit
 
 
 class _App(typer.Typer):
-    """The command line, run with Ctrl-C and SIGTERM turned into one line and exit 130/143."""
+    """The command line, run with Ctrl-C and SIGTERM turned into one line and exit 130/143,
+    and any other failure into one line and exit 2 (``-v`` logs its traceback)."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         with interrupt.handled():
-            return super().__call__(*args, **kwargs)
+            try:
+                try:
+                    return super().__call__(*args, **kwargs)
+                finally:  # a full disk shows here, not as output cut off without a word
+                    sys.stdout.flush()
+            except BrokenPipeError:  # the reader stopped (| head): not an error
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                raise SystemExit(0) from None
+            except MemoryError:
+                _last_line("out of memory; the database is as it was before this command")
+            except OSError as err:
+                where = f": {err.filename}" if err.filename else ""
+                _last_line(f"{err.strerror or err}{where}")
+            except Exception as err:
+                first = (str(err).strip().splitlines() or [""])[0]
+                _last_line(f"unexpected {type(err).__name__}: {first} (-v shows where)")
+
+
+def _last_line(message: str) -> None:
+    """Say what stopped the command, in one line; its traceback only with ``-v``."""
+    logging.getLogger(__name__).info("the command failed", exc_info=True)
+    with suppress(OSError):  # stderr may be the full disk too; the exit code still says it
+        sys.stderr.write(f"error: {message}\n")
+        sys.stderr.flush()
+    raise SystemExit(2)
 
 
 app = _App(add_completion=False, no_args_is_help=True, help=__doc__)
@@ -214,6 +241,8 @@ def export(
         paths = exporter.export(db, out, fmt.value)
     except DedupError as err:
         _fail(err)
+    except duckdb.Error as err:  # a database that is not dedup's, or damaged
+        _fail(DedupError(f"cannot export {db}: {str(err).strip().splitlines()[0]}"))
     for path in paths:
         typer.echo(str(path))
 
@@ -234,6 +263,8 @@ def trace(
             result = provenance.trace(con, article_id)
     except (DedupError, KeyError, LookupError) as err:
         _fail(DedupError(str(err).strip("'\"")))
+    except duckdb.Error as err:  # a database that is not dedup's, or damaged
+        _fail(DedupError(f"cannot trace in {db}: {str(err).strip().splitlines()[0]}"))
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=1) + "\n")
     else:
@@ -252,6 +283,9 @@ def report(
         result = reporter.report(db, out)
     except DedupError as err:
         _fail(err)
+    except OSError as err:  # a file of the report cannot be written (a full disk, a folder)
+        where = f" {err.filename}" if err.filename else ""
+        _fail(DedupError(f"cannot write the report{where}: {err.strerror or err}"))
     typer.echo(json.dumps(result, default=str) if not isinstance(result, str) else result)
 
 

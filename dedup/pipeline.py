@@ -167,7 +167,7 @@ def run(
     rep = Reporter(quiet)
     with store.open_db(db, write=True) as con:
         run_id = store.start_run(
-            con, command, settings.as_dict() | {"inputs": [str(p) for p in inputs]}
+            con, command, settings.as_dict() | {"inputs": [store.shown_path(p) for p in inputs]}
         )
         counts: dict[str, Any] = {}
         if "ingest" in stages:

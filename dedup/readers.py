@@ -292,11 +292,14 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
         yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
         return
     with fh:
-        if b"\x00" in fh.read(BINARY_PROBE):
-            yield Reject(str(path), "", "binary file (NUL bytes)")
-            return
-        fh.seek(0)
-        yield from _records(_json_lines(fh, path), str(path))
+        try:
+            if b"\x00" in fh.read(BINARY_PROBE):
+                yield Reject(str(path), "", "binary file (NUL bytes)")
+                return
+            fh.seek(0)
+            yield from _records(_json_lines(fh, path), str(path))
+        except OSError as err:  # a read error (EIO) part-way: the lines before it stand
+            yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
 
 
 def _json_lines(fh: BinaryIO, path: Path) -> Iterator[tuple[object, str]]:

@@ -51,6 +51,8 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
     ``files``; for writing, only a new file or one of ours (see :func:`_claim`)."""
     if read_only and not db.exists():
         raise DedupError(f"database not found: {db}")
+    if shown_path(db) != str(db):
+        raise DedupError(f"cannot open database {shown_path(db)}: its path is not UTF-8")
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
         if not read_only and db.is_file() and db.stat().st_size == 0:
@@ -280,6 +282,12 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | pa.
     return rows
 
 
+def shown_path(path: Path) -> str:
+    """A path as UTF-8 text, a byte that is not UTF-8 shown as ``\\xff`` (a file name may
+    hold any bytes; DuckDB's text and JSON hold only UTF-8)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, Any]) -> int:
     run_id = scalar(con, "SELECT coalesce(max(run_id), 0) + 1 FROM runs")
     con.execute(
@@ -326,7 +334,10 @@ def scalar(con: duckdb.DuckDBPyConnection, query: str, params: list | None = Non
 def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pl.DataFrame:
     """A query's full result as a polars frame (fetched completely, so the connection is
     free for the next statement: DuckDB 2 refuses work while a result is unfinished)."""
-    return pl.from_arrow(con.sql(query, params=params).to_arrow_table())  # type: ignore[return-value]
+    relation = con.sql(query, params=params)
+    if relation is None:  # a statement without rows: ';', a comment alone
+        raise DedupError("not a query: it returns no rows")
+    return pl.from_arrow(relation.to_arrow_table())  # type: ignore[return-value]
 
 
 #: articles whose texts are read at once (:func:`article_texts`): polars works over many at a

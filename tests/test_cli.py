@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -180,3 +182,41 @@ def test_sql_is_read_only(seed_db: Path, tmp_path: Path, query: str) -> None:
     after = runner.invoke(app, ["sql", counts, "--db", str(db), "--format", "json"])
     assert after.stdout == before.stdout
     assert hashlib.sha256(db.read_bytes()).hexdigest() == digest
+
+
+def test_a_duckdb_file_of_another_tool_is_read_in_one_line(tmp_path: Path) -> None:
+    foreign = tmp_path / "foreign.duckdb"
+    with duckdb.connect(str(foreign)) as con:
+        con.execute("CREATE TABLE t (x INTEGER)")
+    _fails_in_one_line(["export", "--out", str(tmp_path / "e"), "--db", str(foreign)], "articles")
+    _fails_in_one_line(["trace", FIFTH, "--db", str(foreign)], "articles")
+
+
+def test_odd_paths_and_statements_in_one_line(seed_db: Path, tmp_path: Path) -> None:
+    _fails_in_one_line(["sql", ";", "--db", str(seed_db)], "not a query")
+    _fails_in_one_line(["sql", "/* a comment */", "--db", str(seed_db)], "not a query")
+    bad = tmp_path / "db\udcff.duckdb"  # a file name that is not UTF-8 (byte 0xff)
+    _fails_in_one_line(["run", str(CORPUS), "--db", str(bad)], "not UTF-8")
+    assert not list(tmp_path.iterdir())
+    out = tmp_path / "out"
+    (out / "report.html").mkdir(parents=True)
+    _fails_in_one_line(["report", "--out", str(out), "--db", str(seed_db)], "Is a directory")
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_output_to_a_full_disk_is_an_error_not_a_cut_off_file(seed_db: Path) -> None:
+    """Written through the real entry point: its last flush is where a full disk shows."""
+    dedup = str(Path(sys.executable).with_name("dedup"))
+    query = "SELECT * FROM range(100000)"
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [dedup, "sql", query, "--db", str(seed_db), "--format", "csv"],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == "error: No space left on device\n"
+    head = subprocess.run(
+        f"{dedup} sql '{query}' --db {seed_db} --format csv | head -1",
+        shell=True, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert head.stdout == "range\n" and head.stderr == ""

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pytest
 import pyarrow.parquet as pq
 
 from dedup import pipeline
@@ -151,6 +152,17 @@ def test_csv_article_longer_than_the_csv_modules_field_limit(tmp_path: Path) -> 
         "long": len("Judul\n\n" + body),
         "short": len("Kalimat pendek."),
     }
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux /proc")
+def test_jsonl_that_fails_to_read_is_a_reject(tmp_path: Path) -> None:
+    """A read error after the file opened (EIO, as from a failing disk; /proc/self/mem
+    gives one at offset 0) is a reject row naming it, not a traceback."""
+    (tmp_path / "mem.jsonl").symlink_to("/proc/self/mem")
+    db = tmp_path / "x.duckdb"
+    assert _ingest(db, tmp_path / "mem.jsonl")["rejects"] == 1
+    [(reason,)] = _rows(db, "SELECT reason FROM rejects")
+    assert reason.startswith("unreadable file: ")
 
 
 def test_folder_entries_of_every_kind(tmp_path: Path) -> None:
