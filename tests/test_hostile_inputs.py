@@ -10,8 +10,8 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
-import pytest
 import pyarrow.parquet as pq
+import pytest
 
 from dedup import pipeline
 
