@@ -31,27 +31,35 @@ class _App(typer.Typer):
                 try:
                     return super().__call__(*args, **kwargs)
                 finally:  # a full disk shows here, not as output cut off without a word
-                    sys.stdout.flush()
-            except BrokenPipeError:  # the reader stopped (| head): not an error
-                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-                raise SystemExit(0) from None
-            except MemoryError:
-                _last_line("out of memory; the database is as it was before this command")
-            except OSError as err:
-                where = f": {err.filename}" if err.filename else ""
-                _last_line(f"{err.strerror or err}{where}")
+                    if sys.stdout is not None:  # None: started with stdout closed
+                        sys.stdout.flush()
             except Exception as err:
-                first = (str(err).strip().splitlines() or [""])[0]
-                _last_line(f"unexpected {type(err).__name__}: {first} (-v shows where)")
+                if interrupt.received():  # DuckDB's "Query interrupted": handled() says it
+                    raise
+                _last_line(err)
 
 
-def _last_line(message: str) -> None:
-    """Say what stopped the command, in one line; its traceback only with ``-v``."""
-    logging.getLogger(__name__).info("the command failed", exc_info=True)
+def _last_line(err: Exception) -> None:
+    """End the command on ``err`` with one line and exit 2 (its traceback only with ``-v``);
+    a reader that stopped reading (``| head``) ends it quietly."""
+    if isinstance(err, OSError) and sys.stdout is not None:
+        # what stdout could not take must not be flushed again, and fail, at exit
+        with suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if isinstance(err, BrokenPipeError):
+        raise SystemExit(0) from None
+    if isinstance(err, MemoryError):
+        message = "out of memory; the database is as it was before this command"
+    elif isinstance(err, OSError):
+        message = f"{err.strerror or err}" + (f": {err.filename}" if err.filename else "")
+    else:
+        first = (str(err).strip().splitlines() or [""])[0]
+        message = f"unexpected {type(err).__name__}: {first} (-v shows where)"
+    logging.getLogger(__name__).info("the command failed", exc_info=err)
     with suppress(OSError):  # stderr may be the full disk too; the exit code still says it
         sys.stderr.write(f"error: {message}\n")
         sys.stderr.flush()
-    raise SystemExit(2)
+    raise SystemExit(2) from None
 
 
 app = _App(add_completion=False, no_args_is_help=True, help=__doc__)

@@ -36,6 +36,8 @@ def output_folder(out: Path) -> Path:
     A path that is a file, lies under a file, or is not writable is refused before any
     work, so that an export or a report never stops half-way through with a traceback.
     """
+    if store.shown_path(out) != str(out):
+        raise DedupError(f"cannot write to {store.shown_path(out)}: its path is not UTF-8")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out):

@@ -152,7 +152,7 @@ def open_db(
     happens in one transaction."""
     # the file a symlink leads to is the one made (and removed on failure), not the link
     made = Path(os.path.realpath(db))
-    created = write and not made.exists()
+    created = write and not os.path.lexists(made)  # a link in a loop is the user's too
     try:
         con = connect(db, read_only=not write, files=files)
     except BaseException:  # interrupted while making its tables, say
@@ -285,7 +285,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | pa.
 def shown_path(path: Path) -> str:
     """A path as UTF-8 text, a byte that is not UTF-8 shown as ``\\xff`` (a file name may
     hold any bytes; DuckDB's text and JSON hold only UTF-8)."""
-    return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, Any]) -> int:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -19,6 +21,7 @@ from dedup.cli import app
 from dedup.export import TABLES
 
 runner = CliRunner()
+DEDUP = str(Path(sys.executable).with_name("dedup"))
 #: the contract tables, one exported file each (README "Schema")
 EXPORTED = TABLES
 
@@ -113,6 +116,11 @@ def test_a_failed_run_removes_only_what_it_made(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "nowhere" / "x.duckdb")
     _fails_in_one_line(["run", str(CORPUS), "--db", str(link)], "cannot open database")
     assert link.is_symlink()
+    loop_a, loop_b = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    loop_a.symlink_to(loop_b)
+    loop_b.symlink_to(loop_a)
+    _fails_in_one_line(["run", str(CORPUS), "--db", str(loop_a)], "cannot open database")
+    assert loop_a.is_symlink() and loop_b.is_symlink()
     db, wal = tmp_path / "w.duckdb", tmp_path / "w.duckdb.wal"
     wal.mkdir()
     _fails_in_one_line(["run", str(CORPUS), "--db", str(db)], "Is a directory")
@@ -198,25 +206,44 @@ def test_odd_paths_and_statements_in_one_line(seed_db: Path, tmp_path: Path) -> 
     bad = tmp_path / "db\udcff.duckdb"  # a file name that is not UTF-8 (byte 0xff)
     _fails_in_one_line(["run", str(CORPUS), "--db", str(bad)], "not UTF-8")
     assert not list(tmp_path.iterdir())
+    for command in ("export", "report"):
+        _fails_in_one_line([command, "--out", str(bad), "--db", str(seed_db)], "not UTF-8")
     out = tmp_path / "out"
     (out / "report.html").mkdir(parents=True)
     _fails_in_one_line(["report", "--out", str(out), "--db", str(seed_db)], "Is a directory")
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
-def test_output_to_a_full_disk_is_an_error_not_a_cut_off_file(seed_db: Path) -> None:
-    """Written through the real entry point: its last flush is where a full disk shows."""
-    dedup = str(Path(sys.executable).with_name("dedup"))
-    query = "SELECT * FROM range(100000)"
+@pytest.mark.parametrize("rows", [1, 100_000], ids=["at the last flush", "while writing"])
+def test_output_to_a_full_disk_is_an_error_not_a_cut_off_file(seed_db: Path, rows: int) -> None:
+    """Through the real entry point, stdout buffered: one row fails only at the flush
+    before exit, many fail while written."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [dedup, "sql", query, "--db", str(seed_db), "--format", "csv"],
-            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+            [DEDUP, "sql", f"SELECT * FROM range({rows})", "--db", str(seed_db)],
+            stdout=full, stderr=subprocess.PIPE, text=True, env=env, check=False,
         )  # fmt: skip
-    assert done.returncode == 2
-    assert done.stderr == "error: No space left on device\n"
-    head = subprocess.run(
-        f"{dedup} sql '{query}' --db {seed_db} --format csv | head -1",
+    assert (done.returncode, done.stderr) == (2, "error: No space left on device\n")
+
+
+def test_a_reader_that_stops_early_gets_no_error(seed_db: Path) -> None:
+    query = "SELECT * FROM range(100000)"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    proc = subprocess.Popen(
+        [DEDUP, "sql", query, "--db", str(seed_db), "--format", "csv"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stdout.readline() == b"range\n"
+    proc.stdout.close()  # as `| head -1` does
+    assert proc.wait(timeout=60) in (0, 1)  # click exits 1 on a broken pipe
+    assert proc.stderr is not None and proc.stderr.read() == b""
+
+
+def test_a_command_started_with_stdout_closed_still_succeeds(tmp_path: Path) -> None:
+    done = subprocess.run(
+        f"exec {shlex.quote(DEDUP)} run {shlex.quote(str(CORPUS))} "
+        f"--db {shlex.quote(str(tmp_path / 'x.duckdb'))} -q >&-",
         shell=True, capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert head.stdout == "range\n" and head.stderr == ""
+    assert (done.returncode, done.stderr) == (0, "")
