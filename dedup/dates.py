@@ -200,7 +200,7 @@ def _resolve(
         return _valid(page_year, month, d)
     if crawled is None:
         return None
-    limit = crawled.date() + AHEAD
+    limit = min(crawled.date(), date.max - AHEAD) + AHEAD  # a crawl dated 9999-12-31
     options = [c for y in (limit.year, limit.year - 1) if (c := _valid(y, month, d)) and c <= limit]
     if weekday is not None:
         options = [

@@ -34,7 +34,15 @@ def normalise(record: dict) -> dict:
     return record
 
 
+def _text_fields(r: dict, *keys: str) -> None:
+    """The reject reason when a field read as text holds something else (a list, a number)."""
+    for key in keys:
+        if r.get(key) is not None and not isinstance(r[key], str):
+            raise ValueError(f"{key} is not a string")
+
+
 def _news_please(r: dict) -> dict:
+    _text_fields(r, "title", "maintext", "url")
     url = r.get("url") or ""
     return {
         "id": r.get("id") or (url_id(url) if url else r.get("filename")),
@@ -48,6 +56,7 @@ def _news_please(r: dict) -> dict:
 
 
 def _media_cloud(r: dict) -> dict:
+    _text_fields(r, "text", "html", "url")
     if not (r.get("text") or r.get("html")):
         raise ValueError(
             "Media Cloud row without text: add a text or html column (or fetch the pages)"
@@ -71,8 +80,11 @@ def read_json(path: Path) -> Iterator[Article | Reject]:
     except OSError as err:
         yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
         return
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
+    except (UnicodeDecodeError, ValueError) as err:  # also an integer past Python's limit
         yield Reject(str(path), "", f"malformed JSON: {err}")
+        return
+    except RecursionError:
+        yield Reject(str(path), "", "JSON nested too deep")
         return
     items = data if isinstance(data, list) else [data]
     bad = [i for i in items if not isinstance(i, dict)]

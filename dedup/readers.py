@@ -28,6 +28,8 @@ from dedup.read_tabular import csv_records, datetimes_as_text
 from dedup.text import looks_like_headline
 
 FIELDS = ("outlet", "kind", "published", "url", "language", "title")
+#: what reading one record may raise on a record's own content: its reject reason
+RECORD_ERRORS = (ValueError, TypeError, RecursionError, OverflowError)
 KINDS = ("wire", "outlet")
 #: share of control characters above which a file is taken for binary
 BINARY_CONTROL_SHARE = 0.05
@@ -217,6 +219,8 @@ def record_article(record: dict, source_path: str, encoding: str) -> Article:
     if bad:
         raise ValueError(f"lone surrogate (not valid Unicode) in field {bad[0]!r}")
     if record.get("html") and not record.get("text"):
+        if not isinstance(record["html"], str | bytes):
+            raise ValueError("html is not a string")
         from dedup import html  # trafilatura takes 0.2 s to import: only for pages
 
         return html.page_article(record.pop("html"), record, source_path, encoding)
@@ -231,7 +235,7 @@ def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article
             continue
         try:
             yield record_article(record, path, encoding)  # type: ignore[arg-type]
-        except (ValueError, RecursionError, OverflowError) as err:
+        except RECORD_ERRORS as err:
             yield Reject(path, preview(record), str(err))
 
 

@@ -28,7 +28,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from dedup.exports import url_id
 from dedup.html import page_article
 from dedup.parallel import batched, parallel_map, workers
-from dedup.readers import Article, Reject, Skipped
+from dedup.readers import RECORD_ERRORS, Article, Reject, Skipped
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: records a worker extracts at a time
@@ -108,18 +108,36 @@ def _utc(value: str) -> datetime | None:
 def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Reject]:
     """Headers (and the body, with ``bodies``, of page records) of every record; a reject
     and the end when the file breaks."""
-    offset = 0
+    offset = end = 0
     try:
         with path.open("rb") as fh:
             it = ArchiveIterator(fh)
             for record in it:
+                if record.rec_type is None:  # bytes without a WARC header: a file cut short
+                    where = it.get_record_offset()
+                    yield Reject(
+                        f"{path}@{where}",
+                        "",
+                        f"corrupt WARC at offset {where}: no WARC header (a file cut short?)",
+                    )
+                    return
                 fetch = _fetch(record)
                 body = _body(record) if bodies and fetch.skip_reason() is None else None
                 fetch.offset = offset = it.get_record_offset()  # reads the record to its end
+                end = offset + it.get_record_length()
                 yield fetch, body
+            fh.seek(end)  # warcio ends quietly on a gzip member cut short
+            if fh.read(64).strip():
+                left = path.stat().st_size - end
+                yield Reject(
+                    f"{path}@{end}",
+                    "",
+                    f"corrupt WARC: its last {left} bytes hold no whole record (cut short?)",
+                )
     except OSError as err:
         yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
-    except (ArchiveLoadFailed, EOFError, ValueError, zlib.error) as err:
+    # warcio fails on some broken headers with its own AttributeError or TypeError
+    except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, AttributeError, TypeError) as err:
         yield Reject(f"{path}@{offset}", "", f"corrupt WARC after offset {offset}: {err}")
 
 
@@ -179,5 +197,5 @@ def to_article(body: Body, fetch: Fetch, path: Path, where: str) -> Article | Re
     record = {"id": url_id(fetch.url or ""), "url": fetch.url}
     try:
         return page_article(body.raw, record, str(path), "html", fetch.fetched, fetch.offset)
-    except ValueError as err:
+    except RECORD_ERRORS as err:
         return Reject(where, fetch.url or "", str(err))

@@ -7,6 +7,7 @@ import gzip
 import io
 import json
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -316,3 +317,74 @@ def test_a_folder_of_pages_extracted_on_several_workers_comes_out_as_inline(
     inline, parallel = _inline_and_on_workers(lambda: readers.read_folder(tmp_path), monkeypatch)
     assert parallel == inline
     assert len(inline) == 13 and sum("reason" in item for item in inline) == 1
+
+
+def _warc_bytes(tmp_path: Path, name: str, pages: list[tuple[str | None, bytes, datetime]]):
+    """A WARC of ``pages`` (url, body, fetch date): its bytes and each record's offset."""
+    path = tmp_path / name
+    fh, writer = _writer(path)
+    offsets = []
+    for url, body, date in pages:
+        offsets.append(fh.tell())
+        write_record(writer, url, body, date=date)  # type: ignore[arg-type]
+    fh.close()
+    return path, path.read_bytes(), offsets
+
+
+def test_a_warc_cut_short_or_broken_names_what_it_lost(tmp_path: Path) -> None:
+    """Records before the break land; what could not be read is a reject, never silence."""
+
+    def pages(site: str) -> list:
+        return [(f"https://{site}.example.org/{n}", _one_page(n), CRAWLED) for n in range(3)]
+
+    gz, data, at = _warc_bytes(tmp_path, "cut.warc.gz", pages("a"))
+    gz.write_bytes(data[: at[2] + 30])  # 30 bytes into the last gzip member: no header
+    plain, data, at = _warc_bytes(tmp_path, "cut.warc", pages("b"))
+    plain.write_bytes(data[: at[2] + data[at[2] :].index(b"WARC-Date")])  # inside a header
+    no_uri, _, _ = _warc_bytes(
+        tmp_path, "nouri.warc", [pages("c")[0], (None, _one_page(1), CRAWLED)]
+    )
+    db = tmp_path / "db.duckdb"
+    pipeline.run([gz, plain, no_uri], db, quiet=True, stages=("ingest",))
+    landed = Counter(p for (p,) in _rows(db, "SELECT source_path FROM articles"))
+    assert landed == {str(gz): 2, str(plain): 2, str(no_uri): 1}
+    reasons = {
+        p.rsplit("@", 1)[0]: r for p, r in _rows(db, "SELECT source_path, reason FROM rejects")
+    }
+    assert "its last" in reasons[str(gz)] and "hold no whole record" in reasons[str(gz)]
+    assert reasons[str(plain)].endswith("no WARC header (a file cut short?)")
+    assert reasons[str(no_uri)].startswith("corrupt WARC after offset 0")
+
+
+def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> None:
+    """A crawl dated at the end of time, JSON nested or numbered past Python's limits,
+    export fields of the wrong type: each costs its own record only."""
+    line = "WASHINGTON, Dec 31 (AP) - "
+    late = [(
+        "https://news.example.org/late",
+        _one_page(0).replace(b"<p>", f"<p>{line}".encode(), 1),
+        datetime(9999, 12, 31, 23, 59),
+    )]  # fmt: skip
+    warc_path, _, _ = _warc_bytes(tmp_path, "late.warc", late)
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    (tmp_path / "big.json").write_text('{"maintext": "x", "date_publish": ' + "9" * 5000 + "}")
+    body = "Jakarta (Antara) - Harga beras naik lagi pekan ini di pasar induk kota."
+    rows = [
+        {"id": "fine", "text": body},
+        {"maintext": body, "date_publish": "2024-01-01", "source_domain": "x.id", "title": 42},
+        {"id": "h1", "html": ["<p>x</p>"]},
+        {"stories_id": 7, "media_name": "m", "publish_date": "2024", "url": 5, "text": body},
+    ]
+    (tmp_path / "odd.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    db = tmp_path / "db.duckdb"
+    inputs = [warc_path, tmp_path / "deep.json", tmp_path / "big.json", tmp_path / "odd.jsonl"]
+    pipeline.run(inputs, db, quiet=True, stages=("ingest",))
+    assert {a for (a,) in _rows(db, "SELECT article_id FROM articles")} == {
+        "fine", url_id("https://news.example.org/late")
+    }  # fmt: skip
+    reasons = sorted(r for (r,) in _rows(db, "SELECT reason FROM rejects"))
+    assert reasons[0] == "JSON nested too deep"
+    assert reasons[1:] == ["html is not a string", "malformed JSON: Exceeds the limit (4300 "
+                           "digits) for integer string conversion: value has 5000 digits; use "
+                           "sys.set_int_max_str_digits() to increase the limit",
+                           "title is not a string", "url is not a string"]  # fmt: skip
