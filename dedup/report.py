@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -256,10 +257,22 @@ def timeline(rows: list[dict[str, Any]]) -> bytes | None:
     locator = mdates.AutoDateLocator()
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.margins(x=0.25)
+    ax.set_xlim(*_padded(min(first), max(last)))
     ax.spines[["top", "right"]].set_visible(False)
     ax.set_xlabel("publication dates of each cluster's articles")
     return _png(fig)
+
+
+#: matplotlib draws dates of years 1 to 9999 only; an article may be dated at either end
+DRAWABLE = (mdates.date2num(datetime(1, 1, 2)), mdates.date2num(datetime(9999, 12, 30)))
+
+
+def _padded(lo: datetime, hi: datetime) -> tuple[float, float]:
+    """The x range of ``lo`` .. ``hi`` with a quarter of it (a day at least) on each side,
+    kept inside the dates matplotlib can draw."""
+    a, b = mdates.date2num(lo), mdates.date2num(hi)
+    pad = max(0.25 * (b - a), 1.0)
+    return max(a - pad, DRAWABLE[0]), min(b + pad, DRAWABLE[1])
 
 
 def charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tomllib
+from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from dedup.report import (
     report,
     shared_runs,
     shipped_queries,
+    timeline,
 )
 from dedup.store import make_schema
 from dedup.text import norm_hash
@@ -337,6 +339,19 @@ def test_tex_like_outlet_name_is_plain_text(tmp_path: Path) -> None:
     result = report(db, tmp_path / "out", QUERIES)
     assert {"heatmap", "derived", "timeline"} <= result["figures"].keys()
     assert "Price $x_$ news" in (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+
+
+def test_timeline_draws_dates_at_either_end_of_the_calendar() -> None:
+    """Articles dated 0001-01-01 or 9999-12-31 (accepted input) still give the figure:
+    its margins stop where matplotlib's dates do."""
+    rows = [
+        {"cluster_id": 1, "n_articles": 2, "n_outlets": 2,
+         "first_published": datetime(1, 1, 1), "last_published": datetime(2024, 5, 1)},
+        {"cluster_id": 2, "n_articles": 3, "n_outlets": 2,
+         "first_published": datetime(2024, 5, 1), "last_published": datetime(9999, 12, 31)},
+    ]  # fmt: skip
+    png = timeline(rows)
+    assert png is not None and png.startswith(b"\x89PNG")
 
 
 def test_markdown_escapes_html_from_articles(hostile) -> None:
