@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -21,7 +22,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from dedup import dates, metadata
-from dedup.readers import BINARY_PROBE, Article, decode, make_article
+from dedup.readers import BINARY_PROBE, UTF16_BOMS, Article, decode, make_article
 
 #: pages with less main text than this many characters hold no article
 MIN_TEXT_CHARS = 20
@@ -42,6 +43,34 @@ class Page:
     url: str | None
 
 
+#: a charset declared in the page's head (meta charset or http-equiv Content-Type)
+_DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+#: labels that browsers read as windows-1252 (WHATWG Encoding): pages that say latin-1 or
+#: ASCII are written with its quotes and dashes
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"}
+
+
+def as_declared(raw: bytes) -> bytes | str:
+    """The page as trafilatura should read it. UTF-8 stays bytes (trafilatura reads it as
+    such), and so does a page that declares no charset (its own detection guesses); a page
+    that is not UTF-8 and declares a charset is decoded with it, as a browser would, or
+    as windows-1252 when that fails (trafilatura's guess read such pages as Baltic)."""
+    if raw.startswith(UTF16_BOMS):
+        return decode(raw)[0]
+    try:
+        raw.decode("utf-8")
+        return raw
+    except UnicodeDecodeError:
+        pass
+    if not (m := _DECLARED.search(raw[:BINARY_PROBE])):
+        return raw
+    label = m[1].decode("ascii").lower()
+    try:
+        return raw.decode("cp1252" if label in _AS_CP1252 else label)
+    except (LookupError, UnicodeDecodeError):
+        return raw.decode("cp1252", "replace")
+
+
 def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None = None) -> Page:
     """The main text and metadata of a page; ValueError with the reason when there is none."""
     if isinstance(raw, bytes):
@@ -51,6 +80,7 @@ def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None =
             raise ValueError(f"not HTML: {err}") from err
         if not raw.strip():
             raise ValueError("empty page")
+        raw = as_declared(raw)
     tree = trafilatura.load_html(raw)
     if tree is None:
         raise ValueError("unreadable HTML")

@@ -11,6 +11,7 @@ row in ``rejects``, or (a WARC record that holds no page by design) is counted a
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -36,6 +37,7 @@ BINARY_CONTROL_SHARE = 0.05
 RECORD_PREVIEW = 200
 #: bytes read to tell a binary file from text before streaming it
 BINARY_PROBE = 8192
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 #: control characters (Unicode category Cc) other than tab, newlines and form feed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 #: a lone surrogate (JSON "\\ud800"): no UTF-8 form, so DuckDB cannot store it
@@ -92,13 +94,24 @@ class Skipped:
 
 
 def decode(raw: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8, falling back to cp1252/latin-1 (recorded in the result).
+    """Decode bytes as UTF-8, falling back to cp1252/latin-1, or as UTF-16 when they open
+    with its byte order mark (the encoding used is recorded in the result).
 
     Raises ValueError for binary content. Newlines are unified and the text is NFC, so
     that offsets computed later are stable whatever the source platform was.
     """
-    if b"\x00" in raw:
+    if raw.startswith(UTF16_BOMS):  # Windows "Unicode": NUL bytes that are text
+        text, encoding = raw.decode("utf-16", "replace"), "utf-16"
+    elif b"\x00" in raw:
         raise ValueError("binary file (NUL bytes)")
+    else:
+        text, encoding = _eight_bit(raw)
+    if text and len(_CONTROL.findall(text)) / len(text) > BINARY_CONTROL_SHARE:
+        raise ValueError("binary file (control characters)")
+    return normalise_text(text), encoding
+
+
+def _eight_bit(raw: bytes) -> tuple[str, str]:
     try:
         text, encoding = raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
@@ -106,9 +119,7 @@ def decode(raw: bytes) -> tuple[str, str]:
             text, encoding = raw.decode("cp1252"), "cp1252 (fallback)"
         except UnicodeDecodeError:
             text, encoding = raw.decode("latin-1"), "latin-1 (fallback)"
-    if text and len(_CONTROL.findall(text)) / len(text) > BINARY_CONTROL_SHARE:
-        raise ValueError("binary file (control characters)")
-    return normalise_text(text), encoding
+    return text, encoding
 
 
 def storable(text: str) -> str:

@@ -388,3 +388,24 @@ def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> 
                            "digits) for integer string conversion: value has 5000 digits; use "
                            "sys.set_int_max_str_digits() to increase the limit",
                            "title is not a string", "url is not a string"]  # fmt: skip
+
+
+def test_pages_are_read_in_the_charset_they_declare_or_their_bom(tmp_path: Path) -> None:
+    """A windows-1252 page that says latin-1 (as browsers read it), and UTF-16 text with its
+    byte order mark (Windows "Unicode"), page or plain text, are read as written."""
+    said = "Le café était très “bon” – déjà vu, naïve façade, à Besançon en été dernier."
+    page = "<html><head><meta charset='iso-8859-1'><title>T</title></head><body><article>"
+    page += f"<p>{said}</p><p>{said}</p></article></body></html>"
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "latin.html").write_bytes(page.encode("cp1252"))
+    (pages / "wide.html").write_bytes(page.replace("iso-8859-1", "utf-16").encode("utf-16"))
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "plain.txt").write_bytes(f"Judul\n\n{said}\n".encode("utf-16"))
+    db = tmp_path / "db.duckdb"
+    pipeline.run([pages, texts], db, quiet=True, stages=("ingest",))
+    stored = {a: (t, e) for a, t, e in _rows(db, "SELECT article_id, text, encoding FROM articles")}
+    assert said in stored["latin"][0] and said in stored["wide"][0]
+    assert stored["plain"] == (f"Judul\n\n{said}\n", "utf-16")
+    assert _rows(db, "SELECT count(*) FROM rejects") == [(0,)]
