@@ -263,8 +263,11 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
                 yield row
             elif not row.get("file"):
                 yield Reject(str(manifest_path), preview(row), "manifest row without file")
+            elif (name := row["file"].strip()) in manifest:
+                reason = f"a second manifest row for {name} (the first one is used)"
+                yield Reject(str(manifest_path), preview(row), reason)
             else:
-                manifest[row["file"].strip()] = row
+                manifest[name] = row
     listed = list(folders.entries(folder, follow_links))
     yield from (e for e in listed if not isinstance(e, Path))
     files = [e for e in listed if isinstance(e, Path) and e.suffix.lower() == ".txt"]
@@ -369,7 +372,7 @@ def read_csv_rows(path: Path) -> Iterator[dict | Reject]:
         return
     records = csv_records(io.StringIO(text).readlines())
     try:
-        header = [h.strip() for h in next(records)[1]]
+        header = [h.strip().lower() for h in next(records)[1]]  # "Text" is the text column
     except StopIteration:
         return
     except csv.Error as err:

@@ -37,6 +37,18 @@ def test_seed_folder_with_manifest(tmp_path: Path) -> None:
     assert titles["000_e02669d256bd932c"].startswith("AS Khawatir Korut Akan Jual Senjata")
 
 
+def test_manifest_headers_in_any_case_and_a_row_given_twice(tmp_path: Path) -> None:
+    """A spreadsheet's "File,Outlet" header names the same columns; a second row for one
+    file is a reject, not a silent override."""
+    (tmp_path / "a.txt").write_text("Judul\n\nIsi berita pertama yang cukup panjang.\n")
+    (tmp_path / "manifest.csv").write_text("File,Outlet\na.txt,Kompas\na.txt,Tempo\n")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, tmp_path)
+    assert _query(db, "SELECT article_id, outlet FROM articles") == [("a", "Kompas")]
+    [(reason,)] = _query(db, "SELECT reason FROM rejects")
+    assert reason == "a second manifest row for a.txt (the first one is used)"
+
+
 def test_reingest_adds_nothing_and_new_articles_are_added(
     tmp_path: Path, corpus_copy: Path
 ) -> None:
