@@ -213,12 +213,19 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
     return sorted_set[idx] == values
 
 
-def _short(piece: str, min_chars: int) -> bool:
-    """Whether a piece is under ``min_chars`` once normalised; normalising never lengthens
-    ASCII text, so a short ASCII piece needs no normalising."""
-    if len(piece) < min_chars and piece.isascii():
-        return True
-    return len(normalise(piece)) < min_chars
+def _length_bound(piece: str) -> int:
+    """At least the normalised length of ``piece``: normalising never lengthens ASCII text,
+    so ASCII needs no normalising."""
+    return len(piece) if piece.isascii() else len(normalise(piece))
+
+
+def _short(piece: str, bound: int, min_chars: int) -> tuple[bool, int]:
+    """Whether ``piece`` is under ``min_chars`` once normalised, and a new bound of its
+    normalised length; ``bound`` (at least that length) spares normalising a short one."""
+    if bound < min_chars:
+        return True, bound
+    n = len(normalise(piece))
+    return n < min_chars, n
 
 
 def clause_spans(text: str, start: int, end: int, min_chars: int) -> list[tuple[int, int]]:
@@ -227,12 +234,21 @@ def clause_spans(text: str, start: int, end: int, min_chars: int) -> list[tuple[
     one clause gives an empty list (the sentence unit already covers it)."""
     cuts = [start] + [m.end() for m in _CLAUSE_CUT.finditer(text, start, end)] + [end]
     pieces: list[list[int]] = []
+    # ``bound``: at least the last piece's normalised length. Joining text never makes it
+    # longer than both parts' plus a space, so a piece still under min_chars is not
+    # normalised again as it grows ("🙂, 🙂, ..." made one piece in quadratic time)
+    bound = 0
     for a, b in zip(cuts, cuts[1:], strict=False):
-        if pieces and _short(text[pieces[-1][0] : pieces[-1][1]], min_chars):
-            pieces[-1][1] = b
-        else:
-            pieces.append([a, b])
-    if len(pieces) > 1 and _short(text[pieces[-1][0] : pieces[-1][1]], min_chars):
+        added = _length_bound(text[a:b])
+        if pieces:
+            short, bound = _short(text[pieces[-1][0] : pieces[-1][1]], bound, min_chars)
+            if short:
+                pieces[-1][1] = b
+                bound += added + (1 if bound and added else 0)
+                continue
+        pieces.append([a, b])
+        bound = added
+    if len(pieces) > 1 and _short(text[pieces[-1][0] : pieces[-1][1]], bound, min_chars)[0]:
         last = pieces.pop()
         pieces[-1][1] = last[1]
     if len(pieces) < 2:

@@ -108,6 +108,17 @@ def test_clause_spans_cover_quotes() -> None:
     assert "Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan" in pieces
 
 
+def test_clause_merging_normalises_the_text_about_once(monkeypatch) -> None:
+    """Many cuts with no word between them ("🙂, 🙂, ...", 8,000 of them) merge into one
+    piece without normalising it again at every cut (that took minutes: quadratic)."""
+    seen: list[int] = []
+    real = fingerprint.normalise
+    monkeypatch.setattr(fingerprint, "normalise", lambda s: seen.append(len(s)) or real(s))
+    text = "🙂, " * 8000 + "dan akhirnya kalimat yang cukup panjang untuk satu klausa."
+    assert fingerprint.clause_spans(text, 0, len(text), FP.clause_min_chars) == []
+    assert sum(seen) <= 2 * len(text)
+
+
 @pytest.mark.parametrize("seed", [1, 7, 2024])
 def test_permutations_are_datasketchs(seed: int) -> None:
     a, b = MinHash(num_perm=128, seed=seed, scheme="affine32").permutations
