@@ -27,8 +27,9 @@ from dedup.readers import BINARY_PROBE, UTF16_BOMS, Article, decode, make_articl
 #: pages with less main text than this many characters hold no article
 MIN_TEXT_CHARS = 20
 
-logging.getLogger("trafilatura").setLevel(logging.ERROR)
-logging.getLogger("htmldate").setLevel(logging.ERROR)
+# what they log about a page they cannot read is the reason its reject row already holds
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
+logging.getLogger("htmldate").setLevel(logging.CRITICAL)
 
 
 @dataclass

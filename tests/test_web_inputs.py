@@ -6,6 +6,8 @@ import csv
 import gzip
 import io
 import json
+import subprocess
+import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -409,3 +411,21 @@ def test_pages_are_read_in_the_charset_they_declare_or_their_bom(tmp_path: Path)
     assert said in stored["latin"][0] and said in stored["wide"][0]
     assert stored["plain"] == (f"Judul\n\n{said}\n", "utf-16")
     assert _rows(db, "SELECT count(*) FROM rejects") == [(0,)]
+
+
+def test_quiet_run_of_unreadable_pages_prints_nothing(tmp_path: Path) -> None:
+    """trafilatura's own error lines about a page it cannot parse stay out of a quiet run:
+    the page's reject row holds the reason."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text("<p>Satu paragraf saja, tanpa halaman di sekitarnya.</p>")
+    db = tmp_path / "x.duckdb"
+    dedup = str(Path(sys.executable).with_name("dedup"))
+    done = subprocess.run(
+        [dedup, "run", str(pages), "--db", str(db), "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert _rows(db, "SELECT reason FROM rejects") == [("unreadable HTML",)]
