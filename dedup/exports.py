@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from dedup.readers import Article, Reject, _records, preview
+from dedup.readers import Article, Reject, _records, preview, text_fields
 
 NEWS_PLEASE = {"maintext", "date_publish", "source_domain"}
 MEDIA_CLOUD = {"media_name", "publish_date", "url"}
@@ -34,15 +34,8 @@ def normalise(record: dict) -> dict:
     return record
 
 
-def _text_fields(r: dict, *keys: str) -> None:
-    """The reject reason when a field read as text holds something else (a list, a number)."""
-    for key in keys:
-        if r.get(key) is not None and not isinstance(r[key], str):
-            raise ValueError(f"{key} is not a string")
-
-
 def _news_please(r: dict) -> dict:
-    _text_fields(r, "title", "maintext", "url")
+    text_fields(r, "title", "maintext", "url")
     url = r.get("url") or ""
     return {
         "id": r.get("id") or (url_id(url) if url else r.get("filename")),
@@ -56,7 +49,7 @@ def _news_please(r: dict) -> dict:
 
 
 def _media_cloud(r: dict) -> dict:
-    _text_fields(r, "text", "html", "url")
+    text_fields(r, "text", "html", "url", "title")
     if not (r.get("text") or r.get("html")):
         raise ValueError(
             "Media Cloud row without text: add a text or html column (or fetch the pages)"

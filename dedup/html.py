@@ -49,13 +49,20 @@ _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)"
 #: labels that browsers read as windows-1252 (WHATWG Encoding): pages that say latin-1 or
 #: ASCII are written with its quotes and dashes
 _AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"}
+#: other labels browsers read as a wider Windows code page than Python's codec of that name
+_WIDER = {
+    "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "gb2312": "gb18030", "gbk": "gb18030",
+    "x-gbk": "gb18030", "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
+    "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
+}  # fmt: skip
 
 
 def as_declared(raw: bytes) -> bytes | str:
     """The page as trafilatura should read it. UTF-8 stays bytes (trafilatura reads it as
     such), and so does a page that declares no charset (its own detection guesses); a page
-    that is not UTF-8 and declares a charset is decoded with it, as a browser would, or
-    as windows-1252 when that fails (trafilatura's guess read such pages as Baltic)."""
+    that is not UTF-8 and declares a charset is decoded with it, as a browser would
+    (trafilatura's guess read a latin-1 page as Baltic); when that fails, trafilatura
+    guesses."""
     if raw.startswith(UTF16_BOMS):
         return decode(raw)[0]
     try:
@@ -66,10 +73,12 @@ def as_declared(raw: bytes) -> bytes | str:
     if not (m := _DECLARED.search(raw[:BINARY_PROBE])):
         return raw
     label = m[1].decode("ascii").lower()
+    if label.startswith("utf-16"):  # said of an 8-bit page (no BOM): browsers read UTF-8
+        return raw
     try:
-        return raw.decode("cp1252" if label in _AS_CP1252 else label)
-    except (LookupError, UnicodeDecodeError):
-        return raw.decode("cp1252", "replace")
+        return raw.decode("cp1252" if label in _AS_CP1252 else _WIDER.get(label, label))
+    except (LookupError, UnicodeError):  # a label Python lacks, or one the page breaks
+        return raw
 
 
 def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None = None) -> Page:

@@ -221,6 +221,13 @@ def _optional(record: dict, key: str, warnings: list[str]) -> str | None:
     return str(value).strip() or None
 
 
+def text_fields(record: dict, *keys: str) -> None:
+    """The reject reason when a field read as text holds something else (a list, a number)."""
+    for key in keys:
+        if record.get(key) is not None and not isinstance(record[key], str):
+            raise ValueError(f"{key} is not a string")
+
+
 def record_article(record: dict, source_path: str, encoding: str) -> Article:
     """A record of any known shape (news-please, Media Cloud, an ``html`` column) or ours."""
     from dedup import exports
@@ -230,8 +237,7 @@ def record_article(record: dict, source_path: str, encoding: str) -> Article:
     if bad:
         raise ValueError(f"lone surrogate (not valid Unicode) in field {bad[0]!r}")
     if record.get("html") and not record.get("text"):
-        if not isinstance(record["html"], str | bytes):
-            raise ValueError("html is not a string")
+        text_fields(record, "html", "url", "title")  # trafilatura reads them as text
         from dedup import html  # trafilatura takes 0.2 s to import: only for pages
 
         return html.page_article(record.pop("html"), record, source_path, encoding)
@@ -377,6 +383,10 @@ def read_csv_rows(path: Path) -> Iterator[dict | Reject]:
         return
     except csv.Error as err:
         yield Reject(str(path), "", f"malformed CSV header: {err}")
+        return
+    if twice := sorted({h for h in header if header.count(h) > 1}):
+        reason = f"CSV header names a column twice (in any letter case): {', '.join(twice)}"
+        yield Reject(str(path), "", reason)
         return
     for lineno, row in records:
         if isinstance(row, tuple):

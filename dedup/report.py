@@ -272,7 +272,10 @@ def _padded(lo: datetime, hi: datetime) -> tuple[float, float]:
     kept inside the dates matplotlib can draw."""
     a, b = mdates.date2num(lo), mdates.date2num(hi)
     pad = max(0.25 * (b - a), 1.0)
-    return max(a - pad, DRAWABLE[0]), min(b + pad, DRAWABLE[1])
+    left, right = max(a - pad, DRAWABLE[0]), min(b + pad, DRAWABLE[1])
+    if right - left < 2:  # every date at one end of the calendar: two days inside it
+        left, right = (left, left + 2) if left <= DRAWABLE[0] else (right - 2, right)
+    return left, right
 
 
 def charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:

@@ -112,33 +112,42 @@ def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Re
     try:
         with path.open("rb") as fh:
             it = ArchiveIterator(fh)
+            load = it.loader.load_http_headers  # warcio fails on a record without a URI
+            it.loader.load_http_headers = lambda kind, uri, *rest: load(kind, uri or "", *rest)
             for record in it:
-                if record.rec_type is None:  # bytes without a WARC header: a file cut short
-                    where = it.get_record_offset()
-                    yield Reject(
-                        f"{path}@{where}",
-                        "",
-                        f"corrupt WARC at offset {where}: no WARC header (a file cut short?)",
-                    )
-                    return
                 fetch = _fetch(record)
                 body = _body(record) if bodies and fetch.skip_reason() is None else None
                 fetch.offset = offset = it.get_record_offset()  # reads the record to its end
                 end = offset + it.get_record_length()
                 yield fetch, body
             fh.seek(end)  # warcio ends quietly on a gzip member cut short
-            if fh.read(64).strip():
+            if not _only_padding(fh.read(TAIL_BYTES)):
                 left = path.stat().st_size - end
-                yield Reject(
-                    f"{path}@{end}",
-                    "",
-                    f"corrupt WARC: its last {left} bytes hold no whole record (cut short?)",
-                )
+                reason = f"corrupt WARC: its last {left} bytes hold no whole record (cut short?)"
+                yield Reject(f"{path}@{end}", "", reason)
     except OSError as err:
         yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
     # warcio fails on some broken headers with its own AttributeError or TypeError
     except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, AttributeError, TypeError) as err:
         yield Reject(f"{path}@{offset}", "", f"corrupt WARC after offset {offset}: {err}")
+
+
+#: bytes after the last record read to tell padding from a record cut short
+TAIL_BYTES = 65_536
+
+
+def _only_padding(tail: bytes) -> bool:
+    """Whether the bytes after the last whole record hold nothing: whitespace, or gzip
+    members of whitespace (an empty member closes some crawlers' files)."""
+    while tail.strip() and len(tail) < TAIL_BYTES:
+        member = zlib.decompressobj(wbits=31)  # one gzip member
+        try:
+            if tail[:2] != b"\x1f\x8b" or member.decompress(tail).strip() or not member.eof:
+                return False
+        except zlib.error:
+            return False
+        tail = member.unused_data
+    return not tail.strip()
 
 
 def latest_fetches(path: Path) -> dict[str, tuple[datetime | None, int]]:

@@ -49,6 +49,17 @@ def test_manifest_headers_in_any_case_and_a_row_given_twice(tmp_path: Path) -> N
     assert reason == "a second manifest row for a.txt (the first one is used)"
 
 
+def test_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
+    """ "text" and "Text" are one column once letter case is ignored: which to read is not
+    ours to guess."""
+    (tmp_path / "in.csv").write_text("id,text,Text\na1,Isi berita lengkap.,Ringkasan saja\n")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, tmp_path / "in.csv")
+    assert _query(db, "SELECT count(*) FROM articles") == [(0,)]
+    [(reason,)] = _query(db, "SELECT reason FROM rejects")
+    assert reason == "CSV header names a column twice (in any letter case): text"
+
+
 def test_reingest_adds_nothing_and_new_articles_are_added(
     tmp_path: Path, corpus_copy: Path
 ) -> None:

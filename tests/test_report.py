@@ -350,7 +350,11 @@ def test_timeline_draws_dates_at_either_end_of_the_calendar() -> None:
         {"cluster_id": 2, "n_articles": 3, "n_outlets": 2,
          "first_published": datetime(2024, 5, 1), "last_published": datetime(9999, 12, 31)},
     ]  # fmt: skip
-    png = timeline(rows)
+    for edge in (datetime(1, 1, 1), datetime(9999, 12, 31)):  # every date at one end
+        rows.append(rows[0] | {"first_published": edge, "last_published": edge})
+        png = timeline(rows[-1:])
+        assert png is not None and png.startswith(b"\x89PNG")
+    png = timeline(rows[:2])
     assert png is not None and png.startswith(b"\x89PNG")
 
 

@@ -334,28 +334,29 @@ def _warc_bytes(tmp_path: Path, name: str, pages: list[tuple[str | None, bytes, 
 
 
 def test_a_warc_cut_short_or_broken_names_what_it_lost(tmp_path: Path) -> None:
-    """Records before the break land; what could not be read is a reject, never silence."""
+    """Records before a cut land and the cut is a reject, never silence; a record without
+    a target URI is skipped and the records after it land; an empty gzip member closing a
+    file is no loss."""
 
-    def pages(site: str) -> list:
-        return [(f"https://{site}.example.org/{n}", _one_page(n), CRAWLED) for n in range(3)]
+    def pages(site: str, n: int = 3) -> list:
+        return [(f"https://{site}.example.org/{i}", _one_page(i), CRAWLED) for i in range(n)]
 
     gz, data, at = _warc_bytes(tmp_path, "cut.warc.gz", pages("a"))
     gz.write_bytes(data[: at[2] + 30])  # 30 bytes into the last gzip member: no header
-    plain, data, at = _warc_bytes(tmp_path, "cut.warc", pages("b"))
-    plain.write_bytes(data[: at[2] + data[at[2] :].index(b"WARC-Date")])  # inside a header
+    closed, data, _ = _warc_bytes(tmp_path, "closed.warc.gz", pages("b", 2))
+    closed.write_bytes(data + gzip.compress(b"") + gzip.compress(b"\r\n"))
+    c = pages("c", 4)
     no_uri, _, _ = _warc_bytes(
-        tmp_path, "nouri.warc", [pages("c")[0], (None, _one_page(1), CRAWLED)]
+        tmp_path, "nouri.warc", [c[0], (None, _one_page(1), CRAWLED), *c[2:]]
     )
     db = tmp_path / "db.duckdb"
-    pipeline.run([gz, plain, no_uri], db, quiet=True, stages=("ingest",))
+    counts = pipeline.run([gz, closed, no_uri], db, quiet=True, stages=("ingest",))
     landed = Counter(p for (p,) in _rows(db, "SELECT source_path FROM articles"))
-    assert landed == {str(gz): 2, str(plain): 2, str(no_uri): 1}
-    reasons = {
-        p.rsplit("@", 1)[0]: r for p, r in _rows(db, "SELECT source_path, reason FROM rejects")
-    }
-    assert "its last" in reasons[str(gz)] and "hold no whole record" in reasons[str(gz)]
-    assert reasons[str(plain)].endswith("no WARC header (a file cut short?)")
-    assert reasons[str(no_uri)].startswith("corrupt WARC after offset 0")
+    assert landed == {str(gz): 2, str(closed): 2, str(no_uri): 3}
+    [(where, reason)] = _rows(db, "SELECT source_path, reason FROM rejects")
+    assert where.startswith(f"{gz}@") and reason.startswith("corrupt WARC: its last")
+    # warcio reads no HTTP head without a URI, and the gzip member of blank lines as a record
+    assert counts["skipped"] == {"not HTML: application/http": 1, "WARC None record": 1}
 
 
 def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> None:
@@ -375,6 +376,7 @@ def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> 
         {"id": "fine", "text": body},
         {"maintext": body, "date_publish": "2024-01-01", "source_domain": "x.id", "title": 42},
         {"id": "h1", "html": ["<p>x</p>"]},
+        {"id": "h2", "html": f"<p>{body}</p>", "url": 5},
         {"stories_id": 7, "media_name": "m", "publish_date": "2024", "url": 5, "text": body},
     ]
     (tmp_path / "odd.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -389,7 +391,8 @@ def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> 
     assert reasons[1:] == ["html is not a string", "malformed JSON: Exceeds the limit (4300 "
                            "digits) for integer string conversion: value has 5000 digits; use "
                            "sys.set_int_max_str_digits() to increase the limit",
-                           "title is not a string", "url is not a string"]  # fmt: skip
+                           "title is not a string", "url is not a string",
+                           "url is not a string"]  # fmt: skip
 
 
 def test_pages_are_read_in_the_charset_they_declare_or_their_bom(tmp_path: Path) -> None:
@@ -402,6 +405,10 @@ def test_pages_are_read_in_the_charset_they_declare_or_their_bom(tmp_path: Path)
     pages.mkdir()
     (pages / "latin.html").write_bytes(page.encode("cp1252"))
     (pages / "wide.html").write_bytes(page.replace("iso-8859-1", "utf-16").encode("utf-16"))
+    korean = "서울 시내 버스 요금이 다음 달부터 오른다고 시 당국이 밝혔다. " * 3
+    hangul = page.replace(said, korean).replace("iso-8859-1", "euc-kr")
+    (pages / "hangul.html").write_bytes(hangul.encode("cp949"))  # euc-kr as browsers read it
+    (pages / "liar.html").write_bytes(page.replace("iso-8859-1", "utf-16").encode("cp1252"))
     texts = tmp_path / "texts"
     texts.mkdir()
     (texts / "plain.txt").write_bytes(f"Judul\n\n{said}\n".encode("utf-16"))
@@ -409,6 +416,8 @@ def test_pages_are_read_in_the_charset_they_declare_or_their_bom(tmp_path: Path)
     pipeline.run([pages, texts], db, quiet=True, stages=("ingest",))
     stored = {a: (t, e) for a, t, e in _rows(db, "SELECT article_id, text, encoding FROM articles")}
     assert said in stored["latin"][0] and said in stored["wide"][0]
+    assert korean.strip() in stored["hangul"][0]
+    assert "Besan" in stored["liar"][0]  # an 8-bit page calling itself UTF-16 is still read
     assert stored["plain"] == (f"Judul\n\n{said}\n", "utf-16")
     assert _rows(db, "SELECT count(*) FROM rejects") == [(0,)]
 
