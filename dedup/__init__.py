@@ -21,6 +21,13 @@ class DedupError(Exception):
     """An error the command line reports as one line and a non-zero exit."""
 
 
+def first_line(err: BaseException) -> str:
+    """The first line of an error's message (DuckDB's run to several), or its type's name
+    when it has none: what a one-line error quotes."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
 __all__ = ["DedupError", "Settings", "__version__", "query", "run", "trace"]
 
 

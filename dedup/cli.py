@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 
 import dedup
-from dedup import DedupError, interrupt, pipeline, store
+from dedup import DedupError, first_line, interrupt, pipeline, store
 from dedup.limits import ArticleLimit
 
 
@@ -53,8 +53,7 @@ def _last_line(err: Exception) -> None:
     elif isinstance(err, OSError):
         message = f"{err.strerror or err}" + (f": {err.filename}" if err.filename else "")
     else:
-        first = (str(err).strip().splitlines() or [""])[0]
-        message = f"unexpected {type(err).__name__}: {first} (-v shows where)"
+        message = f"unexpected {type(err).__name__}: {first_line(err)} (-v shows where)"
     logging.getLogger(__name__).info("the command failed", exc_info=err)
     with suppress(OSError):  # stderr may be the full disk too; the exit code still says it
         sys.stderr.write(f"error: {message}\n")
@@ -139,12 +138,10 @@ def _run(
     except DedupError as err:
         _fail(err)
     except duckdb.OutOfMemoryException as err:  # rolled back with the run's transaction
-        first = str(err).splitlines()[0]
-        _fail(DedupError(f"out of memory, nothing was written ({first})"))
+        _fail(DedupError(f"out of memory, nothing was written ({first_line(err)})"))
     except duckdb.Error as err:  # a damaged database file, a full disk: rolled back likewise
         logging.getLogger(__name__).info("the run failed", exc_info=True)  # -v: the traceback
-        first = str(err).strip().splitlines()[0]
-        _fail(DedupError(f"database error in {db}, nothing was written: {first}"))
+        _fail(DedupError(f"database error in {db}, nothing was written: {first_line(err)}"))
     if not quiet:
         tables = counts["tables"]
         summary = ", ".join(f"{v} {k}" for k, v in tables.items())
@@ -218,7 +215,7 @@ def sql(
     except DedupError as err:
         _fail(err)
     except Exception as err:  # duckdb's errors: one line is what a user needs
-        _fail(DedupError(str(err).strip().splitlines()[0]))
+        _fail(DedupError(first_line(err)))
     if fmt is Format.csv:
         from dedup import spreadsheet
 
@@ -250,7 +247,7 @@ def export(
     except DedupError as err:
         _fail(err)
     except duckdb.Error as err:  # a database that is not dedup's, or damaged
-        _fail(DedupError(f"cannot export {db}: {str(err).strip().splitlines()[0]}"))
+        _fail(DedupError(f"cannot export {db}: {first_line(err)}"))
     for path in paths:
         typer.echo(str(path))
 
@@ -272,7 +269,7 @@ def trace(
     except (DedupError, KeyError, LookupError) as err:
         _fail(DedupError(str(err).strip("'\"")))
     except duckdb.Error as err:  # a database that is not dedup's, or damaged
-        _fail(DedupError(f"cannot trace in {db}: {str(err).strip().splitlines()[0]}"))
+        _fail(DedupError(f"cannot trace in {db}: {first_line(err)}"))
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=1) + "\n")
     else:

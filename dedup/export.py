@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from dedup import DedupError, spreadsheet, store
+from dedup import DedupError, first_line, spreadsheet, store
 
 #: the contract tables (README "Schema"), one exported file each
 TABLES = (
@@ -36,8 +36,7 @@ def output_folder(out: Path) -> Path:
     A path that is a file, lies under a file, or is not writable is refused before any
     work, so that an export or a report never stops half-way through with a traceback.
     """
-    if store.shown_path(out) != str(out):
-        raise DedupError(f"cannot write to {store.shown_path(out)}: its path is not UTF-8")
+    store.require_utf8(out, "cannot write to")
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out):
@@ -62,8 +61,7 @@ def export(db: Path, out: Path, fmt: str) -> list[Path]:
                 else:
                     con.execute(f"COPY {table} TO '{_quote(path)}' (FORMAT parquet)")
             except (duckdb.IOException, OSError) as err:
-                first = str(err).strip().splitlines()[0]
-                raise DedupError(f"cannot write {path}: {first}") from None
+                raise DedupError(f"cannot write {path}: {first_line(err)}") from None
             paths.append(path)
     return paths
 

@@ -73,7 +73,7 @@ def read_json(path: Path) -> Iterator[Article | Reject]:
     except OSError as err:
         yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
         return
-    except (UnicodeDecodeError, ValueError) as err:  # also an integer past Python's limit
+    except ValueError as err:  # bad UTF-8, bad JSON, an integer past Python's digit limit
         yield Reject(str(path), "", f"malformed JSON: {err}")
         return
     except RecursionError:

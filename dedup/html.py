@@ -46,11 +46,11 @@ class Page:
 
 #: a charset declared in the page's head (meta charset or http-equiv Content-Type)
 _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
-#: labels that browsers read as windows-1252 (WHATWG Encoding): pages that say latin-1 or
-#: ASCII are written with its quotes and dashes
-_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii"}
-#: other labels browsers read as a wider Windows code page than Python's codec of that name
-_WIDER = {
+#: labels browsers read as a wider Windows code page than Python's codec of that name
+#: (WHATWG Encoding): a page that says latin-1 or ASCII is written with cp1252's quotes
+_BROWSER_CODECS = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "l1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
     "euc-kr": "cp949", "ks_c_5601-1987": "cp949", "gb2312": "gb18030", "gbk": "gb18030",
     "x-gbk": "gb18030", "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
     "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
@@ -76,7 +76,7 @@ def as_declared(raw: bytes) -> bytes | str:
     if label.startswith("utf-16"):  # said of an 8-bit page (no BOM): browsers read UTF-8
         return raw
     try:
-        return raw.decode("cp1252" if label in _AS_CP1252 else _WIDER.get(label, label))
+        return raw.decode(_BROWSER_CODECS.get(label, label))
     except (LookupError, UnicodeError):  # a label Python lacks, or one the page breaks
         return raw
 

@@ -35,7 +35,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from rapidfuzz.distance import Indel  # noqa: E402
 
-from dedup import DedupError, spreadsheet  # noqa: E402
+from dedup import DedupError, first_line, spreadsheet  # noqa: E402
 from dedup.export import output_folder  # noqa: E402
 from dedup.render import render_html, render_markdown, text_value  # noqa: E402
 from dedup.store import connect  # noqa: E402
@@ -152,8 +152,7 @@ def run_queries(con: duckdb.DuckDBPyConnection, queries: Sequence[Query], out: P
         try:
             result = con.sql(query.sql).to_arrow_table()
         except duckdb.Error as err:
-            first = str(err).strip().splitlines()[0]
-            raise DedupError(f"report query {query.name}.sql failed: {first}") from err
+            raise DedupError(f"report query {query.name}.sql failed: {first_line(err)}") from err
         csv, parquet = out / "csv" / f"{query.name}.csv", out / "parquet" / f"{query.name}.parquet"
         relation = con.from_arrow(result)
         spreadsheet.write_csv(con, relation, csv)

@@ -22,7 +22,7 @@ import polars as pl
 import pyarrow as pa
 
 import dedup
-from dedup import DedupError, interrupt
+from dedup import DedupError, first_line, interrupt
 from dedup.text import FOLDS_DIGEST
 
 #: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable. A full
@@ -51,8 +51,7 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
     ``files``; for writing, only a new file or one of ours (see :func:`_claim`)."""
     if read_only and not db.exists():
         raise DedupError(f"database not found: {db}")
-    if shown_path(db) != str(db):
-        raise DedupError(f"cannot open database {shown_path(db)}: its path is not UTF-8")
+    require_utf8(db, "cannot open database")
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
         if not read_only and db.is_file() and db.stat().st_size == 0:
@@ -60,8 +59,7 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
         config = SANDBOX | {"enable_external_access": files}
         con = duckdb.connect(str(db), read_only=read_only, config=config)
     except (duckdb.Error, OSError) as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
-        raise DedupError(f"cannot open database {db}: {first}") from err
+        raise DedupError(f"cannot open database {db}: {first_line(err)}") from err
     # DuckDB would otherwise cache up to 80% of the machine's memory; beyond this it spills
     con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
     try:
@@ -286,6 +284,12 @@ def shown_path(path: Path) -> str:
     """A path as UTF-8 text, a byte that is not UTF-8 shown as ``\\xff`` (a file name may
     hold any bytes; DuckDB's text and JSON hold only UTF-8)."""
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def require_utf8(path: Path, doing: str) -> None:
+    """Refuse, in one line, a path that DuckDB and the tables cannot hold (not UTF-8)."""
+    if shown_path(path) != str(path):
+        raise DedupError(f"{doing} {shown_path(path)}: its path is not UTF-8")
 
 
 def start_run(con: duckdb.DuckDBPyConnection, command: str, settings: dict[str, Any]) -> int:
