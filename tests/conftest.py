@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import duckdb
@@ -18,6 +19,8 @@ INEWS = "001_5718ed46a52a3cac"
 JURNAS = "002_92ca4320c77d5cb0"
 SAMUDRA = "003_3b51c1f6be3a65c5"
 FIFTH = "004_c040663b4dfb9712"
+#: the installed command line, for tests that need its real entry point (signals, exit)
+DEDUP = str(Path(sys.executable).with_name("dedup"))
 
 
 @pytest.fixture(scope="session")

@@ -8,12 +8,11 @@ import os
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import CORPUS, FIFTH
+from conftest import CORPUS, DEDUP, FIFTH
 from typer.testing import CliRunner
 
 from dedup import __version__
@@ -21,7 +20,8 @@ from dedup.cli import app
 from dedup.export import TABLES
 
 runner = CliRunner()
-DEDUP = str(Path(sys.executable).with_name("dedup"))
+#: stdout buffered, as a user's shell has it (this one may set PYTHONUNBUFFERED)
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
 #: the contract tables, one exported file each (README "Schema")
 EXPORTED = TABLES
 
@@ -218,21 +218,19 @@ def test_odd_paths_and_statements_in_one_line(seed_db: Path, tmp_path: Path) -> 
 def test_output_to_a_full_disk_is_an_error_not_a_cut_off_file(seed_db: Path, rows: int) -> None:
     """Through the real entry point, stdout buffered: one row fails only at the flush
     before exit, many fail while written."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     with open("/dev/full", "w") as full:
         done = subprocess.run(
             [DEDUP, "sql", f"SELECT * FROM range({rows})", "--db", str(seed_db)],
-            stdout=full, stderr=subprocess.PIPE, text=True, env=env, check=False,
+            stdout=full, stderr=subprocess.PIPE, text=True, env=BUFFERED, check=False,
         )  # fmt: skip
     assert (done.returncode, done.stderr) == (2, "error: No space left on device\n")
 
 
 def test_a_reader_that_stops_early_gets_no_error(seed_db: Path) -> None:
     query = "SELECT * FROM range(100000)"
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
     proc = subprocess.Popen(
         [DEDUP, "sql", query, "--db", str(seed_db), "--format", "csv"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=BUFFERED,
     )  # fmt: skip
     assert proc.stdout is not None and proc.stdout.readline() == b"range\n"
     proc.stdout.close()  # as `| head -1` does

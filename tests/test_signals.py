@@ -11,13 +11,13 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from conftest import DEDUP
 
 from bench.faults import alive, holding
 from dedup import store
 from dedup.interrupt import MESSAGE, Interrupted
 
 ROOT = Path(__file__).resolve().parents[1]
-DEDUP = str(Path(sys.executable).with_name("dedup"))
 #: a hang is what these tests catch; the contract's 5 seconds are measured by make faults
 HANG = 60
 

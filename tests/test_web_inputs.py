@@ -7,13 +7,12 @@ import gzip
 import io
 import json
 import subprocess
-import sys
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
-from conftest import CORPUS
+from conftest import CORPUS, DEDUP
 from seed_pages import CRAWLED, page_html, seed_rows, seed_warc, url_of, write_record
 from warcio.warcwriter import WARCWriter
 
@@ -429,9 +428,8 @@ def test_quiet_run_of_unreadable_pages_prints_nothing(tmp_path: Path) -> None:
     pages.mkdir()
     (pages / "a.html").write_text("<p>Satu paragraf saja, tanpa halaman di sekitarnya.</p>")
     db = tmp_path / "x.duckdb"
-    dedup = str(Path(sys.executable).with_name("dedup"))
     done = subprocess.run(
-        [dedup, "run", str(pages), "--db", str(db), "-q"],
+        [DEDUP, "run", str(pages), "--db", str(db), "-q"],
         capture_output=True,
         text=True,
         check=False,
