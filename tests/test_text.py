@@ -6,7 +6,7 @@ import re
 import unicodedata
 
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dedup import align, anchors, retrieve, text
@@ -55,6 +55,23 @@ def test_ascii_separators_read_alike(value: str) -> None:
     assert anchors._NUMBER.findall(fixed) == anchors._NUMBER.findall(plain)
     assert retrieve._CAPITALISED.findall(fixed) == retrieve._CAPITALISED.findall(plain)
     assert fixed.isascii() or not value.isascii()
+
+
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(max_codepoint=127),
+            st.characters(categories=("Nd",)),  # every script's digits
+            st.sampled_from([chr(c) for c in text._FOLDS]),
+            st.characters(exclude_categories=("Cs",)),
+        )
+    )
+)
+@example("Urdu digits ۲۰۲۴ and an Arabic kaf ك")
+def test_fold_chars_skips_only_texts_with_nothing_to_fold(value: str) -> None:
+    """The quick tests of fold_chars (ASCII, then one search) never skip a character that
+    the folding table changes."""
+    assert text.fold_chars(value) == value.translate(text._KEY_TABLE)
 
 
 #: one Urdu sentence as an Urdu keyboard types it, and as an Arabic keyboard does (kaf,
