@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from itertools import chain, islice
 from typing import TypeVar
 
@@ -83,3 +84,19 @@ def batched(items: Iterable[T], size: int, start: int | None = None) -> Iterator
     while batch := list(islice(it, step)):
         yield batch
         step = min(2 * step, size)
+
+
+def one_ahead(fn: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
+    """``map(fn, items)`` with ``fn`` of the next item computed in a thread while the caller
+    handles the current result. For an ``fn`` that releases the GIL (polars, numpy) over
+    items the caller reads and whose results it stores through one DuckDB connection,
+    which only the calling thread may use: reading, computing and storing then overlap."""
+    with ThreadPoolExecutor(1) as pool:
+        pending = None
+        for item in items:
+            future = pool.submit(fn, item)
+            if pending is not None:
+                yield pending.result()
+            pending = future
+        if pending is not None:
+            yield pending.result()

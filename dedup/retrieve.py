@@ -42,11 +42,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import partial
 
 import duckdb
 import polars as pl
 
 from dedup import store
+from dedup.parallel import one_ahead
 from dedup.text import ascii_texts, char_class, fold, word_keys
 
 #: a token that starts with a capital (Lu, Lt) after a non-word character: not a paragraph's
@@ -141,9 +143,11 @@ def _terms_of(
     common: pl.DataFrame | None = None,
 ) -> Iterator[pl.DataFrame]:
     """The terms of the articles in a table (:func:`article_terms`), a block of
-    :func:`dedup.store.article_texts` at a time."""
-    for texts in store.article_texts(con, ids_table, role):
-        yield article_terms(texts, common)
+    :func:`dedup.store.article_texts` at a time; polars finds a block's terms while the
+    caller stores the last one and DuckDB reads the next."""
+    return one_ahead(
+        partial(article_terms, common=common), store.article_texts(con, ids_table, role)
+    )
 
 
 def update_sample(con: duckdb.DuckDBPyConnection, sample: int) -> bool:

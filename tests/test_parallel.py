@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import time
 
 import pytest
@@ -56,3 +57,40 @@ def test_batched() -> None:
     assert list(batched(range(5), 2)) == [[0, 1], [2, 3], [4]]
     sizes = [len(b) for b in batched(range(20), 8, start=2)]
     assert sizes == [2, 4, 8, 6]  # doubling from start up to size
+
+
+def test_one_ahead_computes_the_next_item_while_the_caller_holds_the_current() -> None:
+    """Results in order; while the caller handles result k, item k + 1 is already being
+    computed in another thread (and the caller's thread alone reads the items)."""
+    caller = threading.get_ident()
+    started: list[int] = []
+    read_by: set[int] = set()
+
+    def items():
+        for x in range(5):
+            read_by.add(threading.get_ident())
+            yield x
+
+    def fn(x: int) -> tuple[int, int]:
+        started.append(x)
+        return x * x, threading.get_ident()
+
+    seen = []
+    for k, (value, thread) in enumerate(parallel.one_ahead(fn, items())):
+        assert thread != caller
+        if k < 4:  # the next item was handed over before this result was given
+            deadline = time.monotonic() + 5
+            while k + 1 not in started and time.monotonic() < deadline:
+                time.sleep(0.001)
+            assert k + 1 in started
+        seen.append(value)
+    assert seen == [x * x for x in range(5)]
+    assert read_by == {caller}
+
+
+def test_one_ahead_passes_errors_and_may_stop_early() -> None:
+    with pytest.raises(ValueError, match="five"):
+        list(parallel.one_ahead(_fails_at_five, range(10)))
+    results = parallel.one_ahead(_slow_first, range(10))
+    assert next(results) == 0
+    results.close()  # waits for the item in flight, leaves no thread behind
