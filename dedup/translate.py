@@ -67,7 +67,7 @@ import polars as pl
 from dedup import anchors, store
 from dedup.bilingual import LEXICONS, Lexicon, languages
 from dedup.ids import with_alignment_ids
-from dedup.parallel import batched, parallel_map
+from dedup.parallel import batched, one_ahead, parallel_map
 
 #: targets per alignment task
 CHUNK = 200
@@ -271,8 +271,9 @@ def update(
         "SEMI JOIN translate_langs USING (language)"
         + ("" if full else " SEMI JOIN retrieve_changed USING (article_id)")
     )
-    for texts in store.article_texts(con, "translate_keyed", "base_role"):
-        store.insert(con, "article_anchors", make(texts).cast(_KEY_SCHEMA))
+    # a block's keys are made while the last one is stored and the next one read
+    for keys in one_ahead(make, store.article_texts(con, "translate_keyed", "base_role")):
+        store.insert(con, "article_anchors", keys.cast(_KEY_SCHEMA))
     con.execute(  # the keys just made: what changed articles hold now (a full run redoes
         # every target, and needs none to tell which)
         "CREATE OR REPLACE TEMP TABLE changed_anchors AS "
