@@ -31,6 +31,7 @@ import polars as pl
 import pyarrow as pa
 
 from dedup import store
+from dedup.parallel import one_ahead
 
 THRESHOLD = 0.3
 _K1 = np.uint64(0x9E3779B97F4A7C15)
@@ -106,10 +107,14 @@ def banded_pairs(
     at = np.searchsorted(nonempty, live)
     # a copy only when some are empty (a corpus's matrix is hundreds of megabytes)
     nonempty_sigs = sigs if nonempty.size == sigs.shape[0] else sigs[nonempty]
-    found = []
-    for band in range(bands):
+
+    def sorted_band(band: int) -> tuple[np.ndarray, np.ndarray]:
         keys = band_keys(nonempty_sigs, band, rows)[at]
-        idx = pl.Series(keys).arg_sort().to_numpy().astype(np.int64)  # on every core
+        return keys, pl.Series(keys).arg_sort().to_numpy().astype(np.int64)  # on every core
+
+    found = []
+    # numpy and polars let go of the GIL: the next band is keyed and sorted meanwhile
+    for keys, idx in one_ahead(sorted_band, range(bands)):
         sorted_keys = keys[idx]
         starts = np.flatnonzero(np.diff(sorted_keys, prepend=~sorted_keys[:1]))
         sizes = np.diff(np.append(starts, sorted_keys.shape[0]))
@@ -127,8 +132,13 @@ def banded_pairs(
 
 def nonempty_mask(sigs: np.ndarray) -> np.ndarray:
     """Signatures with something left after the maxDF filter (an empty one is all max
-    values and is never banded)."""
-    return ~(sigs == np.uint32(0xFFFFFFFF)).all(axis=1)
+    values and is never banded). Only a row whose first value is the max can be empty, so
+    only those rows are read whole (comparing the whole matrix took 0.4 s per million)."""
+    empty = np.uint32(0xFFFFFFFF)
+    mask = sigs[:, 0] != empty
+    maybe = np.flatnonzero(~mask)
+    mask[maybe] = ~(sigs[maybe] == empty).all(axis=1)
+    return mask
 
 
 def all_band_keys(sigs: np.ndarray, params: tuple[int, int]) -> np.ndarray:

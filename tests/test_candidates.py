@@ -88,3 +88,14 @@ def test_band_parameters_are_datasketchs() -> None:
         for threshold in (0.2, 0.3, 0.5, 0.7, 0.9):
             lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
             assert candidates.band_params(threshold, num_perm) == (lsh.b, lsh.r)
+
+
+def test_nonempty_mask_reads_whole_rows_only_where_it_must() -> None:
+    """Empty (all max) signatures are found, and a signature whose first value alone is
+    the max is not taken for one."""
+    sigs = np.arange(5 * 4, dtype=np.uint32).reshape(5, 4)
+    sigs[1] = 0xFFFFFFFF
+    sigs[3, 0] = 0xFFFFFFFF
+    sigs[4, 1:] = 0xFFFFFFFF
+    assert candidates.nonempty_mask(sigs).tolist() == [True, False, True, True, True]
+    assert candidates.nonempty_mask(sigs[:0]).tolist() == []
