@@ -4,6 +4,10 @@ Forking shares the parent's memory copy-on-write, so large read-only inputs set 
 the map (texts, lexicons) reach the workers for free. Results come back in input order, so
 the output never depends on the number of workers. Only a few chunks are out at a time, so
 memory stays bounded by them, not by the corpus.
+
+:func:`one_ahead` is the light form for work that lets go of the GIL (polars, numpy) between
+a read and a write of the one DuckDB connection: one thread computes the next item while the
+caller stores the last, no fork.
 """
 
 from __future__ import annotations
