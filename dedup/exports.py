@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from dedup.readers import Article, Reject, _records, preview, text_fields
+from dedup.readers import Article, Reject, _records, preview, text_fields, unreadable
 
 NEWS_PLEASE = {"maintext", "date_publish", "source_domain"}
 MEDIA_CLOUD = {"media_name", "publish_date", "url"}
@@ -71,7 +71,7 @@ def read_json(path: Path) -> Iterator[Article | Reject]:
     try:
         data = json.loads(path.read_bytes().decode("utf-8-sig"))
     except OSError as err:
-        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+        yield unreadable(path, err)
         return
     except ValueError as err:  # bad UTF-8, bad JSON, an integer past Python's digit limit
         yield Reject(str(path), "", f"malformed JSON: {err}")

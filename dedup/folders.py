@@ -14,7 +14,7 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from dedup.readers import PAGES, Reject, Skipped
+from dedup.readers import PAGES, Reject, Skipped, unreadable
 
 MANIFEST = "manifest.csv"
 SUBFOLDER = "subfolder (not read: give it as an input of its own)"
@@ -35,9 +35,7 @@ def entries(folder: Path, follow_links: bool = False) -> Iterator[Path | Reject 
                 continue
             mode = entry.stat().st_mode
         except (OSError, RuntimeError) as err:  # a dangling link, a loop, no permission
-            yield Reject(
-                str(entry), "", f"unreadable file: {getattr(err, 'strerror', None) or err}"
-            )
+            yield unreadable(entry, err)
             continue
         named_as_input = entry.suffix.lower() == ".txt" or bool(PAGES.search(entry.name))
         if stat.S_ISDIR(mode) and named_as_input:  # meant as an article: say why it is not

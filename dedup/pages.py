@@ -17,7 +17,7 @@ from pathlib import Path
 
 from dedup.html import page_article
 from dedup.parallel import batched, parallel_map, workers
-from dedup.readers import FIELDS, Article, Reject
+from dedup.readers import FIELDS, Article, Reject, unreadable
 
 
 def read_pages(pages: list[tuple[Path, dict | None]]) -> Iterator[Article | Reject]:
@@ -43,7 +43,7 @@ def read_page(path: Path, meta: dict | None = None) -> Iterator[Article | Reject
         if path.suffix.lower() == ".gz":
             raw = gzip.decompress(raw)
     except OSError as err:  # also gzip.BadGzipFile
-        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+        yield unreadable(path, err)
         return
     except (EOFError, zlib.error) as err:
         yield Reject(str(path), "", f"truncated or corrupt gzip: {err}")

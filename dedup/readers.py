@@ -93,6 +93,12 @@ class Skipped:
     reason: str
 
 
+def unreadable(path: Path, err: OSError | RuntimeError) -> Reject:
+    """The reject of a file the system would not read, in the words of the system (a
+    RuntimeError, a symlink loop to pathlib, has no strerror)."""
+    return Reject(str(path), "", f"unreadable file: {getattr(err, 'strerror', None) or err}")
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8, falling back to cp1252/latin-1, or as UTF-16 when they open
     with its byte order mark (the encoding used is recorded in the result).
@@ -298,7 +304,7 @@ def read_txt(path: Path, meta: dict | None = None) -> Iterator[Article | Reject]
     try:
         text, encoding = decode(path.read_bytes())
     except OSError as err:
-        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+        yield unreadable(path, err)
         return
     except ValueError as err:
         yield Reject(str(path), "", str(err))
@@ -313,7 +319,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
     try:
         fh = path.open("rb")
     except OSError as err:
-        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+        yield unreadable(path, err)
         return
     with fh:
         try:
@@ -323,7 +329,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
             fh.seek(0)
             yield from _records(_json_lines(fh, path), str(path))
         except OSError as err:  # a read error (EIO) part-way: the lines before it stand
-            yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+            yield unreadable(path, err)
 
 
 def _json_lines(fh: BinaryIO, path: Path) -> Iterator[tuple[object, str]]:
@@ -365,7 +371,7 @@ def _decode_or_reject(path: Path) -> tuple[str | None, str]:
     try:
         return decode(path.read_bytes())
     except OSError as err:
-        return None, f"unreadable file: {err.strerror or err}"
+        return None, unreadable(path, err).reason
     except ValueError as err:
         return None, str(err)
 

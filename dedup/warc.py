@@ -28,7 +28,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from dedup.exports import url_id
 from dedup.html import page_article
 from dedup.parallel import batched, parallel_map, workers
-from dedup.readers import RECORD_ERRORS, Article, Reject, Skipped
+from dedup.readers import RECORD_ERRORS, Article, Reject, Skipped, unreadable
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: records a worker extracts at a time
@@ -126,7 +126,7 @@ def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Re
                 reason = f"corrupt WARC: its last {left} bytes hold no whole record (cut short?)"
                 yield Reject(f"{path}@{end}", "", reason)
     except OSError as err:
-        yield Reject(str(path), "", f"unreadable file: {err.strerror or err}")
+        yield unreadable(path, err)
     # warcio fails on some broken headers with its own AttributeError or TypeError
     except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, AttributeError, TypeError) as err:
         yield Reject(f"{path}@{offset}", "", f"corrupt WARC after offset {offset}: {err}")
