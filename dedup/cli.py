@@ -72,8 +72,21 @@ FollowLinksOption = Annotated[
         help="Read symlinks in an input folder that lead outside it (refused by default).",
     ),
 ]
+
+
+def _input_path(value: str) -> Path:
+    """An input as given: an empty argument would otherwise become ``.``, the current folder."""
+    if not value.strip():
+        raise typer.BadParameter("an empty path is not an input (write . for this folder)")
+    return Path(value)
+
+
 Inputs = Annotated[
-    list[Path], typer.Argument(help="Folders of .txt, or .jsonl/.csv/.parquet files.")
+    list[Path],
+    typer.Argument(
+        help="Folders of .txt, or .jsonl/.csv/.parquet files.",
+        parser=_input_path,
+    ),
 ]
 MaxChars = Annotated[
     int, typer.Option("--max-article-chars", min=0, help="Reject longer articles (0: no limit).")

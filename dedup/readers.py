@@ -189,8 +189,8 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
     if not isinstance(text, str):
         raise ValueError("missing text" if text is None else "text is not a string")
     text = normalise_text(text)
-    if not text.strip():
-        raise ValueError("empty text")
+    if not any(c.isalnum() for c in text):  # blank, or NULs, dashes, emoji: nothing to trace
+        raise ValueError("empty text" if not text.strip() else "empty text: no letter or digit")
     warnings: list[str] = []
     meta = {k: _optional(record, k, warnings) for k in FIELDS}
     kind = (meta["kind"] or "outlet").lower()

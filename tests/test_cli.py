@@ -96,6 +96,17 @@ def test_bad_inputs_exit_2_and_create_no_database(tmp_path: Path) -> None:
         assert not db.exists() and not (tmp_path / "x.duckdb.wal").exists()
 
 
+def test_an_empty_input_path_is_refused_not_read_as_this_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a folder with a text in it: '' must not ingest it
+    (tmp_path / "story.txt").write_text("Judul\n\nIsi berita yang cukup panjang di sini.")
+    for command in ("run", "ingest"):
+        result = runner.invoke(app, [command, "", "--db", "x.duckdb"])
+        assert result.exit_code == 2 and "an empty path is not an input" in result.output
+        assert not (tmp_path / "x.duckdb").exists()
+
+
 def test_a_database_that_cannot_be_opened_exits_2(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.duckdb"
     garbage.write_text("this is not a database")

@@ -96,6 +96,7 @@ def test_jsonl_csv_parquet(tmp_path: Path) -> None:
     ("line", "reason"),
     [
         ('{"id": "e1", "text": "   "}', "empty text"),
+        ('{"id": "e2", "text": "\\u0000\\u0000 --"}', "empty text: no letter or digit"),
         ('{"text": "no id here"}', "missing id"),
         ('{"id": "e3", "text": "broken', "malformed JSON"),
         ('["not", "an", "object"]', "not an object"),
