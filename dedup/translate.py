@@ -69,8 +69,10 @@ from dedup.bilingual import LEXICONS, Lexicon, languages
 from dedup.ids import with_alignment_ids
 from dedup.parallel import batched, one_ahead, parallel_map
 
-#: targets per alignment task
+#: targets per alignment task; the first tasks are smaller (from CHUNK_START, doubling), so
+#: that the few hundred targets of an incremental run keep both cores busy
 CHUNK = 200
+CHUNK_START = 25
 _INPUT: dict[str, Any] = {}
 _KEY_SCHEMA = {
     "article_id": pl.String,
@@ -348,7 +350,9 @@ def update(
             for (t,), g in work.group_by("target", maintain_order=True)
         ]
         rows = sorted(
-            row for chunk in parallel_map(_align_pairs, batched(targets, CHUNK)) for row in chunk
+            row
+            for chunk in parallel_map(_align_pairs, batched(targets, CHUNK, CHUNK_START))
+            for row in chunk
         )
         frame = (
             pl.DataFrame(rows, schema=_COLUMNS, orient="row")

@@ -29,13 +29,16 @@ SEMI JOIN head_terms AS h USING (term)
 JOIN article_order AS o USING (article_id)
 QUALIFY row_number() OVER (PARTITION BY t.term ORDER BY o.rank) <= $heads;
 
+CREATE OR REPLACE TEMP TABLE head_came AS
+SELECT * FROM heads_now EXCEPT SELECT * FROM term_heads SEMI JOIN head_terms USING (term);
+
 CREATE OR REPLACE TEMP TABLE head_moves AS
-(SELECT * FROM heads_now
- EXCEPT SELECT * FROM term_heads SEMI JOIN head_terms USING (term))
+SELECT * FROM head_came
 UNION ALL
-(SELECT * FROM term_heads SEMI JOIN head_terms USING (term)
- EXCEPT SELECT * FROM heads_now);
+(SELECT * FROM term_heads SEMI JOIN head_terms USING (term) EXCEPT SELECT * FROM heads_now);
 
-DELETE FROM term_heads WHERE term IN (SELECT term FROM head_moves);
+-- only the holders that moved are rewritten, not every head of a term that moved
+DELETE FROM term_heads AS h USING (SELECT * FROM head_moves EXCEPT SELECT * FROM head_came) AS g
+WHERE h.term = g.term AND h.article_id = g.article_id;
 
-INSERT INTO term_heads SELECT * FROM heads_now SEMI JOIN head_moves USING (term);
+INSERT INTO term_heads SELECT * FROM head_came;

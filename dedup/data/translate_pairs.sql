@@ -71,10 +71,17 @@ INSERT INTO removed_alignments SELECT * FROM gone_translations;
 
 DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM gone_translations);
 
-DELETE FROM translate_lookups WHERE article_id IN (SELECT article_id FROM translate_redo);
+-- only the lookup keys that moved are rewritten (most redone targets keep their lookup)
+CREATE OR REPLACE TEMP TABLE lookup_came AS
+SELECT article_id, key FROM looked SEMI JOIN translate_redo USING (article_id)
+EXCEPT SELECT article_id, key FROM translate_lookups SEMI JOIN translate_redo USING (article_id);
 
-INSERT INTO translate_lookups
-SELECT article_id, key FROM looked SEMI JOIN translate_redo USING (article_id);
+DELETE FROM translate_lookups AS s USING (
+    SELECT article_id, key FROM translate_lookups SEMI JOIN translate_redo USING (article_id)
+    EXCEPT SELECT article_id, key FROM looked
+) AS g WHERE s.article_id = g.article_id AND s.key = g.key;
+
+INSERT INTO translate_lookups SELECT * FROM lookup_came;
 
 CREATE OR REPLACE TEMP TABLE translate_pairs AS
 WITH q AS (  -- articles are their ranks, weights integers (millionths: sums exact in any
