@@ -18,11 +18,10 @@ import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import BinaryIO
 
 from dedup import DedupError
 from dedup.read_tabular import csv_records, datetimes_as_text
@@ -323,25 +322,33 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
         return
     with fh:
         try:
-            if b"\x00" in fh.read(BINARY_PROBE):
+            head = fh.read(BINARY_PROBE)
+            fh.seek(0)
+            lines: Iterable[bytes | str] = fh
+            if head.startswith(UTF16_BOMS):  # Windows "Unicode" (PowerShell's Out-File)
+                lines = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
+            elif b"\x00" in head:
                 yield Reject(str(path), "", "binary file (NUL bytes)")
                 return
-            fh.seek(0)
-            yield from _records(_json_lines(fh, path), str(path))
+            yield from _records(_json_lines(lines, path), str(path))
         except OSError as err:  # a read error (EIO) part-way: the lines before it stand
             yield unreadable(path, err)
 
 
-def _json_lines(fh: BinaryIO, path: Path) -> Iterator[tuple[object, str]]:
-    for lineno, raw in enumerate(fh, start=1):
+def _json_lines(lines: Iterable[bytes | str], path: Path) -> Iterator[tuple[object, str]]:
+    """Records of JSON lines: bytes (UTF-8, or cp1252 line by line) or UTF-16 text."""
+    for lineno, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
-        try:
-            line, encoding = _decode_line(raw)
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8", "backslashreplace")
-            yield Reject(f"{path}:{lineno}", preview(text), "invalid UTF-8 bytes"), ""
-            continue
+        if isinstance(raw, str):
+            line, encoding = raw, "utf-16"
+        else:
+            try:
+                line, encoding = _decode_line(raw)
+            except UnicodeDecodeError:
+                text = raw.decode("utf-8", "backslashreplace")
+                yield Reject(f"{path}:{lineno}", preview(text), "invalid UTF-8 bytes"), ""
+                continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 
@@ -234,6 +235,26 @@ def test_binary_jsonl_is_one_reject(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     _ingest(db, path)
     assert _query(db, "SELECT reason FROM rejects") == [("binary file (NUL bytes)",)]
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_jsonl_with_its_bom_is_read_line_by_line(tmp_path: Path, codec: str) -> None:
+    """Windows "Unicode" JSONL (PowerShell's Out-File) is text, not a binary file: its
+    records land with encoding utf-16, and a bad line is still one reject on its line."""
+    said = "Harga kopi naik 5% di Besançon, kata pejabat “resmi”."
+    lines = [json.dumps({"id": "a", "text": said}, ensure_ascii=False), "{broken", ""]
+    lines.append(json.dumps({"id": "b", "text": "Judul\n\nIsi."}))
+    body = "\r\n".join(lines).encode(codec)
+    bom = {"utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}.get(codec, b"")
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(bom + body)
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    rows = _query(db, "SELECT article_id, text, encoding FROM articles ORDER BY 1")
+    assert rows == [("a", said, "utf-16"), ("b", "Judul\n\nIsi.", "utf-16")]
+    assert _query(db, "SELECT source_path, reason FROM rejects") == [
+        (f"{path}:2", "malformed JSON: Expecting property name enclosed in double quotes")
+    ]
 
 
 def test_jsonl_line_in_legacy_encoding(tmp_path: Path) -> None:
