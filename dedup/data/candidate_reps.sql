@@ -52,8 +52,8 @@ LEFT JOIN old_reps AS o USING (norm_hash)
 LEFT JOIN new_reps AS n USING (norm_hash)
 WHERE o.rep IS DISTINCT FROM n.rep;
 
--- only the rows that changed are rewritten (most changed texts keep their representative:
--- rewriting them all made a tenth of an incremental run's commit)
+-- only the rows that changed are rewritten: most changed texts keep their representative
+-- (adding 1,000 articles to the 100k bench, 17,600 of the 20,000 rows were written back)
 DELETE FROM text_reps WHERE norm_hash IN (SELECT norm_hash FROM rep_changes);
 
 INSERT INTO text_reps SELECT norm_hash, rep, article_id FROM new_reps SEMI JOIN rep_changes USING (norm_hash);
