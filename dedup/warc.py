@@ -15,8 +15,10 @@ lands. Articles keep the WARC path in ``source_path`` and the record's offset in
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import zlib
 from collections.abc import Iterator
+from contextlib import redirect_stderr
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from dedup import first_line
 from dedup.exports import url_id
 from dedup.html import page_article
 from dedup.parallel import batched, parallel_map, workers
@@ -93,8 +96,32 @@ def _body(record: Any) -> Body:
     except Exception as err:  # a broken chunked or compressed body: warcio raises many types
         return Body(problem=f"unreadable record body: {err}")
     if getattr(record.raw_stream, "limit", 0):
-        return Body(problem="WARC record cut short (fewer bytes than its Content-Length)")
+        return Body(problem=CUT_SHORT)
     return Body(raw)
+
+
+CUT_SHORT = "WARC record cut short (fewer bytes than its Content-Length)"
+#: a record not followed by the blank lines that end a record: its Content-Length is wrong
+MISFIT = (
+    "WARC record does not end where its Content-Length says (the page would be cut, or run "
+    "into the next record)"
+)
+
+
+class _WithoutWarcioWarning:
+    """stderr without warcio's own warning about a record that does not end where its
+    Content-Length says (that record becomes a reject instead); anything else passes."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if text.lstrip().startswith("WARNING: Record not followed by newline"):
+            return len(text)
+        return self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
 
 
 def _utc(value: str) -> datetime | None:
@@ -117,7 +144,11 @@ def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Re
             for record in it:
                 fetch = _fetch(record)
                 body = _body(record) if bodies and fetch.skip_reason() is None else None
-                fetch.offset = offset = it.get_record_offset()  # reads the record to its end
+                misfits = it.err_count
+                with redirect_stderr(_WithoutWarcioWarning(sys.stderr)):
+                    fetch.offset = offset = it.get_record_offset()  # reads to the record's end
+                if it.err_count > misfits and body is not None and body.problem is None:
+                    body = Body(problem=MISFIT)
                 end = offset + it.get_record_length()
                 yield fetch, body
             fh.seek(end)  # warcio ends quietly on a gzip member cut short
@@ -129,7 +160,9 @@ def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Re
         yield unreadable(path, err)
     # warcio fails on some broken headers with its own AttributeError or TypeError
     except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, AttributeError, TypeError) as err:
-        yield Reject(f"{path}@{offset}", "", f"corrupt WARC after offset {offset}: {err}")
+        yield Reject(
+            f"{path}@{offset}", "", f"corrupt WARC after offset {offset}: {first_line(err)}"
+        )
 
 
 #: bytes after the last record read to tell padding from a record cut short

@@ -6,12 +6,14 @@ import csv
 import gzip
 import io
 import json
+import re
 import subprocess
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 from conftest import CORPUS, DEDUP
 from seed_pages import CRAWLED, page_html, seed_rows, seed_warc, url_of, write_record
 from warcio.warcwriter import WARCWriter
@@ -356,6 +358,42 @@ def test_a_warc_cut_short_or_broken_names_what_it_lost(tmp_path: Path) -> None:
     assert where.startswith(f"{gz}@") and reason.startswith("corrupt WARC: its last")
     # warcio reads no HTTP head without a URI, and the gzip member of blank lines as a record
     assert counts["skipped"] == {"not HTML: application/http": 1, "WARC None record": 1}
+
+
+@pytest.mark.parametrize("gz", [False, True])
+@pytest.mark.parametrize("off_by", [-40, 40])
+def test_a_record_whose_content_length_is_wrong_is_a_reject_not_a_cut_page(
+    tmp_path: Path, capfd: pytest.CaptureFixture, gz: bool, off_by: int
+) -> None:
+    """A Content-Length 40 bytes short (the page would lose its end) or long (the record
+    runs into the next one) costs that record, with its reason, and prints nothing (warcio
+    writes its own warning to stderr). The record before it lands; the one after lands,
+    or the file breaks there and a reject says where."""
+    pages = [(f"https://cl.example.org/{i}", _one_page(i), CRAWLED) for i in range(3)]
+    _, data, at = _warc_bytes(tmp_path, "plain.warc", pages)
+    records = [data[a:b] for a, b in zip(at, [*at[1:], len(data)], strict=True)]
+    head, rest = records[1].split(b"\r\n\r\n", 1)
+    length = int(re.search(rb"Content-Length: (\d+)", head)[1])  # type: ignore[index]
+    head = head.replace(b"Content-Length: %d" % length, b"Content-Length: %d" % (length + off_by))
+    records[1] = head + b"\r\n\r\n" + rest
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    path.write_bytes(b"".join(gzip.compress(r) if gz else r for r in records))
+    db = tmp_path / "db.duckdb"
+    capfd.readouterr()
+    pipeline.run([path], db, quiet=True, stages=("ingest",))
+    assert capfd.readouterr().err == ""
+    landed = {u for (u,) in _rows(db, "SELECT url FROM articles")}
+    rejects = _rows(db, "SELECT source_path, record, reason FROM rejects")
+    at_second = f"{path}@{len(gzip.compress(records[0])) if gz else at[1]}"
+    # its gzip member ends first: the record is cut short
+    reason = warc.CUT_SHORT if gz and off_by > 0 else warc.MISFIT
+    assert (at_second, pages[1][0], reason) in rejects
+    assert pages[0][0] in landed and pages[1][0] not in landed
+    # warcio finds the next record again only if what is left is one line: otherwise
+    # the file breaks there, and a reject says where
+    broke = [r for r in rejects if r[2].startswith("corrupt WARC after")]
+    assert (pages[2][0] in landed) != bool(broke) and len(rejects) == 1 + len(broke)
+    assert all("\n" not in reason for _, _, reason in rejects)
 
 
 def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> None:
