@@ -110,13 +110,16 @@ MISFIT = (
 
 class _WithoutWarcioWarning:
     """stderr without warcio's own warning about a record that does not end where its
-    Content-Length says (that record becomes a reject instead); anything else passes."""
+    Content-Length says, counted (that record becomes a reject instead); anything else
+    passes."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
+        self.dropped = 0
 
     def write(self, text: str) -> int:
         if text.lstrip().startswith("WARNING: Record not followed by newline"):
+            self.dropped += 1
             return len(text)
         return self._stream.write(text)
 
@@ -144,10 +147,10 @@ def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Re
             for record in it:
                 fetch = _fetch(record)
                 body = _body(record) if bodies and fetch.skip_reason() is None else None
-                misfits = it.err_count
-                with redirect_stderr(_WithoutWarcioWarning(sys.stderr)):
+                warned = _WithoutWarcioWarning(sys.stderr)
+                with redirect_stderr(warned):
                     fetch.offset = offset = it.get_record_offset()  # reads to the record's end
-                if it.err_count > misfits and body is not None and body.problem is None:
+                if warned.dropped and body is not None and body.problem is None:
                     body = Body(problem=MISFIT)
                 end = offset + it.get_record_length()
                 yield fetch, body
