@@ -1,6 +1,7 @@
 -- The first $heads holders of each rare term in the one article order (article_order), for
 -- the terms whose first holders the changed articles may move; leaves `head_moves` (term,
--- article_id): the holders that became or stopped being one of a term's first holders.
+-- article_id): the holders that became or stopped being one of a term's first holders
+-- (`head_came`: those that became one).
 -- Inputs: retrieve_changed, old_terms (the terms changed articles held before),
 -- article_terms, term_heads, article_order. Parameters: $heads.
 
