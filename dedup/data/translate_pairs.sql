@@ -12,8 +12,8 @@
 -- Inputs: translate_must, translate_scope, translate_langs, article_anchors, anchor_holders,
 -- changed_anchors (the keys changed articles hold now), old_anchors, translate_lookups,
 -- translate_bounds, article_order, alignments.
--- Leaves: translate_redo, lookup_came and translate_pairs (temp), translate_lookups of the targets redone,
--- translate_bounds of the scope.
+-- Leaves: translate_redo, lookup_came and translate_pairs (temp), translate_lookups of the
+-- targets redone, translate_bounds of the scope.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
 
 -- a target is looked up by its $lookup keys fewest articles of its partner language hold,
