@@ -82,6 +82,14 @@ def _fetch(record: Any) -> Fetch:
     )
 
 
+CUT_SHORT = "WARC record cut short (fewer bytes than its Content-Length)"
+#: a record not followed by the blank lines that end a record: its Content-Length is wrong
+MISFIT = (
+    "WARC record does not end where its Content-Length says (the page would be cut, or run "
+    "into the next record)"
+)
+
+
 @dataclass
 class Body:
     """A page record's content, or why it could not be read."""
@@ -98,14 +106,6 @@ def _body(record: Any) -> Body:
     if getattr(record.raw_stream, "limit", 0):
         return Body(problem=CUT_SHORT)
     return Body(raw)
-
-
-CUT_SHORT = "WARC record cut short (fewer bytes than its Content-Length)"
-#: a record not followed by the blank lines that end a record: its Content-Length is wrong
-MISFIT = (
-    "WARC record does not end where its Content-Length says (the page would be cut, or run "
-    "into the next record)"
-)
 
 
 class _WithoutWarcioWarning:
@@ -144,13 +144,14 @@ def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Re
             it = ArchiveIterator(fh)
             load = it.loader.load_http_headers  # warcio fails on a record without a URI
             it.loader.load_http_headers = lambda kind, uri, *rest: load(kind, uri or "", *rest)
+            warned = _WithoutWarcioWarning(sys.stderr)
             for record in it:
                 fetch = _fetch(record)
                 body = _body(record) if bodies and fetch.skip_reason() is None else None
-                warned = _WithoutWarcioWarning(sys.stderr)
-                with redirect_stderr(warned):
+                before = warned.dropped
+                with redirect_stderr(warned):  # not across the yield: only warcio's writes
                     fetch.offset = offset = it.get_record_offset()  # reads to the record's end
-                if warned.dropped and body is not None and body.problem is None:
+                if warned.dropped > before and body is not None and body.problem is None:
                     body = Body(problem=MISFIT)
                 end = offset + it.get_record_length()
                 yield fetch, body

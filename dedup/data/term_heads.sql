@@ -1,7 +1,7 @@
 -- The first $heads holders of each rare term in the one article order (article_order), for
 -- the terms whose first holders the changed articles may move; leaves `head_moves` (term,
 -- article_id): the holders that became or stopped being one of a term's first holders
--- (`head_came`: those that became one).
+-- (`head_came` and `head_gone`: those that became one, and stopped).
 -- Inputs: retrieve_changed, old_terms (the terms changed articles held before),
 -- article_terms, term_heads, article_order. Parameters: $heads.
 
@@ -33,13 +33,14 @@ QUALIFY row_number() OVER (PARTITION BY t.term ORDER BY o.rank) <= $heads;
 CREATE OR REPLACE TEMP TABLE head_came AS
 SELECT * FROM heads_now EXCEPT SELECT * FROM term_heads SEMI JOIN head_terms USING (term);
 
+CREATE OR REPLACE TEMP TABLE head_gone AS
+SELECT * FROM term_heads SEMI JOIN head_terms USING (term) EXCEPT SELECT * FROM heads_now;
+
 CREATE OR REPLACE TEMP TABLE head_moves AS
-SELECT * FROM head_came
-UNION ALL
-(SELECT * FROM term_heads SEMI JOIN head_terms USING (term) EXCEPT SELECT * FROM heads_now);
+SELECT * FROM head_came UNION ALL SELECT * FROM head_gone;
 
 -- only the holders that moved are rewritten, not every head of a term that moved
-DELETE FROM term_heads AS h USING (SELECT * FROM head_moves EXCEPT SELECT * FROM head_came) AS g
+DELETE FROM term_heads AS h USING head_gone AS g
 WHERE h.term = g.term AND h.article_id = g.article_id;
 
 INSERT INTO term_heads SELECT * FROM head_came;

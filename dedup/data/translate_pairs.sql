@@ -12,8 +12,8 @@
 -- Inputs: translate_must, translate_scope, translate_langs, article_anchors, anchor_holders,
 -- changed_anchors (the keys changed articles hold now), old_anchors, translate_lookups,
 -- translate_bounds, article_order, alignments.
--- Leaves: translate_redo, lookup_came and translate_pairs (temp), translate_lookups of the
--- targets redone, translate_bounds of the scope.
+-- Leaves: translate_redo, lookup_came, lookup_gone and translate_pairs (temp),
+-- translate_lookups of the targets redone, translate_bounds of the scope.
 -- Parameters: $min_shared, $min_share, $window_s, $top_k, $lookup, $max_holders.
 
 -- a target is looked up by its $lookup keys fewest articles of its partner language hold,
@@ -76,10 +76,12 @@ CREATE OR REPLACE TEMP TABLE lookup_came AS
 SELECT article_id, key FROM looked SEMI JOIN translate_redo USING (article_id)
 EXCEPT SELECT article_id, key FROM translate_lookups SEMI JOIN translate_redo USING (article_id);
 
-DELETE FROM translate_lookups AS s USING (
-    SELECT article_id, key FROM translate_lookups SEMI JOIN translate_redo USING (article_id)
-    EXCEPT SELECT article_id, key FROM looked
-) AS g WHERE s.article_id = g.article_id AND s.key = g.key;
+CREATE OR REPLACE TEMP TABLE lookup_gone AS
+SELECT article_id, key FROM translate_lookups SEMI JOIN translate_redo USING (article_id)
+EXCEPT SELECT article_id, key FROM looked;
+
+DELETE FROM translate_lookups AS s USING lookup_gone AS g
+WHERE s.article_id = g.article_id AND s.key = g.key;
 
 INSERT INTO translate_lookups SELECT * FROM lookup_came;
 
