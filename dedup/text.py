@@ -40,17 +40,30 @@ SCRIPTIO_CONTINUA = (
 
 
 @cache
+def _category_runs() -> list[tuple[str, int, int]]:
+    """(category, first, last) runs of code points where marks and cased letters live: the
+    first two planes and the variation selectors of plane 14 (read once for every class)."""
+    runs: list[tuple[str, int, int]] = []
+    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
+        category = unicodedata.category(chr(code))
+        if runs and runs[-1][0] == category and runs[-1][2] == code - 1:
+            runs[-1] = (category, runs[-1][1], code)
+        else:
+            runs.append((category, code, code))
+    return runs
+
+
+@cache
 def char_class(categories: tuple[str, ...]) -> str:
     """Every character of the given Unicode categories ("M" for every mark, "Lu" for
-    upper-case letters) as character-class ranges. Marks and cased letters live in the
-    first two planes and among the variation selectors of plane 14: only those are read."""
+    upper-case letters) as character-class ranges (see :func:`_category_runs`)."""
     ranges: list[tuple[int, int]] = []
-    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
-        if unicodedata.category(chr(code)).startswith(categories):
-            if ranges and ranges[-1][1] == code - 1:
-                ranges[-1] = (ranges[-1][0], code)
+    for category, first, last in _category_runs():
+        if category.startswith(categories):
+            if ranges and ranges[-1][1] == first - 1:
+                ranges[-1] = (ranges[-1][0], last)
             else:
-                ranges.append((code, code))
+                ranges.append((first, last))
     return "".join(
         re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
         for a, b in ranges

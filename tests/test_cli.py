@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import shlex
 import shutil
 import subprocess
+import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 import duckdb
@@ -16,7 +19,7 @@ from conftest import CORPUS, DEDUP, FIFTH
 from typer.testing import CliRunner
 
 from dedup import __version__
-from dedup.cli import app
+from dedup.cli import app, entry
 from dedup.export import TABLES
 
 runner = CliRunner()
@@ -29,6 +32,21 @@ EXPORTED = TABLES
 def test_version() -> None:
     result = runner.invoke(app, ["--version"])
     assert result.exit_code == 0 and __version__ in result.stdout
+
+
+def test_the_command_exits_with_the_apps_code_its_objects_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``dedup`` is :func:`entry`: the app's exit, with the collector's last pass skipped."""
+    (script,) = entry_points(group="console_scripts", name="dedup")
+    assert script.value == "dedup.cli:entry"
+    monkeypatch.setattr(sys, "argv", ["dedup", "--version"])
+    try:
+        with pytest.raises(SystemExit) as done:
+            entry()
+        assert done.value.code == 0 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_run_sql_export_trace(tmp_path: Path) -> None:
