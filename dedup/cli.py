@@ -15,7 +15,6 @@ from typing import Annotated, Any
 
 import duckdb
 import typer
-from rich.console import Console
 
 import dedup
 from dedup import DedupError, first_line, interrupt, pipeline, store
@@ -239,6 +238,7 @@ def sql(
             json.dumps(result.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n"
         )
     else:
+        from rich.console import Console
         from rich.table import Table
 
         table = Table(*result.columns)
@@ -287,6 +287,8 @@ def trace(
     if fmt is Format.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=1) + "\n")
     else:
+        from rich.console import Console
+
         provenance.render_trace(result, Console())
 
 

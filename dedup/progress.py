@@ -12,9 +12,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from typing import TypeVar
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
 log = logging.getLogger("dedup")
 T = TypeVar("T")
 
@@ -24,7 +21,6 @@ class Reporter:
 
     def __init__(self, quiet: bool = False) -> None:
         self.quiet = quiet
-        self.console = Console(stderr=True, quiet=quiet)
         self.timings: dict[str, float] = {}
         #: peak resident memory (MiB) of this process by the end of each stage
         self.peaks: dict[str, float] = {}
@@ -40,6 +36,16 @@ class Reporter:
         if self.quiet:
             yield from items
             return
+        # imported here: a quiet run (a script's, the bench's) never loads rich (0.02 s)
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         columns = (
             TextColumn("{task.description}"),
             BarColumn(),
@@ -47,7 +53,7 @@ class Reporter:
             TimeElapsedColumn(),
             TextColumn("{task.fields[status]}"),
         )
-        with Progress(*columns, console=self.console, transient=True) as progress:
+        with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task(description, total=total, status="")
             started = time.perf_counter()
             for n, item in enumerate(items, 1):
