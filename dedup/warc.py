@@ -7,8 +7,8 @@ being extracted and one offset per URL, never the file. The
 same URL fetched twice is one article (the latest fetch); the older fetch is a reject
 saying so. Non-HTML records, HTTP errors and other record types (request, warcinfo,
 revisit ...) hold no article by design: they are ``Skipped`` and counted per reason in
-``runs.counts``. A record cut short or a corrupt file is a reject; what came before it
-lands. Articles keep the WARC path in ``source_path`` and the record's offset in
+``runs.counts``. A record cut short or a corrupt stretch of the file is a reject; what
+came before it lands, and reading goes on at the next record after it. Articles keep the WARC path in ``source_path`` and the record's offset in
 ``raw_offset``. Reads and writes no table.
 """
 
@@ -17,12 +17,12 @@ from __future__ import annotations
 import multiprocessing
 import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import redirect_stderr
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
@@ -136,12 +136,24 @@ def _utc(value: str) -> datetime | None:
 
 
 def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Reject]:
-    """Headers (and the body, with ``bodies``, of page records) of every record; a reject
-    and the end when the file breaks."""
-    offset = end = 0
+    """Headers (and the body, with ``bodies``, of page records) of every record; where the
+    file breaks, a reject for the stretch that holds no readable record, and the reading
+    goes on at the next record after it (a crawl damaged in one place keeps the rest)."""
+    start: int | None = 0
+    while start is not None:
+        start = yield from _records_from(path, bodies, start)
+
+
+def _records_from(
+    path: Path, bodies: bool, start: int
+) -> Generator[tuple[Fetch, Body | None] | Reject, None, int | None]:
+    """:func:`records` from the offset ``start``; returns where to go on when the file
+    breaks (None: at its end, or no record follows)."""
+    offset = end = seek_from = start
     try:
         with path.open("rb") as fh:
-            it = ArchiveIterator(fh)
+            fh.seek(start)
+            it = ArchiveIterator(fh)  # its offsets count from the file's start
             load = it.loader.load_http_headers  # warcio fails on a record without a URI
             it.loader.load_http_headers = lambda kind, uri, *rest: load(kind, uri or "", *rest)
             warned = _WithoutWarcioWarning(sys.stderr)
@@ -151,22 +163,71 @@ def records(path: Path, bodies: bool) -> Iterator[tuple[Fetch, Body | None] | Re
                 before = warned.dropped
                 with redirect_stderr(warned):  # not across the yield: only warcio's writes
                     fetch.offset = offset = it.get_record_offset()  # reads to the record's end
-                if warned.dropped > before and body is not None and body.problem is None:
-                    body = Body(problem=MISFIT)
                 end = offset + it.get_record_length()
+                # where the next record may start: after this one, or inside what a wrong
+                # Content-Length made part of it
+                seek_from = end
+                if warned.dropped > before:
+                    seek_from = offset
+                    if body is not None and body.problem is None:
+                        body = Body(problem=MISFIT)
                 yield fetch, body
             fh.seek(end)  # warcio ends quietly on a gzip member cut short
             if not _only_padding(fh.read(TAIL_BYTES)):
                 left = path.stat().st_size - end
                 reason = f"corrupt WARC: its last {left} bytes hold no whole record (cut short?)"
                 yield Reject(f"{path}@{end}", "", reason)
+        return None
     except OSError as err:
         yield unreadable(path, err)
+        return None
     # warcio fails on some broken headers with its own AttributeError or TypeError
     except (ArchiveLoadFailed, EOFError, ValueError, zlib.error, AttributeError, TypeError) as err:
-        yield Reject(
-            f"{path}@{offset}", "", f"corrupt WARC after offset {offset}: {first_line(err)}"
-        )
+        resume = _next_record(path, seek_from + 1)
+        if resume is None:
+            reason = f"corrupt WARC after offset {offset}: {first_line(err)}"
+            yield Reject(f"{path}@{offset}", "", reason)
+        elif resume > end:  # (before it: the misfit record's reject says what was lost)
+            reason = (
+                f"corrupt WARC: bytes {end} to {resume} hold no readable record and were "
+                f"skipped, reading went on after them ({first_line(err)})"
+            )
+            yield Reject(f"{path}@{end}", "", reason)
+        return resume
+
+
+#: bytes read at a time while looking for the next record after a break
+SCAN_BYTES = 1 << 20
+
+
+def _next_record(path: Path, after: int) -> int | None:
+    """The offset of the first record that starts at or after ``after``: a line starting
+    "WARC/1." in a plain file, a gzip member whose text starts so in a compressed one."""
+    with path.open("rb") as fh:
+        gz = fh.read(2) == b"\x1f\x8b"
+        mark = b"\x1f\x8b" if gz else b"\nWARC/1."
+        pos = max(after - (0 if gz else 1), 0)
+        while True:
+            fh.seek(pos)
+            block = fh.read(SCAN_BYTES + len(mark))
+            found = block.find(mark)
+            while found >= 0:
+                at = pos + found + (0 if gz else 1)
+                if not gz or _starts_a_record(fh, at):
+                    return at
+                found = block.find(mark, found + 1)
+            if len(block) <= SCAN_BYTES:
+                return None
+            pos += SCAN_BYTES
+
+
+def _starts_a_record(fh: BinaryIO, at: int) -> bool:
+    """Whether the gzip member at ``at`` opens with a WARC record's first line."""
+    fh.seek(at)
+    try:
+        return zlib.decompressobj(wbits=31).decompress(fh.read(4096), 8).startswith(b"WARC/1.")
+    except zlib.error:
+        return False
 
 
 #: bytes after the last record read to tell padding from a record cut short
@@ -192,7 +253,7 @@ def latest_fetches(path: Path) -> dict[str, tuple[datetime | None, int]]:
     latest: dict[str, tuple[datetime | None, int]] = {}
     for item in records(path, bodies=False):
         if isinstance(item, Reject):
-            break
+            continue
         fetch = item[0]
         if fetch.skip_reason() is None:
             best = latest.get(fetch.url)  # type: ignore[arg-type]
@@ -219,7 +280,7 @@ def _classified(path: Path, latest: dict) -> Iterator[Article | Reject | Skipped
     for item in records(path, bodies=True):
         if isinstance(item, Reject):
             yield item
-            return
+            continue
         fetch, body = item
         if reason := fetch.skip_reason():
             yield Skipped(str(path), reason)

@@ -389,11 +389,41 @@ def test_a_record_whose_content_length_is_wrong_is_a_reject_not_a_cut_page(
     reason = warc.CUT_SHORT if gz and off_by > 0 else warc.MISFIT
     assert (at_second, pages[1][0], reason) in rejects
     assert pages[0][0] in landed and pages[1][0] not in landed
-    # warcio finds the next record again only if what is left is one line: otherwise
-    # the file breaks there, and a reject says where
-    broke = [r for r in rejects if r[2].startswith("corrupt WARC after")]
-    assert (pages[2][0] in landed) != bool(broke) and len(rejects) == 1 + len(broke)
+    # the record after it lands: warcio finds it when what is left is one line, and
+    # otherwise reading goes on at the next record, a reject naming the bytes it skipped
+    skipped = [r for r in rejects if "were skipped" in r[2]]
+    assert pages[2][0] in landed and len(rejects) == 1 + len(skipped)
     assert all("\n" not in reason for _, _, reason in rejects)
+
+
+@pytest.mark.parametrize("gz", [False, True])
+def test_a_crawl_damaged_in_the_middle_keeps_the_records_after_the_damage(
+    tmp_path: Path, gz: bool
+) -> None:
+    """Bytes that are no record between two records (a disk error, a bad copy, a record
+    overwritten): one reject names the stretch skipped, from the end of the last whole
+    record to the start of the next, and every other record lands at its own offset."""
+    pages = [(f"https://dm.example.org/{i}", _one_page(i), CRAWLED) for i in range(4)]
+    _, data, at = _warc_bytes(tmp_path, "plain.warc", pages)
+    records = [data[a:b] for a, b in zip(at, [*at[1:], len(data)], strict=True)]
+    members = [gzip.compress(r) if gz else r for r in records]
+    damage = b"\x00\xff garbage\r\nWARC-Type: nothing\r\n\r\nmore\r\n" * 3
+    if gz:  # a member whose compressed bytes were overwritten half-way
+        half = len(members[1]) // 2
+        members[1] = members[1][:half] + damage + members[1][half + len(damage) :]
+    else:
+        members[1] = damage + members[1][len(damage) :]
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    path.write_bytes(b"".join(members))
+    starts = [sum(len(m) for m in members[:i]) for i in range(4)]
+    db = tmp_path / "db.duckdb"
+    pipeline.run([path], db, quiet=True, stages=("ingest",))
+    landed = dict(_rows(db, "SELECT url, raw_offset FROM articles"))
+    assert landed == {pages[i][0]: starts[i] for i in (0, 2, 3)}
+    [(where, reason)] = _rows(db, "SELECT source_path, reason FROM rejects")
+    broken = starts[1] - (0 if gz else len(b"\r\n\r\n"))  # a record's end: before its
+    assert where == f"{path}@{broken}"  # two closing blank lines in a plain file
+    assert f"bytes {broken} to {starts[2]} hold no readable record" in reason
 
 
 def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> None:
