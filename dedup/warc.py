@@ -8,8 +8,9 @@ same URL fetched twice is one article (the latest fetch); the older fetch is a r
 saying so. Non-HTML records, HTTP errors and other record types (request, warcinfo,
 revisit ...) hold no article by design: they are ``Skipped`` and counted per reason in
 ``runs.counts``. A record cut short or a corrupt stretch of the file is a reject; what
-came before it lands, and reading goes on at the next record after it. Articles keep the WARC path in ``source_path`` and the record's offset in
-``raw_offset``. Reads and writes no table.
+came before it lands, and reading goes on at the next record after it. Articles keep the
+WARC path in ``source_path`` and the record's offset in ``raw_offset``. Reads and writes no
+table.
 """
 
 from __future__ import annotations
@@ -205,14 +206,15 @@ def _next_record(path: Path, after: int) -> int | None:
     "WARC/1." in a plain file, a gzip member whose text starts so in a compressed one."""
     with path.open("rb") as fh:
         gz = fh.read(2) == b"\x1f\x8b"
-        mark = b"\x1f\x8b" if gz else b"\nWARC/1."
-        pos = max(after - (0 if gz else 1), 0)
+        # a plain record starts after the newline the mark begins with
+        mark, lead = (b"\x1f\x8b", 0) if gz else (b"\nWARC/1.", 1)
+        pos = max(after - lead, 0)
         while True:
             fh.seek(pos)
             block = fh.read(SCAN_BYTES + len(mark))
             found = block.find(mark)
             while found >= 0:
-                at = pos + found + (0 if gz else 1)
+                at = pos + found + lead
                 if not gz or _starts_a_record(fh, at):
                     return at
                 found = block.find(mark, found + 1)
