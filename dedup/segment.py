@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -27,7 +28,7 @@ import polars as pl
 from dedup import fingerprint, metadata
 from dedup.keywords import Keywords, keywords_of, lowered
 from dedup.readers import Article
-from dedup.text import TERMINATORS, count_words, norm_hash, normalise
+from dedup.text import TERMINATORS, char_class, count_words, norm_hash, normalise
 
 HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
 ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
@@ -47,6 +48,7 @@ WRAP_FULL_SHARE = 0.6
 _SPECIAL = re.compile(
     "[" + re.escape(TERMINATORS + '"' + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())) + "]"
 )
+_CAPITAL = re.compile(f"[{char_class(('Lu', 'Lt'))}]")
 _END_PUNCT = tuple(TERMINATORS) + ("”", '"', "’", "»", ")")
 
 
@@ -280,7 +282,7 @@ def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[in
                 j += 1
             while j < end and text[j] in CLOSERS:
                 j += 1
-            if _is_boundary(text, sent_start, i, j, end):
+            if _is_boundary(text, start, sent_start, i, j, end):
                 spans.append((sent_start, j))
                 sent_start = j
             skip_to = j
@@ -291,8 +293,9 @@ def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[in
     return spans
 
 
-def _is_boundary(text: str, sent_start: int, term: int, after: int, end: int) -> bool:
-    """Whether the terminator at ``term`` (closers up to ``after``) ends the sentence."""
+def _is_boundary(text: str, start: int, sent_start: int, term: int, after: int, end: int) -> bool:
+    """Whether the terminator at ``term`` (closers up to ``after``) ends the sentence of the
+    paragraph ``text[start:end]``."""
     if after >= end:
         return True
     if text[term] in UNSPACED_TERMINATORS:
@@ -310,7 +313,22 @@ def _is_boundary(text: str, sent_start: int, term: int, after: int, end: int) ->
     if re.fullmatch(r"(\w\.)+\w", word):  # u.s, a.m, e.g
         return False
     nxt = text[after:end].lstrip()[:1]
-    return not (nxt and nxt.islower())
+    return not (nxt.islower() and _writes_capitals(text, start, end, nxt))
+
+
+def _script(letter: str) -> str:
+    """A letter's script, as the first word of its Unicode name ("LATIN", "GEORGIAN")."""
+    return unicodedata.name(letter, "").partition(" ")[0]
+
+
+def _writes_capitals(text: str, start: int, end: int, letter: str) -> bool:
+    """Whether ``text[start:end]`` holds a capital of ``letter``'s script: only then does a
+    lower-case letter after a full stop say that the sentence goes on (an abbreviation the
+    list lacks). Georgian is written in lower-case letters alone (Mkhedruli is category Ll),
+    and so is some crawled text; a Latin acronym in a Georgian paragraph says nothing of
+    Georgian sentences."""
+    script = _script(letter)
+    return any(_script(c) == script for c in _CAPITAL.findall(text, start, end))
 
 
 # ---------------------------------------------------------------- rows of new articles

@@ -26,6 +26,10 @@ Metrics, for the tool and for each baseline of :mod:`eval.baselines`:
   sources alone, i.e. a baseline told which texts are wires (the setting of issue 14's
   "98%"); over every text, a sibling answer often wins.
 
+The tool runs twice: on the texts as they are (``dedup``), and ``dedup_georgian`` on the
+same texts re-spelled in Georgian letters (:mod:`eval.respell`): a number that falls there
+rests on English or on case.
+
 A baseline compares each answer with every other text (the other answers included, as the
 tool sees them), its top source is the argmax and its derived score the maximum; the
 derived-or-not threshold is chosen by 5-fold cross-validation grouped by participant, so
@@ -35,12 +39,12 @@ one writer's answers never help set the cut applied to them.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
-from eval import baselines, metrics, tool
+from eval import baselines, metrics, respell, tool
 
 RANK = {"cut": 3, "light": 2, "heavy": 1, "non": 0}
 WIRE_OUTLET = "Wikipedia"
@@ -81,14 +85,23 @@ def load(folder: Path) -> list[Text]:
     return sorted(texts, key=lambda t: (t.category != "orig", t.id))
 
 
-def records(texts: list[Text]) -> list[dict]:
+def records(texts: list[Text], language: str = "en") -> list[dict]:
     """The tool's input: no title, no date; sources are wires, each answer its own outlet."""
     return [
-        {"id": t.id, "text": t.text, "kind": "wire", "outlet": WIRE_OUTLET, "language": "en"}
-        if t.category == "orig"
-        else {"id": t.id, "text": t.text, "kind": "outlet", "outlet": t.id, "language": "en"}
+        {
+            "id": t.id,
+            "text": t.text,
+            "kind": "wire" if t.category == "orig" else "outlet",
+            "outlet": WIRE_OUTLET if t.category == "orig" else t.id,
+            "language": language,
+        }
         for t in texts
     ]
+
+
+def respelled(texts: list[Text]) -> list[Text]:
+    """The texts in Georgian letters (:mod:`eval.respell`)."""
+    return [replace(t, text=respell.respell(t.text)) for t in texts]
 
 
 def score(
@@ -160,13 +173,24 @@ def cut_off(answers: list[Text], rows: dict[str, dict]) -> dict:
     }
 
 
+def run_tool(texts: list[Text], work: Path, name: str, language: str) -> tuple[dict, dict]:
+    """One ``dedup run`` over the texts (``work/<name>.duckdb``): its derivations and each
+    target's first source in ``article_pairs``."""
+    corpus = tool.write_jsonl(records(texts, language), work / f"{name}.jsonl")
+    db = tool.dedup_run([corpus], work / f"{name}.duckdb")
+    return tool.derivations(db), tool.top_pairs(db)
+
+
 def evaluate(texts: list[Text], work: Path) -> dict:
-    """The tool and every baseline on these texts, in one go."""
-    corpus = tool.write_jsonl(records(texts), work / "clough.jsonl")
-    db = tool.dedup_run([corpus], work / "clough.duckdb")
-    rows = tool.derivations(db)
+    """The tool (on the texts and re-spelled) and every baseline on these texts, in one go."""
     answers = [t for t in texts if t.category != "orig"]
-    systems = {"dedup": score_tool(answers, rows, tool.top_pairs(db))}
+    rows, pairs = run_tool(texts, work, "clough", "en")
+    systems = {
+        "dedup": score_tool(answers, rows, pairs),
+        "dedup_georgian": score_tool(
+            answers, *run_tool(respelled(texts), work, "georgian", respell.LANGUAGE)
+        ),
+    }
     systems |= {name: score_baseline(name, texts) for name in baselines.NAMES}
     derived = sum(a.category != "non" for a in answers)
     info = {"answers": len(answers), "derived": derived, "cut_off": cut_off(answers, rows)}

@@ -11,7 +11,9 @@ threshold the tool ships (``data/paraphrase.json``: 0.5, chosen on train when th
 fitted, see :mod:`eval.paraphrase_check`), because that is the decision the tool makes;
 the cut of best train accuracy is reported beside it as ``dedup_scanned``, since on a flat
 curve it is a different point, not a better model. The verbatim aligner's verdict (1.0 when ``dedup.align.align_sentences`` finds
-a span pair, else 0.0, cut at 0.5) is reported too, as ``dedup_verbatim``.
+a span pair, else 0.0, cut at 0.5) is reported too, as ``dedup_verbatim``, and the model on the pairs re-spelled in Georgian
+letters (:mod:`eval.respell`; no capitals, so its name feature says nothing) as
+``dedup_georgian``, at the shipped threshold.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import gzip
 from collections.abc import Callable
 from pathlib import Path
 
-from eval import baselines, metrics
+from eval import baselines, metrics, respell
 
 Pair = tuple[bool, str, str]
 Scorer = Callable[[str, str], float]
@@ -45,6 +47,11 @@ def paraphrase_scorer(train: list[Pair]) -> Scorer:
         return float(weights.score(paraphrase.pair_features(a, b, idf)[None, :])[0])
 
     return score
+
+
+def respelled(pairs: list[Pair]) -> list[Pair]:
+    """The pairs in Georgian letters (:mod:`eval.respell`)."""
+    return [(gold, respell.respell(a), respell.respell(b)) for gold, a, b in pairs]
 
 
 def load(path: Path) -> list[Pair]:
@@ -76,6 +83,12 @@ def evaluate(train: list[Pair], test: list[Pair]) -> dict:
         "dedup": evaluate_scorer(scorer, train, test, paraphrase.model().threshold),
         "dedup_scanned": evaluate_scorer(scorer, train, test),
         "dedup_verbatim": evaluate_scorer(verbatim_score, train, test, 0.5),
+        "dedup_georgian": evaluate_scorer(
+            paraphrase_scorer(respelled(train)),
+            respelled(train),
+            respelled(test),
+            paraphrase.model().threshold,
+        ),
     }
     for name in baselines.NAMES:
         systems[name] = evaluate_scorer(

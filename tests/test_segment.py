@@ -66,6 +66,23 @@ def test_sentences_respect_quotes_abbreviations_and_scripts() -> None:
     assert len(segment.sentence_spans(us, 0, len(us))) == 2
 
 
+def test_a_full_stop_and_a_lower_case_letter_end_a_sentence_in_text_without_capitals() -> None:
+    # Georgian is written in lower-case letters only (Mkhedruli is Unicode category Ll;
+    # its capitals are for headings), and some crawled text is all lower case: a full stop
+    # and a lower-case letter still start a new sentence there, a Latin acronym inside the
+    # paragraph notwithstanding
+    for text in (
+        "პრემიერ-მინისტრმა განაცხადა, რომ ეკონომიკა იზრდება. მან ეს თბილისში თქვა.",
+        "NATO-ს შეხვედრა ბრიუსელში გაიმართა. მინისტრები ორშაბათს შეხვდნენ.",
+        "the minister said the economy was growing. he said it in tbilisi.",
+    ):
+        assert len(segment.sentence_spans(text, 0, len(text))) == 2, text
+    # where the paragraph writes capitals in that script, a lower-case letter after a full
+    # stop continues the sentence (an abbreviation the list lacks)
+    english = "Prices rose approx. five percent. They fell later."
+    assert len(segment.sentence_spans(english, 0, len(english))) == 2
+
+
 def test_hard_wrapped_paragraphs_join() -> None:
     text = (
         "Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought\n"
