@@ -33,8 +33,9 @@ from dedup import DedupError, store
 from dedup.parallel import batched, parallel_map
 from dedup.text import normalise
 
-#: clause boundaries inside a sentence: , ; : and quotation marks, and spaced dashes
-_CLAUSE_CUT = re.compile(r"[,;:\"“”«»„]|\s[–—-]\s")
+#: clause boundaries inside a sentence: , ; : in Latin, CJK (with the enumeration comma 、)
+#: and Arabic-script forms, quotation marks, and spaced dashes
+_CLAUSE_CUT = re.compile(r"[,;:，；：、،؛\"“”«»„‹›「」『』]|\s[–—-]\s")
 _POLY = np.uint32(0x01000193)  # FNV prime: an odd multiplier, so the hash mixes every char
 #: passages per vectorised chunk, and shingles per permutation-major block (cache sized)
 PASSAGE_CHUNK = 10_000

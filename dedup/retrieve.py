@@ -1,7 +1,9 @@
 """Retrieve stage: each article's likely sources among earlier articles and wires.
 
 Reads: articles, paragraphs (body and headline), new_articles and role_changes (temp).
-Leaves: term_df (the sample's document frequencies, frozen once the sample is full),
+Leaves: term_df (the sample's document frequencies, frozen once the sample is full: of its
+terms, and of the single characters of scripts written without spaces, which the rewrites
+stage weighs by rarity while retrieval indexes their pairs),
 article_terms, term_heads, article_pairs (contract: "which earlier stories is this most
 like").
 
@@ -49,7 +51,7 @@ import polars as pl
 
 from dedup import store
 from dedup.parallel import one_ahead
-from dedup.text import ascii_texts, char_class, fold, word_keys
+from dedup.text import ascii_texts, char_class, fold, unspaced_keys, word_keys
 
 #: a token that starts with a capital (Lu, Lt) after a non-word character: not a paragraph's
 #: first word (capitalised there whatever it is); scripts without case have no names here
@@ -78,18 +80,22 @@ class RetrievalSettings:
 _ASCII_CAPITALISED = r"[^A-Za-z0-9_\n][A-Z][A-Za-z0-9]*"
 
 
-def article_terms(texts: pl.DataFrame, common: pl.DataFrame | None = None) -> pl.DataFrame:
+def article_terms(
+    texts: pl.DataFrame, common: pl.DataFrame | None = None, characters: bool = False
+) -> pl.DataFrame:
     """(article_id, term, kind) of each article's distinct terms, except those in
     ``common`` (a frame of terms); kind is ``number`` for a term with a digit, ``name`` for
     one written with a capital other than at the start of its paragraph, else ``word``.
-    ``texts``: article_id and text, its paragraphs one a line.
+    ``texts``: article_id and text, its paragraphs one a line. ``characters``: also the
+    single characters of scripts written without spaces (as ``word``: the sample counts
+    them for the rewrites stage's rarity weights; retrieval indexes their pairs).
 
     ASCII texts (nearly all news, once their non-ASCII separators are ASCII ones) are
     tokenized by polars, all at once; the others by :func:`dedup.text.word_keys`,
     paragraph by paragraph."""
     texts = ascii_texts(texts)
     ascii_, other = texts.filter("ascii"), texts.filter(~pl.col("ascii"))
-    found = [_python_terms(text) for text in other["text"]]
+    found = [_python_terms(text, characters) for text in other["text"]]
     lists = pl.List(pl.String)
     terms = pl.concat(
         [
@@ -126,12 +132,14 @@ def article_terms(texts: pl.DataFrame, common: pl.DataFrame | None = None) -> pl
     )
 
 
-def _python_terms(text: str) -> tuple[list[str], list[str]]:
+def _python_terms(text: str, characters: bool) -> tuple[list[str], list[str]]:
     """(terms, names) of a text that is not ASCII, paragraph by paragraph."""
     keys: set[str] = set()
     names: set[str] = set()
     for paragraph in text.split("\n"):
         keys.update(word_keys(paragraph))
+        if characters:
+            keys.update(unspaced_keys(paragraph))
         names.update(fold(t) for t in _CAPITALISED.findall(paragraph))
     return list(keys), list(names)
 
@@ -141,12 +149,14 @@ def _terms_of(
     ids_table: str,
     role: str = "role",
     common: pl.DataFrame | None = None,
+    characters: bool = False,
 ) -> Iterator[pl.DataFrame]:
     """The terms of the articles in a table (:func:`article_terms`), a block of
     :func:`dedup.store.article_texts` at a time; polars finds a block's terms while the
     caller stores the last one and DuckDB reads the next."""
     return one_ahead(
-        partial(article_terms, common=common), store.article_texts(con, ids_table, role)
+        partial(article_terms, common=common, characters=characters),
+        store.article_texts(con, ids_table, role),
     )
 
 
@@ -161,7 +171,8 @@ def update_sample(con: duckdb.DuckDBPyConnection, sample: int) -> bool:
         [sample],
     )
     counts: dict[str, int] = {}
-    for frame in _terms_of(con, "term_sample", "base_role"):  # frozen: roles must not move
+    # roles must not move once frozen: base roles
+    for frame in _terms_of(con, "term_sample", "base_role", characters=True):
         for term, n in frame.group_by("term").len().iter_rows():
             counts[term] = counts.get(term, 0) + n
     now = pl.DataFrame(

@@ -76,8 +76,9 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
 
 
 #: the shape of the internal tables and of the text keys stored in them (normalised
-#: hashes, terms, anchors); a database made with another must be built anew
-SCHEMA_VERSION = "9"
+#: hashes, terms, anchors, sentence and clause bounds); a database made with another must
+#: be built anew
+SCHEMA_VERSION = "10"
 
 
 def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:

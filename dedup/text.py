@@ -264,6 +264,14 @@ def word_keys(text: str) -> list[str]:
     return [k for k, g in zip(keys, glued, strict=True) if not g] + pairs
 
 
+def unspaced_keys(text: str) -> list[str]:
+    """The token keys of a text's scripts written without spaces: a character each (with
+    its marks), the units :mod:`dedup.paraphrase` compares there."""
+    if text.isascii() or not _CONTINUA.search(text):
+        return []
+    return [k for k in token_keys(text) if _CONTINUA.match(k)]
+
+
 def count_words(text: str) -> int:
     """Words of a text, for rules that say "at most N words": runs between separators, except
     that a run in a script written without spaces counts its tokens (a Thai or Chinese line

@@ -210,6 +210,13 @@ def test_a_chinese_rewrite_is_retrieved_and_aligned(tmp_path: Path) -> None:
     spans = {b for _, b, _, _, kind in _aligned(db) if kind == "paraphrase"}
     assert "统计局发言人称，政府会继续推行积极的财政政策，以支持投资和消费。" in spans
     assert _derivation(db)["R"] == ("partially", "W")
+    # the term sample counts single ideographs too (the paraphrase model's units there, to
+    # weigh by rarity); retrieval indexes only the pairs
+    df = dict(dedup.query(db, "SELECT term, df FROM term_df").rows())
+    assert df["的"] == sum("的" in r["text"] for r in records) > 1
+    assert df["统计"] == 2
+    held = dedup.query(db, "SELECT count(*) FROM article_terms WHERE term IN ('的', '统')")
+    assert held.rows() == [(0,)]
 
 
 UR_WIRE = [

@@ -132,6 +132,15 @@ def test_word_keys_pair_the_characters_of_unspaced_scripts() -> None:
     assert text.word_keys("习近平会见 Kim") == ["kim", "习近", "近平", "平会", "会见"]
 
 
+def test_the_term_sample_also_reads_single_characters_of_unspaced_scripts() -> None:
+    frame = pl.DataFrame({"article_id": ["a", "b"], "text": ["东京举行会议", "Kim 说，东京"]})
+    plain = set(retrieve.article_terms(frame)["term"])
+    assert plain == {"东京", "京举", "举行", "行会", "会议", "kim", "说东"}
+    sampled = set(retrieve.article_terms(frame, characters=True)["term"])
+    assert sampled == plain | set("东京举行会议说")
+    assert text.unspaced_keys("Kim 说，东京") == ["说", "东", "京"]
+
+
 def test_article_terms_read_as_token_keys_do() -> None:
     """retrieve's polars reading of terms and names equals token_keys, paragraph by paragraph."""
     texts = [
@@ -143,7 +152,7 @@ def test_article_terms_read_as_token_keys_do() -> None:
     frame = pl.DataFrame({"article_id": [str(i) for i in range(len(texts))], "text": texts})
     want = set()
     for i, value in enumerate(texts):
-        terms, names = retrieve._python_terms(value)
+        terms, names = retrieve._python_terms(value, characters=False)
         for term in terms:
             kind = "number" if re.search(r"\d", term) else "name" if term in names else "word"
             want.add((str(i), term, kind))
