@@ -26,9 +26,9 @@ Metrics, for the tool and for each baseline of :mod:`eval.baselines`:
   sources alone, i.e. a baseline told which texts are wires (the setting of issue 14's
   "98%"); over every text, a sibling answer often wins.
 
-The tool runs twice: on the texts as they are (``dedup``), and ``dedup_georgian`` on the
-same texts re-spelled in Georgian letters (:mod:`eval.respell`): a number that falls there
-rests on English or on case.
+The tool runs on the texts as they are (``dedup``), and on the same texts re-spelled in
+Georgian and in Arabic letters (``dedup_georgian``, ``dedup_arabic``: :mod:`eval.respell`):
+a number that falls there rests on English or on case.
 
 A baseline compares each answer with every other text (the other answers included, as the
 tool sees them), its top source is the argmax and its derived score the maximum; the
@@ -99,9 +99,9 @@ def records(texts: list[Text], language: str = "en") -> list[dict]:
     ]
 
 
-def respelled(texts: list[Text]) -> list[Text]:
-    """The texts in Georgian letters (:mod:`eval.respell`)."""
-    return [replace(t, text=respell.respell(t.text)) for t in texts]
+def respelled(texts: list[Text], spelling: str) -> list[Text]:
+    """The texts in another script (:mod:`eval.respell`)."""
+    return [replace(t, text=respell.respell(t.text, spelling)) for t in texts]
 
 
 def score(
@@ -185,12 +185,10 @@ def evaluate(texts: list[Text], work: Path) -> dict:
     """The tool (on the texts and re-spelled) and every baseline on these texts, in one go."""
     answers = [t for t in texts if t.category != "orig"]
     rows, pairs = run_tool(texts, work, "clough", "en")
-    systems = {
-        "dedup": score_tool(answers, rows, pairs),
-        "dedup_georgian": score_tool(
-            answers, *run_tool(respelled(texts), work, "georgian", respell.LANGUAGE)
-        ),
-    }
+    systems = {"dedup": score_tool(answers, rows, pairs)}
+    for spelling in respell.SPELLINGS:
+        found = run_tool(respelled(texts, spelling), work, spelling, respell.language(spelling))
+        systems[f"dedup_{spelling}"] = score_tool(answers, *found)
     systems |= {name: score_baseline(name, texts) for name in baselines.NAMES}
     derived = sum(a.category != "non" for a in answers)
     info = {"answers": len(answers), "derived": derived, "cut_off": cut_off(answers, rows)}

@@ -12,8 +12,8 @@ fitted, see :mod:`eval.paraphrase_check`), because that is the decision the tool
 the cut of best train accuracy is reported beside it as ``dedup_scanned``, since on a flat
 curve it is a different point, not a better model. The verbatim aligner's verdict (1.0 when ``dedup.align.align_sentences`` finds
 a span pair, else 0.0, cut at 0.5) is reported too, as ``dedup_verbatim``, and the model on the pairs re-spelled in Georgian
-letters (:mod:`eval.respell`; no capitals, so its name feature says nothing) as
-``dedup_georgian``, at the shipped threshold.
+and in Arabic letters (:mod:`eval.respell`; no capitals, so its name feature says nothing)
+as ``dedup_georgian`` and ``dedup_arabic``, at the shipped threshold.
 """
 
 from __future__ import annotations
@@ -49,9 +49,9 @@ def paraphrase_scorer(train: list[Pair]) -> Scorer:
     return score
 
 
-def respelled(pairs: list[Pair]) -> list[Pair]:
-    """The pairs in Georgian letters (:mod:`eval.respell`)."""
-    return [(gold, respell.respell(a), respell.respell(b)) for gold, a, b in pairs]
+def respelled(pairs: list[Pair], spelling: str) -> list[Pair]:
+    """The pairs in another script (:mod:`eval.respell`)."""
+    return [(g, respell.respell(a, spelling), respell.respell(b, spelling)) for g, a, b in pairs]
 
 
 def load(path: Path) -> list[Pair]:
@@ -83,13 +83,12 @@ def evaluate(train: list[Pair], test: list[Pair]) -> dict:
         "dedup": evaluate_scorer(scorer, train, test, paraphrase.model().threshold),
         "dedup_scanned": evaluate_scorer(scorer, train, test),
         "dedup_verbatim": evaluate_scorer(verbatim_score, train, test, 0.5),
-        "dedup_georgian": evaluate_scorer(
-            paraphrase_scorer(respelled(train)),
-            respelled(train),
-            respelled(test),
-            paraphrase.model().threshold,
-        ),
     }
+    for spelling in respell.SPELLINGS:
+        train_s, test_s = respelled(train, spelling), respelled(test, spelling)
+        systems[f"dedup_{spelling}"] = evaluate_scorer(
+            paraphrase_scorer(train_s), train_s, test_s, paraphrase.model().threshold
+        )
     for name in baselines.NAMES:
         systems[name] = evaluate_scorer(
             lambda a, b, name=name: baselines.pair_score(name, a, b), train, test

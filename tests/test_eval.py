@@ -97,11 +97,14 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
         "retrieval_p1": sum(pairs.get(a.id) == a.source_id for a in answers if a.category != "non")
         / 2,
     }
-    # re-spelled in Georgian letters, without capitals: the pasted answer is still found
-    georgian = clough.tool.derivations(tmp_path / "work" / "georgian.duckdb")
-    assert georgian["g0pA_taska"]["top_source_article_id"] == "orig_taska"
-    assert set(result["systems"]["dedup_georgian"]) == set(result["systems"]["dedup"])
-    assert clough.respelled([clough.Text("x", "a", "cut", "Ab, Zz 1.")])[0].text == "აბ, ჩჩ 1."
+    # re-spelled in Georgian and Arabic letters, without capitals: still found
+    for spelling in ("georgian", "arabic"):
+        respelled = clough.tool.derivations(tmp_path / "work" / f"{spelling}.duckdb")
+        assert respelled["g0pA_taska"]["top_source_article_id"] == "orig_taska"
+        assert set(result["systems"][f"dedup_{spelling}"]) == set(result["systems"]["dedup"])
+    answer = [clough.Text("x", "a", "cut", "Ab, Zz 1.")]
+    assert clough.respelled(answer, "georgian")[0].text == "აბ, ჩჩ 1."
+    assert clough.respelled(answer, "arabic")[0].text == "بت، ٹٹ 1۔"
     # containment: the pasted answer lies wholly in its source, the light one nearly so
     assert result["systems"]["containment"]["source_p1"] == 1.0
     assert result["systems"]["containment"]["source_p1_wires"] == 1.0
@@ -220,8 +223,9 @@ def test_msrp_judges_the_tool_at_its_shipped_threshold() -> None:
     assert systems["dedup"]["accuracy"] == 1.0
     assert {"dedup_scanned", "dedup_verbatim", *baselines.NAMES} <= set(systems)
     # the same decision in Georgian letters: no English and no capitals needed here
-    assert systems["dedup_georgian"]["accuracy"] == 1.0
-    assert msrp.respelled(pairs[:1])[0][1].startswith("უთე გეოუსამ ბაოლ ")
+    assert systems["dedup_georgian"]["accuracy"] == systems["dedup_arabic"]["accuracy"] == 1.0
+    assert msrp.respelled(pairs[:1], "georgian")[0][1].startswith("უთე გეოუსამ ბაოლ ")
+    assert msrp.respelled(pairs[:1], "arabic")[0][1].endswith(" ظطرضق طض قلحفجبو۔")
 
 
 def test_runner_table_and_set_choice() -> None:
