@@ -49,11 +49,13 @@ one (a typo, a new name). The tool's table (``term_df``) therefore also counts t
 characters of scripts written without spaces, the tokens here, beside the character pairs
 retrieval indexes: without them every ideograph was unknown, so as rare as a name (MSRP
 re-spelled as Chinese-like text, words mapped to dictionary words of equal frequency rank:
-accuracy 0.654 with every character unknown, 0.715 with their counts). The features are combined by a logistic regression whose weights,
-threshold and fitting record live in ``data/paraphrase.json`` (the features are collinear,
-so single weights are not to be read as the evidence each feature carries) (fitted on the MSRP training
-split by ``python -m eval.paraphrase_check --write``); the threshold is 0.5, the decision of
-best accuracy for probabilities calibrated on that split (the reasons and the measured
+accuracy 0.654 with every character unknown, 0.715 with their counts).
+
+The features are combined by a logistic regression whose weights, threshold and fitting
+record live in ``data/paraphrase.json`` (the features are collinear, so single weights are
+not to be read as the evidence each feature carries), fitted on the MSRP training split by
+``python -m eval.paraphrase_check --write``; the threshold is 0.5, the decision of best
+accuracy for probabilities calibrated on that split (the reasons and the measured
 numbers are in that script).
 
 Alignment (:func:`align_sentences`): a sentence pair is scored only if the rarity of the

@@ -171,7 +171,7 @@ def update_sample(con: duckdb.DuckDBPyConnection, sample: int) -> bool:
         [sample],
     )
     counts: dict[str, int] = {}
-    # roles must not move once frozen: base roles
+    # base roles: the sample's counts must not move once it is frozen
     for frame in _terms_of(con, "term_sample", "base_role", characters=True):
         for term, n in frame.group_by("term").len().iter_rows():
             counts[term] = counts.get(term, 0) + n
