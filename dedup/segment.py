@@ -251,13 +251,16 @@ def sentence_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
     not balance, the paragraph is split again ignoring them, so one stray mark cannot glue
     a paragraph into a single sentence.
     """
-    spans = _split(text, start, end, track_quotes=True)
+    capitals = _Capitals(text, start, end)
+    spans = _split(text, start, end, capitals, track_quotes=True)
     if spans is None:
-        spans = _split(text, start, end, track_quotes=False)
+        spans = _split(text, start, end, capitals, track_quotes=False)
     return [s for s in (_strip_span(text, a, b) for a, b in spans) if s[0] < s[1]]
 
 
-def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[int, int]] | None:
+def _split(
+    text: str, start: int, end: int, capitals: _Capitals, track_quotes: bool
+) -> list[tuple[int, int]] | None:
     """Sentence spans, or None when quotation marks do not balance. Only the characters
     that matter (terminators and quotation marks) are visited, found by one regex."""
     spans: list[tuple[int, int]] = []
@@ -282,7 +285,7 @@ def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[in
                 j += 1
             while j < end and text[j] in CLOSERS:
                 j += 1
-            if _is_boundary(text, start, sent_start, i, j, end):
+            if _is_boundary(text, sent_start, i, j, end, capitals):
                 spans.append((sent_start, j))
                 sent_start = j
             skip_to = j
@@ -293,9 +296,10 @@ def _split(text: str, start: int, end: int, track_quotes: bool) -> list[tuple[in
     return spans
 
 
-def _is_boundary(text: str, start: int, sent_start: int, term: int, after: int, end: int) -> bool:
-    """Whether the terminator at ``term`` (closers up to ``after``) ends the sentence of the
-    paragraph ``text[start:end]``."""
+def _is_boundary(
+    text: str, sent_start: int, term: int, after: int, end: int, capitals: _Capitals
+) -> bool:
+    """Whether the terminator at ``term`` (closers up to ``after``) ends the sentence."""
     if after >= end:
         return True
     if text[term] in UNSPACED_TERMINATORS:
@@ -313,7 +317,7 @@ def _is_boundary(text: str, start: int, sent_start: int, term: int, after: int, 
     if re.fullmatch(r"(\w\.)+\w", word):  # u.s, a.m, e.g
         return False
     nxt = text[after:end].lstrip()[:1]
-    return not (nxt.islower() and _writes_capitals(text, start, end, nxt))
+    return not (nxt.islower() and nxt in capitals)
 
 
 def _script(letter: str) -> str:
@@ -321,14 +325,23 @@ def _script(letter: str) -> str:
     return unicodedata.name(letter, "").partition(" ")[0]
 
 
-def _writes_capitals(text: str, start: int, end: int, letter: str) -> bool:
-    """Whether ``text[start:end]`` holds a capital of ``letter``'s script: only then does a
-    lower-case letter after a full stop say that the sentence goes on (an abbreviation the
-    list lacks). Georgian is written in lower-case letters alone (Mkhedruli is category Ll),
-    and so is some crawled text; a Latin acronym in a Georgian paragraph says nothing of
+class _Capitals:
+    """The scripts a paragraph writes capitals in (``letter in capitals``: one of the
+    letter's script is there), read once, when first asked. Only there does a lower-case
+    letter after a full stop say that the sentence goes on (an abbreviation the list
+    lacks): Georgian is written in lower-case letters alone (Mkhedruli is category Ll), and
+    so is some crawled text, and a Latin acronym in a Georgian paragraph says nothing of
     Georgian sentences."""
-    script = _script(letter)
-    return any(_script(c) == script for c in _CAPITAL.findall(text, start, end))
+
+    def __init__(self, text: str, start: int, end: int) -> None:
+        self._where = (text, start, end)
+        self._scripts: set[str] | None = None
+
+    def __contains__(self, letter: str) -> bool:
+        if self._scripts is None:
+            text, start, end = self._where
+            self._scripts = {_script(c) for c in set(_CAPITAL.findall(text, start, end))}
+        return _script(letter) in self._scripts
 
 
 # ---------------------------------------------------------------- rows of new articles

@@ -83,6 +83,23 @@ def test_a_full_stop_and_a_lower_case_letter_end_a_sentence_in_text_without_capi
     assert len(segment.sentence_spans(english, 0, len(english))) == 2
 
 
+def test_a_paragraph_is_read_for_capitals_once(monkeypatch) -> None:
+    """A long paragraph without capitals, a full stop every few words: read once, not once
+    a sentence (that was quadratic in the paragraph's length)."""
+    reads = []
+    capital = segment._CAPITAL
+
+    class Counting:
+        def findall(self, *args):
+            reads.append(args[1:])
+            return capital.findall(*args)
+
+    monkeypatch.setattr(segment, "_CAPITAL", Counting())
+    text = "the talks went on. " * 2000
+    assert len(segment.sentence_spans(text, 0, len(text))) == 2000
+    assert reads == [(0, len(text))]
+
+
 def test_hard_wrapped_paragraphs_join() -> None:
     text = (
         "Showers continued throughout the week in\nthe Bahia cocoa zone, alleviating the drought\n"
