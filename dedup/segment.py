@@ -28,7 +28,7 @@ import polars as pl
 from dedup import fingerprint, metadata
 from dedup.keywords import Keywords, keywords_of, lowered
 from dedup.readers import Article
-from dedup.text import TERMINATORS, char_class, count_words, norm_hash, normalise
+from dedup.text import TERMINATORS, count_words, norm_hash, normalise
 
 HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
 ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
@@ -48,7 +48,12 @@ WRAP_FULL_SHARE = 0.6
 _SPECIAL = re.compile(
     "[" + re.escape(TERMINATORS + '"' + "".join(QUOTE_PAIRS) + "".join(QUOTE_PAIRS.values())) + "]"
 )
-_CAPITAL = re.compile(f"[{char_class(('Lu', 'Lt'))}]")
+_NON_SPACE = re.compile(r"\S")
+_LETTER = re.compile(r"[^\W\d_]")
+#: the first letter after a terminator, its closers, space and opening quotes
+_SENTENCE_START = re.compile(
+    f"[{re.escape(TERMINATORS)}][{re.escape(CLOSERS)}]*\\s+[^\\w\\s]*([^\\W\\d_])"
+)
 _END_PUNCT = tuple(TERMINATORS) + ("”", '"', "’", "»", ")")
 
 
@@ -316,7 +321,7 @@ def _is_boundary(
         return False
     if re.fullmatch(r"(\w\.)+\w", word):  # u.s, a.m, e.g
         return False
-    nxt = text[after:end].lstrip()[:1]
+    nxt = m.group() if (m := _NON_SPACE.search(text, after, end)) else ""
     return not (nxt.islower() and nxt in capitals)
 
 
@@ -326,12 +331,13 @@ def _script(letter: str) -> str:
 
 
 class _Capitals:
-    """The scripts a paragraph writes capitals in (``letter in capitals``: one of the
-    letter's script is there), read once, when first asked. Only there does a lower-case
-    letter after a full stop say that the sentence goes on (an abbreviation the list
-    lacks): Georgian is written in lower-case letters alone (Mkhedruli is category Ll), and
-    so is some crawled text, and a Latin acronym in a Georgian paragraph says nothing of
-    Georgian sentences."""
+    """The scripts whose capitals start the sentences of a paragraph (``letter in
+    capitals``): its first letter, and the first letter after each terminator and space,
+    when upper or title case; read once, when first asked. Only in such a script does a
+    lower-case letter after a full stop say that the sentence goes on (an abbreviation the
+    list lacks). Georgian is written in lower-case letters alone (Mkhedruli is category Ll),
+    and so is some crawled text; a capital inside a sentence (an acronym, a Latin name in a
+    Georgian paragraph) says nothing of how its sentences start."""
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self._where = (text, start, end)
@@ -340,7 +346,10 @@ class _Capitals:
     def __contains__(self, letter: str) -> bool:
         if self._scripts is None:
             text, start, end = self._where
-            self._scripts = {_script(c) for c in set(_CAPITAL.findall(text, start, end))}
+            first = _LETTER.search(text, start, end)
+            starts = {m.group(1) for m in _SENTENCE_START.finditer(text, start, end)}
+            starts |= {first.group()} if first else set()
+            self._scripts = {_script(c) for c in starts if c.isupper() or c.istitle()}
         return _script(letter) in self._scripts
 
 

@@ -10,8 +10,9 @@ shows what a number owes to English-only evidence.
 - ``georgian``: the first 26 Mkhedruli letters (lower case only: Georgian is written so),
   language ``ka``;
 - ``arabic``: 26 Arabic letters that no fold of :mod:`dedup.text` merges, with the Arabic
-  comma, semicolon and question mark and the Urdu full stop, language ``ur``: a
-  right-to-left script with its own punctuation, as Urdu news is written.
+  comma, semicolon and question mark and the Urdu full stop (every full stop, also in
+  abbreviations, where Urdu text would keep ``.``), language ``ur``: a right-to-left
+  script with its own punctuation.
 """
 
 from __future__ import annotations

@@ -75,26 +75,33 @@ def test_a_full_stop_and_a_lower_case_letter_end_a_sentence_in_text_without_capi
         "პრემიერ-მინისტრმა განაცხადა, რომ ეკონომიკა იზრდება. მან ეს თბილისში თქვა.",
         "NATO-ს შეხვედრა ბრიუსელში გაიმართა. მინისტრები ორშაბათს შეხვდნენ.",
         "the minister said the economy was growing. he said it in tbilisi.",
+        "the talks with NATO went on. he said it in Tbilisi.",  # capitals inside sentences
     ):
         assert len(segment.sentence_spans(text, 0, len(text))) == 2, text
-    # where the paragraph writes capitals in that script, a lower-case letter after a full
-    # stop continues the sentence (an abbreviation the list lacks)
-    english = "Prices rose approx. five percent. They fell later."
-    assert len(segment.sentence_spans(english, 0, len(english))) == 2
+    # where the paragraph's sentences start with capitals of that script, a lower-case
+    # letter after a full stop continues the sentence (an abbreviation the list lacks)
+    for text in (
+        "Prices rose abt. five percent. They fell later.",
+        "“Prices rose abt. five percent,” he said. They fell later.",
+    ):
+        assert len(segment.sentence_spans(text, 0, len(text))) == 2, text
+    # Georgian abbreviations are in the list
+    georgian = "ბიუჯეტი 5 მლრდ. ლარით გაიზარდა, მაგ. ჯანდაცვაზე. მან ეს თქვა."
+    assert len(segment.sentence_spans(georgian, 0, len(georgian))) == 2
 
 
 def test_a_paragraph_is_read_for_capitals_once(monkeypatch) -> None:
     """A long paragraph without capitals, a full stop every few words: read once, not once
     a sentence (that was quadratic in the paragraph's length)."""
     reads = []
-    capital = segment._CAPITAL
+    starts = segment._SENTENCE_START
 
     class Counting:
-        def findall(self, *args):
+        def finditer(self, *args):
             reads.append(args[1:])
-            return capital.findall(*args)
+            return starts.finditer(*args)
 
-    monkeypatch.setattr(segment, "_CAPITAL", Counting())
+    monkeypatch.setattr(segment, "_SENTENCE_START", Counting())
     text = "the talks went on. " * 2000
     assert len(segment.sentence_spans(text, 0, len(text))) == 2000
     assert reads == [(0, len(text))]
