@@ -167,7 +167,7 @@ def open_db(
         if write:
             with interrupt.finishing():
                 con.execute("COMMIT")
-    except BaseException as err:
+    except BaseException:
         committed = False
         if write:
             try:
@@ -177,8 +177,10 @@ def open_db(
             except duckdb.Error:
                 pass
         con.close()
-        if committed and isinstance(err, interrupt.Interrupted):
-            # the signal's handler ran just after the commit: the command is complete
+        if committed and interrupt.received():
+            # the signal's handler ran during the COMMIT (DuckDB, checking for signals,
+            # reports it as its own "Query interrupted" error) or just after it: the
+            # command is complete
             interrupt.discard()
             return
         if created:
