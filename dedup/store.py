@@ -158,6 +158,7 @@ def open_db(
         if created:
             _remove(made)
         raise
+    committing = False
     try:
         with interrupt.stopping(con.interrupt):
             if write:
@@ -165,6 +166,7 @@ def open_db(
                 _compact(con)
             yield con
         if write:
+            committing = True
             with interrupt.finishing():
                 con.execute("COMMIT")
     except BaseException:
@@ -172,8 +174,9 @@ def open_db(
         if write:
             try:
                 con.execute("ROLLBACK")
-            except duckdb.TransactionException as gone:  # none left: the COMMIT went through
-                committed = "no transaction is active" in str(gone)
+            except duckdb.TransactionException as gone:  # none left: the COMMIT went through,
+                # if it was reached (a signal before the BEGIN leaves none either)
+                committed = committing and "no transaction is active" in str(gone)
             except duckdb.Error:
                 pass
         con.close()
