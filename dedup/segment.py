@@ -20,7 +20,7 @@ import json
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from importlib.resources import files
 
 import polars as pl
@@ -340,17 +340,17 @@ class _Capitals:
     Georgian paragraph) says nothing of how its sentences start."""
 
     def __init__(self, text: str, start: int, end: int) -> None:
-        self._where = (text, start, end)
-        self._scripts: set[str] | None = None
+        self.text, self.start, self.end = text, start, end
+
+    @cached_property
+    def scripts(self) -> set[str]:
+        first = _LETTER.search(self.text, self.start, self.end)
+        starts = {m.group(1) for m in _SENTENCE_START.finditer(self.text, self.start, self.end)}
+        starts |= {first.group()} if first else set()
+        return {_script(c) for c in starts if c.isupper() or c.istitle()}
 
     def __contains__(self, letter: str) -> bool:
-        if self._scripts is None:
-            text, start, end = self._where
-            first = _LETTER.search(text, start, end)
-            starts = {m.group(1) for m in _SENTENCE_START.finditer(text, start, end)}
-            starts |= {first.group()} if first else set()
-            self._scripts = {_script(c) for c in starts if c.isupper() or c.istitle()}
-        return _script(letter) in self._scripts
+        return _script(letter) in self.scripts
 
 
 # ---------------------------------------------------------------- rows of new articles

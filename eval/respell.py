@@ -45,4 +45,5 @@ def respell(text: str, spelling: str) -> str:
 
 
 def language(spelling: str) -> str:
+    """The language code a spelling's texts are given."""
     return SPELLINGS[spelling][1]
