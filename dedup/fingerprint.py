@@ -15,6 +15,15 @@ keeps most of its 5-grams), and one 5-gram spans roughly one word in Latin-scrip
 substituted word costs only the few shingles around it. Shorter grams (3-4) make unrelated
 sentences of one language look alike through shared function words; longer ones (7+) drop
 the similarity of rewrites towards that of unrelated text (measured in tests/test_fingerprint).
+
+A kana or CJK ideograph is a syllable or a word, not a letter: five of them span three or
+four words, the "7+" of Latin-script text, and twenty (``min_chars``) a whole sentence. So
+each counts as two characters (:func:`shingle_form` puts a mark after it): a 5-gram holds two
+or three of them (character bigrams and trigrams, the usual units for Chinese and Japanese
+near-duplicates) and a passage needs ten of them to be fingerprinted. On the Clough answers
+re-spelled as Chinese-like text (each English word replaced by the dictionary word of the
+same frequency rank, no spaces) the light revisions shared no fingerprinted unit with their
+source before this, and none of them aligned.
 """
 
 from __future__ import annotations
@@ -58,6 +67,17 @@ class FingerprintSettings:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+#: kana and CJK ideographs (see the module docstring), and the mark that doubles each
+_DENSE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_DENSE_MARK = "\x00"  # never in a normalised text (control characters become spaces)
+
+
+def shingle_form(norm: str) -> str:
+    """A normalised passage as it is shingled and measured: each kana or ideograph followed
+    by a mark, so that it counts as two characters."""
+    return norm if norm.isascii() else _DENSE.sub(f"\\g<0>{_DENSE_MARK}", norm)
 
 
 def shingles(norm: str, n: int = 5) -> list[str]:
@@ -171,7 +191,7 @@ def sign_passages(
 def _sign_chunk(
     passages: list[str], settings: FingerprintSettings, stop: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    norms = [normalise(p) for p in passages]
+    norms = [shingle_form(normalise(p)) for p in passages]
     ok = [i for i, s in enumerate(norms) if len(s) >= settings.shingle]
     sigs = np.full((len(norms), settings.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     counts = np.zeros(len(norms), dtype=np.int32)
@@ -215,9 +235,9 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 
 def _length_bound(piece: str) -> int:
-    """At least the normalised length of ``piece``: normalising never lengthens ASCII text,
-    so ASCII needs no normalising."""
-    return len(piece) if piece.isascii() else len(normalise(piece))
+    """At least the measured length of ``piece`` (:func:`shingle_form`): normalising never
+    lengthens ASCII text, so ASCII needs no normalising."""
+    return len(piece) if piece.isascii() else len(shingle_form(normalise(piece)))
 
 
 def _short(piece: str, bound: int, min_chars: int) -> tuple[bool, int]:
@@ -225,7 +245,7 @@ def _short(piece: str, bound: int, min_chars: int) -> tuple[bool, int]:
     normalised length; ``bound`` (at least that length) spares normalising a short one."""
     if bound < min_chars:
         return True, bound
-    n = len(normalise(piece))
+    n = len(shingle_form(normalise(piece)))
     return n < min_chars, n
 
 
@@ -341,7 +361,7 @@ def _frequent_shingles(rows: list[tuple], n_articles: int, n: int, rule: StopLis
     if not rows or n_articles <= limit:
         return np.empty(0, dtype=np.uint32)
     ids = {aid: i for i, aid in enumerate(dict.fromkeys(r[0] for r in rows))}
-    norms = [normalise(sentence) for _, sentence in rows]
+    norms = [shingle_form(normalise(sentence)) for _, sentence in rows]
     owner = np.array([ids[r[0]] for r in rows], dtype=np.uint64)
     h, starts = shingle_hashes(norms, n)
     per = np.repeat(owner, np.diff(np.append(starts, h.shape[0])))

@@ -423,6 +423,6 @@ def _units(
     out = []
     for kind, a, b in spans:
         norm = normalise(text[a:b])
-        if len(norm) >= fp.min_chars:
+        if len(fingerprint.shingle_form(norm)) >= fp.min_chars:
             out.append((sid, pid, aid, kind, a, b, norm_hash(norm)))
     return out

@@ -68,7 +68,7 @@ def test_stop_shingles_and_lean_minhash_round_trip() -> None:
 
 def test_stored_signatures_rebuild_as_lean_minhash(seed_con) -> None:
     """Every stored signature is datasketch's MinHash of its passage: the normalised text of
-    a unit with that norm_hash, shingled, without the stop shingles."""
+    a unit with that norm_hash, in its shingle form, shingled, without the stop shingles."""
     stop = {h for (h,) in seed_con.execute("SELECT shingle_hash FROM stop_shingles").fetchall()}
     rows = seed_con.execute(
         """SELECT s.hashvalues,
@@ -81,7 +81,7 @@ def test_stored_signatures_rebuild_as_lean_minhash(seed_con) -> None:
     assert len(rows) == seed_con.execute("SELECT count(*) FROM signatures").fetchone()[0] > 100
     for stored, passage in rows:
         values = np.array(stored, dtype=np.uint32)
-        want = _datasketch(fingerprint.normalise(passage), stop)
+        want = _datasketch(fingerprint.shingle_form(fingerprint.normalise(passage)), stop)
         assert np.array_equal(values, want.hashvalues), passage
         lean = LeanMinHash(seed=FP.seed, hashvalues=values, scheme=FP.scheme)
         assert len(lean) == FP.num_perm and lean.jaccard(want) == 1.0
@@ -106,6 +106,52 @@ def test_clause_spans_cover_quotes() -> None:
     spans = fingerprint.clause_spans(text, 0, len(text), FP.clause_min_chars)
     pieces = [text[a:b] for a, b in spans]
     assert "Tidak, saya tidak bisa. Tidak ada yang perlu dikatakan" in pieces
+
+
+def test_kana_and_ideographs_count_twice() -> None:
+    """A 5-gram holds two or three ideographs (not a whole phrase), and a clause or a
+    sentence is long enough from half the characters a Latin-script one needs."""
+    form = fingerprint.shingle_form(fingerprint.normalise("央行宣布，Reuters 报道。カナ"))
+    assert form.replace(fingerprint._DENSE_MARK, "") == "央行宣布 reuters 报道 カナ"
+    assert len(form) == len("央行宣布 reuters 报道 カナ") + 8
+    grams = [s.replace(fingerprint._DENSE_MARK, "") for s in fingerprint.shingles(form)]
+    assert grams[:4] == ["央行宣", "行宣", "行宣布", "宣布"]
+    # 15 ideographs make a clause of their own (30 counted), 14 do not
+    for n, cut in ((15, True), (14, False)):
+        text = "央" * n + "，" + "行" * 20 + "。"
+        assert bool(fingerprint.clause_spans(text, 0, len(text), FP.clause_min_chars)) is cut
+
+
+def test_copied_chinese_clause_is_aligned(tmp_path: Path) -> None:
+    """A clause copied from a wire sentence into another sentence: counted a character a
+    character, each clause was too short to stand alone and each sentence, glued to an
+    unrelated clause, too unlike the other to be a candidate."""
+    shared = "印度尼西亚央行周四宣布将基准利率维持在百分之五点七五不变"
+    records = [
+        {"id": "wire-1", "outlet": "Reuters", "kind": "wire", "language": "zh",
+         "published": "2026-03-05T08:00:00Z", "title": "印尼央行维持利率不变",
+         "text": f"{shared}，这一决定符合大多数经济学家和外汇交易员在上周调查中作出的预期。\n\n"
+                 "该行行长在雅加达举行的新闻发布会上表示，通货膨胀仍在目标范围之内。"},
+        {"id": "paper-1", "outlet": "晨报", "kind": "outlet", "language": "zh",
+         "published": "2026-03-05T12:00:00Z", "title": "央行决定",
+         "text": f"{shared}，但市场担心美国加息可能导致资金继续外流并带来新的贬值压力。\n\n"
+                 "市场对此反应平淡，股市收盘小幅上涨。"},
+    ]  # fmt: skip
+    corpus = tmp_path / "zh.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "zh.duckdb"
+    pipeline.run([corpus], db)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute(
+            "SELECT x.source_article_id, t.text[x.target_start + 1 : x.target_end], "
+            "s.text[x.source_start + 1 : x.source_end] FROM alignments AS x "
+            "JOIN articles AS s ON s.article_id = x.source_article_id "
+            "JOIN articles AS t ON t.article_id = x.target_article_id"
+        ).fetchall()
+    finally:
+        con.close()
+    assert rows == [("wire-1", shared, shared)]
 
 
 def test_clause_merging_normalises_the_text_about_once(monkeypatch) -> None:
