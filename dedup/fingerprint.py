@@ -18,8 +18,8 @@ the similarity of rewrites towards that of unrelated text (measured in tests/tes
 
 A kana or CJK ideograph is a syllable or a word, not a letter: five of them span three or
 four words, the "7+" of Latin-script text, and twenty (``min_chars``) a whole sentence. So
-each counts as two characters (:func:`shingle_form` puts a mark after it): a 5-gram holds two
-or three of them (character bigrams and trigrams, the usual units for Chinese and Japanese
+each counts as two characters (:func:`dedup.text.shingle_form` puts a mark after it): a
+5-gram holds two or three of them (character bigrams and trigrams, the usual units for Chinese and Japanese
 near-duplicates) and a passage needs ten of them to be fingerprinted. On the Clough answers
 re-spelled as Chinese-like text (each English word replaced by the dictionary word of the
 same frequency rank, no spaces) the light revisions shared no fingerprinted unit with their
@@ -40,7 +40,7 @@ import polars as pl
 
 from dedup import DedupError, store
 from dedup.parallel import batched, parallel_map
-from dedup.text import normalise
+from dedup.text import normalise, shingle_form
 
 #: clause boundaries inside a sentence: , ; : in Latin, CJK (with the enumeration comma 、)
 #: and Arabic-script forms, quotation marks, and spaced dashes
@@ -67,17 +67,6 @@ class FingerprintSettings:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-#: kana and CJK ideographs (see the module docstring), and the mark that doubles each
-_DENSE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_DENSE_MARK = "\x00"  # never in a normalised text (control characters become spaces)
-
-
-def shingle_form(norm: str) -> str:
-    """A normalised passage as it is shingled and measured: each kana or ideograph followed
-    by a mark, so that it counts as two characters."""
-    return norm if norm.isascii() else _DENSE.sub(f"\\g<0>{_DENSE_MARK}", norm)
 
 
 def shingles(norm: str, n: int = 5) -> list[str]:

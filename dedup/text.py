@@ -215,6 +215,19 @@ def _nfkc_folded(text: str) -> str:
     return fold_chars(unicodedata.normalize("NFKC", text))
 
 
+#: kana and CJK ideographs: a syllable or a word each, not a letter
+_DENSE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+DENSE_MARK = "\x00"  # never in a normalised text (control characters become spaces)
+
+
+def shingle_form(norm: str) -> str:
+    """A normalised passage as character n-grams see it: each kana or ideograph followed by
+    a mark, so that it counts as two characters. Counted one each, five of them (a
+    fingerprint shingle) span three or four Chinese words, as seven or more letters would
+    in Latin script; doubled, a 5-gram holds two or three of them, a 4-gram two."""
+    return norm if norm.isascii() else _DENSE.sub(f"\\g<0>{DENSE_MARK}", norm)
+
+
 def norm_hash(norm: str) -> int:
     """A stable 64-bit id of a normalised text (equal texts are stored and signed once)."""
     return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little")

@@ -81,7 +81,7 @@ def test_stored_signatures_rebuild_as_lean_minhash(seed_con) -> None:
     assert len(rows) == seed_con.execute("SELECT count(*) FROM signatures").fetchone()[0] > 100
     for stored, passage in rows:
         values = np.array(stored, dtype=np.uint32)
-        want = _datasketch(fingerprint.shingle_form(fingerprint.normalise(passage)), stop)
+        want = _datasketch(text_keys.shingle_form(fingerprint.normalise(passage)), stop)
         assert np.array_equal(values, want.hashvalues), passage
         lean = LeanMinHash(seed=FP.seed, hashvalues=values, scheme=FP.scheme)
         assert len(lean) == FP.num_perm and lean.jaccard(want) == 1.0
@@ -111,10 +111,10 @@ def test_clause_spans_cover_quotes() -> None:
 def test_kana_and_ideographs_count_twice() -> None:
     """A 5-gram holds two or three ideographs (not a whole phrase), and a clause or a
     sentence is long enough from half the characters a Latin-script one needs."""
-    form = fingerprint.shingle_form(fingerprint.normalise("央行宣布，Reuters 报道。カナ"))
-    assert form.replace(fingerprint._DENSE_MARK, "") == "央行宣布 reuters 报道 カナ"
+    form = text_keys.shingle_form(fingerprint.normalise("央行宣布，Reuters 报道。カナ"))
+    assert form.replace(text_keys.DENSE_MARK, "") == "央行宣布 reuters 报道 カナ"
     assert len(form) == len("央行宣布 reuters 报道 カナ") + 8
-    grams = [s.replace(fingerprint._DENSE_MARK, "") for s in fingerprint.shingles(form)]
+    grams = [s.replace(text_keys.DENSE_MARK, "") for s in fingerprint.shingles(form)]
     assert grams[:4] == ["央行宣", "行宣", "行宣布", "宣布"]
     # 15 ideographs make a clause of their own (30 counted), 14 do not
     for n, cut in ((15, True), (14, False)):
