@@ -12,12 +12,21 @@ shows what a number owes to English-only evidence.
 - ``arabic``: 26 Arabic letters that no fold of :mod:`dedup.text` merges, with the Arabic
   comma, semicolon and question mark and the Urdu full stop (every full stop, also in
   abbreviations, where Urdu text would keep ``.``), language ``ur``: a right-to-left
-  script with its own punctuation.
+  script with its own punctuation;
+- ``chinese``: each word becomes CJK ideographs, no spaces between them, CJK punctuation,
+  language ``zh``: a script written without spaces whose characters are words or parts of
+  words. A word of up to 4 letters is one ideograph, of up to 9 two, a longer one three
+  (Chinese writes its common function words with one character and most content words
+  with two), each drawn by a hash of the word from 3,000 ideographs, so different words
+  share characters as Chinese words do. Digits stay (Chinese news writes Arabic numerals).
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 import string
+from collections.abc import Callable
 
 _ARABIC_LETTERS = "بتثجحخدذرزسشصضطظعغفقلمنهوٹ"
 _ARABIC_MARKS = {",": "،", ";": "؛", "?": "؟", ".": "۔"}
@@ -32,16 +41,49 @@ def _letters(alphabet: str) -> dict[int, str]:
     }
 
 
-#: spelling -> (translation table, language code)
-SPELLINGS: dict[str, tuple[dict[int, str], str]] = {
-    "georgian": (_letters("".join(chr(0x10D0 + i) for i in range(26))), "ka"),
-    "arabic": (_letters(_ARABIC_LETTERS) | {ord(k): v for k, v in _ARABIC_MARKS.items()}, "ur"),
+_WORD = re.compile(r"[A-Za-z]+")
+#: Latin punctuation as Chinese writes it (a full stop only where it ends a sentence)
+_CJK_MARKS = ((re.compile(r"\.(?=\s|$)"), "。"), (re.compile(","), "，"), (re.compile(";"), "；"),
+              (re.compile(":"), "："), (re.compile(r"\?"), "？"), (re.compile("!"), "！"))  # fmt: skip
+_CJK = "\u4e00-\u9fff\u3000-\u303f\uff01-\uff1f"
+_CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
+IDEOGRAPHS = 3000
+
+
+def _ideographs(word: str) -> str:
+    n = 1 if len(word) <= 4 else 2 if len(word) <= 9 else 3
+    digest = hashlib.blake2b(word.lower().encode(), digest_size=2 * n).digest()
+    return "".join(
+        chr(0x4E00 + int.from_bytes(digest[2 * i : 2 * i + 2], "little") % IDEOGRAPHS)
+        for i in range(n)
+    )
+
+
+def _chinese(text: str) -> str:
+    text = _WORD.sub(lambda m: _ideographs(m.group(0)), text)
+    for pattern, mark in _CJK_MARKS:
+        text = pattern.sub(mark, text)
+    return _CJK_SPACE.sub("", text)
+
+
+def _translated(table: dict[int, str]) -> Callable[[str], str]:
+    return lambda text: text.translate(table)
+
+
+#: spelling -> (re-spelling function, language code)
+SPELLINGS: dict[str, tuple[Callable[[str], str], str]] = {
+    "georgian": (_translated(_letters("".join(chr(0x10D0 + i) for i in range(26)))), "ka"),
+    "arabic": (
+        _translated(_letters(_ARABIC_LETTERS) | {ord(k): v for k, v in _ARABIC_MARKS.items()}),
+        "ur",
+    ),
+    "chinese": (_chinese, "zh"),
 }
 
 
 def respell(text: str, spelling: str) -> str:
     """``text`` in the letters (and marks) of ``spelling``."""
-    return text.translate(SPELLINGS[spelling][0])
+    return SPELLINGS[spelling][0](text)
 
 
 def language(spelling: str) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from eval import baselines, clough, derivation, indosum, metrics, msrp, run, tool
+from eval import baselines, clough, derivation, indosum, metrics, msrp, respell, run, tool
 
 SOURCE_A = (
     "The Eiffel Tower was built for the 1889 World's Fair in Paris by the company of Gustave Eiffel.\n\n"
@@ -97,14 +97,22 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
         "retrieval_p1": sum(pairs.get(a.id) == a.source_id for a in answers if a.category != "non")
         / 2,
     }
-    # re-spelled in Georgian and Arabic letters, without capitals: still found
-    for spelling in ("georgian", "arabic"):
+    # re-spelled in Georgian and Arabic letters, without capitals, and as Chinese-like text
+    # without spaces: still found
+    for spelling in ("georgian", "arabic", "chinese"):
         respelled = clough.tool.derivations(tmp_path / "work" / f"{spelling}.duckdb")
         assert respelled["g0pA_taska"]["top_source_article_id"] == "orig_taska"
         assert set(result["systems"][f"dedup_{spelling}"]) == set(result["systems"]["dedup"])
     answer = [clough.Text("x", "a", "cut", "Ab, Zz 1.")]
     assert clough.respelled(answer, "georgian")[0].text == "აბ, ჩჩ 1."
     assert clough.respelled(answer, "arabic")[0].text == "بت، ٹٹ 1۔"
+    # a word of up to 4 letters is one ideograph, case aside; no spaces, CJK marks
+    assert clough.respelled(answer, "chinese")[0].text == "妙，兝1。"
+    assert (
+        respell.respell("AB ab abcde 0.5", "chinese")
+        == "妙妙" + respell.respell("abcde", "chinese") + "0.5"
+    )
+    assert len(respell.respell("abcde", "chinese")) == 2
     # containment: the pasted answer lies wholly in its source, the light one nearly so
     assert result["systems"]["containment"]["source_p1"] == 1.0
     assert result["systems"]["containment"]["source_p1_wires"] == 1.0
@@ -224,6 +232,7 @@ def test_msrp_judges_the_tool_at_its_shipped_threshold() -> None:
     assert {"dedup_scanned", "dedup_verbatim", *baselines.NAMES} <= set(systems)
     # the same decision in Georgian letters: no English and no capitals needed here
     assert systems["dedup_georgian"]["accuracy"] == systems["dedup_arabic"]["accuracy"] == 1.0
+    assert set(systems["dedup_chinese"]) == set(systems["dedup"])
     assert msrp.respelled(pairs[:1], "georgian")[0][1].startswith("უთე გეოუსამ ბაოლ ")
     assert msrp.respelled(pairs[:1], "arabic")[0][1].endswith(" ظطرضق طض قلحفجبو۔")
 
