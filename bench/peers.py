@@ -18,7 +18,9 @@ and the wall-clock seconds.
 
 ``hashfunc`` (a shingle string -> unsigned int, e.g. ``dedup.fingerprint.shingle_hash``)
 replaces the shingle hash: datasketch gets it as its ``hashfunc`` and is fed ``str``
-shingles, so its signatures can be compared with our own bit for bit; rensa gets each
+shingles, so its signatures can be compared with our own bit for bit on the bench's
+texts (Latin script: ours also fold some characters and double kana and ideographs, see
+``dedup.text.shingle_form``, which these shingles do not); rensa gets each
 hash as 8 little-endian bytes, which it hashes again.
 
 ``python -m bench.peers CORPUS.jsonl --limit 20000`` times both on the corpus' paragraphs.

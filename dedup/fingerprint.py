@@ -19,11 +19,11 @@ the similarity of rewrites towards that of unrelated text (measured in tests/tes
 A kana or CJK ideograph is a syllable or a word, not a letter: five of them span three or
 four words, the "7+" of Latin-script text, and twenty (``min_chars``) a whole sentence. So
 each counts as two characters (:func:`dedup.text.shingle_form` puts a mark after it): a
-5-gram holds two or three of them (character bigrams and trigrams, the usual units for Chinese and Japanese
-near-duplicates) and a passage needs ten of them to be fingerprinted. On the Clough answers
-re-spelled as Chinese-like text (each English word replaced by the dictionary word of the
-same frequency rank, no spaces) the light revisions shared no fingerprinted unit with their
-source before this, and none of them aligned.
+5-gram holds two or three of them (character bigrams and trigrams, the usual units for
+Chinese and Japanese near-duplicates), a passage needs ten of them to be fingerprinted and
+a clause fifteen to stand alone. On the Clough answers re-spelled as Chinese-like text
+(``make eval``, ``dedup_chinese``: each word one to three ideographs, no spaces) counting
+them once gave F1 0.904 and source P@1 0.825, counting them twice 0.954 and 0.912.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ import polars as pl
 
 from dedup import DedupError, store
 from dedup.parallel import batched, parallel_map
-from dedup.text import normalise, shingle_form
+from dedup.text import normalise, shingle_form, shingled_length
 
 #: clause boundaries inside a sentence: , ; : in Latin, CJK (with the enumeration comma 、)
 #: and Arabic-script forms, quotation marks, and spaced dashes
@@ -59,10 +59,11 @@ class FingerprintSettings:
     num_perm: int = 128
     seed: int = 1
     scheme: str = "affine32"
-    #: passages shorter than this (normalised characters) are not fingerprinted: too short
-    #: to be evidence of reuse on their own (a name, a date)
+    #: passages shorter than this are not fingerprinted: too short to be evidence of reuse
+    #: on their own (a name, a date). Lengths are in characters of the normalised text, a
+    #: kana or ideograph counting two (:func:`dedup.text.shingled_length`)
     min_chars: int = 20
-    #: clause units shorter than this merge with their neighbour
+    #: clause units shorter than this (counted so too) merge with their neighbour
     clause_min_chars: int = 30
 
     def as_dict(self) -> dict:
@@ -70,7 +71,8 @@ class FingerprintSettings:
 
 
 def shingles(norm: str, n: int = 5) -> list[str]:
-    """Character n-grams of a normalised passage (the passage itself when shorter than n)."""
+    """Character n-grams of a passage in its shingle form (:func:`dedup.text.shingle_form`;
+    the passage itself when shorter than n)."""
     if len(norm) <= n:
         return [norm]
     return [norm[i : i + n] for i in range(len(norm) - n + 1)]
@@ -224,27 +226,28 @@ def _isin_sorted(values: np.ndarray, sorted_set: np.ndarray) -> np.ndarray:
 
 
 def _length_bound(piece: str) -> int:
-    """At least the measured length of ``piece`` (:func:`shingle_form`): normalising never
-    lengthens ASCII text, so ASCII needs no normalising."""
-    return len(piece) if piece.isascii() else len(shingle_form(normalise(piece)))
+    """At least the shingled length of ``piece`` (:func:`dedup.text.shingled_length`):
+    normalising never lengthens ASCII text, so ASCII needs no normalising."""
+    return len(piece) if piece.isascii() else shingled_length(normalise(piece))
 
 
 def _short(piece: str, bound: int, min_chars: int) -> tuple[bool, int]:
-    """Whether ``piece`` is under ``min_chars`` once normalised, and a new bound of its
-    normalised length; ``bound`` (at least that length) spares normalising a short one."""
+    """Whether ``piece`` is under ``min_chars`` once normalised (its shingled length), and
+    a new bound of that length; ``bound`` (at least that length) spares normalising a short
+    one."""
     if bound < min_chars:
         return True, bound
-    n = len(shingle_form(normalise(piece)))
+    n = shingled_length(normalise(piece))
     return n < min_chars, n
 
 
 def clause_spans(text: str, start: int, end: int, min_chars: int) -> list[tuple[int, int]]:
     """Clauses of the sentence ``text[start:end]``: cut at , ; : quotes and dashes, pieces
-    shorter than ``min_chars`` (normalised) merged into the next one. A sentence that is
+    shorter than ``min_chars`` (shingled length) merged into the next one. A sentence that is
     one clause gives an empty list (the sentence unit already covers it)."""
     cuts = [start] + [m.end() for m in _CLAUSE_CUT.finditer(text, start, end)] + [end]
     pieces: list[list[int]] = []
-    # ``bound``: at least the last piece's normalised length. Joining text never makes it
+    # ``bound``: at least the last piece's shingled length. Joining text never makes it
     # longer than both parts' plus a space, so a piece still under min_chars is not
     # normalised again as it grows ("🙂, 🙂, ..." made one piece in quadratic time)
     bound = 0

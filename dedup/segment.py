@@ -28,7 +28,7 @@ import polars as pl
 from dedup import fingerprint, metadata
 from dedup.keywords import Keywords, keywords_of, lowered
 from dedup.readers import Article
-from dedup.text import TERMINATORS, count_words, norm_hash, normalise, shingle_form
+from dedup.text import TERMINATORS, count_words, norm_hash, normalise, shingled_length
 
 HEADLINE, BODY, CAPTION, BOILERPLATE = "headline", "body", "caption", "boilerplate"
 ROLES = (HEADLINE, BODY, CAPTION, BOILERPLATE)
@@ -423,6 +423,6 @@ def _units(
     out = []
     for kind, a, b in spans:
         norm = normalise(text[a:b])
-        if len(shingle_form(norm)) >= fp.min_chars:
+        if shingled_length(norm) >= fp.min_chars:
             out.append((sid, pid, aid, kind, a, b, norm_hash(norm)))
     return out

@@ -32,11 +32,12 @@ import polars as pl
 #: characters that end a sentence: Latin, CJK, Arabic and Urdu, the danda of the Indic
 #: scripts, Armenian, Ethiopic, Myanmar, Tibetan and Khmer
 TERMINATORS = ".!?…‼⁇⁈⁉。！？۔؟।॥։።။།។"
+#: kana and CJK ideographs: a syllable or a word each, not a letter (the kana block's
+#: voicing marks U+3099-309C are left out: a mark stays with the kana before it)
+KANA_CJK = "\u3040-\u3098\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs): one
 #: token per character, with the marks that follow it
-SCRIPTIO_CONTINUA = (
-    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-)
+SCRIPTIO_CONTINUA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff" + KANA_CJK
 
 
 @cache
@@ -215,8 +216,7 @@ def _nfkc_folded(text: str) -> str:
     return fold_chars(unicodedata.normalize("NFKC", text))
 
 
-#: kana and CJK ideographs: a syllable or a word each, not a letter
-_DENSE = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_DENSE = re.compile(f"[{KANA_CJK}]")
 DENSE_MARK = "\x00"  # never in a normalised text (control characters become spaces)
 
 
@@ -226,6 +226,12 @@ def shingle_form(norm: str) -> str:
     fingerprint shingle) span three or four Chinese words, as seven or more letters would
     in Latin script; doubled, a 5-gram holds two or three of them, a 4-gram two."""
     return norm if norm.isascii() else _DENSE.sub(f"\\g<0>{DENSE_MARK}", norm)
+
+
+def shingled_length(norm: str) -> int:
+    """The length of :func:`shingle_form` of a normalised passage, what the fingerprint
+    stage's minimum lengths are counted in."""
+    return len(norm) if norm.isascii() else len(norm) + len(_DENSE.findall(norm))
 
 
 def norm_hash(norm: str) -> int:

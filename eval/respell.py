@@ -42,7 +42,8 @@ def _letters(alphabet: str) -> dict[int, str]:
 
 
 _WORD = re.compile(r"[A-Za-z]+")
-#: Latin punctuation as Chinese writes it (a full stop only where it ends a sentence)
+#: Latin punctuation as Chinese writes it (a full stop before white space or at the end,
+#: abbreviations too, as in ``arabic``)
 _CJK_MARKS = ((re.compile(r"\.(?=\s|$)"), "。"), (re.compile(","), "，"), (re.compile(";"), "；"),
               (re.compile(":"), "："), (re.compile(r"\?"), "？"), (re.compile("!"), "！"))  # fmt: skip
 _CJK = "\u4e00-\u9fff\u3000-\u303f\uff01-\uff1f"

@@ -13,7 +13,7 @@ from datasketch import LeanMinHash, MinHash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import DedupError, fingerprint, pipeline
+from dedup import DedupError, fingerprint, pipeline, segment
 from dedup import text as text_keys
 
 FP = fingerprint.FingerprintSettings()
@@ -109,8 +109,8 @@ def test_clause_spans_cover_quotes() -> None:
 
 
 def test_kana_and_ideographs_count_twice() -> None:
-    """A 5-gram holds two or three ideographs (not a whole phrase), and a clause or a
-    sentence is long enough from half the characters a Latin-script one needs."""
+    """A 5-gram holds two or three ideographs (not a whole phrase), and a clause is long
+    enough to stand alone from half the characters a Latin-script one needs."""
     form = text_keys.shingle_form(fingerprint.normalise("央行宣布，Reuters 报道。カナ"))
     assert form.replace(text_keys.DENSE_MARK, "") == "央行宣布 reuters 报道 カナ"
     assert len(form) == len("央行宣布 reuters 报道 カナ") + 8
@@ -120,6 +120,45 @@ def test_kana_and_ideographs_count_twice() -> None:
     for n, cut in ((15, True), (14, False)):
         text = "央" * n + "，" + "行" * 20 + "。"
         assert bool(fingerprint.clause_spans(text, 0, len(text), FP.clause_min_chars)) is cut
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from("央行宣布利率不变かなカナ。，、 abc12"), min_size=1, max_size=60
+    )
+)
+@settings(max_examples=100, deadline=None)
+def test_signatures_of_kana_and_ideographs_are_datasketchs_of_the_shingle_form(raw: str) -> None:
+    """Signing a raw passage (normalise, then shingle_form) gives datasketch's MinHash of
+    those shingles, and the lengths units are measured in are those of the same form."""
+    norm = text_keys.shingle_form(text_keys.normalise(raw))
+    assert text_keys.shingled_length(text_keys.normalise(raw)) == len(norm)
+    sigs, counts = fingerprint.sign_passages([raw], FP, workers=1)
+    if len(norm) < FP.shingle:
+        assert counts[0] == 0
+        return
+    assert np.array_equal(sigs[0], _datasketch(norm).hashvalues)
+    assert counts[0] == len(fingerprint.shingles(norm))
+
+
+def test_stop_list_and_signatures_shingle_ideographs_alike() -> None:
+    """A sentence in every article of the sample is all stop shingles: the stop list is
+    made from the same shingle form as the signatures."""
+    sentence = "印度尼西亚央行宣布维持利率不变。"
+    rows = [(f"a{i}", sentence) for i in range(10)]
+    rule = fingerprint.StopList(share=0.5, min_articles=2, sample=10)
+    stop = fingerprint._frequent_shingles(rows, 10, FP.shingle, rule)
+    assert stop.size > 0
+    assert fingerprint.sign_passages([sentence], FP, stop, workers=1)[1][0] == 0
+    assert fingerprint.sign_passages([sentence], FP, workers=1)[1][0] > 0
+
+
+@pytest.mark.parametrize(("n", "fingerprinted"), [(10, True), (9, False)])
+def test_ten_ideographs_make_a_unit(n: int, fingerprinted: bool) -> None:
+    """min_chars (20) counts a kana or ideograph twice: ten of them are a unit, nine not."""
+    text = "央" * n + "。"
+    units = segment._units(text, "s", "p", "a", 0, len(text), FP)
+    assert bool(units) is fingerprinted
 
 
 def test_copied_chinese_clause_is_aligned(tmp_path: Path) -> None:
