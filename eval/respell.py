@@ -18,7 +18,8 @@ shows what a number owes to English-only evidence.
   words. A word of up to 4 letters is one ideograph, of up to 9 two, a longer one three
   (Chinese writes its common function words with one character and most content words
   with two), each drawn by a hash of the word from 3,000 ideographs, so different words
-  share characters as Chinese words do. Digits stay (Chinese news writes Arabic numerals).
+  share characters as Chinese words do; a word's apostrophes and hyphens go ("company's"
+  is one word). Digits stay (Chinese news writes Arabic numerals).
 """
 
 from __future__ import annotations
@@ -41,7 +42,9 @@ def _letters(alphabet: str) -> dict[int, str]:
     }
 
 
-_WORD = re.compile(r"[A-Za-z]+")
+#: a word: letters, with the apostrophes and hyphens inside it ("company's", "so-called"),
+#: which Chinese does not write
+_WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
 #: Latin punctuation as Chinese writes it (a full stop before white space or at the end,
 #: abbreviations too, as in ``arabic``)
 _CJK_MARKS = ((re.compile(r"\.(?=\s|$)"), "。"), (re.compile(","), "，"), (re.compile(";"), "；"),
@@ -61,7 +64,7 @@ def _ideographs(word: str) -> str:
 
 
 def _chinese(text: str) -> str:
-    text = _WORD.sub(lambda m: _ideographs(m.group(0)), text)
+    text = _WORD.sub(lambda m: _ideographs(re.sub("['’-]", "", m.group(0))), text)
     for pattern, mark in _CJK_MARKS:
         text = pattern.sub(mark, text)
     return _CJK_SPACE.sub("", text)
