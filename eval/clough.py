@@ -27,8 +27,8 @@ Metrics, for the tool and for each baseline of :mod:`eval.baselines`:
   "98%"); over every text, a sibling answer often wins.
 
 The tool runs on the texts as they are (``dedup``), and on the same texts re-spelled in
-Georgian and in Arabic letters and as Chinese-like text without spaces (``dedup_georgian``,
-``dedup_arabic``, ``dedup_chinese``: :mod:`eval.respell`): a number that falls there rests
+Georgian and in Arabic letters and as Chinese-like and Thai-like text without spaces
+(``dedup_georgian``, ``dedup_arabic``, ``dedup_chinese``, ``dedup_thai``: :mod:`eval.respell`): a number that falls there rests
 on English, on case or on spaces between words.
 
 A baseline compares each answer with every other text (the other answers included, as the

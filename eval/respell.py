@@ -19,7 +19,11 @@ shows what a number owes to English-only evidence.
   (Chinese writes its common function words with one character and most content words
   with two), each drawn by a hash of the word from 3,000 ideographs, so different words
   share characters as Chinese words do; a word's apostrophes and hyphens go ("company's"
-  is one word). Digits stay (Chinese news writes Arabic numerals).
+  is one word). Digits stay (Chinese news writes Arabic numerals);
+- ``thai``: each Latin letter a Thai consonant, no spaces between words (Thai marks a
+  sentence or a clause with a space, not a word), language ``th``: letters that are not
+  morphemes, in a script the tokenizer cannot cut into words. Where the tool is weakest:
+  one token per letter.
 """
 
 from __future__ import annotations
@@ -74,6 +78,14 @@ def _translated(table: dict[int, str]) -> Callable[[str], str]:
     return lambda text: text.translate(table)
 
 
+_THAI = _letters("".join(chr(0x0E01 + i) for i in range(26)))
+_THAI_SPACE = re.compile("(?<=[\u0e01-\u0e1a]) +(?=[\u0e01-\u0e1a])")
+
+
+def _thai(text: str) -> str:
+    return _THAI_SPACE.sub("", text.translate(_THAI))
+
+
 #: spelling -> (re-spelling function, language code)
 SPELLINGS: dict[str, tuple[Callable[[str], str], str]] = {
     "georgian": (_translated(_letters("".join(chr(0x10D0 + i) for i in range(26)))), "ka"),
@@ -82,6 +94,7 @@ SPELLINGS: dict[str, tuple[Callable[[str], str], str]] = {
         "ur",
     ),
     "chinese": (_chinese, "zh"),
+    "thai": (_thai, "th"),
 }
 
 

@@ -97,9 +97,9 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
         "retrieval_p1": sum(pairs.get(a.id) == a.source_id for a in answers if a.category != "non")
         / 2,
     }
-    # re-spelled in Georgian and Arabic letters, without capitals, and as Chinese-like text
-    # without spaces: still found
-    for spelling in ("georgian", "arabic", "chinese"):
+    # re-spelled in Georgian and Arabic letters, without capitals, and as Chinese-like and
+    # Thai-like text without spaces: still found
+    for spelling in ("georgian", "arabic", "chinese", "thai"):
         respelled = clough.tool.derivations(tmp_path / "work" / f"{spelling}.duckdb")
         assert respelled["g0pA_taska"]["top_source_article_id"] == "orig_taska"
         assert set(result["systems"][f"dedup_{spelling}"]) == set(result["systems"]["dedup"])
@@ -108,6 +108,8 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
     assert clough.respelled(answer, "arabic")[0].text == "بت، ٹٹ 1۔"
     # a word of up to 4 letters is one ideograph, case aside; no spaces, CJK marks
     assert clough.respelled(answer, "chinese")[0].text == "妙，兝1。"
+    assert clough.respelled(answer, "thai")[0].text == "กข, บบ 1."
+    assert respell.respell("ab cd", "thai") == "กขฃค"
     assert (
         respell.respell("AB ab abcde 0.5", "chinese")
         == "妙妙" + respell.respell("abcde", "chinese") + "0.5"
@@ -232,7 +234,7 @@ def test_msrp_judges_the_tool_at_its_shipped_threshold() -> None:
     assert {"dedup_scanned", "dedup_verbatim", *baselines.NAMES} <= set(systems)
     # the same decision in Georgian letters: no English and no capitals needed here
     assert systems["dedup_georgian"]["accuracy"] == systems["dedup_arabic"]["accuracy"] == 1.0
-    assert set(systems["dedup_chinese"]) == set(systems["dedup"])
+    assert set(systems["dedup_chinese"]) == set(systems["dedup_thai"]) == set(systems["dedup"])
     assert msrp.respelled(pairs[:1], "georgian")[0][1].startswith("უთე გეოუსამ ბაოლ ")
     assert msrp.respelled(pairs[:1], "arabic")[0][1].endswith(" ظطرضق طض قلحفجبو۔")
 
