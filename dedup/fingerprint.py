@@ -179,10 +179,15 @@ def sign_passages(
     return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
+def _shingled(passage: str) -> str:
+    """A raw passage as it is shingled, for its signature and for the stop list alike."""
+    return shingle_form(normalise(passage))
+
+
 def _sign_chunk(
     passages: list[str], settings: FingerprintSettings, stop: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    norms = [shingle_form(normalise(p)) for p in passages]
+    norms = [_shingled(p) for p in passages]
     ok = [i for i, s in enumerate(norms) if len(s) >= settings.shingle]
     sigs = np.full((len(norms), settings.num_perm), np.uint32(0xFFFFFFFF), dtype=np.uint32)
     counts = np.zeros(len(norms), dtype=np.int32)
@@ -353,7 +358,7 @@ def _frequent_shingles(rows: list[tuple], n_articles: int, n: int, rule: StopLis
     if not rows or n_articles <= limit:
         return np.empty(0, dtype=np.uint32)
     ids = {aid: i for i, aid in enumerate(dict.fromkeys(r[0] for r in rows))}
-    norms = [shingle_form(normalise(sentence)) for _, sentence in rows]
+    norms = [_shingled(sentence) for _, sentence in rows]
     owner = np.array([ids[r[0]] for r in rows], dtype=np.uint64)
     h, starts = shingle_hashes(norms, n)
     per = np.repeat(owner, np.diff(np.append(starts, h.shape[0])))

@@ -10,9 +10,10 @@ with document frequencies counted over the train split's sentences, judged at th
 threshold the tool ships (``data/paraphrase.json``: 0.5, chosen on train when the model was
 fitted, see :mod:`eval.paraphrase_check`), because that is the decision the tool makes;
 the cut of best train accuracy is reported beside it as ``dedup_scanned``, since on a flat
-curve it is a different point, not a better model. The verbatim aligner's verdict (1.0 when ``dedup.align.align_sentences`` finds
-a span pair, else 0.0, cut at 0.5) is reported too, as ``dedup_verbatim``, and the model on the pairs re-spelled in Georgian
-and in Arabic letters (:mod:`eval.respell`; no capitals, so its name feature says nothing)
+curve it is a different point, not a better model. The verbatim aligner's verdict (1.0
+when ``dedup.align.align_sentences`` finds a span pair, else 0.0, cut at 0.5) is reported
+too, as ``dedup_verbatim``, and the model on the pairs re-spelled in Georgian and in
+Arabic letters (:mod:`eval.respell`; no capitals, so its name feature says nothing)
 and as Chinese-like and Thai-like text (words as ideographs, or Thai letters, no spaces)
 as ``dedup_georgian``, ``dedup_arabic``, ``dedup_chinese`` and ``dedup_thai``, at the
 shipped threshold.

@@ -46,13 +46,19 @@ def _letters(alphabet: str) -> dict[int, str]:
     }
 
 
+def _alphabet(first: int) -> str:
+    """26 letters of a Unicode block, from ``first`` on."""
+    return "".join(chr(first + i) for i in range(26))
+
+
 #: a word: letters, with the apostrophes and hyphens inside it ("company's", "so-called"),
 #: which Chinese does not write
 _WORD = re.compile(r"[A-Za-z]+(?:['’-][A-Za-z]+)*")
-#: Latin punctuation as Chinese writes it (a full stop before white space or at the end,
-#: abbreviations too, as in ``arabic``)
-_CJK_MARKS = ((re.compile(r"\.(?=\s|$)"), "。"), (re.compile(","), "，"), (re.compile(";"), "；"),
-              (re.compile(":"), "："), (re.compile(r"\?"), "？"), (re.compile("!"), "！"))  # fmt: skip
+_JOINERS = re.compile("['’-]")
+#: Latin punctuation as Chinese writes it; a full stop before white space or at the end
+#: (abbreviations too, as in ``arabic``)
+_CJK_MARKS = str.maketrans(",;:?!", "，；：？！")
+_FULL_STOP = re.compile(r"\.(?=\s|$)")
 _CJK = "\u4e00-\u9fff\u3000-\u303f\uff01-\uff1f"
 _CJK_SPACE = re.compile(f"(?<=[{_CJK}]) +| +(?=[{_CJK}])")
 IDEOGRAPHS = 3000
@@ -68,9 +74,8 @@ def _ideographs(word: str) -> str:
 
 
 def _chinese(text: str) -> str:
-    text = _WORD.sub(lambda m: _ideographs(re.sub("['’-]", "", m.group(0))), text)
-    for pattern, mark in _CJK_MARKS:
-        text = pattern.sub(mark, text)
+    text = _WORD.sub(lambda m: _ideographs(_JOINERS.sub("", m.group(0))), text)
+    text = _FULL_STOP.sub("。", text.translate(_CJK_MARKS))
     return _CJK_SPACE.sub("", text)
 
 
@@ -78,7 +83,7 @@ def _translated(table: dict[int, str]) -> Callable[[str], str]:
     return lambda text: text.translate(table)
 
 
-_THAI = _letters("".join(chr(0x0E01 + i) for i in range(26)))
+_THAI = _letters(_alphabet(0x0E01))
 _THAI_SPACE = re.compile("(?<=[\u0e01-\u0e1a]) +(?=[\u0e01-\u0e1a])")
 
 
@@ -88,7 +93,7 @@ def _thai(text: str) -> str:
 
 #: spelling -> (re-spelling function, language code)
 SPELLINGS: dict[str, tuple[Callable[[str], str], str]] = {
-    "georgian": (_translated(_letters("".join(chr(0x10D0 + i) for i in range(26)))), "ka"),
+    "georgian": (_translated(_letters(_alphabet(0x10D0))), "ka"),
     "arabic": (
         _translated(_letters(_ARABIC_LETTERS) | {ord(k): v for k, v in _ARABIC_MARKS.items()}),
         "ur",
