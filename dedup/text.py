@@ -35,9 +35,11 @@ TERMINATORS = ".!?…‼⁇⁈⁉。！？۔؟।॥։።။།។"
 #: kana and CJK ideographs: a syllable or a word each, not a letter (the kana block's
 #: voicing marks U+3099-309C are left out: a mark stays with the kana before it)
 KANA_CJK = "\u3040-\u3098\u309d-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: the alphabetic scripts written without spaces (Thai, Lao, Myanmar, Khmer): a letter each
+UNSPACED_LETTERS = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
 #: scripts written without spaces (Thai, Lao, Myanmar, Khmer, kana, CJK ideographs): one
 #: token per character, with the marks that follow it
-SCRIPTIO_CONTINUA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff" + KANA_CJK
+SCRIPTIO_CONTINUA = UNSPACED_LETTERS + KANA_CJK
 
 
 @cache
@@ -281,6 +283,27 @@ def word_keys(text: str) -> list[str]:
     glued = [bool(_CONTINUA.match(k)) for k in keys]
     pairs = [a + b for a, b, x, y in zip(keys, keys[1:], glued, glued[1:], strict=False) if x and y]
     return [k for k, g in zip(keys, glued, strict=True) if not g] + pairs
+
+
+_LETTER = re.compile(f"[{UNSPACED_LETTERS}]")
+
+
+def letter_pairs(keys: list[str]) -> tuple[list[str], list[int]]:
+    """Token keys with each letter of an alphabetic script written without spaces (Thai,
+    Lao, Myanmar, Khmer) joined to the next one of those scripts (a letter alone is kept
+    only when neither neighbour is one), and the index in ``keys`` of each one's first
+    token. Kana and ideographs stay single: a syllable or a word each already.
+
+    Why: such a letter, even with its vowel and tone marks, comes from a few hundred, so in
+    a corpus of any size nearly each one is in every article and carries no rarity; compared
+    one by one, any two sentences of a language looked alike (see :mod:`dedup.paraphrase`).
+    A pair is about a syllable, from tens of thousands, and the pairs are the units that
+    retrieval indexes and the term sample counts (:func:`word_keys`)."""
+    if not any(_LETTER.match(k) for k in keys):
+        return keys, list(range(len(keys)))
+    glued = [bool(_LETTER.match(k)) for k in keys] + [False]  # glued[-1]: before the first
+    kept = [i for i in range(len(keys)) if not glued[i] or glued[i + 1] or not glued[i - 1]]
+    return [keys[i] + keys[i + 1] if glued[i] and glued[i + 1] else keys[i] for i in kept], kept
 
 
 def unspaced_keys(text: str) -> list[str]:

@@ -196,3 +196,51 @@ def test_clough_cut_answer_covers_more_than_an_independent_one() -> None:
         assert all(x.a_start in starts and x.a_end in ends for x in found)
         covered[name] = sum(x.a_end - x.a_start for x in found)
     assert covered["g0pC_taskd"] > covered["g0pD_taskd"]
+
+
+#: a Bank of Thailand rate decision (written for this test), a rewrite of its second sentence
+#: (clauses moved, a word added) and reports on other subjects
+THAI = [
+    "ฝนตกหนักทำให้น้ำท่วมหลายพื้นที่ในกรุงเทพฯ เมื่อคืนนี้",
+    "ธนาคารแห่งประเทศไทยปรับขึ้นอัตราดอกเบี้ยนโยบาย 0.25 เปอร์เซ็นต์ เป็น 2.5 เปอร์เซ็นต์ เมื่อวันพุธ",
+]
+THAI_REWRITE = [
+    "เมื่อวันพุธ ธนาคารแห่งประเทศไทยได้ปรับขึ้นอัตราดอกเบี้ยนโยบายเป็น 2.5 เปอร์เซ็นต์ เพิ่มขึ้น 0.25 เปอร์เซ็นต์",
+    "ทีมฟุตบอลชาติไทยจะลงแข่งขันนัดต่อไปในเดือนหน้า",
+]
+THAI_OTHER = [
+    "นักวิเคราะห์หลายคนกล่าวว่าเงินบาทอ่อนค่าลงมากในช่วงสามเดือนที่ผ่านมา",
+    "ผู้ว่าการธนาคารกล่าวกับผู้สื่อข่าวว่าเศรษฐกิจไทยยังคงเติบโตได้ดีในปีนี้",
+    "ราคาน้ำมันในตลาดโลกลดลงเป็นวันที่สามติดต่อกัน",
+]
+
+
+def test_thai_rewrite_is_aligned_and_other_thai_news_is_not() -> None:
+    """Thai, written without spaces between words, its letters compared in pairs."""
+    text_a, spans_a = _join(THAI, ["", " "])
+    idf = paraphrase.Idf.from_texts([*THAI, *THAI_REWRITE, *THAI_OTHER])
+    text_b, spans_b = _join(THAI_REWRITE, ["", " "])
+    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, idf)
+    assert [(x.a_sentences, x.b_sentences) for x in found] == [((1,), (0,))]
+    assert text_b[found[0].b_start : found[0].b_end] == THAI_REWRITE[0]
+    text_c, spans_c = _join(THAI_OTHER, ["", " ", "\n"])
+    assert paraphrase.align_sentences(text_a, spans_a, text_c, spans_c, idf) == []
+
+
+@pytest.mark.skipif(not CLOUGH.is_dir(), reason=f"{CLOUGH} is absent (shared data)")
+def test_clough_in_thai_letters_aligns_rewrites_not_independent_answers() -> None:
+    """Clough's task b re-spelled as Thai-like text (no spaces, a Thai letter per Latin
+    letter): compared a letter at a time, the independent answer aligned 6 of its 7
+    sentences to the source; in pairs it aligns none, and the light revision still aligns."""
+    from eval import clough
+
+    texts = {t.id: t.text for t in clough.respelled(clough.load(CLOUGH), "thai")}
+    idf = paraphrase.Idf.from_texts(texts.values())
+    source = texts["orig_taskb"]
+    spans_s = [s for a, b in paragraph_spans(source) for s in sentence_spans(source, a, b)]
+    aligned = {}
+    for name in ("g3pC_taskb", "g4pE_taskb"):  # non, light (file_information.csv)
+        text = texts[name]
+        spans = [s for a, b in paragraph_spans(text) for s in sentence_spans(text, a, b)]
+        aligned[name] = len(paraphrase.align_sentences(text, spans, source, spans_s, idf))
+    assert aligned["g3pC_taskb"] == 0 and aligned["g4pE_taskb"] >= 5

@@ -121,6 +121,31 @@ def test_scripts_without_spaces_give_one_token_per_character() -> None:
     assert text.token_keys("မြန်မာ") == ["မြ", "န်", "မာ"]
 
 
+def test_thai_lao_myanmar_khmer_letters_are_compared_in_pairs() -> None:
+    """Paired with the next letter of those scripts; a lone letter, kana, ideographs and
+    spaced words stay as they are, and each key knows its first token."""
+    keys = text.token_keys("วันนี้ ฝน AP ก 東京")
+    assert keys == ["วั", "น", "นี้", "ฝ", "น", "ap", "ก", "東", "京"]
+    assert text.letter_pairs(keys) == (
+        ["วัน", "นนี้", "นี้ฝ", "ฝน", "ap", "ก", "東", "京"],
+        [0, 1, 2, 3, 5, 6, 7, 8],
+    )
+    assert text.letter_pairs(text.token_keys("ខ្មែរ")) == (["ខ្មែ", "មែរ"], [0, 1])
+    assert text.letter_pairs(["bank", "rate"]) == (["bank", "rate"], [0, 1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["ก", "น", "ເ", "မ", "ក", "東", "か", "ab", "7"]), max_size=12))
+def test_letter_pairs_keep_every_token_and_its_order(keys: list[str]) -> None:
+    """Every token is in some key, each key starts with its first token, keys keep order."""
+    paired, firsts = text.letter_pairs(keys)
+    assert len(paired) == len(firsts) and firsts == sorted(set(firsts))
+    assert all(key.startswith(keys[i]) for key, i in zip(paired, firsts, strict=True))
+    seconds = {i + 1 for key, i in zip(paired, firsts, strict=True) if key != keys[i]}
+    covered = set(firsts) | seconds
+    assert covered == set(range(len(keys)))
+
+
 def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
     assert text.count_words("A short footer line") == 4
     assert text.count_words("ข่าวการศึกษา") == len(text.token_keys("ข่าวการศึกษา")) > 6
