@@ -73,17 +73,50 @@ class Sentence:
     """A sentence's token keys (:func:`dedup.text.token_keys`), and their offsets in the
     text, found only for the pairs that align (most candidate pairs do not)."""
 
-    __slots__ = ("text", "start", "end", "keys", "_spans")
+    __slots__ = ("text", "start", "end", "keys", "_spans", "_known", "_glued")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
         self.keys = token_keys(text[start:end])
         self._spans: list[tuple[int, int]] | None = None
+        self._known: frozenset[str] | None = None
+        self._glued: dict[str, int] | None = None
 
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
             self._spans = token_spans(self.text, self.start, self.end)
         return self._spans
+
+    def known(self) -> frozenset[str]:
+        if self._known is None:
+            self._known = frozenset(self.keys)
+        return self._known
+
+    def glued(self) -> dict[str, int]:
+        """Each two adjacent keys written as one, to the index of the first."""
+        if self._glued is None:
+            self._glued = {
+                a + b: i for i, (a, b) in enumerate(zip(self.keys, self.keys[1:], strict=False))
+            }
+        return self._glued
+
+
+def _split_glued(a: Sentence, b: Sentence) -> tuple[list[str], list[int]]:
+    """A's keys with each one that B writes as two words (a space A's writer left out, as
+    Urdu and Persian typists often do where a letter does not join the next one, or
+    Indonesian "dirumah" for "di rumah") split into B's two, and the index in A of each
+    key's token (a split token's two halves share its offsets). Without this, a copied
+    sentence with one space left out was two runs, and a short one no run at all."""
+    unknown = a.known() - b.known()
+    glued = b.glued() if unknown else {}
+    if not any(k in glued for k in unknown):
+        return a.keys, list(range(len(a.keys)))
+    keys, where = [], []
+    for i, key in enumerate(a.keys):
+        j = glued.get(key) if key in unknown else None
+        keys.extend((key,) if j is None else b.keys[j : j + 2])
+        where.extend((i,) if j is None else (i, i))
+    return keys, where
 
 
 def _blocks(a: list[str], b: list[str], min_block: int) -> list[tuple[int, int, int]]:
@@ -132,16 +165,22 @@ def align_sentences(
 def align_pair(a: Sentence, b: Sentence, s: AlignSettings) -> list[SpanPair]:
     """:func:`align_sentences` on tokenized sentences (a sentence in many candidate pairs
     is tokenized once)."""
-    keys_a, keys_b = a.keys, b.keys
-    if not keys_a or not keys_b:
+    if not a.keys or not b.keys:
         return []
+    (keys_a, where_a), (keys_b, where_b) = _split_glued(a, b), _split_glued(b, a)
     blocks = _blocks(keys_a, keys_b, s.min_block)
     matched = sum(n for _, _, n in blocks)
     if matched < s.min_matched or matched < s.min_coverage * min(len(keys_a), len(keys_b)):
         return []
     off_a, off_b = a.spans(), b.spans()
     return [
-        SpanPair(off_a[i0][0], off_a[i1 - 1][1], off_b[j0][0], off_b[j1 - 1][1], n)
+        SpanPair(
+            off_a[where_a[i0]][0],
+            off_a[where_a[i1 - 1]][1],
+            off_b[where_b[j0]][0],
+            off_b[where_b[j1 - 1]][1],
+            n,
+        )
         for i0, i1, j0, j1, n in _bridge(blocks, s.max_gap)
         if i1 - i0 >= s.min_span and j1 - j0 >= s.min_span
     ]

@@ -192,3 +192,29 @@ def test_a_copied_sentence_aligns_whole_or_not_at_all(tokens: list[str]) -> None
     assert pairs == (
         [align.SpanPair(0, len(text), 0, len(text), len(tokens))] if long_enough else []
     )
+
+
+#: a sentence of the seed corpus (corpus/001_*.txt)
+SEED_SENTENCE = (
+    "Kantor berita KCNA kemarin melaporkan bahwa Pemimpin Korut Kim Jong Un mengirimkan "
+    "sebuah pesan kepada Presiden Rusia Vladimir Putin dalam rangka peringatan Hari Nasional "
+    "Rusia."
+)
+
+
+@given(st.sets(st.integers(0, SEED_SENTENCE.count(" ") - 1)), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_a_copy_with_spaces_left_out_still_aligns_whole(drops: set[int], swap: bool) -> None:
+    """A copy whose typist left out spaces (Urdu and Persian typists often do, Indonesian
+    ones write "dirumah"): each run-together pair of words is split as the other side
+    writes it, so the copy aligns whole, whichever side it is, with offsets in its text."""
+    words = SEED_SENTENCE.split(" ")
+    dropped: set[int] = set()
+    for i in sorted(drops):  # two spaces side by side left out make three words one
+        if i - 1 not in dropped:
+            dropped.add(i)
+    copy = words[0] + "".join(("" if i in dropped else " ") + w for i, w in enumerate(words[1:]))
+    a, b = (copy, SEED_SENTENCE) if swap else (SEED_SENTENCE, copy)
+    pairs = align.align_sentences(a, (0, len(a)), b, (0, len(b)), align.AlignSettings())
+    assert [(a[p.a_start : p.a_end], b[p.b_start : p.b_end]) for p in pairs] == [(a[:-1], b[:-1])]
+    assert pairs[0].matched == len(words)
