@@ -41,7 +41,7 @@ from rapidfuzz.distance import Indel
 from dedup import store
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
-from dedup.text import count_tokens, fold_chars, token_keys, token_spans
+from dedup.text import count_tokens, fold_chars, joins, split_run_together, token_keys, token_spans
 
 VERBATIM, NEAR_VERBATIM, REWRITE = "verbatim", "near_verbatim", "rewrite"
 NEAR_VERBATIM_SCORE = 90.0
@@ -73,14 +73,14 @@ class Sentence:
     """A sentence's token keys (:func:`dedup.text.token_keys`), and their offsets in the
     text, found only for the pairs that align (most candidate pairs do not)."""
 
-    __slots__ = ("text", "start", "end", "keys", "_spans", "_known", "_glued")
+    __slots__ = ("text", "start", "end", "keys", "_spans", "_known", "_joins")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
         self.keys = token_keys(text[start:end])
         self._spans: list[tuple[int, int]] | None = None
         self._known: frozenset[str] | None = None
-        self._glued: dict[str, int] | None = None
+        self._joins: dict[str, tuple[str, str]] | None = None
 
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
@@ -92,31 +92,16 @@ class Sentence:
             self._known = frozenset(self.keys)
         return self._known
 
-    def glued(self) -> dict[str, int]:
-        """Each two adjacent keys written as one, to the index of the first."""
-        if self._glued is None:
-            self._glued = {
-                a + b: i for i, (a, b) in enumerate(zip(self.keys, self.keys[1:], strict=False))
-            }
-        return self._glued
+    def joins(self) -> dict[str, tuple[str, str]]:
+        if self._joins is None:
+            self._joins = joins(self.keys)
+        return self._joins
 
-
-def _split_glued(a: Sentence, b: Sentence) -> tuple[list[str], list[int]]:
-    """A's keys with each one that B writes as two words (a space A's writer left out, as
-    Urdu and Persian typists often do where a letter does not join the next one, or
-    Indonesian "dirumah" for "di rumah") split into B's two, and the index in A of each
-    key's token (a split token's two halves share its offsets). Without this, a copied
-    sentence with one space left out was two runs, and a short one no run at all."""
-    unknown = a.known() - b.known()
-    glued = b.glued() if unknown else {}
-    if not any(k in glued for k in unknown):
-        return a.keys, list(range(len(a.keys)))
-    keys, where = [], []
-    for i, key in enumerate(a.keys):
-        j = glued.get(key) if key in unknown else None
-        keys.extend((key,) if j is None else b.keys[j : j + 2])
-        where.extend((i,) if j is None else (i, i))
-    return keys, where
+    def split_for(self, other: Sentence) -> tuple[list[str], list[int]]:
+        """Its keys with the words ``other`` writes apart split (:func:`split_run_together`)."""
+        if self.known() <= other.known():
+            return self.keys, list(range(len(self.keys)))
+        return split_run_together(self.keys, other.known(), other.joins())
 
 
 def _blocks(a: list[str], b: list[str], min_block: int) -> list[tuple[int, int, int]]:
@@ -167,7 +152,7 @@ def align_pair(a: Sentence, b: Sentence, s: AlignSettings) -> list[SpanPair]:
     is tokenized once)."""
     if not a.keys or not b.keys:
         return []
-    (keys_a, where_a), (keys_b, where_b) = _split_glued(a, b), _split_glued(b, a)
+    (keys_a, where_a), (keys_b, where_b) = a.split_for(b), b.split_for(a)
     blocks = _blocks(keys_a, keys_b, s.min_block)
     matched = sum(n for _, _, n in blocks)
     if matched < s.min_matched or matched < s.min_coverage * min(len(keys_a), len(keys_b)):

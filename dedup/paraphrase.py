@@ -92,7 +92,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from dedup.text import letter_pairs, normalise, token_keys, token_spans
+from dedup.text import joins, letter_pairs, normalise, split_run_together, token_keys, token_spans
 
 FUZZY_RATIO = 80
 FUZZY_MIN_LEN = 4
@@ -191,15 +191,43 @@ def _number_key(raw: str) -> str:
     return digits.lstrip("0") or "0"
 
 
-class Side:
-    """The sentences of one text as units over one vocabulary, with rarity weights."""
+Apart = tuple[frozenset[str], dict[str, tuple[str, str]]]
 
-    def __init__(self, text: str, spans: Sequence[tuple[int, int]], idf: Idf) -> None:
+
+def _tokens(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
+    """The token keys of each sentence."""
+    return [token_keys(text[start:end]) for start, end in spans]
+
+
+def _written_apart(sentences: list[list[str]]) -> Apart:
+    """What :func:`dedup.text.split_run_together` needs of the other text of a pair: its
+    keys, and its adjacent keys joined."""
+    joined: dict[str, tuple[str, str]] = {}
+    for keys in sentences:
+        joined |= joins(keys)
+    return frozenset(k for keys in sentences for k in keys), joined
+
+
+class Side:
+    """The sentences of one text (``tokens``: their keys) as units over one vocabulary, with
+    rarity weights; words it runs together that ``other`` (:func:`_written_apart` of the
+    other text) writes apart are split."""
+
+    def __init__(
+        self,
+        text: str,
+        spans: Sequence[tuple[int, int]],
+        tokens: list[list[str]],
+        idf: Idf,
+        other: Apart,
+    ) -> None:
         self.spans = list(spans)
         vocab: dict[str, int] = {}
         self.units: list[Unit] = []
-        for start, end in self.spans:
-            keys, firsts = letter_pairs(token_keys(text[start:end]))
+        for (start, end), sentence in zip(self.spans, tokens, strict=True):
+            keys, split = split_run_together(sentence, *other)
+            keys, paired = letter_pairs(keys)
+            firsts = [split[i] for i in paired]
             offsets = token_spans(text, start, end)
             ids = np.array([vocab.setdefault(k, len(vocab)) for k in keys], dtype=np.int64)
             is_name = np.array([k > 0 and text[offsets[k][0]].isupper() for k in firsts])
@@ -320,9 +348,24 @@ def model() -> Model:
     return Model(np.array(data["weights"]), float(data["bias"]), float(data["threshold"]))
 
 
+def _pair(
+    text_a: str,
+    spans_a: Sequence[tuple[int, int]],
+    text_b: str,
+    spans_b: Sequence[tuple[int, int]],
+    idf: Idf,
+) -> tuple[Side, Side]:
+    """The two sides of a text pair, each split where the other writes words apart."""
+    tokens_a, tokens_b = _tokens(text_a, spans_a), _tokens(text_b, spans_b)
+    return (
+        Side(text_a, spans_a, tokens_a, idf, _written_apart(tokens_b)),
+        Side(text_b, spans_b, tokens_b, idf, _written_apart(tokens_a)),
+    )
+
+
 def pair_features(a: str, b: str, idf: Idf) -> np.ndarray:
     """The feature vector of two sentences (each read whole)."""
-    side_a, side_b = Side(a, [(0, len(a))], idf), Side(b, [(0, len(b))], idf)
+    side_a, side_b = _pair(a, [(0, len(a))], b, [(0, len(b))], idf)
     sim = similarity(side_a.vocab, side_b.vocab)
     return features(side_a.units[0], side_b.units[0], sim, side_a.weights, side_b.weights)
 
@@ -378,7 +421,7 @@ def align_sentences(
         bad = [(s, e) for s, e in spans if not 0 <= s <= e <= len(text)]
         if bad:
             raise ValueError(f"sentence span {bad[0]} is outside a text of {len(text)} characters")
-    side_a, side_b = Side(text_a, spans_a, idf), Side(text_b, spans_b, idf)
+    side_a, side_b = _pair(text_a, spans_a, text_b, spans_b, idf)
     if not side_a.units or not side_b.units:
         return []
     passes, loose = _prefilter(side_a, side_b)

@@ -285,6 +285,33 @@ def word_keys(text: str) -> list[str]:
     return [k for k, g in zip(keys, glued, strict=True) if not g] + pairs
 
 
+def joins(keys: list[str]) -> dict[str, tuple[str, str]]:
+    """Each two adjacent keys written as one word, to the two."""
+    return {a + b: (a, b) for a, b in zip(keys, keys[1:], strict=False)}
+
+
+def split_run_together(
+    keys: list[str], other: frozenset[str], other_joins: dict[str, tuple[str, str]]
+) -> tuple[list[str], list[int]]:
+    """``keys`` with each key that another text (its keys ``other``, and :func:`joins` of
+    them) writes as two words, and never as one, split into those two; and the index in
+    ``keys`` of each one's token (a split token's halves share it).
+
+    Why: a typist who leaves out a space (as Urdu and Persian typists often do after a
+    letter that does not join the next one, or Indonesian "dirumah" for "di rumah") makes
+    one token of two; a copied sentence with one such word was two runs of equal tokens,
+    a short one none."""
+    unknown = set(keys) - other if other_joins else ()
+    if not any(k in other_joins for k in unknown):
+        return keys, list(range(len(keys)))
+    out, where = [], []
+    for i, key in enumerate(keys):
+        halves = other_joins.get(key) if key in unknown else None
+        out.extend(halves or (key,))
+        where.extend((i, i) if halves else (i,))
+    return out, where
+
+
 _LETTER = re.compile(f"[{UNSPACED_LETTERS}]")
 
 

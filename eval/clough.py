@@ -27,10 +27,10 @@ Metrics, for the tool and for each baseline of :mod:`eval.baselines`:
   "98%"); over every text, a sibling answer often wins.
 
 The tool runs on the texts as they are (``dedup``), and on the same texts re-spelled in
-Georgian and in Arabic letters and as Chinese-like and Thai-like text without spaces
-(``dedup_georgian``, ``dedup_arabic``, ``dedup_chinese``, ``dedup_thai``:
-:mod:`eval.respell`): a number that falls there rests on English, on case or on spaces
-between words.
+Georgian and in Arabic letters (also with spaces left out as Urdu typists leave them out)
+and as Chinese-like and Thai-like text without spaces (``dedup_georgian``,
+``dedup_arabic``, ``dedup_urdu``, ``dedup_chinese``, ``dedup_thai``: :mod:`eval.respell`):
+a number that falls there rests on English, on case or on spaces between words.
 
 A baseline compares each answer with every other text (the other answers included, as the
 tool sees them), its top source is the argmax and its derived score the maximum; the

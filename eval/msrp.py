@@ -13,10 +13,11 @@ the cut of best train accuracy is reported beside it as ``dedup_scanned``, since
 curve it is a different point, not a better model. The verbatim aligner's verdict (1.0
 when ``dedup.align.align_sentences`` finds a span pair, else 0.0, cut at 0.5) is reported
 too, as ``dedup_verbatim``, and the model on the pairs re-spelled in Georgian and in
-Arabic letters (:mod:`eval.respell`; no capitals, so its name feature says nothing)
-and as Chinese-like and Thai-like text (words as ideographs, or Thai letters, no spaces)
-as ``dedup_georgian``, ``dedup_arabic``, ``dedup_chinese`` and ``dedup_thai``, at the
-shipped threshold.
+Arabic letters (:mod:`eval.respell`; no capitals, so its name feature says nothing; also
+with spaces left out as Urdu typists leave them out) and as Chinese-like and Thai-like
+text (words as ideographs, or Thai letters, no spaces) as ``dedup_georgian``,
+``dedup_arabic``, ``dedup_urdu``, ``dedup_chinese`` and ``dedup_thai``, at the shipped
+threshold.
 """
 
 from __future__ import annotations

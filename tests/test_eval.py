@@ -97,9 +97,9 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
         "retrieval_p1": sum(pairs.get(a.id) == a.source_id for a in answers if a.category != "non")
         / 2,
     }
-    # re-spelled in Georgian and Arabic letters, without capitals, and as Chinese-like and
-    # Thai-like text without spaces: still found
-    for spelling in ("georgian", "arabic", "chinese", "thai"):
+    # re-spelled in Georgian and Arabic letters (also with spaces left out), without
+    # capitals, and as Chinese-like and Thai-like text without spaces: still found
+    for spelling in ("georgian", "arabic", "urdu", "chinese", "thai"):
         respelled = clough.tool.derivations(tmp_path / "work" / f"{spelling}.duckdb")
         assert respelled["g0pA_taska"]["top_source_article_id"] == "orig_taska"
         assert set(result["systems"][f"dedup_{spelling}"]) == set(result["systems"]["dedup"])
@@ -115,6 +115,13 @@ def test_clough_end_to_end(clough_folder: Path, tmp_path: Path) -> None:
         == "妙妙" + respell.respell("abcde", "chinese") + "0.5"
     )
     assert len(respell.respell("abcde", "chinese")) == 2
+    # Urdu-like: Arabic letters, some spaces after a letter that does not join (g: "د")
+    # left out, others kept, and which ones depends on the text
+    text = " ".join(["gg aa"] * 40)
+    urdu = respell.respell(text, "urdu")
+    assert urdu.replace(" ", "") == respell.respell(text, "arabic").replace(" ", "")
+    assert 0 < respell.respell(text, "arabic").count(" ") - urdu.count(" ") < 40
+    assert urdu.count("ب د") == 39 and respell.respell(text + ".", "urdu")[:-1] != urdu
     # containment: the pasted answer lies wholly in its source, the light one nearly so
     assert result["systems"]["containment"]["source_p1"] == 1.0
     assert result["systems"]["containment"]["source_p1_wires"] == 1.0

@@ -3,6 +3,8 @@ offsets, independent reports of the same event are not."""
 
 from __future__ import annotations
 
+import re
+
 import polars as pl
 import pytest
 from conftest import SHARED_DATA
@@ -93,6 +95,22 @@ def test_paraphrased_sentence_is_aligned_with_exact_offsets(i: int, j: int, seps
 def test_reordered_rewrite_pairs_the_right_sentences() -> None:
     text_a, spans_a = _join(WIRE, [""] + ["\n"] * 4)
     text_b, spans_b = _join(REWRITE, [""] + [" "] * 2)
+    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, _idf(text_a, text_b))
+    assert {(x.a_sentences, x.b_sentences) for x in found} == {
+        ((0,), (1,)),
+        ((1,), (2,)),
+        ((3,), (0,)),
+    }
+
+
+def test_a_rewrite_with_spaces_left_out_pairs_the_same_sentences() -> None:
+    """Every second space of the rewrite left out (as Urdu and Persian typists often leave
+    them out): each run-together word is split as the wire writes it, so the same sentences
+    pair as when it is written apart (without the split, none reached the threshold)."""
+    squeezed = [re.sub(r"(\S+ \S+) ", r"\1", s) for s in REWRITE]
+    assert squeezed[0].startswith("Most economistssurveyed byReuters")
+    text_a, spans_a = _join(WIRE, [""] + ["\n"] * 4)
+    text_b, spans_b = _join(squeezed, [""] + [" "] * 2)
     found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, _idf(text_a, text_b))
     assert {(x.a_sentences, x.b_sentences) for x in found} == {
         ((0,), (1,)),
