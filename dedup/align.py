@@ -30,6 +30,7 @@ Why these defaults (``AlignSettings``):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -41,7 +42,14 @@ from rapidfuzz.distance import Indel
 from dedup import store
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
-from dedup.text import count_tokens, fold_chars, joins, split_run_together, token_keys, token_spans
+from dedup.text import (
+    WrittenApart,
+    count_tokens,
+    fold_chars,
+    split_run_together,
+    token_keys,
+    token_spans,
+)
 
 VERBATIM, NEAR_VERBATIM, REWRITE = "verbatim", "near_verbatim", "rewrite"
 NEAR_VERBATIM_SCORE = 90.0
@@ -73,56 +81,64 @@ class Sentence:
     """A sentence's token keys (:func:`dedup.text.token_keys`), and their offsets in the
     text, found only for the pairs that align (most candidate pairs do not)."""
 
-    __slots__ = ("text", "start", "end", "keys", "_spans", "_known", "_joins")
+    __slots__ = ("text", "start", "end", "keys", "_spans", "_apart")
 
     def __init__(self, text: str, start: int, end: int) -> None:
         self.text, self.start, self.end = text, start, end
         self.keys = token_keys(text[start:end])
         self._spans: list[tuple[int, int]] | None = None
-        self._known: frozenset[str] | None = None
-        self._joins: dict[str, tuple[str, str]] | None = None
+        self._apart: WrittenApart | None = None
 
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
             self._spans = token_spans(self.text, self.start, self.end)
         return self._spans
 
-    def known(self) -> frozenset[str]:
-        if self._known is None:
-            self._known = frozenset(self.keys)
-        return self._known
+    def apart(self) -> WrittenApart:
+        if self._apart is None:
+            self._apart = WrittenApart([self.keys])
+        return self._apart
 
-    def joins(self) -> dict[str, tuple[str, str]]:
-        if self._joins is None:
-            self._joins = joins(self.keys)
-        return self._joins
-
-    def split_for(self, other: Sentence) -> tuple[list[str], list[int]]:
-        """Its keys with the words ``other`` writes apart split (:func:`split_run_together`)."""
-        if self.known() <= other.known():
-            return self.keys, list(range(len(self.keys)))
-        return split_run_together(self.keys, other.known(), other.joins())
+    def split_for(self, other: Sentence) -> tuple[list[str], list[int]] | None:
+        """Its keys with the words ``other`` writes apart split (:func:`split_run_together`),
+        or None."""
+        return split_run_together(self.keys, self.apart().known, other.apart())
 
 
-def _blocks(a: list[str], b: list[str], min_block: int) -> list[tuple[int, int, int]]:
-    """Runs (i, j, length) of equal tokens, reordered runs included, longest first found."""
+def _blocks(a: list[str], b: list[str], min_block: int) -> tuple[list[tuple[int, int, int]], bool]:
+    """Runs (i, j, length) of equal tokens, reordered runs included, longest first found;
+    and whether a stretch between the first pass's runs is the same text on both sides,
+    spaced differently (:func:`_respaced`)."""
     if a == b:  # a copied sentence: one run, and nothing left for a second pass
-        return [(0, 0, len(a))] if len(a) >= min_block else []
+        return ([(0, 0, len(a))] if len(a) >= min_block else []), False
     a, b = list(a), list(b)
     found: list[tuple[int, int, int]] = []
-    for _ in range(MAX_PASSES):
-        new = [
-            (op.src_start, op.dest_start, op.src_end - op.src_start)
-            for op in Indel.opcodes(a, b)
-            if op.tag == "equal" and op.src_end - op.src_start >= min_block
-        ]
+    respaced = False
+    for step in range(MAX_PASSES):
+        ops = Indel.opcodes(a, b).as_list()
+        respaced = respaced or step == 0 and _respaced(a, b, ops)
+        new = [(i, j, i1 - i) for tag, i, i1, j, _ in ops if tag == "equal" and i1 - i >= min_block]
         if not new:
             break
         for i, j, n in new:  # mask what matched, so the next pass finds other runs
             a[i : i + n] = [None] * n
             b[j : j + n] = [""] * n
         found.extend(new)
-    return sorted(found)
+    return sorted(found), respaced
+
+
+def _respaced(a: list[str], b: list[str], ops: list[tuple[str, int, int, int, int]]) -> bool:
+    """Whether a stretch the opcodes leave unmatched on both sides (before, between or after
+    equal runs) is one text with the spaces in other places: a word one side runs together
+    (:func:`dedup.text.split_run_together`). A cheap test, so that the split is tried on
+    the few pairs that need it."""
+    i = j = 0
+    for tag, i0, i1, j0, j1 in ops:
+        if tag == "equal":
+            if i < i0 and j < j0 and "".join(a[i:i0]) == "".join(b[j:j0]):
+                return True
+            i, j = i1, j1
+    return i < len(a) and j < len(b) and "".join(a[i:]) == "".join(b[j:])
 
 
 def _bridge(
@@ -149,11 +165,21 @@ def align_sentences(
 
 def align_pair(a: Sentence, b: Sentence, s: AlignSettings) -> list[SpanPair]:
     """:func:`align_sentences` on tokenized sentences (a sentence in many candidate pairs
-    is tokenized once)."""
-    if not a.keys or not b.keys:
+    is tokenized once). Where a stretch left unmatched is one text spaced differently, words
+    one side runs together that the other writes apart are split and the runs found again
+    (:func:`dedup.text.split_run_together`); a split token's halves keep its offsets."""
+    keys_a, keys_b = a.keys, b.keys
+    if not keys_a or not keys_b:
         return []
-    (keys_a, where_a), (keys_b, where_b) = a.split_for(b), b.split_for(a)
-    blocks = _blocks(keys_a, keys_b, s.min_block)
+    where_a: Sequence[int] = range(len(keys_a))
+    where_b: Sequence[int] = range(len(keys_b))
+    blocks, respaced = _blocks(keys_a, keys_b, s.min_block)
+    if respaced:
+        split_a, split_b = a.split_for(b), b.split_for(a)
+        if split_a or split_b:
+            keys_a, where_a = split_a or (keys_a, where_a)
+            keys_b, where_b = split_b or (keys_b, where_b)
+            blocks, _ = _blocks(keys_a, keys_b, s.min_block)
     matched = sum(n for _, _, n in blocks)
     if matched < s.min_matched or matched < s.min_coverage * min(len(keys_a), len(keys_b)):
         return []

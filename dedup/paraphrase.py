@@ -92,7 +92,14 @@ import polars as pl
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Indel
 
-from dedup.text import joins, letter_pairs, normalise, split_run_together, token_keys, token_spans
+from dedup.text import (
+    WrittenApart,
+    letter_pairs,
+    normalise,
+    split_run_together,
+    token_keys,
+    token_spans,
+)
 
 FUZZY_RATIO = 80
 FUZZY_MIN_LEN = 4
@@ -191,27 +198,15 @@ def _number_key(raw: str) -> str:
     return digits.lstrip("0") or "0"
 
 
-Apart = tuple[frozenset[str], dict[str, tuple[str, str]]]
-
-
 def _tokens(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
     """The token keys of each sentence."""
     return [token_keys(text[start:end]) for start, end in spans]
 
 
-def _written_apart(sentences: list[list[str]]) -> Apart:
-    """What :func:`dedup.text.split_run_together` needs of the other text of a pair: its
-    keys, and its adjacent keys joined."""
-    joined: dict[str, tuple[str, str]] = {}
-    for keys in sentences:
-        joined |= joins(keys)
-    return frozenset(k for keys in sentences for k in keys), joined
-
-
 class Side:
     """The sentences of one text (``tokens``: their keys) as units over one vocabulary, with
-    rarity weights; words it runs together that ``other`` (:func:`_written_apart` of the
-    other text) writes apart are split."""
+    rarity weights; words it runs together that ``other`` (the other text of the pair)
+    writes apart are split."""
 
     def __init__(
         self,
@@ -219,13 +214,16 @@ class Side:
         spans: Sequence[tuple[int, int]],
         tokens: list[list[str]],
         idf: Idf,
-        other: Apart,
+        other: WrittenApart,
     ) -> None:
         self.spans = list(spans)
         vocab: dict[str, int] = {}
         self.units: list[Unit] = []
         for (start, end), sentence in zip(self.spans, tokens, strict=True):
-            keys, split = split_run_together(sentence, *other)
+            keys, split = split_run_together(sentence, frozenset(sentence), other) or (
+                sentence,
+                range(len(sentence)),
+            )
             keys, paired = letter_pairs(keys)
             firsts = [split[i] for i in paired]
             offsets = token_spans(text, start, end)
@@ -358,8 +356,8 @@ def _pair(
     """The two sides of a text pair, each split where the other writes words apart."""
     tokens_a, tokens_b = _tokens(text_a, spans_a), _tokens(text_b, spans_b)
     return (
-        Side(text_a, spans_a, tokens_a, idf, _written_apart(tokens_b)),
-        Side(text_b, spans_b, tokens_b, idf, _written_apart(tokens_a)),
+        Side(text_a, spans_a, tokens_a, idf, WrittenApart(tokens_b)),
+        Side(text_b, spans_b, tokens_b, idf, WrittenApart(tokens_a)),
     )
 
 

@@ -22,10 +22,12 @@ meets its other spelling. Offsets always index the text as written.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 import unicodedata
 from functools import cache
 from importlib.resources import files
+from itertools import chain
 
 import polars as pl
 
@@ -285,30 +287,53 @@ def word_keys(text: str) -> list[str]:
     return [k for k, g in zip(keys, glued, strict=True) if not g] + pairs
 
 
-def joins(keys: list[str]) -> dict[str, tuple[str, str]]:
-    """Each two adjacent keys written as one word, to the two."""
-    return {a + b: (a, b) for a, b in zip(keys, keys[1:], strict=False)}
+class WrittenApart:
+    """A text's keys, sentence by sentence, as :func:`split_run_together` reads the other
+    text of a pair: their set, and each two adjacent keys of a sentence joined."""
+
+    __slots__ = ("sentences", "known", "_joins")
+
+    def __init__(self, sentences: list[list[str]]) -> None:
+        self.sentences = sentences
+        self.known = frozenset(chain.from_iterable(sentences))
+        self._joins: frozenset[str] | None = None
+
+    def joins(self) -> frozenset[str]:
+        if self._joins is None:  # chain and map keep the loops in C: this runs per sentence
+            pairs = (map(operator.add, keys, keys[1:]) for keys in self.sentences)
+            self._joins = frozenset(chain.from_iterable(pairs))
+        return self._joins
+
+    def halves(self, joined: set[str] | frozenset[str]) -> dict[str, tuple[str, str]]:
+        """Each of ``joined`` (some of :meth:`joins`) to the two keys it joins."""
+        return {
+            a + b: (a, b)
+            for keys in self.sentences
+            for a, b in zip(keys, keys[1:], strict=False)
+            if a + b in joined
+        }
 
 
 def split_run_together(
-    keys: list[str], other: frozenset[str], other_joins: dict[str, tuple[str, str]]
-) -> tuple[list[str], list[int]]:
-    """``keys`` with each key that another text (its keys ``other``, and :func:`joins` of
-    them) writes as two words, and never as one, split into those two; and the index in
-    ``keys`` of each one's token (a split token's halves share it).
+    keys: list[str], known: frozenset[str], other: WrittenApart
+) -> tuple[list[str], list[int]] | None:
+    """``keys`` (their set ``known``) with each key that the other text never writes but
+    writes as two adjacent words split into those two, and the index in ``keys`` of each
+    one's token (a split token's halves share it); None when no key is split.
 
     Why: a typist who leaves out a space (as Urdu and Persian typists often do after a
     letter that does not join the next one, or Indonesian "dirumah" for "di rumah") makes
-    one token of two; a copied sentence with one such word was two runs of equal tokens,
-    a short one none."""
-    unknown = set(keys) - other if other_joins else ()
-    if not any(k in other_joins for k in unknown):
-        return keys, list(range(len(keys)))
+    one token of two; a copied sentence with such a word was two runs of equal tokens."""
+    unknown = known - other.known
+    found = other.joins() & unknown if unknown else None
+    if not found:
+        return None
+    halves = other.halves(found)
     out, where = [], []
     for i, key in enumerate(keys):
-        halves = other_joins.get(key) if key in unknown else None
-        out.extend(halves or (key,))
-        where.extend((i, i) if halves else (i,))
+        parts = halves.get(key, (key,))
+        out.extend(parts)
+        where.extend([i] * len(parts))
     return out, where
 
 

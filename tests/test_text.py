@@ -149,15 +149,17 @@ def test_letter_pairs_keep_every_token_and_its_order(keys: list[str]) -> None:
 def test_words_run_together_are_split_as_the_other_text_writes_them() -> None:
     """ "dirumah" where the other text writes "di rumah": split, both halves pointing at the
     one token; a word the other text also writes whole, or does not write at all, stays."""
-    other = text.token_keys("Polisi menggeledah di rumah itu")
     keys = text.token_keys("Polisi dirumah itu kemarin")
-    split = text.split_run_together(keys, frozenset(other), text.joins(other))
-    assert split == (["polisi", "di", "rumah", "itu", "kemarin"], [0, 1, 1, 2, 3])
-    whole = [*other, "dirumah"]
-    assert text.split_run_together(keys, frozenset(whole), text.joins(whole)) == (
-        keys,
-        [0, 1, 2, 3],
+    other = text.WrittenApart([text.token_keys("Polisi menggeledah di rumah itu")])
+    assert text.split_run_together(keys, frozenset(keys), other) == (
+        ["polisi", "di", "rumah", "itu", "kemarin"],
+        [0, 1, 1, 2, 3],
     )
+    whole = text.WrittenApart([*other.sentences, ["dirumah"]])
+    assert text.split_run_together(keys, frozenset(keys), whole) is None
+    # halves are found inside one sentence of the other text, not across two
+    apart = text.WrittenApart([["polisi", "di"], ["rumah", "itu"]])
+    assert text.split_run_together(keys, frozenset(keys), apart) is None
 
 
 def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
