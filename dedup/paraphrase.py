@@ -50,8 +50,9 @@ Rarity is ``log(N / df) / log(N)`` in [0, 1] (scale-free, so one fitted model se
 a corpus of 100 or 100,000 documents); a term missing from the table counts as seen once
 (df = 1): the table comes from the corpus the texts belong to, so an unknown term is a rare
 one (a typo, a new name). The tool's table (``term_df``) therefore also counts the single
-characters of scripts written without spaces, the tokens here, beside the character pairs
-retrieval indexes: without them every ideograph was unknown, so as rare as a name (MSRP
+characters of scripts written without spaces, the tokens here for kana and ideographs,
+beside the character pairs retrieval indexes (the tokens here for Thai, Lao, Myanmar and
+Khmer letters): without them every ideograph was unknown, so as rare as a name (MSRP
 re-spelled as Chinese-like text, words mapped to dictionary words of equal frequency rank:
 accuracy 0.654 with every character unknown, 0.715 with their counts).
 

@@ -2,8 +2,9 @@
 
 Reads: articles, paragraphs (body and headline), new_articles and role_changes (temp).
 Leaves: term_df (the sample's document frequencies, frozen once the sample is full: of its
-terms, and of the single characters of scripts written without spaces, which the rewrites
-stage weighs by rarity while retrieval indexes their pairs),
+terms, and of the single characters of scripts written without spaces; the rewrites stage
+weighs kana and ideographs one by one and the letters of the other such scripts in pairs,
+the pairs retrieval indexes),
 article_terms, term_heads, article_pairs (contract: "which earlier stories is this most
 like").
 
@@ -88,7 +89,8 @@ def article_terms(
     one written with a capital other than at the start of its paragraph, else ``word``.
     ``texts``: article_id and text, its paragraphs one a line. ``characters``: also the
     single characters of scripts written without spaces (as ``word``: the sample counts
-    them for the rewrites stage's rarity weights; retrieval indexes their pairs).
+    them for the rewrites stage's rarity weights of kana and ideographs; retrieval indexes
+    their pairs).
 
     ASCII texts (nearly all news, once their non-ASCII separators are ASCII ones) are
     tokenized by polars, all at once; the others by :func:`dedup.text.word_keys`,

@@ -337,7 +337,8 @@ def split_run_together(
     return out, where
 
 
-_LETTER = re.compile(f"[{UNSPACED_LETTERS}]")
+#: a letter of those scripts (their digits and punctuation, ฯ ၊ ။ ។ say, are not paired)
+_LETTER = re.compile(rf"(?=[^\W\d_])[{UNSPACED_LETTERS}]")
 
 
 def letter_pairs(keys: list[str]) -> tuple[list[str], list[int]]:
@@ -351,7 +352,7 @@ def letter_pairs(keys: list[str]) -> tuple[list[str], list[int]]:
     one by one, any two sentences of a language looked alike (see :mod:`dedup.paraphrase`).
     A pair is about a syllable, from tens of thousands, and the pairs are the units that
     retrieval indexes and the term sample counts (:func:`word_keys`)."""
-    if not any(_LETTER.match(k) for k in keys):
+    if not _LETTER.search("".join(keys)):  # one search in C: most sentences have none
         return keys, list(range(len(keys)))
     glued = [bool(_LETTER.match(k)) for k in keys] + [False]  # glued[-1]: before the first
     kept = [i for i in range(len(keys)) if not glued[i] or glued[i + 1] or not glued[i - 1]]
@@ -360,7 +361,8 @@ def letter_pairs(keys: list[str]) -> tuple[list[str], list[int]]:
 
 def unspaced_keys(text: str) -> list[str]:
     """The token keys of a text's scripts written without spaces: a character each (with
-    its marks), the units :mod:`dedup.paraphrase` compares there."""
+    its marks), the units :mod:`dedup.paraphrase` compares for kana and ideographs (Thai,
+    Lao, Myanmar and Khmer letters it compares in pairs, :func:`letter_pairs`)."""
     if text.isascii() or not _CONTINUA.search(text):
         return []
     return [k for k in token_keys(text) if _CONTINUA.match(k)]

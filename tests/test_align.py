@@ -218,3 +218,14 @@ def test_a_copy_with_spaces_left_out_still_aligns_whole(drops: set[int], swap: b
     pairs = align.align_sentences(a, (0, len(a)), b, (0, len(b)), align.AlignSettings())
     assert [(a[p.a_start : p.a_end], b[p.b_start : p.b_end]) for p in pairs] == [(a[:-1], b[:-1])]
     assert pairs[0].matched == len(words)
+
+
+def test_a_word_run_together_amid_reworded_ones_is_split() -> None:
+    """ "padahari" where the source writes "pada hari", next to a changed word: the stretch
+    is not one text spaced differently, but short, so the split is tried, and "pada hari"
+    counts as matched."""
+    a = SEED_SENTENCE.replace("kemarin", "pada hari Senin")
+    b = SEED_SENTENCE.replace("kemarin", "padahari Minggu")
+    pairs = align.align_sentences(a, (0, len(a)), b, (0, len(b)), align.AlignSettings())
+    assert [(a[p.a_start : p.a_end], b[p.b_start : p.b_end]) for p in pairs] == [(a[:-1], b[:-1])]
+    assert pairs[0].matched == len(a.split()) - 1  # all but "Senin" / "Minggu"

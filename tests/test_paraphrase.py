@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from dedup import paraphrase
 from dedup.readers import decode
 from dedup.segment import paragraph_spans, sentence_spans
-from dedup.text import token_keys
+from dedup.text import WrittenApart, token_keys
 
 WIRE = [
     "JAKARTA, March 3 (Reuters) - Bank Indonesia raised its benchmark rate by 25 basis points "
@@ -116,6 +116,19 @@ def test_a_rewrite_with_spaces_left_out_pairs_the_same_sentences() -> None:
         ((0,), (1,)),
         ((1,), (2,)),
         ((3,), (0,)),
+    }
+
+
+def test_a_split_word_is_not_a_name_and_names_keep_their_place() -> None:
+    """Names are capitalised tokens past a sentence's first; a word split as the other side
+    writes it points at its token, so the halves of "dirumah" are not names, "Jakarta" is."""
+    text = "Polisi dirumah Jakarta kemarin."
+    other = WrittenApart([token_keys("Polisi di rumah Jakarta kemarin.")])
+    side = paraphrase.Side(text, [(0, len(text))], [token_keys(text)], _idf(), other)
+    unit = side.units[0]
+    assert unit.n_tokens == 5
+    assert {side.vocab[i] for i, name in zip(unit.ids, unit.names, strict=True) if name} == {
+        "jakarta"
     }
 
 
