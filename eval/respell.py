@@ -26,8 +26,9 @@ shows what a number owes to English-only evidence.
   the gap shows anyway). A copy then runs words together that its source writes apart;
 - ``thai``: each Latin letter a Thai consonant, no spaces between words (Thai marks a
   sentence or a clause with a space, not a word), language ``th``: letters that are not
-  morphemes, in a script the tokenizer cannot cut into words. Where the tool is weakest:
-  one token per letter.
+  morphemes, in a script the tokenizer cannot cut into words: a token per letter, which
+  the paraphrase model compares in pairs, and only 26 letters, so fewer rare pairs than
+  real Thai has.
 """
 
 from __future__ import annotations
