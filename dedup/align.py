@@ -124,7 +124,8 @@ def _blocks(a: list[str], b: list[str], min_block: int) -> tuple[list[tuple[int,
     respaced = False
     for step in range(MAX_PASSES):
         ops = Indel.opcodes(a, b).as_list()
-        respaced = respaced or step == 0 and _respaced(a, b, ops)
+        if step == 0:
+            respaced = _respaced(a, b, ops)
         new = [(i, j, i1 - i) for tag, i, i1, j, _ in ops if tag == "equal" and i1 - i >= min_block]
         if not new:
             break

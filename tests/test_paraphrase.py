@@ -92,11 +92,17 @@ def test_paraphrased_sentence_is_aligned_with_exact_offsets(i: int, j: int, seps
     assert 0 < found[0].score <= 1
 
 
-def test_reordered_rewrite_pairs_the_right_sentences() -> None:
+def _paired_with_wire(rewrite: list[str]) -> set[tuple[tuple[int, ...], tuple[int, ...]]]:
+    """(wire sentences, rewrite sentences) of each aligned group, the rewrite's sentences
+    one paragraph."""
     text_a, spans_a = _join(WIRE, [""] + ["\n"] * 4)
-    text_b, spans_b = _join(REWRITE, [""] + [" "] * 2)
+    text_b, spans_b = _join(rewrite, [""] + [" "] * 2)
     found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, _idf(text_a, text_b))
-    assert {(x.a_sentences, x.b_sentences) for x in found} == {
+    return {(x.a_sentences, x.b_sentences) for x in found}
+
+
+def test_reordered_rewrite_pairs_the_right_sentences() -> None:
+    assert _paired_with_wire(REWRITE) == {
         ((0,), (1,)),
         ((1,), (2,)),
         ((3,), (0,)),
@@ -109,10 +115,7 @@ def test_a_rewrite_with_spaces_left_out_pairs_the_same_sentences() -> None:
     pair as when it is written apart (without the split, none reached the threshold)."""
     squeezed = [re.sub(r"(\S+ \S+) ", r"\1", s) for s in REWRITE]
     assert squeezed[0].startswith("Most economistssurveyed byReuters")
-    text_a, spans_a = _join(WIRE, [""] + ["\n"] * 4)
-    text_b, spans_b = _join(squeezed, [""] + [" "] * 2)
-    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, _idf(text_a, text_b))
-    assert {(x.a_sentences, x.b_sentences) for x in found} == {
+    assert _paired_with_wire(squeezed) == {
         ((0,), (1,)),
         ((1,), (2,)),
         ((3,), (0,)),
