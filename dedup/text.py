@@ -107,12 +107,13 @@ _INVISIBLE = "".join(
 )
 _INVISIBLE_RE = re.compile(f"[{_INVISIBLE}]")
 _MARKS = char_class(("M",))
-#: a token: one character of a script written without spaces and its marks, else a run of
-#: letters, digits and marks (and the invisible characters between them). ASCII text takes
+#: a token: one character of a script written without spaces and its marks (an invisible
+#: character before a mark does not cut it off), else a run of letters, digits and marks
+#: (and the invisible characters between them). ASCII text takes
 #: the plain class (no marks there), which is a single negated class and several times
 #: faster than the alternation the marks need.
 TOKEN_RE = re.compile(
-    rf"[{SCRIPTIO_CONTINUA}][{_MARKS}]*"
+    rf"[{SCRIPTIO_CONTINUA}](?:[{_INVISIBLE}]*[{_MARKS}])*"
     rf"|(?:[^\W_{SCRIPTIO_CONTINUA}]|[{_MARKS}])(?:[^\W_{SCRIPTIO_CONTINUA}]|[{_MARKS}{_INVISIBLE}])*"
 )
 _ASCII_TOKEN_RE = re.compile(r"[^\W_]+")
