@@ -22,7 +22,6 @@ meets its other spelling. Offsets always index the text as written.
 from __future__ import annotations
 
 import hashlib
-import operator
 import re
 import unicodedata
 from functools import cache
@@ -288,9 +287,15 @@ def word_keys(text: str) -> list[str]:
     return [k for k, g in zip(keys, glued, strict=True) if not g] + pairs
 
 
+#: the most words a token may run together for :func:`split_run_together` to split it: Urdu
+#: typists leave out the spaces of short word groups ("کرےگی", "کاروبارکےدوران")
+RUN_WORDS = 4
+
+
 class WrittenApart:
     """A text's keys, sentence by sentence, as :func:`split_run_together` reads the other
-    text of a pair: their set, and each two adjacent keys of a sentence joined."""
+    text of a pair: their set, and each run of two to ``RUN_WORDS`` adjacent keys of a
+    sentence joined."""
 
     __slots__ = ("sentences", "known", "_joins")
 
@@ -301,26 +306,33 @@ class WrittenApart:
 
     def joins(self) -> frozenset[str]:
         if self._joins is None:  # chain and map keep the loops in C: this runs per sentence
-            pairs = (map(operator.add, keys, keys[1:]) for keys in self.sentences)
-            self._joins = frozenset(chain.from_iterable(pairs))
+            runs = (
+                map("".join, zip(*(keys[k:] for k in range(n)), strict=False))
+                for keys in self.sentences
+                for n in range(2, RUN_WORDS + 1)
+            )
+            self._joins = frozenset(chain.from_iterable(runs))
         return self._joins
 
-    def halves(self, joined: set[str] | frozenset[str]) -> dict[str, tuple[str, str]]:
-        """Each of ``joined`` (some of :meth:`joins`) to the two keys it joins."""
-        return {
-            a + b: (a, b)
-            for keys in self.sentences
-            for a, b in zip(keys, keys[1:], strict=False)
-            if a + b in joined
-        }
+    def parts(self, joined: set[str] | frozenset[str]) -> dict[str, tuple[str, ...]]:
+        """Each of ``joined`` (some of :meth:`joins`) to the keys it joins (the fewest, where
+        two runs make it)."""
+        found: dict[str, tuple[str, ...]] = {}
+        for n in range(RUN_WORDS, 1, -1):
+            for keys in self.sentences:
+                for run in zip(*(keys[k:] for k in range(n)), strict=False):
+                    if (key := "".join(run)) in joined:
+                        found[key] = run
+        return found
 
 
 def split_run_together(
     keys: list[str], known: frozenset[str], other: WrittenApart
 ) -> tuple[list[str], list[int]] | None:
     """``keys`` (their set ``known``) with each key that the other text never writes but
-    writes as two adjacent words split into those two, and the index in ``keys`` of each
-    one's token (a split token's halves share it); None when no key is split.
+    writes as two or more adjacent words (up to ``RUN_WORDS``) split into those words, and
+    the index in ``keys`` of each one's token (a split token's parts share it); None when no
+    key is split.
 
     Why: a typist who leaves out a space (as Urdu and Persian typists often do after a
     letter that does not join the next one, or Indonesian "dirumah" for "di rumah") makes
@@ -329,12 +341,12 @@ def split_run_together(
     found = other.joins() & unknown if unknown else None
     if not found:
         return None
-    halves = other.halves(found)
+    parts = other.parts(found)
     out, where = [], []
     for i, key in enumerate(keys):
-        parts = halves.get(key, (key,))
-        out.extend(parts)
-        where.extend([i] * len(parts))
+        split = parts.get(key, (key,))
+        out.extend(split)
+        where.extend([i] * len(split))
     return out, where
 
 

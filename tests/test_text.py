@@ -162,6 +162,16 @@ def test_words_run_together_are_split_as_the_other_text_writes_them() -> None:
     assert text.split_run_together(keys, frozenset(keys), apart) is None
 
 
+def test_three_or_four_words_run_together_are_split_too() -> None:
+    """An Urdu typist leaves out each space the script hides, after a letter that does not
+    join the next: "کاروبارکےدوران" is the three words the agency wrote, "کاکہناہےکہ" four."""
+    keys = text.token_keys("انڈیکس میں کاروبارکےدوران کمی ماہرین کاکہناہےکہ")
+    other = text.WrittenApart([text.token_keys("ماہرین کا کہنا ہے کہ کاروبار کے دوران انڈیکس")])
+    split, where = text.split_run_together(keys, frozenset(keys), other)
+    assert split == text.token_keys("انڈیکس میں کاروبار کے دوران کمی ماہرین کا کہنا ہے کہ")
+    assert where == [0, 1, 2, 2, 2, 3, 4, 5, 5, 5, 5]
+
+
 def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
     assert text.count_words("A short footer line") == 4
     assert text.count_words("ข่าวการศึกษา") == len(text.token_keys("ข่าวการศึกษา")) > 6
