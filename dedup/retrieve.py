@@ -11,7 +11,8 @@ like").
 What survives rewriting and translation of a story is its rare vocabulary: names, numbers,
 the words of its subject. Every article is indexed by its rare terms (tokens of
 :mod:`dedup.text`, adjacent characters paired in scripts written without spaces, see
-:func:`dedup.text.word_keys`, found in few of the sample's articles, or in none); a source
+:func:`dedup.text.word_keys`, words run together where the Arabic script hides a space read
+apart, see :func:`split_run_together`, found in few of the sample's articles, or in none); a source
 is an earlier article (or one neither dates nor kinds order, see ``data/article_order.sql``)
 holding an IDF-weighted share of them (``data/retrieve_pairs.sql``). It is an inverted index
 in DuckDB, never all pairs: a target is compared only with the articles holding one of its
@@ -46,13 +47,22 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
+from itertools import combinations, pairwise
 
 import duckdb
 import polars as pl
 
 from dedup import store
 from dedup.parallel import one_ahead
-from dedup.text import ascii_texts, char_class, fold, unspaced_keys, word_keys
+from dedup.text import (
+    OPEN_END_SCRIPT,
+    ascii_texts,
+    char_class,
+    fold,
+    open_ends,
+    unspaced_keys,
+    word_keys,
+)
 
 #: a token that starts with a capital (Lu, Lt) after a non-word character: not a paragraph's
 #: first word (capitalised there whatever it is); scripts without case have no names here
@@ -82,7 +92,10 @@ _ASCII_CAPITALISED = r"[^A-Za-z0-9_\n][A-Z][A-Za-z0-9]*"
 
 
 def article_terms(
-    texts: pl.DataFrame, common: pl.DataFrame | None = None, characters: bool = False
+    texts: pl.DataFrame,
+    common: pl.DataFrame | None = None,
+    characters: bool = False,
+    known: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """(article_id, term, kind) of each article's distinct terms, except those in
     ``common`` (a frame of terms); kind is ``number`` for a term with a digit, ``name`` for
@@ -90,7 +103,8 @@ def article_terms(
     ``texts``: article_id and text, its paragraphs one a line. ``characters``: also the
     single characters of scripts written without spaces (as ``word``: the sample counts
     them for the rewrites stage's rarity weights of kana and ideographs; retrieval indexes
-    their pairs).
+    their pairs). ``known``: the sample's (term, df), to read words run together as the
+    two they are (:func:`split_run_together`).
 
     ASCII texts (nearly all news, once their non-ASCII separators are ASCII ones) are
     tokenized by polars, all at once; the others by :func:`dedup.text.word_keys`,
@@ -119,6 +133,8 @@ def article_terms(
         ]
     )
     terms = terms.select("article_id", pl.col("term").list.unique()).explode("term").drop_nulls()
+    if known is not None and not known.is_empty():
+        terms = split_run_together(terms, known, common)
     if common is not None:
         terms = terms.join(common, on="term", how="anti")
     names = names.select("article_id", pl.col("term").list.unique(), name=pl.lit(True))
@@ -132,6 +148,78 @@ def article_terms(
         .then(pl.lit("name"))
         .otherwise(pl.lit("word")),
     )
+
+
+def split_run_together(
+    terms: pl.DataFrame, known: pl.DataFrame, common: pl.DataFrame | None
+) -> pl.DataFrame:
+    """``terms`` (article_id, term) with each term that may be words run together where the
+    script hides the space (:func:`dedup.text.open_ends`) read as those words: see
+    :func:`_words_of`, which ``known`` (the sample's term, df) and ``common`` (its frequent
+    terms) decide.
+
+    Why: retrieval matches terms exactly, so a word that a typist ran into the next one is
+    lost to it (Urdu "کےزرداری" holds the name another copy writes apart), and the run
+    weighs on the target's side as a rare term no source shares. The split is a function
+    of the term and the frozen sample, so every copy of a word is read alike, and the
+    words go through the common-term filter as any term does."""
+    unique = terms["term"].unique()
+    candidates = unique.filter(unique.str.contains(f"[{OPEN_END_SCRIPT}]")).to_list()
+    df = dict(known.iter_rows())
+    frequent = set() if common is None else set(common["term"])
+    words = {t: split for t in candidates if (split := _words_of(t, df, frequent))}
+    if not words:
+        return terms
+    parts = pl.DataFrame(
+        {"term": list(words), "parts": list(words.values())},
+        schema={"term": pl.String, "parts": pl.List(pl.String)},
+    )
+    return (
+        terms.join(parts, on="term", how="left")
+        .select("article_id", term=pl.coalesce("parts", pl.concat_list("term")))
+        .explode("term")
+        .unique(maintain_order=True)
+    )
+
+
+#: a term with more places to cut is left whole (2**12 ways to cut it: a sentence typed
+#: without its optional spaces, not a word)
+MAX_CUTS = 12
+
+
+def _words_of(term: str, df: dict[str, int], frequent: set[str]) -> list[str] | None:
+    """The words a term runs together, or None. A cut at its open ends counts when one of
+    its parts is a frequent term (the words typists run into the next one: "کے", "اور")
+    and every part is in the sample at least as often as the term, one more often; of
+    those, the cut whose rarest part is the most frequent, then the one of fewest parts.
+
+    Why this rule: words run together are never more frequent than any of them, while a
+    word is more frequent than its fragments ("کاروبار" is not "کا" and "روبار"); a name
+    the sample never saw (df 0) is still cut from the frequent word run into it. What it
+    cannot tell: a name the sample never saw whose pieces it saw as words is cut into them
+    (alike in every copy, so copies still share them)."""
+    cuts = open_ends(term)
+    if not cuts or len(cuts) > MAX_CUTS:
+        return None
+    whole = df.get(term, 0)
+    best: tuple[int, int] | None = None
+    found = None
+    for n in range(1, len(cuts) + 1):
+        for chosen in combinations(cuts, n):
+            bounds = (0, *chosen, len(term))
+            if any(b - a < 2 for a, b in pairwise(bounds)):
+                continue
+            parts = [term[a:b] for a, b in pairwise(bounds)]
+            counts = [df.get(p, 0) for p in parts]
+            rank = (min(counts), -len(parts))
+            if (
+                rank[0] >= whole
+                and max(counts) > whole
+                and not frequent.isdisjoint(parts)
+                and (best is None or rank > best)
+            ):
+                best, found = rank, parts
+    return found
 
 
 def _python_terms(text: str, characters: bool) -> tuple[list[str], list[str]]:
@@ -152,12 +240,13 @@ def _terms_of(
     role: str = "role",
     common: pl.DataFrame | None = None,
     characters: bool = False,
+    known: pl.DataFrame | None = None,
 ) -> Iterator[pl.DataFrame]:
     """The terms of the articles in a table (:func:`article_terms`), a block of
     :func:`dedup.store.article_texts` at a time; polars finds a block's terms while the
     caller stores the last one and DuckDB reads the next."""
     return one_ahead(
-        partial(article_terms, common=common, characters=characters),
+        partial(article_terms, common=common, characters=characters, known=known),
         store.article_texts(con, ids_table, role),
     )
 
@@ -224,7 +313,11 @@ def update(
         )
     rare = max(settings.rare_share * n, settings.rare_min)
     common = store.frame(con, "SELECT term FROM term_df WHERE df > ?", [rare])
-    for frame in _terms_of(con, "retrieve_changed", common=common):
+    # the sample's own terms stay as written: their counts are what a split is judged by
+    known = store.frame(
+        con, "SELECT term, df FROM term_df WHERE regexp_matches(term, ?)", [f"[{OPEN_END_SCRIPT}]"]
+    )
+    for frame in _terms_of(con, "retrieve_changed", common=common, known=known):
         with store.registered(con, _terms=frame):
             con.execute(
                 """

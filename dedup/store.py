@@ -78,7 +78,7 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
 #: the shape of the internal tables and of the text keys stored in them (normalised
 #: hashes, terms, anchors, sentence and clause bounds); a database made with another must
 #: be built anew
-SCHEMA_VERSION = "11"
+SCHEMA_VERSION = "12"
 
 
 def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:

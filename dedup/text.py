@@ -350,6 +350,28 @@ def split_run_together(
     return out, where
 
 
+#: the Arabic block: the script whose tokens :func:`open_ends` cuts
+OPEN_END_SCRIPT = "\u0600-\u06ff"
+#: an Arabic-script letter that does not join the next one (Unicode joining type R, and the
+#: hamza, type U) with a letter after it: a space there is invisible, so Urdu and Persian
+#: typists often leave it out and two words become one token (keys are folded: the alef
+#: and yeh variants of data/characters.tsv are gone)
+_OPEN_END = re.compile(
+    "[\u0621-\u0625\u0627\u0629\u062f-\u0632\u0648\u0671-\u0673\u0675-\u0677"
+    "\u0688-\u0699\u06c0\u06c3-\u06cb\u06cd\u06cf\u06d2\u06d3\u06d5\u06ee\u06ef]"
+    "(?=[^\\W\\d_])"
+)
+
+
+def open_ends(key: str) -> list[int]:
+    """The places where a key may run words together: after each Arabic-script letter that
+    does not join the next (``_OPEN_END``), leaving at least two letters on each side. A
+    one-letter part is not looked for: the Persian "و" (and) is a word, but a word that
+    begins with it, "وزیر", is not two. Which cuts make words is for a vocabulary to say
+    (:func:`dedup.retrieve.split_run_together`)."""
+    return [m.end() for m in _OPEN_END.finditer(key, 1, len(key) - 1)]
+
+
 #: a letter of those scripts (their digits and punctuation, ฯ ၊ ။ ។ say, are not paired)
 _LETTER = re.compile(rf"(?=[^\W\d_])[{UNSPACED_LETTERS}]")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,46 @@ def test_an_urdu_copy_typed_on_another_keyboard_is_found(tmp_path: Path) -> None
     assert {c.rstrip("۔") for c in copy} == {b for _, b, *_ in rows}
     assert {kind for *_, kind in rows} == {"verbatim"}
     assert _derivation(db)["NP"] == ("wholly", "APP")
+
+
+#: a typist who leaves out every space the script hides: after a letter that does not join
+#: the next (Unicode joining type R)
+HIDDEN_SPACE = re.compile("(?<=[اآدذرزوڈڑژےۓ]) (?=\\S)")
+UR_OTHERS = [
+    "لاہور میں بارش کے بعد شہر کی سڑکوں پر پانی جمع ہو گیا اور ٹریفک کا نظام متاثر ہوا۔",
+    "کرکٹ ٹیم کے کپتان نے کہا کہ کھلاڑی اگلے میچ کے لیے تیار ہیں اور جیت کی امید ہے۔",
+    "پشاور میں پولیس نے ایک کارروائی کے بعد تین ملزمان کو گرفتار کر لیا اور اسلحہ برآمد کیا۔",
+    "محکمہ موسمیات نے کہا ہے کہ ملک کے بیشتر حصوں میں موسم خشک رہے گا اور گرمی بڑھے گی۔",
+    "صوبائی اسمبلی کے اجلاس میں تعلیم کے بجٹ پر بحث ہوئی اور ارکان نے تجاویز پیش کیں۔",
+    "شہر کے ہسپتالوں میں ڈاکٹروں کی کمی ہے اور مریضوں کو مشکلات کا سامنا ہے۔",
+]
+
+
+def test_an_urdu_copy_typed_without_its_hidden_spaces_is_found(tmp_path: Path) -> None:
+    """The newspaper's typist leaves out every space the script hides (after a letter that
+    does not join the next): words run together in twos, threes and fours ("کرےگی",
+    "کاروبارکےدوران", "کاکہناہےکہ"), and over a third of the agency's words are no word of
+    the copy. It is still a whole copy, aligned sentence by sentence, and retrieval reads
+    the words it hid as the agency writes them ("اورگیس" is "اور" and "گیس")."""
+    copy = [HIDDEN_SPACE.sub("", s) for s in UR_WIRE]
+    words = " ".join(UR_WIRE).split()
+    assert sum(w not in " ".join(copy).split() for w in words) > len(words) / 3
+    others = [  # 30 articles: "کے" and "اور" are frequent terms of the sample
+        {"id": f"O{i}", "text": f"{UR_OTHERS[i % 6]}\n\n{UR_OTHERS[(i + 1) % 6]}",
+         "outlet": f"P{i}", "language": "ur", "published": "2026-10-19T12:00:00"}
+        for i in range(30)
+    ]  # fmt: skip
+    records = [
+        {"id": "APP", "text": "\n\n".join(UR_WIRE), "kind": "wire", "outlet": "APP",
+         "language": "ur", "published": "2026-10-20T08:00:00"},
+        {"id": "NP", "text": "\n\n".join(copy), "outlet": "Akhbar", "language": "ur",
+         "published": "2026-10-20T12:00:00"},
+    ]  # fmt: skip
+    db = _run(tmp_path, records + others)
+    aligned = {(a, b) for a, b, source, target, _ in _aligned(db) if target == "NP"}
+    assert aligned == {(w.rstrip("۔"), c.rstrip("۔")) for w, c in zip(UR_WIRE, copy, strict=True)}
+    assert _derivation(db)["NP"] == ("wholly", "APP")
+    terms = dedup.query(db, "SELECT term FROM article_terms WHERE article_id = 'NP'")
+    held = {term for (term,) in terms.rows()}
+    assert {"گیس", "کاروبار", "دوران"} <= held
+    assert not held & {"اورگیس", "کاروبارکےدوران"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import partial
 
 import polars as pl
 from hypothesis import example, given, settings
@@ -170,6 +171,38 @@ def test_three_or_four_words_run_together_are_split_too() -> None:
     split, where = text.split_run_together(keys, frozenset(keys), other)
     assert split == text.token_keys("انڈیکس میں کاروبار کے دوران کمی ماہرین کا کہنا ہے کہ")
     assert where == [0, 1, 2, 2, 2, 3, 4, 5, 5, 5, 5]
+
+
+def test_open_ends_are_after_letters_that_do_not_join_the_next() -> None:
+    """Where a space may hide: after ا و ر د ے (joining type R), never after a letter that
+    joins (ک ہ), and never leaving a single letter on either side."""
+    assert text.open_ends("اورکہا") == [2, 3]  # او|رکہا, اور|کہا
+    assert text.open_ends("کےزرداری") == [2, 3, 4, 5, 6]  # after ے ز ر د ا
+    assert text.open_ends("کہا") == text.open_ends("ور") == text.open_ends("within") == []
+
+
+def test_words_run_together_are_read_as_the_term_sample_writes_them() -> None:
+    """Retrieval's reading of a run-together term: cut where a frequent word ("کے", "اور")
+    was run into the next, each part at least as frequent in the sample as the whole, the
+    rarest part as frequent as it can be. A name the sample never saw is still cut from the
+    word before it, but not into pieces; a word is not cut into a frequent word and a
+    fragment; without a frequent word there is nothing to cut."""
+    df = {"کے": 900, "اور": 800, "کا": 850, "دوران": 40, "کاروبار": 12, "بھارت": 30}
+    frequent = {"کے", "اور", "کا"}
+    words = partial(retrieve._words_of, df=df, frequent=frequent)
+    assert words("کےزرداری") == ["کے", "زرداری"]
+    assert words("کاروبارکےدوران") == ["کاروبار", "کے", "دوران"]
+    assert words("اوربھارت") == ["اور", "بھارت"]
+    assert words("کاروبار") is None
+    assert retrieve._words_of("کےزرداری", df, frequent=set()) is None
+    terms = pl.DataFrame({"article_id": ["a", "a", "b"], "term": ["کےزرداری", "کے", "war"]})
+    known = pl.DataFrame({"term": list(df), "df": list(df.values())})
+    common = pl.DataFrame({"term": sorted(frequent)})
+    assert retrieve.split_run_together(terms, known, common).rows() == [
+        ("a", "کے"),
+        ("a", "زرداری"),
+        ("b", "war"),
+    ]
 
 
 def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
