@@ -182,23 +182,20 @@ def test_open_ends_are_after_letters_that_do_not_join_the_next() -> None:
 
 
 def test_words_run_together_are_read_as_the_term_sample_writes_them() -> None:
-    """Retrieval's reading of a run-together term: cut where a frequent word ("کے", "اور")
-    was run into the next, each part at least as frequent in the sample as the whole, the
-    rarest part as frequent as it can be. A name the sample never saw is still cut from the
-    word before it, but not into pieces; a word is not cut into a frequent word and a
-    fragment; without a frequent word there is nothing to cut."""
+    """Retrieval's reading of a run-together term: cut where each part is at least as
+    frequent in the sample as the whole (one part more), the rarest part as frequent as it
+    can be, then into the fewest parts. A name the sample never saw is still cut from the
+    word before it, and kept whole; a word is not cut into a word and a fragment."""
     df = {"کے": 900, "اور": 800, "کا": 850, "دوران": 40, "کاروبار": 12, "بھارت": 30}
-    frequent = {"کے", "اور", "کا"}
-    words = partial(retrieve._words_of, df=df, frequent=frequent)
+    words = partial(retrieve._words_of, df=df)
     assert words("کےزرداری") == ["کے", "زرداری"]
     assert words("کاروبارکےدوران") == ["کاروبار", "کے", "دوران"]
     assert words("اوربھارت") == ["اور", "بھارت"]
     assert words("کاروبار") is None
-    assert retrieve._words_of("کےزرداری", df, frequent=set()) is None
+    assert retrieve._words_of("اوربھارت", df | {"اوربھارت": 31}) is None  # a word of its own
     terms = pl.DataFrame({"article_id": ["a", "a", "b"], "term": ["کےزرداری", "کے", "war"]})
     known = pl.DataFrame({"term": list(df), "df": list(df.values())})
-    common = pl.DataFrame({"term": sorted(frequent)})
-    assert retrieve.split_run_together(terms, known, common).rows() == [
+    assert retrieve.split_run_together(terms, known).rows() == [
         ("a", "کے"),
         ("a", "زرداری"),
         ("b", "war"),
