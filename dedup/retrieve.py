@@ -47,7 +47,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from functools import partial
-from itertools import combinations, pairwise
 
 import duckdb
 import polars as pl
@@ -95,7 +94,7 @@ def article_terms(
     texts: pl.DataFrame,
     common: pl.DataFrame | None = None,
     characters: bool = False,
-    known: pl.DataFrame | None = None,
+    known: dict[str, int] | None = None,
 ) -> pl.DataFrame:
     """(article_id, term, kind) of each article's distinct terms, except those in
     ``common`` (a frame of terms); kind is ``number`` for a term with a digit, ``name`` for
@@ -103,8 +102,8 @@ def article_terms(
     ``texts``: article_id and text, its paragraphs one a line. ``characters``: also the
     single characters of scripts written without spaces (as ``word``: the sample counts
     them for the rewrites stage's rarity weights of kana and ideographs; retrieval indexes
-    their pairs). ``known``: the sample's (term, df), to read words run together as the
-    two they are (:func:`split_run_together`).
+    their pairs). ``known``: the sample's df of its terms, to read words run together as
+    the words they are (:func:`split_run_together`).
 
     ASCII texts (nearly all news, once their non-ASCII separators are ASCII ones) are
     tokenized by polars, all at once; the others by :func:`dedup.text.word_keys`,
@@ -133,7 +132,7 @@ def article_terms(
         ]
     )
     terms = terms.select("article_id", pl.col("term").list.unique()).explode("term").drop_nulls()
-    if known is not None and not known.is_empty():
+    if known:
         terms = split_run_together(terms, known)
     if common is not None:
         terms = terms.join(common, on="term", how="anti")
@@ -150,10 +149,10 @@ def article_terms(
     )
 
 
-def split_run_together(terms: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame:
+def split_run_together(terms: pl.DataFrame, known: dict[str, int]) -> pl.DataFrame:
     """``terms`` (article_id, term) with each term that may be words run together where the
     script hides the space (:func:`dedup.text.open_ends`) read as those words: see
-    :func:`_words_of`, which ``known`` (the sample's term, df) decides.
+    :func:`_words_of`, which ``known`` (the sample's df of its Arabic-script terms) decides.
 
     Why: retrieval matches terms exactly, so a word that a typist ran into the next one is
     lost to it (Urdu "کےزرداری" holds the name another copy writes apart), and the run
@@ -162,8 +161,7 @@ def split_run_together(terms: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame
     words go through the common-term filter as any term does."""
     unique = terms["term"].unique()
     candidates = unique.filter(unique.str.contains(f"[{OPEN_END_SCRIPT}]")).to_list()
-    df = dict(known.iter_rows())
-    words = {t: split for t in candidates if (split := _words_of(t, df))}
+    words = {t: split for t in candidates if (split := _words_of(t, known))}
     if not words:
         return terms
     parts = pl.DataFrame(
@@ -171,16 +169,11 @@ def split_run_together(terms: pl.DataFrame, known: pl.DataFrame) -> pl.DataFrame
         schema={"term": pl.String, "parts": pl.List(pl.String)},
     )
     return (
-        terms.join(parts, on="term", how="left")
+        terms.join(parts, on="term", how="left", maintain_order="left")
         .select("article_id", term=pl.coalesce("parts", pl.concat_list("term")))
         .explode("term")
         .unique(maintain_order=True)
     )
-
-
-#: a term with more places to cut is left whole (2**12 ways to cut it: a sentence typed
-#: without its optional spaces, not a word)
-MAX_CUTS = 12
 
 
 def _words_of(term: str, df: dict[str, int]) -> list[str] | None:
@@ -191,29 +184,49 @@ def _words_of(term: str, df: dict[str, int]) -> list[str] | None:
     Why this rule: words run together are never more frequent than any of them, while a
     word is more frequent than its fragments ("کاروبار" is not "کا" and "روبار"); a name
     the sample never saw (df 0) is still cut from the word run into it, and kept whole
-    (fewest parts). What it cannot tell: a name the sample never saw whose pieces it saw
-    as words is cut into them (alike in every copy, so copies still share them). Requiring
-    one part to be a frequent term (a function word, "کے", "اور") would rule that out, but
-    on clough in the Urdu-like spacing it kept the true source's mean score at 0.446
-    against 0.474 without it (0.429 with no split, 0.473 in English): typists run content
-    words together too."""
-    cuts = open_ends(term)
-    if not cuts or len(cuts) > MAX_CUTS:
-        return None
+    (fewest parts). What it cannot tell: a word the sample never saw that is made of words
+    it saw ("دوربین", "دور" and "بین") is cut into them, alike in every copy, so copies
+    still share them, but as commoner terms. Requiring one part to be a frequent term (a
+    function word, "کے", "اور") would spare those, but on clough in the Urdu-like spacing it
+    kept the true source's mean score at 0.446 against 0.474 without it (0.429 with no
+    split, 0.473 in English): typists run content words together too.
+
+    How: the part between any two cut places (two characters at least) is counted once;
+    for each count, highest first, the fewest parts of at least that count are found by
+    going through the places in order (:func:`_fewest_parts`)."""
+    bounds = [0, *open_ends(term), len(term)]
+    last = len(bounds) - 1
     whole = df.get(term, 0)
-    best: tuple[int, int] | None = None
-    found = None
-    for n in range(1, len(cuts) + 1):
-        for chosen in combinations(cuts, n):
-            bounds = (0, *chosen, len(term))
-            if any(b - a < 2 for a, b in pairwise(bounds)):
+    counts = {
+        (i, j): df.get(term[bounds[i] : bounds[j]], 0)
+        for j in range(1, last + 1)
+        for i in range(j)
+        if bounds[j] - bounds[i] >= 2 and (i, j) != (0, last)
+    }
+    for floor in sorted({c for c in counts.values() if c >= whole}, reverse=True):
+        if parts := _fewest_parts(counts, last, floor, whole):
+            return [term[bounds[i] : bounds[j]] for i, j in parts]
+    return None
+
+
+def _fewest_parts(
+    counts: dict[tuple[int, int], int], last: int, floor: int, whole: int
+) -> list[tuple[int, int]] | None:
+    """The fewest parts (i, j) from place 0 to place ``last``, each counted at least
+    ``floor`` times and one more than ``whole`` times (the first such way, in the order of
+    the places), or None."""
+    # way[(j, above)]: the parts reaching place j, with or without one counted above whole
+    way: dict[tuple[int, bool], list[tuple[int, int]]] = {(0, False): []}
+    for (i, j), count in sorted(counts.items(), key=lambda item: (item[0][1], item[0][0])):
+        if count < floor:
+            continue
+        for above in (False, True):
+            if (before := way.get((i, above))) is None:
                 continue
-            parts = [term[a:b] for a, b in pairwise(bounds)]
-            counts = [df.get(p, 0) for p in parts]
-            rank = (min(counts), -len(parts))
-            if rank[0] >= whole and max(counts) > whole and (best is None or rank > best):
-                best, found = rank, parts
-    return found
+            key = (j, above or count > whole)
+            if key not in way or len(before) + 1 < len(way[key]):
+                way[key] = [*before, (i, j)]
+    return way.get((last, True))
 
 
 def _python_terms(text: str, characters: bool) -> tuple[list[str], list[str]]:
@@ -234,7 +247,7 @@ def _terms_of(
     role: str = "role",
     common: pl.DataFrame | None = None,
     characters: bool = False,
-    known: pl.DataFrame | None = None,
+    known: dict[str, int] | None = None,
 ) -> Iterator[pl.DataFrame]:
     """The terms of the articles in a table (:func:`article_terms`), a block of
     :func:`dedup.store.article_texts` at a time; polars finds a block's terms while the
@@ -308,8 +321,10 @@ def update(
     rare = max(settings.rare_share * n, settings.rare_min)
     common = store.frame(con, "SELECT term FROM term_df WHERE df > ?", [rare])
     # the sample's own terms stay as written: their counts are what a split is judged by
-    known = store.frame(
-        con, "SELECT term, df FROM term_df WHERE regexp_matches(term, ?)", [f"[{OPEN_END_SCRIPT}]"]
+    known = dict(
+        con.execute(
+            "SELECT term, df FROM term_df WHERE regexp_matches(term, ?)", [f"[{OPEN_END_SCRIPT}]"]
+        ).fetchall()
     )
     for frame in _terms_of(con, "retrieve_changed", common=common, known=known):
         with store.registered(con, _terms=frame):

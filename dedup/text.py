@@ -292,38 +292,35 @@ def word_keys(text: str) -> list[str]:
 RUN_WORDS = 4
 
 
+def word_runs(keys: list[str]) -> dict[str, tuple[str, ...]]:
+    """Each run of two to ``RUN_WORDS`` adjacent keys, joined, to its keys (the fewest,
+    where runs of two lengths join alike). Built in C (zip, map, dict.update): it runs per
+    sentence pair that may hold a word run together."""
+    runs: dict[str, tuple[str, ...]] = {}
+    for n in range(RUN_WORDS, 1, -1):  # shorter runs last: they overwrite
+        found = list(zip(*(keys[k:] for k in range(n)), strict=False))
+        runs.update(zip(map("".join, found), found, strict=True))
+    return runs
+
+
 class WrittenApart:
     """A text's keys, sentence by sentence, as :func:`split_run_together` reads the other
-    text of a pair: their set, and each run of two to ``RUN_WORDS`` adjacent keys of a
-    sentence joined."""
+    text of a pair: their set, and each sentence's runs of adjacent keys joined
+    (:func:`word_runs`), made once."""
 
-    __slots__ = ("sentences", "known", "_joins")
+    __slots__ = ("sentences", "known", "_runs")
 
     def __init__(self, sentences: list[list[str]]) -> None:
         self.sentences = sentences
         self.known = frozenset(chain.from_iterable(sentences))
-        self._joins: frozenset[str] | None = None
+        self._runs: dict[str, tuple[str, ...]] | None = None
 
-    def joins(self) -> frozenset[str]:
-        if self._joins is None:  # chain and map keep the loops in C: this runs per sentence
-            runs = (
-                map("".join, zip(*(keys[k:] for k in range(n)), strict=False))
-                for keys in self.sentences
-                for n in range(2, RUN_WORDS + 1)
-            )
-            self._joins = frozenset(chain.from_iterable(runs))
-        return self._joins
-
-    def parts(self, joined: set[str] | frozenset[str]) -> dict[str, tuple[str, ...]]:
-        """Each of ``joined`` (some of :meth:`joins`) to the keys it joins (the fewest, where
-        two runs make it)."""
-        found: dict[str, tuple[str, ...]] = {}
-        for n in range(RUN_WORDS, 1, -1):
-            for keys in self.sentences:
-                for run in zip(*(keys[k:] for k in range(n)), strict=False):
-                    if (key := "".join(run)) in joined:
-                        found[key] = run
-        return found
+    def runs(self) -> dict[str, tuple[str, ...]]:
+        if self._runs is None:
+            self._runs = {}
+            for keys in self.sentences:  # runs never cross sentences
+                self._runs.update(word_runs(keys))
+        return self._runs
 
 
 def split_run_together(
@@ -338,13 +335,14 @@ def split_run_together(
     letter that does not join the next one, or Indonesian "dirumah" for "di rumah") makes
     one token of two; a copied sentence with such a word was two runs of equal tokens."""
     unknown = known - other.known
-    found = other.joins() & unknown if unknown else None
-    if not found:
+    if not unknown:
         return None
-    parts = other.parts(found)
+    runs = other.runs()
+    if unknown.isdisjoint(runs):
+        return None
     out, where = [], []
     for i, key in enumerate(keys):
-        split = parts.get(key, (key,))
+        split = runs.get(key, (key,)) if key in unknown else (key,)
         out.extend(split)
         where.extend([i] * len(split))
     return out, where
@@ -353,11 +351,12 @@ def split_run_together(
 #: the Arabic block: the script whose tokens :func:`open_ends` cuts
 OPEN_END_SCRIPT = "\u0600-\u06ff"
 #: an Arabic-script letter that does not join the next one (Unicode joining type R, and the
-#: hamza, type U) with a letter after it: a space there is invisible, so Urdu and Persian
-#: typists often leave it out and two words become one token (keys are folded: the alef
-#: and yeh variants of data/characters.tsv are gone)
+#: hamzas, type U) with a letter after it: a space there is invisible, so Urdu and Persian
+#: typists often leave it out and two words become one token. Keys are folded, so some of
+#: these (the alef variants of data/characters.tsv) never reach it; the Arabic Supplement
+#: and Extended blocks' letters of type R (Pashto, Sindhi, African scripts) are not here.
 _OPEN_END = re.compile(
-    "[\u0621-\u0625\u0627\u0629\u062f-\u0632\u0648\u0671-\u0673\u0675-\u0677"
+    "[\u0621-\u0625\u0627\u0629\u062f-\u0632\u0648\u0671-\u0677"
     "\u0688-\u0699\u06c0\u06c3-\u06cb\u06cd\u06cf\u06d2\u06d3\u06d5\u06ee\u06ef]"
     "(?=[^\\W\\d_])"
 )
@@ -365,7 +364,7 @@ _OPEN_END = re.compile(
 
 def open_ends(key: str) -> list[int]:
     """The places where a key may run words together: after each Arabic-script letter that
-    does not join the next (``_OPEN_END``), leaving at least two letters on each side. A
+    does not join the next (``_OPEN_END``), leaving at least two characters on each side. A
     one-letter part is not looked for: the Persian "و" (and) is a word, but a word that
     begins with it, "وزیر", is not two. Which cuts make words is for a vocabulary to say
     (:func:`dedup.retrieve.split_run_together`)."""

@@ -206,12 +206,13 @@ SEED_SENTENCE = (
 @settings(max_examples=150, deadline=None)
 def test_a_copy_with_spaces_left_out_still_aligns_whole(drops: set[int], swap: bool) -> None:
     """A copy whose typist left out spaces (Urdu and Persian typists often do, Indonesian
-    ones write "dirumah"): each run-together pair of words is split as the other side
-    writes it, so the copy aligns whole, whichever side it is, with offsets in its text."""
+    ones write "dirumah"): each run of two to four words run together is split as the
+    other side writes it, so the copy aligns whole, whichever side it is, with offsets in
+    its text."""
     words = SEED_SENTENCE.split(" ")
     dropped: set[int] = set()
-    for i in sorted(drops):  # two spaces side by side left out make three words one
-        if i - 1 not in dropped:
+    for i in sorted(drops):  # four spaces side by side left out make five words one
+        if not {i - 1, i - 2, i - 3} <= dropped:
             dropped.add(i)
     copy = words[0] + "".join(("" if i in dropped else " ") + w for i, w in enumerate(words[1:]))
     a, b = (copy, SEED_SENTENCE) if swap else (SEED_SENTENCE, copy)

@@ -34,6 +34,7 @@ def test_ascii_fast_path_equals_the_general_rule(value: str) -> None:
 
 @settings(deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60))
+@example("㐀\xad\u0300")  # an ideograph, a soft hyphen, a mark: one token
 def test_token_spans_index_the_tokens(value: str) -> None:
     """The spans and the keys describe the same tokens, in order."""
     spans = text.token_spans(value)
@@ -45,6 +46,7 @@ def test_token_spans_index_the_tokens(value: str) -> None:
 
 @settings(deadline=None)
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=60))
+@example("㐀\xad\u0300")  # an ideograph, a soft hyphen, a mark: one token
 def test_ascii_separators_read_alike(value: str) -> None:
     """Tokens, numbers and capitalised words are the same in a text with its non-ASCII
     separators made ASCII (what lets retrieve and translate take their polars paths)."""
@@ -173,6 +175,16 @@ def test_three_or_four_words_run_together_are_split_too() -> None:
     assert where == [0, 1, 2, 2, 2, 3, 4, 5, 5, 5, 5]
 
 
+def test_a_run_is_split_into_the_fewest_words_the_other_text_writes() -> None:
+    """ "abc" is "ab c" and "a b c" in the other text: the two words, both parts pointing at
+    the one token."""
+    other = text.WrittenApart([["ab", "c", "x", "a", "b", "c"]])
+    assert text.split_run_together(["abc", "x"], frozenset({"abc", "x"}), other) == (
+        ["ab", "c", "x"],
+        [0, 0, 1],
+    )
+
+
 def test_open_ends_are_after_letters_that_do_not_join_the_next() -> None:
     """Where a space may hide: after ا و ر د ے (joining type R), never after a letter that
     joins (ک ہ), and never leaving a single letter on either side."""
@@ -193,9 +205,10 @@ def test_words_run_together_are_read_as_the_term_sample_writes_them() -> None:
     assert words("اوربھارت") == ["اور", "بھارت"]
     assert words("کاروبار") is None
     assert retrieve._words_of("اوربھارت", df | {"اوربھارت": 31}) is None  # a word of its own
+    # four words, one of them cut by the script in three pieces (کا|رو|بار)
+    assert words("اورکاروبارکےدوران") == ["اور", "کاروبار", "کے", "دوران"]
     terms = pl.DataFrame({"article_id": ["a", "a", "b"], "term": ["کےزرداری", "کے", "war"]})
-    known = pl.DataFrame({"term": list(df), "df": list(df.values())})
-    assert retrieve.split_run_together(terms, known).rows() == [
+    assert retrieve.split_run_together(terms, df).rows() == [
         ("a", "کے"),
         ("a", "زرداری"),
         ("b", "war"),
