@@ -239,6 +239,16 @@ ARABIC_KEYS = {0x06A9: 0x0643, 0x06CC: 0x064A, 0x06C1: 0x0647} | {
 }
 
 
+def _agency_and_copy(copy: list[str]) -> list[dict]:
+    """The APP wire story (UR_WIRE) and a newspaper's copy of it, four hours later."""
+    return [
+        {"id": "APP", "text": "\n\n".join(UR_WIRE), "kind": "wire", "outlet": "APP",
+         "language": "ur", "published": "2026-10-20T08:00:00"},
+        {"id": "NP", "text": "\n\n".join(copy), "outlet": "Akhbar", "language": "ur",
+         "published": "2026-10-20T12:00:00"},
+    ]  # fmt: skip
+
+
 def test_an_urdu_copy_typed_on_another_keyboard_is_found(tmp_path: Path) -> None:
     """A newspaper retypes an agency story on an Arabic keyboard: nearly every word has
     other code points (kaf, yeh, heh, digits), and a web page left a soft hyphen and a
@@ -248,13 +258,7 @@ def test_an_urdu_copy_typed_on_another_keyboard_is_found(tmp_path: Path) -> None
     words = [zip(s.split(), c.split(), strict=True) for s, c in zip(UR_WIRE, copy, strict=True)]
     changed = sum(a != b for pairs in words for a, b in pairs)
     assert changed > len(" ".join(UR_WIRE).split()) / 3
-    records = [
-        {"id": "APP", "text": "\n\n".join(UR_WIRE), "kind": "wire", "outlet": "APP",
-         "language": "ur", "published": "2026-10-20T08:00:00"},
-        {"id": "NP", "text": "\n\n".join(copy), "outlet": "Akhbar", "language": "ur",
-         "published": "2026-10-20T12:00:00"},
-    ]  # fmt: skip
-    db = _run(tmp_path, records)
+    db = _run(tmp_path, _agency_and_copy(copy))
     rows = _aligned(db)
     assert {(r[2], r[3]) for r in rows} == {("APP", "NP")}
     assert {c.rstrip("۔") for c in copy} == {b for _, b, *_ in rows}
@@ -289,13 +293,7 @@ def test_an_urdu_copy_typed_without_its_hidden_spaces_is_found(tmp_path: Path) -
          "outlet": f"P{i}", "language": "ur", "published": "2026-10-19T12:00:00"}
         for i in range(30)
     ]  # fmt: skip
-    records = [
-        {"id": "APP", "text": "\n\n".join(UR_WIRE), "kind": "wire", "outlet": "APP",
-         "language": "ur", "published": "2026-10-20T08:00:00"},
-        {"id": "NP", "text": "\n\n".join(copy), "outlet": "Akhbar", "language": "ur",
-         "published": "2026-10-20T12:00:00"},
-    ]  # fmt: skip
-    db = _run(tmp_path, records + others)
+    db = _run(tmp_path, _agency_and_copy(copy) + others)
     aligned = {(a, b) for a, b, source, target, _ in _aligned(db) if target == "NP"}
     assert aligned == {(w.rstrip("۔"), c.rstrip("۔")) for w, c in zip(UR_WIRE, copy, strict=True)}
     assert _derivation(db)["NP"] == ("wholly", "APP")

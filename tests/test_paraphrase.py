@@ -213,19 +213,35 @@ def test_model_file_matches_the_features() -> None:
 CLOUGH = SHARED_DATA / "clough"
 
 
+def _sentences(text: str) -> list[tuple[int, int]]:
+    return [s for a, b in paragraph_spans(text) for s in sentence_spans(text, a, b)]
+
+
+def _aligned_to(
+    texts: dict[str, str], source: str, answers: tuple[str, ...]
+) -> dict[str, tuple[list[tuple[int, int]], list[paraphrase.Aligned]]]:
+    """Each answer's sentence spans and its sentences paired with those of ``source``, the
+    rarity weights read from every text."""
+    idf = paraphrase.Idf.from_texts(texts.values())
+    spans_s = _sentences(texts[source])
+    found = {}
+    for name in answers:
+        spans = _sentences(texts[name])
+        found[name] = (
+            spans,
+            paraphrase.align_sentences(texts[name], spans, texts[source], spans_s, idf),
+        )
+    return found
+
+
 @pytest.mark.skipif(not CLOUGH.is_dir(), reason=f"{CLOUGH} is absent (shared data)")
 def test_clough_cut_answer_covers_more_than_an_independent_one() -> None:
     """Real graded reuse: the cut-and-paste answer to task d aligns more of its text to the
     source than the independently written one, and every span is a whole sentence."""
     texts = {p.stem: decode(p.read_bytes())[0] for p in CLOUGH.glob("*.txt")}
-    idf = paraphrase.Idf.from_texts(texts.values())
-    source = texts["orig_taskd"]
-    spans_s = [s for a, b in paragraph_spans(source) for s in sentence_spans(source, a, b)]
+    answers = _aligned_to(texts, "orig_taskd", ("g0pC_taskd", "g0pD_taskd"))  # cut, non
     covered = {}
-    for name in ("g0pC_taskd", "g0pD_taskd"):  # cut, non (file_information.csv)
-        text = texts[name]
-        spans = [s for a, b in paragraph_spans(text) for s in sentence_spans(text, a, b)]
-        found = paraphrase.align_sentences(text, spans, source, spans_s, idf)
+    for name, (spans, found) in answers.items():
         starts, ends = {s for s, _ in spans}, {e for _, e in spans}
         assert all(x.a_start in starts and x.a_end in ends for x in found)
         covered[name] = sum(x.a_end - x.a_start for x in found)
@@ -269,12 +285,6 @@ def test_clough_in_thai_letters_aligns_rewrites_not_independent_answers() -> Non
     from eval import clough
 
     texts = {t.id: t.text for t in clough.respelled(clough.load(CLOUGH), "thai")}
-    idf = paraphrase.Idf.from_texts(texts.values())
-    source = texts["orig_taskb"]
-    spans_s = [s for a, b in paragraph_spans(source) for s in sentence_spans(source, a, b)]
-    aligned = {}
-    for name in ("g3pC_taskb", "g4pE_taskb"):  # non, light (file_information.csv)
-        text = texts[name]
-        spans = [s for a, b in paragraph_spans(text) for s in sentence_spans(text, a, b)]
-        aligned[name] = len(paraphrase.align_sentences(text, spans, source, spans_s, idf))
+    found = _aligned_to(texts, "orig_taskb", ("g3pC_taskb", "g4pE_taskb"))  # non, light
+    aligned = {name: len(pairs) for name, (_, pairs) in found.items()}
     assert aligned["g3pC_taskb"] == 0 and aligned["g4pE_taskb"] >= 5
