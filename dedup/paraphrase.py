@@ -58,7 +58,8 @@ accuracy 0.654 with every character unknown, 0.715 with their counts).
 
 The features are combined by a logistic regression whose weights, threshold and fitting
 record live in ``data/paraphrase.json`` (the features are collinear, so single weights are
-not to be read as the evidence each feature carries), fitted on the MSRP training split by
+not to be read as the evidence each feature carries), fitted on the MSRP training split, as
+written and re-spelled in caseless scripts (so that no weight rests on capitals), by
 ``python -m eval.paraphrase_check --write``; the threshold is 0.5, the decision of best
 accuracy for probabilities calibrated on that split (the reasons and the measured
 numbers are in that script).

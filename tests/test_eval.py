@@ -14,7 +14,19 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from eval import baselines, clough, derivation, indosum, metrics, msrp, respell, run, tool
+from dedup import paraphrase
+from eval import (
+    baselines,
+    clough,
+    derivation,
+    indosum,
+    metrics,
+    msrp,
+    paraphrase_check,
+    respell,
+    run,
+    tool,
+)
 
 SOURCE_A = (
     "The Eiffel Tower was built for the 1889 World's Fair in Paris by the company of Gustave Eiffel.\n\n"
@@ -218,6 +230,30 @@ def test_msrp_threshold_is_fitted_on_train_only() -> None:
     got = msrp.evaluate_scorer(length, train, test)
     assert got == {"accuracy": pytest.approx(2 / 3), "f1": pytest.approx(2 / 3), "threshold": 3.0}
     assert msrp.evaluate_scorer(length, train, test, threshold=1.5)["accuracy"] == 1.0
+
+
+def test_paraphrase_model_is_fitted_in_the_spelled_scripts() -> None:
+    """The model's training pairs are read as written and re-spelled: in Georgian letters
+    the name feature is silent (no capitals), which is why those rows are in the fit; each
+    fitted spelling is also scored by a model fitted without it, and the shipped model
+    says which spellings it was fitted on."""
+    rewrite = "Governor Perry Warjiyo said on Tuesday the bank raised its rate to 6 percent."
+    pairs = [
+        (rewrite, "On Tuesday the bank raised its rate to 6 percent, Governor Warjiyo said."),
+        (rewrite, "Analysts in Jakarta expect Bank Indonesia to hold rates in March."),
+        ("Shares fell in Tokyo after the news.", "Tokyo shares fell after the news."),
+        ("Shares fell in Tokyo after the news.", "Oil prices rose in London on Friday."),
+    ] * 3
+    labels = np.array([1, 0, 1, 0] * 3)
+    x_train, x_test = paraphrase_check.spelled_features((labels, pairs), (labels, pairs))
+    assert list(x_train) == list(paraphrase_check.SPELLINGS)
+    assert all(x.shape == (12, len(paraphrase.FEATURES)) for x in x_test.values())
+    name = paraphrase.FEATURES.index("name_diff")
+    assert x_train["english"][:, name].any() and not x_train["georgian"][:, name].any()
+    unseen = paraphrase_check.unseen_spelling(x_train, x_test, labels, labels)
+    assert list(unseen) == list(paraphrase_check.FITTED)
+    record = json.loads(paraphrase_check.MODEL.read_text("utf-8"))["fitted"]["data"]
+    assert all(spelling in record for spelling in paraphrase_check.FITTED[1:])
 
 
 def test_msrp_tool_scorer_is_the_alignment_verdict() -> None:
