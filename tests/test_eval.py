@@ -234,9 +234,8 @@ def test_msrp_threshold_is_fitted_on_train_only() -> None:
 
 def test_paraphrase_model_is_fitted_in_the_spelled_scripts() -> None:
     """The model's training pairs are read as written and re-spelled: in Georgian letters
-    the name feature is silent (no capitals), which is why those rows are in the fit; each
-    fitted spelling is also scored by a model fitted without it, and the shipped model
-    says which spellings it was fitted on."""
+    the name feature is silent (no capitals), which is why those rows are in the fit, and
+    the shipped model says which spellings it was fitted on."""
     rewrite = "Governor Perry Warjiyo said on Tuesday the bank raised its rate to 6 percent."
     pairs = [
         (rewrite, "On Tuesday the bank raised its rate to 6 percent, Governor Warjiyo said."),
@@ -246,14 +245,24 @@ def test_paraphrase_model_is_fitted_in_the_spelled_scripts() -> None:
     ] * 3
     labels = np.array([1, 0, 1, 0] * 3)
     x_train, x_test = paraphrase_check.spelled_features((labels, pairs), (labels, pairs))
-    assert list(x_train) == list(paraphrase_check.SPELLINGS)
+    assert list(x_train) == list(paraphrase_check.ALL_SPELLINGS)
     assert all(x.shape == (12, len(paraphrase.FEATURES)) for x in x_test.values())
     name = paraphrase.FEATURES.index("name_diff")
     assert x_train["english"][:, name].any() and not x_train["georgian"][:, name].any()
-    unseen = paraphrase_check.unseen_spelling(x_train, x_test, labels, labels)
-    assert list(unseen) == list(paraphrase_check.FITTED)
-    record = json.loads(paraphrase_check.MODEL.read_text("utf-8"))["fitted"]["data"]
-    assert all(spelling in record for spelling in paraphrase_check.FITTED[1:])
+    fitted = paraphrase_check.fit_on({s: x_train[s] for s in paraphrase_check.FITTED}, labels)
+    assert paraphrase_check.decided(fitted, x_test["georgian"], labels)["accuracy"] == 1.0
+    record = json.loads(paraphrase_check.MODEL.read_text("utf-8"))["fitted"]
+    assert record["spellings"] == list(paraphrase_check.FITTED)
+
+
+@pytest.mark.skipif(
+    not (paraphrase_check.DATA / "msrp").is_dir(),
+    reason=f"{paraphrase_check.DATA / 'msrp'} is absent (shared data)",
+)
+def test_shipped_paraphrase_model_is_the_fit_on_msrp_train() -> None:
+    """``data/paraphrase.json`` is what ``python -m eval.paraphrase_check --write`` fits:
+    weights fitted on English alone, or on other spellings, fail here."""
+    assert paraphrase_check.msrp(write=False)["stored_model_reproduced"]
 
 
 def test_msrp_tool_scorer_is_the_alignment_verdict() -> None:
