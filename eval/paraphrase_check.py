@@ -4,9 +4,10 @@ Why: the scorer's weights must come from data, and its quality must be shown on 
 not fitted to. On MSRP (``../shared/data/msrp``) the logistic regression is fitted on the
 training split, and it is scored on the test split, beside two lexical baselines fitted the
 same way (unigram containment of the shorter sentence, and Jaccard, threshold of best train
-accuracy) and a 10-fold cross-validation on the training split. On Clough-Stevenson (``../shared/data/clough``) every answer is aligned to
-its task's source and the share of its characters in aligned sentences is compared with the
-reuse category (cut 3 > light 2 > heavy 1 > non 0).
+accuracy) and a 10-fold cross-validation on the training split. On Clough-Stevenson
+(``../shared/data/clough``) every answer is aligned to its task's source and the share of
+its characters in aligned sentences is compared with the reuse category (cut 3 > light 2 >
+heavy 1 > non 0).
 
 Why several spellings: the tool is judged in languages and scripts other than English. The
 training pairs are fitted as written and re-spelled (:mod:`eval.respell`) in Georgian
@@ -64,9 +65,10 @@ FOLDS = 10
 SEED = 0
 #: the decision threshold on the fitted probability. The regression is fitted by maximum
 #: likelihood on train (in the ``FITTED`` spellings), so its probabilities are calibrated
-#: there and p >= 0.5 is the decision of best expected accuracy; scanning cut-offs on train instead picks a point of a flat curve
-#: (train accuracy as written 0.7652 at 0.575 against 0.761 at 0.5: under one standard error,
-#: 0.0067, apart). The scanned cut-off and its scores are still reported ("scanned_threshold").
+#: there and p >= 0.5 is the decision of best expected accuracy; scanning cut-offs on train
+#: instead picks a point of a flat curve (train accuracy as written 0.7652 at 0.575 against
+#: 0.761 at 0.5: under one standard error, 0.0067, apart). The scanned cut-off and its
+#: scores are still reported ("scanned_threshold").
 THRESHOLD = 0.5
 #: MSRP as written (English), then re-spelled in the scripts of :mod:`eval.respell`
 WRITTEN = "english"
