@@ -254,16 +254,16 @@ def add_band_keys(
         chunk = sigs[lo : lo + KEY_CHUNK]
         nonempty = nonempty_mask(chunk)
         keys = all_band_keys(chunk[nonempty], params)
-        with store.registered(
+        store.insert(
             con,
-            _band_keys=pa.table(
+            "band_keys",
+            pa.table(
                 {
                     "key": keys.ravel(),
                     "norm_hash": np.repeat(hashes[lo : lo + KEY_CHUNK][nonempty], keys.shape[1]),
                 }
             ),
-        ):
-            con.execute("INSERT INTO band_keys SELECT key, norm_hash FROM _band_keys")
+        )
 
 
 def band_keeper(
@@ -325,18 +325,14 @@ def _all_pairs(con: duckdb.DuckDBPyConnection, threshold: float) -> None:
     pairs, counts = banded_pairs(sigs, threshold, order)
     keep = verified_mask(sigs, pairs, threshold)
     pairs, counts = pairs[keep], counts[keep]
-    _store_pairs(
+    store.insert(
         con,
+        "sig_pairs",
         pl.DataFrame(
             {"h1": hashes[pairs[:, 0]], "h2": hashes[pairs[:, 1]], "n_buckets": counts},
             schema={"h1": pl.UInt64, "h2": pl.UInt64, "n_buckets": pl.Int32},
         ),
     )
-
-
-def _store_pairs(con: duckdb.DuckDBPyConnection, pairs: pl.DataFrame) -> None:
-    with store.registered(con, _sig_pairs=pairs):
-        con.execute("INSERT INTO sig_pairs SELECT h1, h2, n_buckets FROM _sig_pairs")
 
 
 def _touched_pairs(
@@ -385,7 +381,7 @@ def _touched_pairs(
             "DELETE FROM sig_pairs AS p USING _counted AS c WHERE p.h1 = c.h1 AND p.h2 = c.h2; "
             "INSERT INTO sig_pairs SELECT h1, h2, n_buckets FROM _counted WHERE n_buckets > 0"
         )
-    _store_pairs(con, came)
+    store.insert(con, "sig_pairs", came)
     ends = pl.concat([came["h1"], came["h2"], gone["h1"], gone["h2"]]).to_numpy()
     with store.registered(con, _ends=_hash_table(ends)):
         con.execute(
