@@ -25,10 +25,10 @@ import dedup
 from dedup import DedupError, first_line, interrupt
 from dedup.text import FOLDS_DIGEST
 
-#: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable. A full
-#: run's peak comes when the candidates stage reads every signature while DuckDB holds the
-#: run's uncommitted rows: on the 100k bench it was 3.7-4.1 GiB with 1,000 MB here and
-#: 3.6-3.7 GiB with 700, about 5 s slower (an incremental run widens it: see state.py)
+#: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable (an
+#: incremental run widens it: see state.py). The 100k bench peaked at 2.1 GiB with 700 MB
+#: here; before :func:`registered` let go of the frames a run stores, at 3.6-3.8 GiB with
+#: 700 MB and 3.7-4.1 GiB with 1,000 MB (about 5 s faster then)
 DUCKDB_MEMORY_MB = 700
 DUCKDB_MEMORY = os.environ.get("DEDUP_DUCKDB_MEMORY", f"{DUCKDB_MEMORY_MB}MB")
 
