@@ -241,26 +241,52 @@ def _compact(con: duckdb.DuckDBPyConnection) -> None:
 COPY_ROWS = 50_000
 
 
-def _relation(con: duckdb.DuckDBPyConnection, data: pl.DataFrame | pa.Table) -> Any:
-    return con.from_arrow(data.to_arrow() if isinstance(data, pl.DataFrame) else data)
+Frame = pl.DataFrame | pa.Table
+
+
+def _arrow(data: Frame) -> pa.Table:
+    return data.to_arrow() if isinstance(data, pl.DataFrame) else data
+
+
+def _rows(data: Frame) -> int:
+    return data.height if isinstance(data, pl.DataFrame) else data.num_rows
+
+
+def _run_over(con: duckdb.DuckDBPyConnection, data: Frame, sql: str) -> None:
+    """Run one statement that reads ``data`` as ``_store_frame``, through a relation, which
+    lets go of the data when the statement is done (see :func:`registered`).
+
+    After a failed statement the relation drops its name for the frame; in the aborted
+    transaction that drop fails too, and its error would hide the statement's own (a
+    constraint, out of memory), which is raised instead."""
+    try:
+        con.from_arrow(_arrow(data)).query("_store_frame", sql)
+    except duckdb.TransactionException as err:
+        cause = err.__context__
+        while isinstance(cause, duckdb.TransactionException):
+            cause = cause.__context__
+        if isinstance(cause, duckdb.Error):
+            raise cause from None
+        raise
 
 
 @contextmanager
-def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
+def registered(con: duckdb.DuckDBPyConnection, **tables: Frame) -> Iterator[None]:
     """Polars frames or Arrow tables that SQL can read under the given names, for a block.
 
     A view made by ``con.register`` keeps its Python object alive until the transaction
     ends, even once unregistered (duckdb-python issue 469), and a run is one transaction:
     every large frame a 25k run registered stayed in memory, 540 MB of its 1.9 GB peak. So
     a large frame is copied into a temporary table, from a relation that lets go of it when
-    the copy is done; a small one is registered (twice as fast: 1 ms, against 2 ms for a
-    table, and an incremental run registers about a hundred)."""
+    the copy is done. The table's blocks are DuckDB's until the commit, within its memory
+    limit, spilled to disk beyond it. A small frame is registered (twice as fast: 1 ms,
+    against 2 ms for a table, and an incremental run registers about a hundred)."""
     copied = {name for name, data in tables.items() if _rows(data) >= COPY_ROWS}
     for name, data in tables.items():
         if name in copied:
-            _relation(con, data).query("_src", f"CREATE OR REPLACE TEMP TABLE {name} AS FROM _src")
+            _run_over(con, data, f"CREATE OR REPLACE TEMP TABLE {name} AS FROM _store_frame")
         else:
-            con.register(name, data.to_arrow() if isinstance(data, pl.DataFrame) else data)
+            con.register(name, _arrow(data))
     try:
         yield
     finally:
@@ -269,13 +295,9 @@ def registered(con: duckdb.DuckDBPyConnection, **tables: Any) -> Iterator[None]:
             # block's own error is the one to report
             with suppress(duckdb.ConnectionException, duckdb.TransactionException):
                 if name in copied:
-                    con.execute(f"DROP TABLE IF EXISTS {name}")
+                    con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
                 else:
                     con.unregister(name)
-
-
-def _rows(frame: pl.DataFrame | pa.Table) -> int:
-    return frame.height if isinstance(frame, pl.DataFrame) else frame.num_rows
 
 
 def picked(table: str, columns: str, key: str, keys: str, fresh: str | None = None) -> str:
@@ -302,13 +324,13 @@ def picked(table: str, columns: str, key: str, keys: str, fresh: str | None = No
     )
 
 
-def insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame | pa.Table) -> int:
+def insert(con: duckdb.DuckDBPyConnection, table: str, frame: Frame) -> int:
     """Bulk-insert a polars frame or Arrow table by column name."""
     rows = _rows(frame)
     if rows == 0:
         return 0
     # straight from the frame: no temporary copy (see :func:`registered`)
-    _relation(con, frame).query("_frame", f"INSERT INTO {table} BY NAME SELECT * FROM _frame")
+    _run_over(con, frame, f"INSERT INTO {table} BY NAME SELECT * FROM _store_frame")
     return rows
 
 

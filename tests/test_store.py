@@ -5,7 +5,9 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
+import pytest
 
 from dedup import store
 
@@ -34,3 +36,17 @@ def test_frames_are_let_go_inside_the_run_transaction(tmp_path: Path) -> None:
         assert con.execute("SELECT count(*), sum(key) FROM band_keys").fetchall() == [
             (n, n * (n - 1) // 2)
         ]
+
+
+def test_a_failed_insert_reports_its_own_error(tmp_path: Path) -> None:
+    """The relation's cleanup fails in the aborted transaction; its error must not hide the
+    statement's (the command names a constraint or out of memory by it)."""
+    con = store.connect(tmp_path / "db.duckdb")
+    try:
+        con.execute("BEGIN TRANSACTION")
+        con.execute("CREATE TEMP TABLE keyed (id INTEGER PRIMARY KEY)")
+        store.insert(con, "keyed", pa.table({"id": [1]}))
+        with pytest.raises(duckdb.ConstraintException, match="duplicate key"):
+            store.insert(con, "keyed", pa.table({"id": [1]}))
+    finally:
+        con.close()
