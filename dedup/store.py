@@ -252,22 +252,12 @@ def _rows(data: Frame) -> int:
     return data.height if isinstance(data, pl.DataFrame) else data.num_rows
 
 
-def _run_over(con: duckdb.DuckDBPyConnection, data: Frame, sql: str) -> None:
-    """Run one statement that reads ``data`` as ``_store_frame``, through a relation, which
-    lets go of the data when the statement is done (see :func:`registered`).
-
-    After a failed statement the relation drops its name for the frame; in the aborted
-    transaction that drop fails too, and its error would hide the statement's own (a
-    constraint, out of memory), which is raised instead."""
-    try:
-        con.from_arrow(_arrow(data)).query("_store_frame", sql)
-    except duckdb.TransactionException as err:
-        cause = err.__context__
-        while isinstance(cause, duckdb.TransactionException):
-            cause = cause.__context__
-        if isinstance(cause, duckdb.Error):
-            raise cause from None
-        raise
+def _write_from(con: duckdb.DuckDBPyConnection, data: Frame, statement: str) -> None:
+    """Run ``statement`` (``INSERT INTO t BY NAME``, ``CREATE TABLE t AS``) over ``data``
+    through a relation, whose query text reads the frame only while the relation lives: it
+    lets go of the data when the statement is done (see :func:`registered`)."""
+    relation = con.from_arrow(_arrow(data))
+    con.execute(f"{statement} {relation.sql_query()}")
 
 
 @contextmanager
@@ -284,7 +274,7 @@ def registered(con: duckdb.DuckDBPyConnection, **tables: Frame) -> Iterator[None
     copied = {name for name, data in tables.items() if _rows(data) >= COPY_ROWS}
     for name, data in tables.items():
         if name in copied:
-            _run_over(con, data, f"CREATE OR REPLACE TEMP TABLE {name} AS FROM _store_frame")
+            _write_from(con, data, f"CREATE OR REPLACE TEMP TABLE {name} AS")
         else:
             con.register(name, _arrow(data))
     try:
@@ -330,7 +320,7 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, frame: Frame) -> int:
     if rows == 0:
         return 0
     # straight from the frame: no temporary copy (see :func:`registered`)
-    _run_over(con, frame, f"INSERT INTO {table} BY NAME SELECT * FROM _store_frame")
+    _write_from(con, frame, f"INSERT INTO {table} BY NAME")
     return rows
 
 

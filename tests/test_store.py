@@ -39,8 +39,8 @@ def test_frames_are_let_go_inside_the_run_transaction(tmp_path: Path) -> None:
 
 
 def test_a_failed_insert_reports_its_own_error(tmp_path: Path) -> None:
-    """The relation's cleanup fails in the aborted transaction; its error must not hide the
-    statement's (the command names a constraint or out of memory by it)."""
+    """The statement's own error, not a later one of the aborted transaction (the command
+    names a constraint or out of memory by it)."""
     con = store.connect(tmp_path / "db.duckdb")
     try:
         con.execute("BEGIN TRANSACTION")
