@@ -19,7 +19,7 @@ def _frame(n: int) -> pa.Table:
 
 def test_frames_are_let_go_inside_the_run_transaction(tmp_path: Path) -> None:
     """A view from ``con.register`` kept its frame alive until the transaction ended, so a
-    run held every frame it ever stored (1.5 GB of the 100k bench's peak)."""
+    run held every frame it ever stored (1.6 GiB of the 100k bench's peak)."""
     n = 4 * store.COPY_ROWS
     with store.open_db(tmp_path / "db.duckdb", write=True) as con:
         before = pa.total_allocated_bytes()
