@@ -28,7 +28,8 @@ from dedup.text import FOLDS_DIGEST
 #: DuckDB's own memory budget (buffer pool) in MB, so a run's peak stays predictable (an
 #: incremental run widens it: see state.py). The 100k bench peaked at 2.1 GiB with 700 MB
 #: here; before :func:`registered` let go of the frames a run stores, at 3.6-3.8 GiB with
-#: 700 MB and 3.7-4.1 GiB with 1,000 MB (about 5 s faster then)
+#: 700 MB and 3.7-4.1 GiB with 1,000 MB (about 5 s faster then); since then 1,400 MB is not
+#: faster (README "Benchmarks": 139.7 and 162.1 s against 142.7 and 150.6 s, alternating)
 DUCKDB_MEMORY_MB = 700
 DUCKDB_MEMORY = os.environ.get("DEDUP_DUCKDB_MEMORY", f"{DUCKDB_MEMORY_MB}MB")
 
