@@ -1,6 +1,7 @@
 """Align stage: exact span pairs for candidate sentence pairs.
 
-Reads: pair_changes (the candidate pairs that came), sentences, articles. Leaves: new rows in
+Reads: pair_changes (the candidate pairs that came), pair_checks (a full run skips the
+pairs checked before), sentences, articles, new_articles (temp). Leaves: new rows in
 pair_checks (every verdict) and sentence_alignments (the span pairs of accepted pairs).
 
 A candidate pair of sentences is aligned on word tokens: rapidfuzz's Indel opcodes give the

@@ -1,8 +1,9 @@
 """Attribution stage: which wire service or outlet each paragraph derives from, and why.
 
-Reads: articles, paragraphs, alignments, stale_articles. Leaves: attributions,
-image_credits, quotes and quote_trails (with quote_keys and quote_edges, see
-:mod:`dedup.quotes`).
+Reads: articles, paragraphs, alignments, stale_articles (emptied once read), the temp
+tables new_articles, role_changes and article_order (made when detect did not run in this
+command). Leaves: attributions, image_credits, quotes and quote_trails (with quote_keys and
+quote_edges, see :mod:`dedup.quotes`), and its ``meta`` row (:mod:`dedup.state`).
 
 Sources are names of the lexicon (:mod:`dedup.lexicon`); cues are the patterns of
 :mod:`dedup.cues`. Each attribution row carries its evidence and a confidence:

@@ -1,9 +1,12 @@
 """Candidates stage: LSH banding of passage signatures, never all pairs.
 
-Reads: signatures, units, paragraphs, article_order, new_articles and role_changes (temp).
+Reads: signatures, units, paragraphs, the temp tables article_order, new_articles,
+role_changes and unsigned (:mod:`dedup.fingerprint`'s texts signed in this run).
 Leaves: band_keys, text_reps, sig_pairs, candidate_links, candidate_pairs (its incremental
-state, described below) and the temp table ``pair_changes`` (candidate sentence pairs that
-came or went) for :mod:`dedup.align` and :mod:`dedup.merge`.
+state, described below, which it also reads), the ``meta`` rows band_keys and
+``lsh_bands:*``, pair_checks and sentence_alignments without the pairs that are no longer
+candidates, and the temp table ``pair_changes`` (candidate sentence pairs that came or
+went) for :mod:`dedup.align` and :mod:`dedup.merge`.
 
 Banding follows datasketch's ``MinHashLSH``: the same (bands, rows) choice for a threshold
 and ``num_perm``, so a pair of passages lands in one bucket here exactly when it would share

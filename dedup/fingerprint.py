@@ -1,7 +1,10 @@
 """Fingerprint stage: shingle passages and compute MinHash signatures in bulk.
 
-Reads: units, articles, stop_shingles, signatures. Leaves: new rows in signatures (one per
-distinct unit text), stop_shingles while the maxDF sample fills, meta ``fingerprint``.
+Reads: units, articles, stop_shingles, signatures, meta, the temp table new_articles.
+Leaves: new rows in signatures (one per distinct unit text; their band keys are stored by
+:mod:`dedup.candidates`), stop_shingles while the maxDF sample fills, the ``meta`` rows
+``fingerprint`` and ``stoplist_frozen``, and the temp table ``unsigned`` (the texts signed
+in this run) for :mod:`dedup.candidates`.
 
 Signatures are exactly those of ``datasketch.MinHash(num_perm, seed, scheme="affine32",
 hashfunc=shingle_hash)`` fed with a passage's shingles, so a stored signature can be turned

@@ -1,6 +1,7 @@
 """Ingest stage: store the new articles of the inputs, segmented, and their rejects.
 
-Reads: articles (the ids and content hashes of stored articles). Leaves: new rows in
+Reads: articles (the ids and content hashes of stored articles), rejects (a rerun records
+none twice). Leaves: new rows in
 articles, paragraphs, sentences, units (see :mod:`dedup.segment`) and rejects; the run's
 counts say how many records were skipped as no article, and why.
 

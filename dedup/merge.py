@@ -1,6 +1,7 @@
 """Merge stage: sentence-level span pairs into oriented, scored passages (``alignments``).
 
-Reads: pair_changes (temp, from :mod:`dedup.candidates`), sentence_alignments, articles.
+Reads: pair_changes (temp, from :mod:`dedup.candidates`), sentence_alignments, articles,
+alignments, new_articles (temp).
 Leaves: the alignments of paragraph pairs whose candidates changed, replaced; the temp
 tables ``removed_alignments`` and ``added_alignments`` for :mod:`dedup.cluster`.
 

@@ -1,12 +1,15 @@
 """Retrieve stage: each article's likely sources among earlier articles and wires.
 
-Reads: articles, paragraphs (body and headline), new_articles and role_changes (temp).
+Reads: articles, paragraphs (body and headline), the temp tables article_order,
+new_articles and role_changes.
 Leaves: term_df (the sample's document frequencies, frozen once the sample is full: of its
 terms, and of the single characters of scripts written without spaces; the rewrites stage
 weighs kana and ideographs one by one and the letters of the other such scripts in pairs,
 the pairs retrieval indexes),
 article_terms, term_heads, article_pairs (contract: "which earlier stories is this most
-like").
+like"), the ``meta`` rows terms_sample and terms_frozen, and the temp tables
+retrieve_changed (the articles whose terms were redone) and retrieve_targets (the targets
+whose sources it redid) for the rewrites and translate stages.
 
 What survives rewriting and translation of a story is its rare vocabulary: names, numbers,
 the words of its subject. Every article is indexed by its rare terms (tokens of

@@ -1,7 +1,8 @@
 """Rewrites stage: sentences reused through rewording, inside retrieved article pairs.
 
 Reads: article_pairs, alignments (the verbatim ones), sentences, paragraphs, articles,
-term_df, and the temp tables retrieve_targets, removed_alignments and added_alignments.
+term_df and the ``meta`` row terms_sample, and the temp tables retrieve_targets,
+removed_alignments and added_alignments.
 Leaves: alignments with ``match_kind = 'paraphrase'`` (their ids added to
 ``added_alignments``, the removed ones to ``removed_alignments``, for :mod:`dedup.cluster`).
 

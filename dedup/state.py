@@ -5,7 +5,8 @@ run whose articles it has processed. The next run then redoes only the new artic
 everything when the settings changed; ``stale_articles`` carries the articles whose roles or
 alignments changed from ``detect`` to ``attribute``, which may run in a later command.
 
-Reads and leaves: meta, stale_articles; leaves the temp table ``new_articles``.
+Reads and leaves: meta, stale_articles. Reads: articles, the temp tables role_changes and
+changed_articles. Leaves: the temp table ``new_articles``.
 """
 
 from __future__ import annotations

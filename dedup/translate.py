@@ -1,7 +1,8 @@
 """Translate stage: paragraphs that translate an earlier article in another language.
 
-Reads: articles, paragraphs (body and headline), term_df (frozen weights), the temp tables
-retrieve_changed (the articles retrieval redid), removed_alignments and added_alignments.
+Reads: articles, paragraphs (body and headline), alignments, term_df (frozen weights) and
+the ``meta`` rows terms_sample and terms_frozen, the temp tables article_order,
+retrieve_changed (the articles retrieval redid) and removed_alignments.
 Leaves: article_anchors (each article's rarer keys: the candidate index), anchor_holders
 (their counts per key and language) and alignments
 with ``match_kind = 'translation'`` (their ids added to ``added_alignments``, the removed
