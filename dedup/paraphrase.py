@@ -88,6 +88,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -96,6 +97,7 @@ from rapidfuzz.distance import Indel
 
 from dedup.text import (
     WrittenApart,
+    count_tokens,
     letter_pairs,
     normalise,
     split_run_together,
@@ -414,9 +416,14 @@ def align_sentences(
     spans_b: Sequence[tuple[int, int]],
     idf: Idf,
     threshold: float | None = None,
+    min_tokens: int = 0,
+    blocks: tuple[Sequence[Any], Sequence[Any]] | None = None,
 ) -> list[Aligned]:
     """Sentences of A paired with sentences of B (1:1, 1:2 or 2:1 adjacent), reordering
-    allowed, each sentence used once per side, best scores first; sorted by A offset."""
+    allowed, each sentence used once per side, best scores first; sorted by A offset.
+    ``min_tokens``: the fewest tokens each side of a pair holds, its sentences together (a
+    short sentence counts as part of a longer unit, never alone). ``blocks``: a block (say
+    a paragraph) of each sentence of A and of B; two sentences join only inside one."""
     for text, spans in ((text_a, spans_a), (text_b, spans_b)):
         bad = [(s, e) for s, e in spans if not 0 <= s <= e <= len(text)]
         if bad:
@@ -425,11 +432,28 @@ def align_sentences(
     if not side_a.units or not side_b.units:
         return []
     passes, loose = _prefilter(side_a, side_b)
+    joins_a, joins_b = (
+        np.array([x == y for x, y in zip(block, block[1:], strict=False)], dtype=bool)
+        if block is not None
+        else np.ones(max(len(spans) - 1, 0), dtype=bool)
+        for block, spans in zip(blocks or (None, None), (spans_a, spans_b), strict=True)
+    )
     groups = {((int(i),), (int(j),)) for i, j in zip(*np.nonzero(passes), strict=True)}
-    for i, j in zip(*np.nonzero(loose[:, :-1] & loose[:, 1:]), strict=True):
+    for i, j in zip(*np.nonzero(loose[:, :-1] & loose[:, 1:] & joins_b), strict=True):
         groups.add(((int(i),), (int(j), int(j) + 1)))
-    for i, j in zip(*np.nonzero(loose[:-1] & loose[1:]), strict=True):
+    for i, j in zip(*np.nonzero(loose[:-1] & loose[1:] & joins_a[:, None]), strict=True):
         groups.add(((int(i), int(i) + 1), (int(j),)))
+    if min_tokens:
+        sizes_a, sizes_b = (
+            [count_tokens(text, start, end) for start, end in spans]
+            for text, spans in ((text_a, spans_a), (text_b, spans_b))
+        )
+        groups = {
+            (ga, gb)
+            for ga, gb in groups
+            if sum(sizes_a[i] for i in ga) >= min_tokens
+            and sum(sizes_b[j] for j in gb) >= min_tokens
+        }
     if not groups:
         return []
     candidates = sorted(groups)

@@ -39,16 +39,17 @@ import polars as pl
 from dedup import paraphrase, store
 from dedup.ids import with_alignment_ids
 from dedup.parallel import batched, parallel_map
-from dedup.text import count_tokens
 
 #: article pairs per worker task, and what the forked workers read (set before forking)
 PAIR_CHUNK = 50
 _INPUT: dict[str, Any] = {}
 #: a target sentence this much covered by verbatim alignments with the source is not redone
 COVERED = 0.5
-#: sentences shorter than this (tokens) are not aligned by rewording: the verbatim
-#: aligner's own minimum for a reused sentence pair (align.AlignSettings.min_matched); a
-#: shorter line is a formula ("The company gave no details.") that unrelated stories share
+#: a rewording pair holds at least this many tokens on each side, its sentences together:
+#: the verbatim aligner's own minimum for a reused sentence pair
+#: (align.AlignSettings.min_matched); a shorter line alone is a formula ("The company gave
+#: no details.") that unrelated stories share, but joined to the next sentence it is part
+#: of a statement ("Inheritance was first used in 1967. It came with Simula, ...")
 MIN_TOKENS = 8
 
 
@@ -80,10 +81,6 @@ def _sentences(con: duckdb.DuckDBPyConnection, ids: pl.DataFrame) -> dict[str, l
     return out
 
 
-def _long(text: str, sentences: list[tuple]) -> list[tuple]:
-    return [x for x in sentences if count_tokens(text, x[0], x[1]) >= MIN_TOKENS]
-
-
 def _covered(spans: list[tuple[int, int]], start: int, end: int) -> bool:
     inside = sum(max(0, min(end, e) - max(start, s)) for s, e in spans)
     return inside >= COVERED * max(end - start, 1)
@@ -95,25 +92,25 @@ def _align_pairs(pairs: list[tuple]) -> list[tuple]:
     rows = []
     for source, target, basis in pairs:
         covered = verbatim.get((source, target), [])
-        t_sents = [
-            x
-            for x in _long(texts[target], sentences.get(target, []))
-            if not _covered(covered, x[0], x[1])
-        ]
-        s_sents = _long(texts[source], sentences.get(source, []))
+        t_sents = [x for x in sentences.get(target, []) if not _covered(covered, x[0], x[1])]
+        s_sents = sentences.get(source, [])
         if not t_sents or not s_sents:
             continue
         found = paraphrase.align_sentences(
-            texts[source], [x[:2] for x in s_sents], texts[target], [x[:2] for x in t_sents], idf
+            texts[source],
+            [x[:2] for x in s_sents],
+            texts[target],
+            [x[:2] for x in t_sents],
+            idf,
+            min_tokens=MIN_TOKENS,
+            # a span never crosses paragraphs: sentences join only inside one
+            blocks=([x[2] for x in s_sents], [x[2] for x in t_sents]),
         )
-        for a in found:
-            s_par = {s_sents[i][2] for i in a.a_sentences}
-            t_par = {t_sents[i][2] for i in a.b_sentences}
-            if len(s_par) == 1 and len(t_par) == 1:  # a span never crosses paragraphs
-                rows.append(
-                    (source, s_par.pop(), a.a_start, a.a_end, target, t_par.pop(), a.b_start,
-                     a.b_end, round(100 * a.score, 2), basis)
-                )  # fmt: skip
+        rows.extend(
+            (source, s_sents[a.a_sentences[0]][2], a.a_start, a.a_end, target,
+             t_sents[a.b_sentences[0]][2], a.b_start, a.b_end, round(100 * a.score, 2), basis)
+            for a in found
+        )  # fmt: skip
     return rows
 
 

@@ -7,8 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SHARED_DATA
 
 import dedup
+from eval import clough
 
 WIRE = [
     "The central bank raised its benchmark interest rate by half a percentage point on Tuesday.",
@@ -301,3 +303,23 @@ def test_an_urdu_copy_typed_without_its_hidden_spaces_is_found(tmp_path: Path) -
     held = {term for (term,) in terms.rows()}
     assert {"گیس", "کاروبار", "دوران"} <= held
     assert not held & {"اورگیس", "کاروبارکےدوران"}
+
+
+CLOUGH = SHARED_DATA / "clough"
+
+
+@pytest.mark.skipif(not CLOUGH.is_dir(), reason=f"{CLOUGH} is absent (shared data)")
+def test_a_heavy_revision_split_into_a_short_sentence_is_found(tmp_path: Path) -> None:
+    """Real rewriting (Clough, all 100 texts as ``make eval`` runs them): g4pE_taska turns
+    the source's "Inheritance is also sometimes called generalization, because ..." into a
+    6-token sentence and a second one. A short sentence is paired only as part of a longer
+    unit, so the two are aligned as one span and the answer is derived from its source
+    (before, short sentences were left out before pairing, and the answer came out
+    ``non``)."""
+    db = _run(tmp_path, clough.records(clough.load(CLOUGH)))
+    spans = {b for _, b, _, target, kind in _aligned(db) if target == "g4pE_taska"}
+    assert (
+        "Generlisation also some time known as inheritance. The main reason behind this is a "
+        "hierarchi structure of objects and classes."
+    ) in spans
+    assert _derivation(db)["g4pE_taska"] == ("partially", "orig_taska")

@@ -158,6 +158,60 @@ def test_fused_sentences_align_one_to_two() -> None:
     assert text_b[found[0].b_start : found[0].b_end] == "\n".join(WIRE[:2])
 
 
+def _paired_around(sentences: list[str], min_tokens: int) -> tuple[str, list]:
+    """The wire against ``sentences`` set among filler (one paragraph): the filler-side
+    text and its aligned groups as (wire sentences, its sentences)."""
+    text_a, spans_a = _join(WIRE, [""] + ["\n"] * 4)
+    b = [*FILLER[:2], *sentences, *FILLER[2:4]]
+    text_b, spans_b = _join(b, [""] + [" "] * (len(b) - 1))
+    idf = _idf(text_a, text_b)
+    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, idf, min_tokens=min_tokens)
+    return text_b, found
+
+
+def test_a_short_sentence_is_paired_only_inside_a_longer_unit() -> None:
+    """``min_tokens`` holds for each side of a pair, its sentences together: a short line
+    alone (7 and 6 tokens) is a formula that other stories may share, and is not paired
+    (without the minimum it is); a short sentence that opens a split one is paired with the
+    rest of it, so the span covers both."""
+    for short, wire in [
+        ("Perry will keep intervening in currency markets.", 4),
+        ("Economists had expected a steady rate.", 3),
+    ]:
+        assert [(x.a_sentences, x.b_sentences) for x in _paired_around([short], 0)[1]] == [
+            ((wire,), (2,))
+        ]
+        assert _paired_around([short], 8)[1] == []
+    split = [
+        "The move was needed, Perry said.",
+        "It would keep inflation within the bank's target range of 2 to 4 percent, the "
+        "governor told reporters.",
+    ]
+    text_b, found = _paired_around(split, 8)
+    assert [(x.a_sentences, x.b_sentences) for x in found] == [((1,), (2, 3))]
+    assert text_b[found[0].b_start : found[0].b_end] == " ".join(split)
+
+
+def test_sentences_join_only_inside_one_block() -> None:
+    """The fused sentence of the test above, with the two wire sentences it fuses in two
+    paragraphs: they are not read as one unit (a span never crosses a paragraph), and
+    neither alone holds enough of the fused sentence to pair with it."""
+    fused = (
+        "Bank Indonesia raised its benchmark rate by 25 basis points to 6.25 percent on "
+        "Thursday, and governor Perry Warjiyo told reporters the move was needed to keep "
+        "inflation within the target range of 2 to 4 percent."
+    )
+    text_a, spans_a = _join([FILLER[0], fused], ["", " "])
+    text_b, spans_b = _join(WIRE, [""] + ["\n"] * 4)
+    idf = _idf(text_a, text_b)
+    apart = ([0, 0], [0, 1, 1, 1, 1])
+    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, idf, blocks=apart)
+    assert found == []
+    together = ([0, 0], [0, 0, 1, 1, 1])
+    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, idf, blocks=together)
+    assert [(x.a_sentences, x.b_sentences) for x in found] == [((1,), (0, 1))]
+
+
 def test_a_changed_figure_lowers_the_score() -> None:
     same = WIRE[3].replace("steady.", "steady at 6 percent.")
     other = WIRE[3].replace("steady.", "steady at 5.75 percent.")
