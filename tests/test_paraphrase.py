@@ -144,16 +144,25 @@ def test_independent_report_of_the_same_event_is_not_aligned() -> None:
     assert paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, _idf(text_a, text_b)) == []
 
 
+#: the first two wire sentences fused into one by an outlet
+FUSED = (
+    "Bank Indonesia raised its benchmark rate by 25 basis points to 6.25 percent on "
+    "Thursday, and governor Perry Warjiyo told reporters the move was needed to keep "
+    "inflation within the target range of 2 to 4 percent."
+)
+
+
+def _fused_against_wire(**options) -> tuple[str, list]:
+    """FUSED after a filler sentence, aligned to the wire: the wire text and the groups."""
+    text_a, spans_a = _join([FILLER[0], FUSED], ["", " "])
+    text_b, spans_b = _join(WIRE, [""] + ["\n"] * 4)
+    idf = _idf(text_a, text_b)
+    return text_b, paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, idf, **options)
+
+
 def test_fused_sentences_align_one_to_two() -> None:
     """An outlet fusing two wire sentences into one: one sentence against two adjacent."""
-    fused = (
-        "Bank Indonesia raised its benchmark rate by 25 basis points to 6.25 percent on "
-        "Thursday, and governor Perry Warjiyo told reporters the move was needed to keep "
-        "inflation within the target range of 2 to 4 percent."
-    )
-    text_a, spans_a = _join([FILLER[0], fused], ["", " "])
-    text_b, spans_b = _join(WIRE, [""] + ["\n"] * 4)
-    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, _idf(text_a, text_b))
+    text_b, found = _fused_against_wire()
     assert [(x.a_sentences, x.b_sentences) for x in found] == [((1,), (0, 1))]
     assert text_b[found[0].b_start : found[0].b_end] == "\n".join(WIRE[:2])
 
@@ -196,19 +205,8 @@ def test_sentences_join_only_inside_one_block() -> None:
     """The fused sentence of the test above, with the two wire sentences it fuses in two
     paragraphs: they are not read as one unit (a span never crosses a paragraph), and
     neither alone holds enough of the fused sentence to pair with it."""
-    fused = (
-        "Bank Indonesia raised its benchmark rate by 25 basis points to 6.25 percent on "
-        "Thursday, and governor Perry Warjiyo told reporters the move was needed to keep "
-        "inflation within the target range of 2 to 4 percent."
-    )
-    text_a, spans_a = _join([FILLER[0], fused], ["", " "])
-    text_b, spans_b = _join(WIRE, [""] + ["\n"] * 4)
-    idf = _idf(text_a, text_b)
-    apart = ([0, 0], [0, 1, 1, 1, 1])
-    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, idf, blocks=apart)
-    assert found == []
-    together = ([0, 0], [0, 0, 1, 1, 1])
-    found = paraphrase.align_sentences(text_a, spans_a, text_b, spans_b, idf, blocks=together)
+    assert _fused_against_wire(blocks=([0, 0], [0, 1, 1, 1, 1]))[1] == []
+    _, found = _fused_against_wire(blocks=([0, 0], [0, 0, 1, 1, 1]))
     assert [(x.a_sentences, x.b_sentences) for x in found] == [((1,), (0, 1))]
 
 
