@@ -432,12 +432,8 @@ def align_sentences(
     if not side_a.units or not side_b.units:
         return []
     passes, loose = _prefilter(side_a, side_b)
-    joins_a, joins_b = (
-        np.array([x == y for x, y in zip(block, block[1:], strict=False)], dtype=bool)
-        if block is not None
-        else np.ones(max(len(spans) - 1, 0), dtype=bool)
-        for block, spans in zip(blocks or (None, None), (spans_a, spans_b), strict=True)
-    )
+    blocks_a, blocks_b = blocks or (None, None)
+    joins_a, joins_b = _joins(blocks_a, len(spans_a)), _joins(blocks_b, len(spans_b))
     groups = {((int(i),), (int(j),)) for i, j in zip(*np.nonzero(passes), strict=True)}
     for i, j in zip(*np.nonzero(loose[:, :-1] & loose[:, 1:] & joins_b), strict=True):
         groups.add(((int(i),), (int(j), int(j) + 1)))
@@ -488,6 +484,13 @@ def align_sentences(
             )
         )
     return sorted(found, key=lambda x: (x.a_start, x.b_start))
+
+
+def _joins(blocks: Sequence[Any] | None, n: int) -> np.ndarray:
+    """Whether each of ``n`` sentences may join the next: in the same block, or always."""
+    if blocks is None:
+        return np.ones(max(n - 1, 0), dtype=bool)
+    return np.array([x == y for x, y in zip(blocks, blocks[1:], strict=False)], dtype=bool)
 
 
 def _unit(side: Side, group: tuple[int, ...]) -> Unit:
