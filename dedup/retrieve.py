@@ -13,9 +13,10 @@ whose sources it redid) for the rewrites and translate stages.
 
 What survives rewriting and translation of a story is its rare vocabulary: names, numbers,
 the words of its subject. Every article is indexed by its rare terms (tokens of
-:mod:`dedup.text`, adjacent characters paired in scripts written without spaces, see
-:func:`dedup.text.word_keys`, words run together where the Arabic script hides a space read
-apart, see :func:`split_run_together`, found in few of the sample's articles, or in none); a source
+:mod:`dedup.text`, adjacent characters paired in scripts written without spaces and the
+letters of Thai, Lao, Myanmar and Khmer also in threes, see :func:`dedup.text.word_keys`;
+words run together where the Arabic script hides a space read apart, see
+:func:`split_run_together`; found in few of the sample's articles, or in none); a source
 is an earlier article (or one neither dates nor kinds order, see ``data/article_order.sql``)
 holding an IDF-weighted share of them (``data/retrieve_pairs.sql``). It is an inverted index
 in DuckDB, never all pairs: a target is compared only with the articles holding one of its

@@ -221,9 +221,13 @@ def test_words_of_unspaced_scripts_are_counted_by_token() -> None:
     assert text.count_words("东京 举行会议 AP") == 2 + 4 + 1
 
 
-def test_word_keys_pair_the_characters_of_unspaced_scripts() -> None:
+def test_word_keys_join_the_characters_of_unspaced_scripts() -> None:
     assert text.word_keys("Kim met Xi") == text.token_keys("Kim met Xi")
     assert text.word_keys("习近平会见 Kim") == ["kim", "习近", "近平", "平会", "会见"]
+    # Thai, Lao, Myanmar and Khmer letters (a vowel sign or tone mark stays with its
+    # consonant) in pairs and in threes; ideographs only in pairs
+    assert text.word_keys("ไทย 2") == ["2", "ไท", "ทย", "ไทย"]
+    assert text.word_keys("แห่งไทย") == ["แห่", "ห่ง", "งไ", "ไท", "ทย", "แห่ง", "ห่งไ", "งไท", "ไทย"]
 
 
 def test_the_term_sample_also_reads_single_characters_of_unspaced_scripts() -> None:
