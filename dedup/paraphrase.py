@@ -112,25 +112,11 @@ NGRAM = 4
 PREFILTER_MIN = 0.2
 PREFILTER_MAX = 0.4
 FEATURES = (
-    "idf_cont_min",
-    "idf_cont_max",
-    "cont_min",
-    "unmatched_min",
-    "unmatched_max",
-    "gram_cont_min",
-    "gram_cont_max",
-    "number_diff",
-    "name_diff",
-    "len_ratio",
-    "fold1_min",
-    "fold1_max",
-    "fold2_min",
-    "fold2_max",
-    "fold3_min",
-    "fold3_max",
-    "char_ratio",
-    "token_order",
-)
+    "idf_cont_min", "idf_cont_max", "cont_min", "unmatched_min", "unmatched_max",
+    "gram_cont_min", "gram_cont_max", "number_diff", "name_diff", "len_ratio",
+    "fold1_min", "fold1_max", "fold2_min", "fold2_max", "fold3_min", "fold3_max",
+    "char_ratio", "token_order",
+)  # fmt: skip
 #: a number: digits of any script, with inner separators ("2.5", "1,000", "٣٫٥")
 _NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c]\d+)*")
 
@@ -208,9 +194,10 @@ def _tokens(text: str, spans: Sequence[tuple[int, int]]) -> list[list[str]]:
 
 
 class Side:
-    """The sentences of one text (``tokens``: their keys) as units over one vocabulary, with
-    rarity weights; words it runs together that ``other`` (the other text of the pair)
-    writes apart are split."""
+    """The sentences of one text (``tokens``: their keys) over one vocabulary, with rarity
+    weights; words it runs together that ``other`` (the other text of the pair) writes
+    apart are split. A sentence becomes a :class:`Unit` only when first scored: the
+    prefilter needs its ids alone, and most sentences of a pair are never scored."""
 
     def __init__(
         self,
@@ -220,31 +207,42 @@ class Side:
         idf: Idf,
         other: WrittenApart,
     ) -> None:
+        self.text = text
         self.spans = list(spans)
         vocab: dict[str, int] = {}
-        self.units: list[Unit] = []
-        for (start, end), sentence in zip(self.spans, tokens, strict=True):
-            keys, split = split_run_together(sentence, frozenset(sentence), other) or (
-                sentence,
-                range(len(sentence)),
-            )
+        self.keys: list[list[str]] = []  # each sentence's keys, split and paired
+        self.firsts: list[list[int]] = []  # the index of each key's first token
+        self.ids: list[np.ndarray] = []  # each key's place in the vocabulary
+        for sentence in tokens:
+            found = split_run_together(sentence, frozenset(sentence), other)
+            keys, split = found or (sentence, range(len(sentence)))
             keys, paired = letter_pairs(keys)
-            firsts = [split[i] for i in paired]
-            offsets = token_spans(text, start, end)
-            ids = np.array([vocab.setdefault(k, len(vocab)) for k in keys], dtype=np.int64)
-            is_name = np.array([k > 0 and text[offsets[k][0]].isupper() for k in firsts])
-            uniq, inverse = np.unique(ids, return_inverse=True)
-            names = np.zeros(len(uniq), dtype=bool)
-            if len(ids):
-                np.logical_or.at(names, inverse, is_name)
-            norm = normalise(text[start:end])
-            grams = frozenset(norm[i : i + NGRAM] for i in range(max(len(norm) - NGRAM + 1, 0)))
-            numbers = frozenset(_number_key(m) for m in _NUMBER.findall(text, start, end))
-            folds = tuple(k[:PREFIX] for k in keys)
-            fold_grams = tuple(_ngrams(folds, n) for n in (1, 2, 3))
-            self.units.append(Unit(uniq, names, grams, numbers, len(keys), folds, fold_grams, norm))
+            self.keys.append(keys)
+            self.firsts.append([split[i] for i in paired])
+            ids = [vocab.setdefault(k, len(vocab)) for k in keys]
+            self.ids.append(np.array(ids, dtype=np.int64))
         self.vocab = list(vocab)
         self.weights = idf.weights(self.vocab)
+        self._units: dict[int, Unit] = {}
+
+    def unit(self, i: int) -> Unit:
+        """Sentence ``i`` as a unit (made once)."""
+        if i in self._units:
+            return self._units[i]
+        text, (start, end), keys, ids = self.text, self.spans[i], self.keys[i], self.ids[i]
+        offsets = token_spans(text, start, end)
+        is_name = np.array([k > 0 and text[offsets[k][0]].isupper() for k in self.firsts[i]])
+        uniq, inverse = np.unique(ids, return_inverse=True)
+        names = np.zeros(len(uniq), dtype=bool)
+        if len(ids):
+            np.logical_or.at(names, inverse, is_name)
+        norm = normalise(text[start:end])
+        grams = frozenset(norm[g : g + NGRAM] for g in range(max(len(norm) - NGRAM + 1, 0)))
+        numbers = frozenset(_number_key(m) for m in _NUMBER.findall(text, start, end))
+        folds = tuple(k[:PREFIX] for k in keys)
+        fold_grams = tuple(_ngrams(folds, n) for n in (1, 2, 3))
+        self._units[i] = Unit(uniq, names, grams, numbers, len(keys), folds, fold_grams, norm)
+        return self._units[i]
 
 
 def similarity(vocab_a: Sequence[str], vocab_b: Sequence[str]) -> np.ndarray:
@@ -369,7 +367,7 @@ def pair_features(a: str, b: str, idf: Idf) -> np.ndarray:
     """The feature vector of two sentences (each read whole)."""
     side_a, side_b = _pair(a, [(0, len(a))], b, [(0, len(b))], idf)
     sim = similarity(side_a.vocab, side_b.vocab)
-    return features(side_a.units[0], side_b.units[0], sim, side_a.weights, side_b.weights)
+    return features(side_a.unit(0), side_b.unit(0), sim, side_a.weights, side_b.weights)
 
 
 @dataclass(frozen=True)
@@ -398,9 +396,9 @@ def _prefilter(side_a: Side, side_b: Side) -> tuple[np.ndarray, np.ndarray]:
     incidence = []
     for side, fold in zip((side_a, side_b), folds, strict=True):
         np.maximum.at(rarity, fold, side.weights)
-        mat = np.zeros((len(side.units), len(codes)))
-        for i, unit in enumerate(side.units):
-            mat[i, fold[unit.ids]] = 1.0
+        mat = np.zeros((len(side.ids), len(codes)))
+        for i, ids in enumerate(side.ids):
+            mat[i, fold[ids]] = 1.0
         incidence.append(mat)
     shared = (incidence[0] * rarity) @ incidence[1].T
     mass_a, mass_b = (np.maximum(m @ rarity, 1e-9) for m in incidence)
@@ -429,7 +427,7 @@ def align_sentences(
         if bad:
             raise ValueError(f"sentence span {bad[0]} is outside a text of {len(text)} characters")
     side_a, side_b = _pair(text_a, spans_a, text_b, spans_b, idf)
-    if not side_a.units or not side_b.units:
+    if not side_a.ids or not side_b.ids:
         return []
     passes, loose = _prefilter(side_a, side_b)
     blocks_a, blocks_b = blocks or (None, None)
@@ -494,7 +492,7 @@ def _joins(blocks: Sequence[Any] | None, n: int) -> np.ndarray:
 
 
 def _unit(side: Side, group: tuple[int, ...]) -> Unit:
-    unit = side.units[group[0]]
+    unit = side.unit(group[0])
     for i in group[1:]:
-        unit = unit | side.units[i]
+        unit = unit | side.unit(i)
     return unit

@@ -128,7 +128,7 @@ def test_a_split_word_is_not_a_name_and_names_keep_their_place() -> None:
     text = "Polisi dirumah Jakarta kemarin."
     other = WrittenApart([token_keys("Polisi di rumah Jakarta kemarin.")])
     side = paraphrase.Side(text, [(0, len(text))], [token_keys(text)], _idf(), other)
-    unit = side.units[0]
+    unit = side.unit(0)
     assert unit.n_tokens == 5
     assert {side.vocab[i] for i, name in zip(unit.ids, unit.names, strict=True) if name} == {
         "jakarta"
