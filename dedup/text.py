@@ -284,7 +284,7 @@ def word_keys(text: str) -> list[str]:
     an article on any subject holds most of its common ones; three letters (a syllable and
     the start of the next, a short word) are as specific as a word. Measured on clough
     re-spelled in Thai letters (``make eval``): with pairs alone retrieval ranked the
-    source first for 46 of 57 derived answers, 10 of the others ranking first one of the
+    source first for 46 of 57 derived answers, each of the others ranking first one of the
     two longest sources, which held the most pairs; with triples too, 56, as in English."""
     keys = token_keys(text)
     if text.isascii() or not _CONTINUA.search(text):
