@@ -438,11 +438,9 @@ def align_sentences(
         groups.add(((int(i),), (int(j), int(j) + 1)))
     for i, j in zip(*np.nonzero(loose[:-1] & loose[1:] & joins_a[:, None]), strict=True):
         groups.add(((int(i), int(i) + 1), (int(j),)))
-    if min_tokens:
-        sizes_a, sizes_b = (
-            [count_tokens(text, start, end) for start, end in spans]
-            for text, spans in ((text_a, spans_a), (text_b, spans_b))
-        )
+    if min_tokens:  # counted only for the sentences a group holds
+        sizes_a = {i: count_tokens(text_a, *spans_a[i]) for ga, _ in groups for i in ga}
+        sizes_b = {j: count_tokens(text_b, *spans_b[j]) for _, gb in groups for j in gb}
         groups = {
             (ga, gb)
             for ga, gb in groups
