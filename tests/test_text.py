@@ -26,6 +26,22 @@ def test_normalise_folds_case_compatibility_and_separators() -> None:
     assert text.normalise("Straße — ﬁnal_round") == "strasse final round"
 
 
+@given(
+    st.sampled_from([("M",), ("Lu", "Lt"), ("Mn",), ("Cf",)]),
+    st.one_of(st.integers(0, 0x1FFFF), st.integers(0xE0000, 0xE0FFF)),
+)
+@example(("M",), 0xE0100)  # a variation selector of plane 14 is a mark
+@example(("Lu", "Lt"), 0x1E900)  # the first Adlam capital
+def test_char_class_holds_exactly_the_characters_of_its_categories(
+    categories: tuple[str, ...], code: int
+) -> None:
+    """The character classes the tokenizer and the name finder are built from are read from
+    Unicode's categories once, in runs: a run's ends must be the categories' ends."""
+    char = chr(code)
+    wanted = unicodedata.category(char).startswith(categories)
+    assert bool(re.fullmatch(f"[{text.char_class(categories)}]", char)) == wanted
+
+
 @given(st.text(alphabet=st.characters(max_codepoint=127)))
 def test_ascii_fast_path_equals_the_general_rule(value: str) -> None:
     general = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", value).casefold()).strip()
