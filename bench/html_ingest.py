@@ -20,12 +20,10 @@ import gzip
 import itertools
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from collections import Counter
-from contextlib import suppress
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -35,6 +33,7 @@ from bench.pages import news_page, write_response
 from bench.sources import DATA_ROOT, indosum_articles
 from dedup import warc
 from dedup.parallel import batched, parallel_map
+from dedup.progress import peak_mb
 from dedup.readers import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,17 +85,7 @@ def _extract(chunk: list[tuple[warc.Fetch, warc.Body]]) -> tuple[Counter, float]
     outcomes: Counter = Counter()
     for fetch, body in chunk:
         outcomes[type(warc.to_article(body, fetch, Path("bench"), "")).__name__] += 1
-    return outcomes, _peak_mb()
-
-
-def _peak_mb() -> float:
-    """This process's peak resident memory in MiB: VmHWM, which starts afresh at exec, where
-    ru_maxrss keeps the peak of the process that started it (5.7 GB: the bench's own run)."""
-    with suppress(OSError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return outcomes, peak_mb()
 
 
 def measure(path: Path) -> dict:
@@ -122,7 +111,7 @@ def measure(path: Path) -> dict:
         "rejects": outcomes.get("Reject", 0),
         "wall_s": round(wall, 1),
         "pages_per_s": round(n / wall, 1),
-        "reader_peak_mb": round(_peak_mb(), 1),
+        "reader_peak_mb": round(peak_mb(), 1),
         "worker_peak_mb": round(worker_peak, 1),
         "warc_mb": round(path.stat().st_size / 2**20, 1),
     }

@@ -3,7 +3,7 @@
 For each size N (``BENCH_SIZES``, default 25000,100000,200000) the generator builds
 ``bench/data/articles-N.jsonl`` with its ground truth, then ``dedup run`` runs in a child
 process on a fresh database: wall time, the child's peak resident memory (from
-``os.wait4``), the stage timings it records in ``runs.counts``, and article-level recall and
+``os.wait4`` in a small launcher: see :func:`measured`), the stage timings it records in ``runs.counts``, and article-level recall and
 precision of the synthetic derivations. The peers (datasketch, rensa) then run on the same
 passages as our fingerprint + candidate stages, shingling from raw text included on every
 side. Last, ``BENCH_ADD`` new articles are added to a copy of the middle size's database (best
@@ -53,16 +53,39 @@ def sizes() -> list[int]:
     return [int(s) for s in os.environ.get("BENCH_SIZES", "25000,100000,200000").split(",")]
 
 
+#: runs a command and prints its wall seconds and peak RSS (KiB, with its children's): a
+#: child keeps in ``ru_maxrss`` the memory of the process it was forked from, across exec, so
+#: a run started by the bench itself after the peers reported the bench's 7 GB; started by
+#: this small process, it reports its own
+_LAUNCHER = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=sys.stderr)
+_, status, usage = os.wait4(child.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def measured(cmd: list[str]) -> tuple[float, float]:
+    """Run ``cmd`` from a small launcher; (wall seconds, peak RSS in MiB of it and the
+    processes it started). CalledProcessError when it fails."""
+    done = subprocess.run(
+        [sys.executable, "-c", _LAUNCHER, *cmd], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(done.returncode, cmd)
+    wall, peak_kib = done.stdout.split()
+    return float(wall), int(peak_kib) / 1024
+
+
 def dedup_run(inputs: list[Path], db: Path, command: str = "run") -> tuple[float, float]:
     """Run ``dedup <command>`` in a child; (wall seconds, peak RSS in MiB) of that child alone."""
     cmd = [sys.executable, "-m", "dedup.cli", command, *map(str, inputs), "--db", str(db), "-q"]
-    started = time.perf_counter()
-    child = subprocess.Popen(cmd, cwd=ROOT)
-    _, status, usage = os.wait4(child.pid, 0)
-    wall = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"dedup {command} failed on {inputs}")
-    return wall, usage.ru_maxrss / 1024
+    try:
+        return measured(cmd)
+    except subprocess.CalledProcessError:
+        raise SystemExit(f"dedup {command} failed on {inputs}") from None
 
 
 def predicted_sources(db: Path) -> dict[str, set[str]]:
