@@ -3,11 +3,12 @@
 For each size N (``BENCH_SIZES``, default 25000,100000,200000) the generator builds
 ``bench/data/articles-N.jsonl`` with its ground truth, then ``dedup run`` runs in a child
 process on a fresh database: wall time, the child's peak resident memory (from
-``os.wait4`` in a small launcher: see :func:`measured`), the stage timings it records in ``runs.counts``, and article-level recall and
-precision of the synthetic derivations. The peers (datasketch, rensa) then run on the same
-passages as our fingerprint + candidate stages, shingling from raw text included on every
-side. Last, ``BENCH_ADD`` new articles are added to a copy of the middle size's database (best
-of three runs, each on a fresh copy) and the resulting tables are compared with a full
+``os.wait4`` in a small launcher: see :func:`measured`), the stage timings it records in
+``runs.counts``, and article-level recall and precision of the synthetic derivations. The
+peers (datasketch, rensa) then run on the same passages as our fingerprint + candidate
+stages, shingling from raw text included on every side. Last, ``BENCH_ADD`` new articles are
+added to a copy of the middle size's database (best of three runs, each on a fresh copy; the
+largest peak of the three is kept) and the resulting tables are compared with a full
 rebuild that reads the articles in the same two runs (so the frozen sample is the same), and
 with one run over everything (another sample: rows that differ are counted). Everything is
 written to ``bench/results.json`` and summarised on stdout; then, unless ``BENCH_HTML=0``, the
