@@ -31,6 +31,7 @@ import duckdb
 
 from bench import generate, html_ingest, peers
 from dedup import candidates, fingerprint
+from dedup.progress import maxrss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "bench" / "data"
@@ -54,39 +55,46 @@ def sizes() -> list[int]:
     return [int(s) for s in os.environ.get("BENCH_SIZES", "25000,100000,200000").split(",")]
 
 
-#: runs a command and prints its wall seconds and peak RSS (KiB, with its children's): a
-#: child keeps in ``ru_maxrss`` the memory of the process it was forked from, across exec, so
-#: a run started by the bench itself after the peers reported the bench's 7 GB; started by
-#: this small process, it reports its own
+#: runs a command and prints its wall seconds and ``ru_maxrss``: the largest peak of the
+#: command and the processes it waited for (a run's forked workers). A child keeps in
+#: ``ru_maxrss`` the memory of the process it was forked from, across exec, so a run started
+#: by the bench itself after the peers reported the bench's 7 GB; started by this small
+#: process, it reports its own. A command killed by a signal kills the launcher with it.
 _LAUNCHER = """
-import os, subprocess, sys, time
+import contextlib, os, signal, subprocess, sys, time
 started = time.perf_counter()
 child = subprocess.Popen(sys.argv[1:], stdout=sys.stderr)
 _, status, usage = os.wait4(child.pid, 0)
-print(time.perf_counter() - started, usage.ru_maxrss)
+print(time.perf_counter() - started, usage.ru_maxrss, flush=True)
+if os.WIFSIGNALED(status):
+    with contextlib.suppress(OSError):  # SIGKILL and SIGSTOP have no handler to reset
+        signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+    os.kill(os.getpid(), os.WTERMSIG(status))
 sys.exit(os.waitstatus_to_exitcode(status))
 """
 
 
 def measured(cmd: list[str]) -> tuple[float, float]:
-    """Run ``cmd`` from a small launcher; (wall seconds, peak RSS in MiB of it and the
-    processes it started). CalledProcessError when it fails."""
+    """Run ``cmd`` from a small launcher; (wall seconds, the largest peak RSS in MiB of it
+    and the processes it waited for). CalledProcessError when it fails (a negative
+    returncode: killed by that signal)."""
     done = subprocess.run(
         [sys.executable, "-c", _LAUNCHER, *cmd], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     if done.returncode != 0:
         raise subprocess.CalledProcessError(done.returncode, cmd)
-    wall, peak_kib = done.stdout.split()
-    return float(wall), int(peak_kib) / 1024
+    wall, maxrss = done.stdout.splitlines()[-1].split()
+    return float(wall), maxrss_mb(int(maxrss))
 
 
 def dedup_run(inputs: list[Path], db: Path, command: str = "run") -> tuple[float, float]:
-    """Run ``dedup <command>`` in a child; (wall seconds, peak RSS in MiB) of that child alone."""
+    """Run ``dedup <command>`` in a child; (wall seconds, its peak RSS in MiB: see
+    :func:`measured`)."""
     cmd = [sys.executable, "-m", "dedup.cli", command, *map(str, inputs), "--db", str(db), "-q"]
     try:
         return measured(cmd)
-    except subprocess.CalledProcessError:
-        raise SystemExit(f"dedup {command} failed on {inputs}") from None
+    except subprocess.CalledProcessError as failed:
+        raise SystemExit(f"dedup {command} failed on {inputs}: {failed}") from None
 
 
 def predicted_sources(db: Path) -> dict[str, set[str]]:

@@ -22,16 +22,21 @@ T = TypeVar("T")
 def peak_mb() -> float:
     """This process's peak resident memory in MiB.
 
-    On Linux, VmHWM: the peak of this program's own memory, which starts afresh at exec.
-    ``ru_maxrss`` would not do: the kernel keeps in it the memory of the process that
-    started this one (a run started by the bench after its peers reported the bench's
-    7 GB). Elsewhere ``ru_maxrss``, which macOS counts in bytes and Linux in KiB."""
+    On Linux, VmHWM: the peak of this program's own memory, which starts afresh at exec (a
+    forked worker's starts at what it shares with its parent). ``ru_maxrss`` would not do:
+    the kernel keeps in it the memory of the process that started this one, across exec (a
+    run started by the bench after its peers reported the bench's 7 GB). Elsewhere
+    ``ru_maxrss``."""
     with suppress(OSError):
         for line in Path("/proc/self/status").read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 2**20 if sys.platform == "darwin" else peak / 1024
+    return maxrss_mb(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def maxrss_mb(maxrss: int) -> float:
+    """``ru_maxrss`` in MiB: macOS counts it in bytes, Linux in KiB."""
+    return maxrss / 2**20 if sys.platform == "darwin" else maxrss / 1024
 
 
 class Reporter:
