@@ -236,8 +236,8 @@ def incremental(base_n: int, added: int, base_wall: float) -> dict:
         note(f"adding {kept:,} articles to {base_n:,} ({k + 1} of {INCREMENTAL_REPEATS})")
         shutil.copy(WORK / f"articles-{base_n}.duckdb", inc_db)
         os.sync()  # the copy's writeback is the benchmark's cost, not the run's
-        wall, peak = dedup_run([new_part], inc_db)
-        walls.append(wall)
+        seconds, peak = dedup_run([new_part], inc_db)
+        walls.append(seconds)
         peaks.append(peak)
     wall = min(walls)
     # the rebuild: every stage once over all the articles, read in the same two runs as the
