@@ -303,8 +303,8 @@ def check_settings(con: duckdb.DuckDBPyConnection, settings: FingerprintSettings
 
 @dataclass(frozen=True)
 class StopList:
-    """The maxDF rule: a shingle in more than ``share`` of the sampled articles (and in at
-    least ``min_articles`` of them) is too common to be evidence of reuse.
+    """The maxDF rule: a shingle in more than ``share`` of the sampled articles (and in more
+    than ``min_articles`` of them) is too common to be evidence of reuse.
 
     The sample is the first ``sample`` articles stored (by run, then article id). While the
     corpus is smaller, the list is made again from every article at each run, so it equals

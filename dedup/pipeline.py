@@ -51,7 +51,8 @@ class Settings:
     rewrites: rewrites.RewriteSettings = field(default_factory=rewrites.RewriteSettings)
     translate: translate.TranslateSettings = field(default_factory=translate.TranslateSettings)
     threshold: float = candidates.THRESHOLD
-    #: the maxDF stop list (see fingerprint.StopList)
+    #: the maxDF stop list (see fingerprint.StopList): a shingle in more than the larger of
+    #: the share and the count of the sampled articles is dropped
     maxdf_share: float = 0.05
     maxdf_min_articles: int = 50
     maxdf_sample: int = 5000
