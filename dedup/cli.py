@@ -84,7 +84,7 @@ def _input_path(value: str) -> Path:
 Inputs = Annotated[
     list[Path],
     typer.Argument(
-        help="Folders of .txt, or .jsonl/.csv/.parquet files.",
+        help="Folders, or .txt, .jsonl, .json, .csv, .parquet, .html(.gz) or .warc(.gz) files.",
         parser=_input_path,
     ),
 ]
@@ -102,6 +102,13 @@ MaxParagraphs = Annotated[
 class Format(StrEnum):
     table = "table"
     csv = "csv"
+    json = "json"
+
+
+class TraceFormat(StrEnum):
+    """A trace nests sources, credits and quotes under each paragraph: no flat CSV."""
+
+    table = "table"
     json = "json"
 
 
@@ -271,8 +278,8 @@ def trace(
     article_id: Annotated[str, typer.Argument(help="The article to trace.")],
     db: DbOption = DEFAULT_DB,
     fmt: Annotated[
-        Format, typer.Option("--format", help="table (terminal) or json.")
-    ] = Format.table,
+        TraceFormat, typer.Option("--format", help="table (terminal) or json.")
+    ] = TraceFormat.table,
 ) -> None:
     """Paragraph-by-paragraph provenance of one article."""
     from dedup import provenance
@@ -284,7 +291,7 @@ def trace(
         _fail(DedupError(str(err).strip("'\"")))
     except duckdb.Error as err:  # a database that is not dedup's, or damaged
         _fail(DedupError(f"cannot trace in {db}: {first_line(err)}"))
-    if fmt is Format.json:
+    if fmt is TraceFormat.json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str, indent=1) + "\n")
     else:
         from rich.console import Console

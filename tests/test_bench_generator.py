@@ -8,10 +8,20 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.generate import LONG_SENTENCE_WORDS, evaluate, generate, split_body
-from bench.peers import datasketch_candidates, normalise, rensa_candidates, shingles
+from bench.peers import (
+    datasketch_candidates,
+    normalise,
+    packed,
+    rensa_candidates,
+    shingles,
+    unpacked,
+)
 from bench.sources import DATA_ROOT, dataset_status, detokenise, reuters_stories
 
 N = 300
@@ -151,11 +161,22 @@ PASSAGES = [
 
 @pytest.mark.parametrize("peer", [datasketch_candidates, rensa_candidates])
 def test_peers_find_the_near_duplicate_pair(peer) -> None:
-    pairs, seconds = peer(PASSAGES)
-    assert (0, 1) in pairs and seconds >= 0
+    packed, seconds = peer(PASSAGES)
+    pairs = unpacked(packed)
+    assert (0, 1) in pairs and seconds >= 0 and len(pairs) == packed.size
     assert all(i < j < len(PASSAGES) - 1 for i, j in pairs)  # the empty passage is left out
     crc_pairs, _ = peer(PASSAGES, hashfunc=lambda s: zlib.crc32(s.encode("utf-8")))
-    assert (0, 1) in crc_pairs
+    assert (0, 1) in unpacked(crc_pairs)
+
+
+@given(st.lists(st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1)), max_size=50))
+def test_packed_pairs_are_the_distinct_ordered_pairs(raw: list[tuple[int, int]]) -> None:
+    i, j = (
+        np.array([a for a, _ in raw], dtype=np.uint64),
+        np.array([b for _, b in raw], dtype=np.uint64),
+    )
+    expected = {(min(a, b), max(a, b)) for a, b in raw if a != b}
+    assert unpacked(packed(i, j)) == expected and packed(i, j).size == len(expected)
 
 
 def test_shingles_of_normalised_text() -> None:

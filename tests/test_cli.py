@@ -197,6 +197,15 @@ def test_trace_of_an_unknown_article_exits_2(seed_db: Path) -> None:
     _fails_in_one_line(["trace", "no-such-article", "--db", str(seed_db)], "no-such-article")
 
 
+def test_trace_refuses_csv_rather_than_print_a_table(seed_db: Path) -> None:
+    """A trace nests its sources under each paragraph; ``--format csv`` is a usage error."""
+    result = runner.invoke(app, ["trace", FIFTH, "--db", str(seed_db), "--format", "csv"])
+    assert result.exit_code == 2
+    words = " ".join(result.output.replace("│", " ").split())  # the panel wraps its lines
+    assert "'csv' is not one of 'table', 'json'" in words
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(
     "query",
     [
