@@ -40,7 +40,7 @@ WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
 #: paragraphs of the first corpus given to every peer (0: all of them). Capped because the
 #: peers hold about 30 KB a passage: the 619,470 of a 100k corpus took the plain datasketch
-#: pipeline to a 19.7 GB peak; the default sizes' first corpus (25k) has about 155,000
+#: pipeline to a 19.7 GB peak; the default sizes' first corpus (25k) has 165,520
 PEER_PASSAGES = int(os.environ.get("BENCH_PASSAGES", "200000"))
 PEER_REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 LONG_RUN_S = 20.0
