@@ -161,9 +161,9 @@ PASSAGES = [
 
 @pytest.mark.parametrize("peer", [datasketch_candidates, rensa_candidates])
 def test_peers_find_the_near_duplicate_pair(peer) -> None:
-    packed, seconds = peer(PASSAGES)
-    pairs = unpacked(packed)
-    assert (0, 1) in pairs and seconds >= 0 and len(pairs) == packed.size
+    found, seconds = peer(PASSAGES)
+    pairs = unpacked(found)
+    assert (0, 1) in pairs and seconds >= 0 and len(pairs) == found.size
     assert all(i < j < len(PASSAGES) - 1 for i, j in pairs)  # the empty passage is left out
     crc_pairs, _ = peer(PASSAGES, hashfunc=lambda s: zlib.crc32(s.encode("utf-8")))
     assert (0, 1) in unpacked(crc_pairs)
