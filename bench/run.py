@@ -160,7 +160,9 @@ def ours_candidates(passages: list[str], threshold: float) -> tuple[np.ndarray, 
     return peers.packed(pairs[:, 0], pairs[:, 1]), seconds
 
 
-def best_of(run: Callable[[], tuple[set, float]], repeats: int = PEER_REPEATS) -> tuple[set, float]:
+def best_of(
+    run: Callable[[], tuple[np.ndarray, float]], repeats: int = PEER_REPEATS
+) -> tuple[np.ndarray, float]:
     """The result and the fastest of ``repeats`` timings: the least disturbed by other load
     on a shared machine, for every pipeline alike (a run longer than LONG_RUN_S is not
     repeated: noise is small against it)."""
