@@ -9,9 +9,9 @@ Leaves: alignments with ``match_kind = 'paraphrase'`` (their ids added to
 The verbatim aligner finds shared runs of words; an outlet that rewrote a wire story
 (words substituted, clauses moved, sentences fused or split) shares few. Inside the pairs
 that retrieval proposes (:mod:`dedup.retrieve`), sentences of the target that no verbatim
-alignment with that source covers are paired with the source's sentences by the
-paraphrase model (:mod:`dedup.paraphrase`), and each pair it accepts becomes an alignment
-with offsets on both sides.
+alignment covers are paired with the source's sentences by the paraphrase model
+(:mod:`dedup.paraphrase`), and each pair it accepts becomes an alignment with offsets on
+both sides.
 
 Which pairs (``RewriteSettings``): a target's most likely source in its own language (the
 model compares words of one language; a translation is :mod:`dedup.translate`'s) when its
@@ -21,11 +21,15 @@ copy that verbatim alignment already explains needs no second look. On the 25,00
 bench corpus the two best sources from 0.2 took 10.1 s and lowered precision (0.974 to
 0.967: synthetic filler paired by chance); the best one from 0.25 takes 3.8 s, with the
 same results on Clough. A target sentence
-counts as covered when verbatim alignments with that source cover half of it.
+counts as covered when verbatim alignments of decided direction cover half of it, whatever
+their source: a sentence copied from the wire is explained, and two outlets that both copied
+it are siblings, so pairing it with the other outlet would report identical text as
+reworded (and a pair of rewordings per two copies of a widely syndicated story).
 
 Incremental: a pair's paraphrase alignments depend on the two texts, their roles, their
-verbatim alignments and the frozen term frequencies, so they are redone for the pairs that
-touch an article whose retrieval or verbatim alignments changed in this run.
+verbatim alignments (the target's with any source) and the frozen term frequencies, so they
+are redone for the pairs that touch an article whose retrieval or verbatim alignments
+changed in this run.
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ from dedup.parallel import batched, parallel_map
 #: article pairs per worker task, and what the forked workers read (set before forking)
 PAIR_CHUNK = 50
 _INPUT: dict[str, Any] = {}
-#: a target sentence this much covered by verbatim alignments with the source is not redone
+#: a target sentence this much covered by verbatim alignments is not paired again
 COVERED = 0.5
 #: a rewording pair holds at least this many tokens on each side, its sentences together:
 #: the verbatim aligner's own minimum for a reused sentence pair
@@ -91,7 +95,7 @@ def _align_pairs(pairs: list[tuple]) -> list[tuple]:
     texts, sentences, verbatim, idf = (_INPUT[k] for k in ("texts", "sentences", "verbatim", "idf"))
     rows = []
     for source, target, basis in pairs:
-        covered = verbatim.get((source, target), [])
+        covered = verbatim.get(target, [])
         t_sents = [x for x in sentences.get(target, []) if not _covered(covered, x[0], x[1])]
         s_sents = sentences.get(source, [])
         if not t_sents or not s_sents:
@@ -183,16 +187,15 @@ def update(con: duckdb.DuckDBPyConnection, settings: RewriteSettings, full: bool
         with store.registered(con, _pairs=work):
             verbatim_rows = con.execute(
                 """
-                SELECT a.source_article_id, a.target_article_id, a.target_start, a.target_end
-                FROM alignments AS a
-                SEMI JOIN _pairs AS p ON p.source = a.source_article_id
-                                     AND p.target = a.target_article_id
+                SELECT a.target_article_id, a.target_start, a.target_end
+                FROM alignments AS a SEMI JOIN _pairs AS p ON p.target = a.target_article_id
                 WHERE a.match_kind NOT IN ('paraphrase', 'translation')
+                  AND a.direction_basis <> 'undecided'
                 """
             ).fetchall()
-        verbatim: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        for s, t, start, end in verbatim_rows:
-            verbatim.setdefault((s, t), []).append((start, end))
+        verbatim: dict[str, list[tuple[int, int]]] = {}
+        for t, start, end in verbatim_rows:
+            verbatim.setdefault(t, []).append((start, end))
         n = int(store.scalar(con, "SELECT value FROM meta WHERE key = 'terms_sample'") or 1)
         _INPUT.update(
             texts=dict(store.article_rows(con, "article_id, text", set(ids["article_id"]), None)),

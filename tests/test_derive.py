@@ -157,6 +157,33 @@ def test_copied_chars_count_the_text_copied_not_the_text_reworded(tmp_path: Path
     assert 0 < copied_chars <= derived - len(REWRITE[0])
 
 
+def test_a_sentence_copied_from_the_wire_is_not_reworded_from_a_sibling(tmp_path: Path) -> None:
+    """Two outlets copy the wire: the later one's sentences are explained by the wire, so
+    they are not paired again with the other outlet's identical sentences (retrieval ranks
+    that sibling as high as the wire): no paraphrase alignment holds identical text, and
+    nothing of the later copy counts as reworded."""
+    records = [
+        {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire"},
+        {"id": "A", "text": "\n\n".join(WIRE[:7]), "outlet": "Daily A",
+         "published": "2024-03-05T09:00:00"},
+        {"id": "B", "text": "\n\n".join(WIRE[2:6]), "outlet": "Daily B",
+         "published": "2024-03-05T10:00:00"},
+    ]  # fmt: skip
+    db = _run(tmp_path, records)
+    top = dedup.query(
+        db, "SELECT source_article_id FROM article_pairs WHERE target_article_id = 'B' AND rank = 1"
+    ).rows()
+    assert top == [("A",)]  # the sibling is the target's most likely source: the case at stake
+    rows = _aligned(db)
+    assert {r[2] for r in rows if r[3] == "B"} == {"W"}
+    assert not [r for r in rows if r[4] == "paraphrase"]
+    derived, copied = dedup.query(
+        db, "SELECT derived_chars, copied_chars FROM article_derivation WHERE article_id = 'B'"
+    ).row(0)
+    assert derived == copied > 0
+    assert _derivation(db)["B"] == ("wholly", "W")
+
+
 @pytest.mark.parametrize(("published", "paired"), [("2024-03-25T11:00:00", True),
                                                     ("2024-04-15T11:00:00", False)])  # fmt: skip
 def test_a_source_is_retrieved_only_inside_the_window(
