@@ -12,7 +12,6 @@ table; the readers call ``page_article`` for every page they find.
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 from dataclasses import dataclass
@@ -152,5 +151,5 @@ def page_article(
     metadata.fill_outlet(record, sources, page.sitename)
     article = make_article(record, source_path, encoding)
     article.author, article.raw_offset = page.author, raw_offset
-    article.metadata_source = json.dumps(sources, sort_keys=True)
+    article.note_sources(sources)
     return article

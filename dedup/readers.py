@@ -58,7 +58,7 @@ class Article:
     language: str | None = None
     title: str | None = None
     author: str | None = None
-    #: JSON: where each value the input lacked came from (HTML inputs, see ``dedup.html``)
+    #: JSON: where each value the input lacked came from (first line, the page, a guess)
     metadata_source: str | None = None
     #: byte offset of the page's record in a WARC file (``source_path``)
     raw_offset: int | None = None
@@ -68,6 +68,11 @@ class Article:
 
     def __post_init__(self) -> None:
         self.content_hash = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def note_sources(self, sources: dict[str, str]) -> None:
+        """Record where values the input lacked came from, with those recorded before."""
+        noted = json.loads(self.metadata_source or "{}") | sources
+        self.metadata_source = json.dumps(noted, sort_keys=True)
 
 
 @dataclass
@@ -200,6 +205,7 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
     except ValueError as err:
         published = None
         warnings.append(f"kept the article without its date: {err}")
+    title = meta["title"] or first_line(text)
     return Article(
         article_id=str(raw_id).strip(),
         text=text,
@@ -210,7 +216,8 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         published=published,
         url=meta["url"],
         language=meta["language"],
-        title=meta["title"] or first_line(text),
+        title=title,
+        metadata_source=json.dumps({"title": "first line"}) if title != meta["title"] else None,
         warnings=warnings,
     )
 

@@ -16,7 +16,6 @@ paragraph or sentence. Roles come from three sources, in this order of precedenc
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -377,8 +376,7 @@ def fill_language(art: Article) -> None:
     in ``metadata_source``."""
     if not art.language and (language := metadata.guess_language(art.text)):
         art.language = language
-        sources = json.loads(art.metadata_source or "{}") | {"language": "py3langid"}
-        art.metadata_source = json.dumps(sources, sort_keys=True)
+        art.note_sources({"language": "py3langid"})
 
 
 def segment_articles(

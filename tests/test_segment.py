@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import FIFTH, INEWS, JFID, JURNAS, SAMUDRA
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -220,6 +222,23 @@ def test_without_a_title_a_lede_paragraph_stays_body(seed_con) -> None:
         [FIFTH],
     ).fetchone()
     assert title is None and role == "body"
+
+
+def test_a_title_taken_from_the_first_line_says_so() -> None:
+    """A title the input states is the title; one taken from the text's first line is
+    recorded in ``metadata_source`` as inferred; a first line that is a lede gives none."""
+    from dedup.readers import make_article
+
+    text = "Bank raises rates\n\nThe central bank raised its rate on Tuesday."
+    given_title = make_article({"id": "a", "text": text, "title": "Rates"}, "x.jsonl", "utf-8")
+    assert (given_title.title, given_title.metadata_source) == ("Rates", None)
+    inferred = make_article({"id": "b", "text": text}, "x.jsonl", "utf-8")
+    assert inferred.title == "Bank raises rates"
+    assert json.loads(inferred.metadata_source) == {"title": "first line"}
+    inferred.note_sources({"language": "py3langid"})
+    assert json.loads(inferred.metadata_source) == {"title": "first line", "language": "py3langid"}
+    lede = make_article({"id": "c", "text": text.split("\n\n")[1]}, "x.jsonl", "utf-8")
+    assert (lede.title, lede.metadata_source) == (None, None)
 
 
 def test_unpunctuated_scripts_are_body_not_footer() -> None:

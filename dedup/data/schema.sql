@@ -170,7 +170,9 @@ CREATE TABLE IF NOT EXISTS alignments (
     target_paragraph_id VARCHAR NOT NULL,
     target_start        INTEGER NOT NULL,
     target_end          INTEGER NOT NULL,
-    score               DOUBLE NOT NULL,              -- rapidfuzz ratio of the two span texts
+    score               DOUBLE NOT NULL,              -- 0-100: rapidfuzz ratio of the two span texts;
+                                                      -- paraphrase: 100 x the model's probability;
+                                                      -- translation: 100 x the key overlap
     match_kind          VARCHAR NOT NULL,             -- verbatim / near_verbatim / rewrite / paraphrase / translation
     cluster_id          BIGINT,
     same_outlet         BOOLEAN NOT NULL,             -- an outlet's own template, not syndication
@@ -181,7 +183,7 @@ CREATE TABLE IF NOT EXISTS alignments (
 CREATE TABLE IF NOT EXISTS clusters (
     cluster_id        BIGINT PRIMARY KEY,
     n_articles        INTEGER NOT NULL,
-    n_outlets         INTEGER NOT NULL,
+    n_outlets         INTEGER NOT NULL,             -- an unknown outlet counts as its own
     n_alignments      INTEGER NOT NULL,
     origin_article_id VARCHAR NOT NULL,
     first_published   TIMESTAMP
