@@ -151,6 +151,7 @@ def _records_from(
     """:func:`records` from the offset ``start``; returns where to go on when the file
     breaks (None: at its end, or no record follows)."""
     offset = end = seek_from = start
+    cut = False
     try:
         with path.open("rb") as fh:
             fh.seek(start)
@@ -159,20 +160,26 @@ def _records_from(
             it.loader.load_http_headers = lambda kind, uri, *rest: load(kind, uri or "", *rest)
             warned = _WithoutWarcioWarning(sys.stderr)
             for record in it:
+                if record.format != "warc":  # warcio reads ARC files too; this one is no WARC
+                    raise ValueError(f"not a WARC record (read as {record.format})")
                 fetch = _fetch(record)
                 body = _body(record) if bodies and fetch.skip_reason() is None else None
                 before = warned.dropped
                 with redirect_stderr(warned):  # not across the yield: only warcio's writes
                     fetch.offset = offset = it.get_record_offset()  # reads to the record's end
                 end = offset + it.get_record_length()
+                # the file ended inside the record: too short, or its Content-Length too long
+                cut = bool(getattr(record.raw_stream, "limit", 0))
                 # where the next record may start: after this one, or inside what a wrong
                 # Content-Length made part of it
                 seek_from = end
-                if warned.dropped > before:
+                if warned.dropped > before or cut:
                     seek_from = offset
                     if body is not None and body.problem is None:
                         body = Body(problem=MISFIT)
                 yield fetch, body
+            if cut:  # its reject says so; records its Content-Length swallowed are read
+                return _next_record(path, seek_from + 1)
             fh.seek(end)  # warcio ends quietly on a gzip member cut short
             if not _only_padding(fh.read(TAIL_BYTES)):
                 left = path.stat().st_size - end

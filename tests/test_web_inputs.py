@@ -397,6 +397,40 @@ def test_a_record_whose_content_length_is_wrong_is_a_reject_not_a_cut_page(
 
 
 @pytest.mark.parametrize("gz", [False, True])
+def test_a_content_length_past_the_end_keeps_the_records_it_swallowed(
+    tmp_path: Path, gz: bool
+) -> None:
+    """A Content-Length with a digit too many runs past the end of the file: that record is
+    cut short, a reject, and the records its length swallowed still land."""
+    pages = [(f"https://long.example.org/{i}", _one_page(i), CRAWLED) for i in range(4)]
+    _, data, at = _warc_bytes(tmp_path, "plain.warc", pages)
+    records = [data[a:b] for a, b in zip(at, [*at[1:], len(data)], strict=True)]
+    records[1] = re.sub(rb"Content-Length: (\d+)", rb"Content-Length: \g<1>9", records[1], count=1)
+    members = [gzip.compress(r) if gz else r for r in records]
+    path = tmp_path / ("crawl.warc.gz" if gz else "crawl.warc")
+    path.write_bytes(b"".join(members))
+    db = tmp_path / "db.duckdb"
+    pipeline.run([path], db, quiet=True, stages=("ingest",))
+    assert {u for (u,) in _rows(db, "SELECT url FROM articles")} == {pages[i][0] for i in (0, 2, 3)}
+    assert _rows(db, "SELECT source_path, reason FROM rejects") == [
+        (f"{path}@{len(members[0])}", warc.CUT_SHORT)
+    ]
+
+
+def test_a_file_named_warc_that_holds_no_warc_record_is_a_reject(tmp_path: Path) -> None:
+    """warcio reads the older ARC format too, and took text whose lines hold five words
+    for ARC records: a ``.warc`` file whose records are not WARC ones is a reject, not
+    records skipped as "not HTML"."""
+    path = tmp_path / "notes.warc"
+    path.write_text("hello this is not a warc\n" * 100, encoding="utf-8")
+    db = tmp_path / "db.duckdb"
+    counts = pipeline.run([path], db, quiet=True, stages=("ingest",))
+    assert _rows(db, "SELECT count(*) FROM articles") == [(0,)]
+    [(reason,)] = _rows(db, "SELECT reason FROM rejects")
+    assert "not a WARC record" in reason and not counts.get("skipped")
+
+
+@pytest.mark.parametrize("gz", [False, True])
 def test_a_crawl_damaged_in_the_middle_keeps_the_records_after_the_damage(
     tmp_path: Path, gz: bool
 ) -> None:
