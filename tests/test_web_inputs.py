@@ -246,6 +246,19 @@ def test_news_please_and_media_cloud_exports_are_recognised(tmp_path: Path) -> N
     assert reason.startswith("Media Cloud row without text")
 
 
+def test_a_record_with_our_text_field_is_ours_whatever_else_it_holds(tmp_path: Path) -> None:
+    """Two news-please keys beside our own ``text`` (a researcher's table built from a
+    crawl) do not make the record a news-please one: its text is read, not "empty"."""
+    text = (CORPUS / "004_c040663b4dfb9712.txt").read_text(encoding="utf-8")
+    path = tmp_path / "mixed.jsonl"
+    record = {"id": "a", "text": text, "date_publish": "2024-01-01", "source_domain": "x.com"}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    db = tmp_path / "db.duckdb"
+    pipeline.run([path], db, quiet=True, stages=("ingest",))
+    assert _rows(db, "SELECT article_id, text FROM articles") == [("a", text)]
+    assert _rows(db, "SELECT count(*) FROM rejects") == [(0,)]
+
+
 def test_html_column_in_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "pages.jsonl"
     path.write_text(
