@@ -173,12 +173,10 @@ def first_line(text: str) -> str | None:
 
 
 def preview(record: object) -> str:
+    if isinstance(record, str):
+        return record[:RECORD_PREVIEW]
     try:
-        text = (
-            record
-            if isinstance(record, str)
-            else json.dumps(record, ensure_ascii=False, default=str)
-        )
+        text = json.dumps(record, ensure_ascii=False, default=str)
     except (ValueError, RecursionError):  # nested too deep, a number beyond the digit limit
         text = "(record not shown: nested too deep or a number too long)"
     return text[:RECORD_PREVIEW]
@@ -334,7 +332,9 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
             lines: Iterable[bytes | str] = fh
             if head.startswith(UTF16_BOMS):  # Windows "Unicode" (PowerShell's Out-File)
                 lines = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
-            elif b"\x00" in head:
+            # NUL bytes make it binary, unless it opens with a JSON object: then a line of
+            # NULs is that line's reject, not the file's
+            elif b"\x00" in head and head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] != b"{":
                 yield Reject(str(path), "", "binary file (NUL bytes)")
                 return
             yield from _records(_json_lines(lines, path), str(path))

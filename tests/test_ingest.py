@@ -237,6 +237,20 @@ def test_binary_jsonl_is_one_reject(tmp_path: Path) -> None:
     assert _query(db, "SELECT reason FROM rejects") == [("binary file (NUL bytes)",)]
 
 
+def test_a_line_of_nul_bytes_in_json_lines_costs_that_line_only(tmp_path: Path) -> None:
+    """A file that opens with a JSON object is JSON lines even with NUL bytes near its start
+    (a disk block zeroed by a crash): the NUL line is a reject, the records around it land."""
+    lines = [json.dumps({"id": f"a{i}", "text": f"Article number {i} text."}) for i in range(5)]
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(("\n".join(lines[:3]) + "\n").encode() + b"\x00" * 50 + b"\n"
+                     + ("\n".join(lines[3:]) + "\n").encode())  # fmt: skip
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT count(*) FROM articles") == [(5,)]
+    [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
+    assert where == f"{path}:4" and reason.startswith("malformed JSON")
+
+
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be"])
 def test_utf16_jsonl_with_its_bom_is_read_line_by_line(tmp_path: Path, codec: str) -> None:
     """Windows "Unicode" JSONL (PowerShell's Out-File) is text, not a binary file: its
