@@ -4,6 +4,7 @@ logs on stderr, a one-line message and a non-zero exit on bad input."""
 from __future__ import annotations
 
 import gc
+import io
 import json
 import logging
 import os
@@ -317,6 +318,20 @@ def report(
     typer.echo(json.dumps(result, default=str) if not isinstance(result, str) else result)
 
 
+def _buffered_stdout() -> None:
+    """Give stdout a buffer when it has none (``PYTHONUNBUFFERED=1``, ``python -u``): a raw
+    file may take only part of a write, and says so in a count the text layer drops, so a
+    result cut short by a full disk ended with exit 0. A buffer writes the rest or fails."""
+    out = sys.stdout
+    if out is not None and isinstance(getattr(out, "buffer", None), io.RawIOBase):
+        sys.stdout = io.TextIOWrapper(
+            io.BufferedWriter(out.buffer),
+            encoding=out.encoding,
+            errors=out.errors,
+            line_buffering=True,  # still shown line by line, as asked
+        )
+
+
 def entry() -> None:
     """The ``dedup`` command: the app, its objects then frozen out of the collector's sight.
 
@@ -324,6 +339,7 @@ def entry() -> None:
     adding 1,000 articles to 100,000), only to free what the process's end frees anyway.
     Nothing the commands write waits on a finalizer: the database is closed and files are
     written in ``with`` blocks before the app returns."""
+    _buffered_stdout()
     try:
         app()
     finally:

@@ -264,6 +264,27 @@ def test_output_to_a_full_disk_is_an_error_not_a_cut_off_file(seed_db: Path, row
     assert (done.returncode, done.stderr) == (2, "error: No space left on device\n")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="no resource limits on Windows")
+def test_unbuffered_output_cut_short_by_a_file_size_limit_is_an_error(
+    seed_db: Path, tmp_path: Path
+) -> None:
+    """With PYTHONUNBUFFERED=1 stdout is a raw file, whose short write (a disk filling up,
+    here a file size limit) the text layer drops: the command must fail, not exit 0 with
+    the result cut off."""
+    import resource
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (100_000, 100_000))
+
+    with (tmp_path / "out.csv").open("w") as out:
+        done = subprocess.run(
+            [DEDUP, "sql", "SELECT * FROM range(100000)", "--format", "csv", "--db", str(seed_db)],
+            stdout=out, stderr=subprocess.PIPE, text=True, env=BUFFERED | {"PYTHONUNBUFFERED": "1"},
+            preexec_fn=limit, check=False,
+        )  # fmt: skip
+    assert (done.returncode, done.stderr) == (2, "error: File too large\n")
+
+
 def test_a_reader_that_stops_early_gets_no_error(seed_db: Path) -> None:
     query = "SELECT * FROM range(100000)"
     proc = subprocess.Popen(
