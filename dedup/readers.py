@@ -254,10 +254,10 @@ def record_article(record: dict, source_path: str, encoding: str) -> Article:
     return make_article(record, source_path, encoding)
 
 
-def _records(items: Iterator[tuple[object, str]], path: str) -> Iterator[Article | Reject]:
+def _records(items: Iterator[tuple], path: str) -> Iterator[Article | Reject | Skipped]:
     """Turn (record, encoding) pairs into articles, or rejects when invalid."""
     for record, encoding in items:
-        if isinstance(record, Reject):
+        if isinstance(record, Reject | Skipped):
             yield record
             continue
         try:
@@ -275,7 +275,7 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
     manifest_path = folder / "manifest.csv"
     if manifest_path.exists():
         for row in read_csv_rows(manifest_path):
-            if isinstance(row, Reject):
+            if isinstance(row, Reject | Skipped):
                 yield row
             elif not row.get("file"):
                 yield Reject(str(manifest_path), preview(row), "manifest row without file")
@@ -390,8 +390,8 @@ def _decode_or_reject(path: Path) -> tuple[str | None, str]:
         return None, str(err)
 
 
-def read_csv_rows(path: Path) -> Iterator[dict | Reject]:
-    """CSV rows as dicts; a row with the wrong number of fields is a reject."""
+def read_csv_rows(path: Path) -> Iterator[dict | Reject | Skipped]:
+    """CSV rows as dicts; a malformed row is a reject, a blank one (spreadsheet padding) skipped."""
     text, encoding = _decode_or_reject(path)
     if text is None:
         yield Reject(str(path), "", encoding)
@@ -411,20 +411,19 @@ def read_csv_rows(path: Path) -> Iterator[dict | Reject]:
     for lineno, row in records:
         if isinstance(row, tuple):
             yield Reject(f"{path}:{lineno}", preview(row[0]), row[1])
-            continue
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
+        elif not any(cell.strip() for cell in row):
+            yield Skipped(str(path), "blank CSV row")
+        elif len(row) != len(header):
             reason = f"malformed CSV row: expected {len(header)} fields, got {len(row)}"
             yield Reject(f"{path}:{lineno}", preview(",".join(row)), reason)
-            continue
-        yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
+        else:
+            yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
 
 
-def read_csv(path: Path) -> Iterator[Article | Reject]:
+def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:
     def items() -> Iterator[tuple[object, str]]:
         for row in read_csv_rows(path):
-            if isinstance(row, Reject):
+            if isinstance(row, Reject | Skipped):
                 yield row, ""
             else:
                 encoding = row.pop("_encoding")

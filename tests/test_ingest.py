@@ -153,6 +153,16 @@ def test_malformed_csv_row(tmp_path: Path) -> None:
     assert "expected 2 fields, got 4" in reason
 
 
+def test_blank_csv_rows_are_counted_not_dropped(tmp_path: Path) -> None:
+    """Rows of empty cells (a spreadsheet saved with padding) hold no record: counted as
+    skipped in runs.counts, as a WARC's image records are, neither articles nor rejects."""
+    path = tmp_path / "in.csv"
+    path.write_text('id,text,outlet\n,,\nok,"Fine title\n\nFine body.",X\n"","",""\n  ,  ,  \n')
+    counts = _ingest(tmp_path / "x.duckdb", path)
+    assert (counts["articles_new"], counts["rejects"]) == (1, 0)
+    assert counts["skipped"] == {"blank CSV row": 3}
+
+
 def test_binary_unreadable_and_legacy_encoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
