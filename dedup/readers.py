@@ -187,6 +187,8 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
     raw_id = record.get("id")
     if raw_id is None or str(raw_id).strip() == "":
         raise ValueError("missing id")
+    if isinstance(raw_id, bool | dict | list | tuple) or repr(raw_id) in ("nan", "inf", "-inf"):
+        raise ValueError(f"id is not text or a number: {preview(raw_id)}")
     text = record.get("text")
     if not isinstance(text, str):
         raise ValueError("missing text" if text is None else "text is not a string")
@@ -332,8 +334,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
             lines: Iterable[bytes | str] = fh
             if head.startswith(UTF16_BOMS):  # Windows "Unicode" (PowerShell's Out-File)
                 lines = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
-            # NUL bytes make it binary, unless it opens with a JSON object: then a line of
-            # NULs is that line's reject, not the file's
+            # NUL bytes make it binary, unless it opens with a JSON object (a NUL line's reject)
             elif b"\x00" in head and head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] != b"{":
                 yield Reject(str(path), "", "binary file (NUL bytes)")
                 return

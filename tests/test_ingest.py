@@ -153,6 +153,20 @@ def test_malformed_csv_row(tmp_path: Path) -> None:
     assert "expected 2 fields, got 4" in reason
 
 
+def test_an_id_that_is_no_text_or_number_is_a_reject(tmp_path: Path) -> None:
+    """NaN (a pandas integer column with a gap), Infinity, a list, an object or a boolean
+    would be stored as 'nan', 'inf', '[1]' ... and collide: each is a reject; a number is an
+    id as written."""
+    ids = ["NaN", "Infinity", "[1]", '{"a": 1}', "true", "7"]
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(f'{{"id": {i}, "text": "Text of an article."}}\n' for i in ids))
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT article_id FROM articles") == [("7",)]
+    reasons = [r for (r,) in _query(db, "SELECT reason FROM rejects")]
+    assert len(reasons) == 5 and all(r.startswith("id is not text or a number") for r in reasons)
+
+
 def test_blank_csv_rows_are_counted_not_dropped(tmp_path: Path) -> None:
     """Rows of empty cells (a spreadsheet saved with padding) hold no record: counted as
     skipped in runs.counts, as a WARC's image records are, neither articles nor rejects."""
