@@ -126,7 +126,8 @@ def ingest(
                     named.add(item.article_id)
                 if item.article_id in this_input and known == item.content_hash:
                     # a second record of the id in this run: the first one is kept
-                    reason = f"duplicate id in input (first in {this_input[item.article_id]})"
+                    first = this_input[item.article_id]
+                    reason = f"duplicate id in input: {item.article_id!r} (first in {first})"
                     rejects.append(Reject(item.source_path, item.text[:200], reason))
                 elif known == item.content_hash:
                     this_input[item.article_id] = item.source_path

@@ -105,7 +105,7 @@ def test_duplicate_id_in_one_input_rejects_the_later_record(tmp_path: Path) -> N
         _ingest(db, tmp_path / "in.jsonl")
         assert _rows(db, "SELECT article_id, outlet FROM articles") == [("a1", None)]
         (reason,) = _rows(db, "SELECT reason FROM rejects")
-        assert reason[0].startswith("duplicate id in input")
+        assert reason[0].startswith("duplicate id in input: 'a1' (first in ")
 
 
 def test_rerun_does_not_grow_rejects(tmp_path: Path) -> None:
