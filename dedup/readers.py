@@ -273,6 +273,7 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
     entries are read, and what the others become: :mod:`dedup.folders`."""
     from dedup import folders
 
+    listed = list(folders.entries(folder, follow_links))  # an unreadable folder fails here
     manifest: dict[str, dict] = {}
     manifest_path = folder / "manifest.csv"
     if manifest_path.exists():
@@ -286,7 +287,6 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
                 yield Reject(str(manifest_path), preview(row), reason)
             else:
                 manifest[name] = row
-    listed = list(folders.entries(folder, follow_links))
     yield from (e for e in listed if not isinstance(e, Path))
     files = [e for e in listed if isinstance(e, Path) and e.suffix.lower() == ".txt"]
     pages = [e for e in listed if isinstance(e, Path) and e.suffix.lower() != ".txt"]

@@ -210,6 +210,32 @@ def test_binary_unreadable_and_legacy_encoding(
     assert "locked" not in articles and len(articles) == 2
 
 
+def test_a_folder_that_cannot_be_read_is_named_in_the_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder without read and search permission (mode 0, refused here as the OS refuses
+    it to anyone but root): the one-line error names the folder, not the manifest.csv that
+    was looked for in it."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Judul\n\nIsi.", encoding="utf-8")
+    exists, iterdir = Path.exists, Path.iterdir
+
+    def refuse(original, inside: bool):  # the folder itself can be looked at, not into
+        def call(self: Path, *args):
+            if (self.parent if inside else self) == folder:
+                raise PermissionError(13, "Permission denied", str(self))
+            return original(self, *args)
+
+        return call
+
+    monkeypatch.setattr(Path, "exists", refuse(exists, inside=True))
+    monkeypatch.setattr(Path, "iterdir", refuse(iterdir, inside=False))
+    with pytest.raises(PermissionError) as failed:
+        _ingest(tmp_path / "x.duckdb", folder)
+    assert failed.value.filename == str(folder)
+
+
 def test_a_folder_named_like_an_article_is_an_unreadable_file(tmp_path: Path) -> None:
     """Even root cannot read a directory as a file: a reject, and the batch still lands."""
     folder = tmp_path / "in"
