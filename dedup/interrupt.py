@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import multiprocessing.pool
-import multiprocessing.util
 import os
 import signal
 import sys
@@ -94,9 +93,6 @@ def handled() -> Iterator[None]:
         sys.stderr.flush()
         with suppress(OSError, ValueError):
             sys.stdout.flush()
-        # multiprocessing's own exit work (a forkserver pool's semaphores given back, else
-        # its resource tracker warns of leaks), with no thread ended by force
-        multiprocessing.util._exit_function()
         # the work is undone and said: the process ends here, not through the interpreter's
         # shutdown, where a thread still in native code that reaches for Python is ended by
         # force and may abort the process (C++ "exception not rethrown": 5 runs in 40 stopped
