@@ -16,7 +16,7 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from types import FrameType
 
 MESSAGE = "interrupted; the database is as it was before this command"
@@ -89,15 +89,11 @@ def handled() -> Iterator[None]:
     except BaseException:
         if not _received:
             raise
+        # work abandoned mid-way (a suspended generator's cleanup) must not print later
+        sys.unraisablehook = lambda _unraisable: None
         sys.stderr.write(MESSAGE + "\n")
         sys.stderr.flush()
-        with suppress(OSError, ValueError):
-            sys.stdout.flush()
-        # the work is undone and said: the process ends here, not through the interpreter's
-        # shutdown, where a thread still in native code that reaches for Python is ended by
-        # force and may abort the process (C++ "exception not rethrown": 5 runs in 40 stopped
-        # by SIGTERM to their process group); nothing is left to clean up
-        os._exit(128 + _received[0])
+        raise SystemExit(128 + _received[0]) from None
     finally:
         signal.set_wakeup_fd(wakeup)
         os.close(write)
