@@ -3,21 +3,19 @@
 The signal becomes :class:`Interrupted`, a ``BaseException`` that no ``except Exception``
 swallows, so it unwinds through ``store.open_db`` (which rolls back and removes a database
 the command created) up to the command line. Forked workers leave the stopping to their
-parent: they ignore Ctrl-C (the terminal sends it to the whole process group), end on
+parent: they ignore Ctrl-C (the terminal sends it to the whole process group), die on
 SIGTERM, and are killed when their parent dies, even by SIGKILL. Reads and leaves no table.
 """
 
 from __future__ import annotations
 
 import ctypes
-import multiprocessing.pool
 import os
 import signal
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType
 
 MESSAGE = "interrupted; the database is as it was before this command"
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -128,40 +126,10 @@ def finishing() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
 
 
-#: how often a worker that got SIGTERM while holding a queue lock looks again (seconds)
-LEAVE_CHECK = 0.05
-
-
-def _holds_queue_lock(frame: FrameType | None) -> bool:
-    """Whether this pool worker holds a lock of its pool's queues: the task queue's while
-    it waits for a task, the result queue's while it sends a result (the frame of
-    ``multiprocessing.pool.worker`` has both queues)."""
-    while frame is not None and frame.f_code is not multiprocessing.pool.worker.__code__:
-        frame = frame.f_back
-    if frame is None:
-        return False
-    locks = (frame.f_locals["inqueue"]._rlock, frame.f_locals["outqueue"]._wlock)
-    return any(lock is not None and lock._semlock._is_mine() for lock in locks)
-
-
-def _leave(signum: int, frame: FrameType | None) -> None:
-    """SIGTERM in a worker: exit, but never holding a queue lock (then look again soon).
-
-    Killed with a lock, a worker would keep it for ever, and its pool could never stop: the
-    parent takes the task queue's lock to stop it, and a result cut half-way leaves the
-    result queue unreadable. That is what a job stopped by SIGTERM to its whole process
-    group met (``timeout``, systemd, Slurm's ``scancel``): the parent waited for ever."""
-    if not _holds_queue_lock(frame):
-        raise SystemExit(128 + signum)
-    signal.signal(signal.SIGALRM, lambda _s, f: _leave(signum, f))
-    signal.setitimer(signal.ITIMER_REAL, LEAVE_CHECK)
-
-
 def in_child(parent: int | None = None) -> None:
-    """Set up a forked child: ignore Ctrl-C, end on SIGTERM (see :func:`_leave`) and with
-    ``parent``."""
+    """Set up a forked child: ignore Ctrl-C, die on SIGTERM and with ``parent``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, _leave)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if sys.platform == "linux":
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if parent is not None and os.getppid() != parent:  # it died before prctl took effect

@@ -22,9 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 HANG = 60
 
 #: a parallel map over forked workers that would run for minutes; "ready" once one
-#: result came back, so the workers are busy (``work`` seconds a chunk) or idle (chunks
-#: come every ``feed`` seconds: a worker waits for one holding the task queue's lock)
-#: when the signal comes
+#: result came back, so the workers are busy when the signal comes
 MAP = textwrap.dedent(
     """
     import time
@@ -32,25 +30,20 @@ MAP = textwrap.dedent(
     from dedup.parallel import parallel_map
 
     def slow(chunk):
-        time.sleep({work})
+        time.sleep(0.05)
         return chunk * 2
 
-    def chunks():
-        for n in range(10**6):
-            time.sleep({feed})
-            yield [n] * 5000
-
     with interrupt.handled():
-        for i, _ in enumerate(parallel_map(slow, chunks(), 2)):
+        for i, _ in enumerate(parallel_map(slow, ([n] * 5000 for n in range(10**6)), 2)):
             if i == 0:
                 print("ready", flush=True)
     """
 )
 
 
-def _start_map(work: float = 0.05, feed: float = 0) -> subprocess.Popen:
+def _start_map() -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-c", MAP.format(work=work, feed=feed)],
+        [sys.executable, "-c", MAP],
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.PIPE,
@@ -88,15 +81,6 @@ def test_parallel_map_stops_with_one_line(sig: signal.Signals, group: bool, code
     proc = _start_map()
     (os.killpg if group else os.kill)(proc.pid, sig)
     assert _ended(proc) == (code, MESSAGE + "\n")
-
-
-def test_sigterm_to_the_whole_group_stops_idle_workers_and_their_parent() -> None:
-    """``timeout``, systemd and Slurm stop a job with SIGTERM to all its processes: a
-    worker waiting for a task (holding the task queue's lock) must not die holding it,
-    or the parent, stopping its pool, waits for that lock for ever."""
-    proc = _start_map(work=0, feed=0.05)
-    os.killpg(proc.pid, signal.SIGTERM)
-    assert _ended(proc) == (143, MESSAGE + "\n")
 
 
 def test_workers_die_with_a_killed_parent() -> None:
