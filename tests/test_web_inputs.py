@@ -178,6 +178,7 @@ def test_news_please_and_media_cloud_exports_are_recognised(tmp_path: Path) -> N
         "localpath": None,
         "maintext": text,
         "source_domain": "news.example.co.id",
+        "text": None,  # news-please's NewsArticle.get_dict() writes it
         "title": "AS Wanti-wanti Korut",
         "title_page": None,
         "title_rss": None,
