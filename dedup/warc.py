@@ -99,12 +99,17 @@ class Body:
     problem: str | None = None
 
 
+def _cut_short(record: Any) -> bool:
+    """Whether the file ended before the record's Content-Length (read to its end first)."""
+    return bool(getattr(record.raw_stream, "limit", 0))
+
+
 def _body(record: Any) -> Body:
     try:
         raw = record.content_stream().read()
     except Exception as err:  # a broken chunked or compressed body: warcio raises many types
         return Body(problem=f"unreadable record body: {err}")
-    if getattr(record.raw_stream, "limit", 0):
+    if _cut_short(record):
         return Body(problem=CUT_SHORT)
     return Body(raw)
 
@@ -169,7 +174,7 @@ def _records_from(
                     fetch.offset = offset = it.get_record_offset()  # reads to the record's end
                 end = offset + it.get_record_length()
                 # the file ended inside the record: too short, or its Content-Length too long
-                cut = bool(getattr(record.raw_stream, "limit", 0))
+                cut = _cut_short(record)
                 # where the next record may start: after this one, or inside what a wrong
                 # Content-Length made part of it
                 seek_from = end
