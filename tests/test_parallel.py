@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import threading
 import time
 
 import pytest
 
 from dedup import parallel
-from dedup.parallel import batched, parallel_map
+from dedup.parallel import WorkerDied, batched, parallel_map
 
 
 def _slow_first(x: int) -> int:
@@ -43,14 +45,90 @@ def test_the_collector_is_never_left_frozen(monkeypatch) -> None:
     assert list(parallel_map(abs, iter(range(-10, 0)), n=2)) == list(range(10, 0, -1))
     assert gc.get_freeze_count() == 0
 
-    class NoFork:
-        def Pool(self, n: int, **options: object) -> None:  # noqa: N802 (multiprocessing's name)
-            raise OSError("cannot fork")
+    started: list[int] = []
+    fork = os.fork
 
-    monkeypatch.setattr(parallel.multiprocessing, "get_context", lambda method: NoFork())
+    def second_fork_fails() -> int:
+        if started:
+            raise OSError("cannot fork")
+        started.append(pid := fork())
+        return pid
+
+    monkeypatch.setattr(os, "fork", second_fork_fails)
     with pytest.raises(OSError, match="cannot fork"):
         list(parallel_map(abs, iter(range(10)), n=2))
     assert gc.get_freeze_count() == 0
+    with pytest.raises(ProcessLookupError):  # the worker that did start is killed and reaped
+        os.kill(started[0], 0)
+
+
+def _dies_at_five(x: int) -> int:
+    if x == 5:
+        os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer would
+    return x
+
+
+def test_a_worker_killed_mid_map_is_an_error_not_a_hang() -> None:
+    """multiprocessing.Pool replaced a dead worker and waited for its lost chunk for ever."""
+    with pytest.raises(WorkerDied, match="killed by SIGKILL"):
+        list(parallel_map(_dies_at_five, iter(range(1000)), n=2))
+
+
+def test_an_error_reading_the_chunks_comes_in_its_place() -> None:
+    def chunks():
+        yield from range(7)
+        raise ValueError("unreadable input")
+
+    results = parallel_map(abs, chunks(), n=2)
+    assert [next(results) for _ in range(7)] == list(range(7))
+    with pytest.raises(ValueError, match="unreadable input"):
+        next(results)
+
+
+def test_a_result_that_cannot_be_sent_back_is_an_error() -> None:
+    with pytest.raises(Exception, match="pickle"):
+        list(parallel_map(_lock_for, iter(range(10)), n=2))
+
+
+def _lock_for(_x: int) -> object:
+    return threading.Lock()
+
+
+def test_a_chunk_that_cannot_be_sent_is_an_error_in_its_place() -> None:
+    chunks = [[1], [2], [threading.Lock()], [4]]
+    results = parallel_map(len, iter(chunks), n=2)
+    assert [next(results), next(results)] == [1, 1]
+    with pytest.raises(TypeError, match="pickle"):
+        next(results)
+
+
+def _unreadable(message: str) -> None:
+    raise ValueError(message)
+
+
+class _Unreadable:
+    """Pickled by a worker, but cannot be unpickled (as a class the parent lacks)."""
+
+    def __reduce__(self) -> tuple:
+        return _unreadable, ("cannot be read here",)
+
+
+def test_a_result_that_cannot_be_read_back_is_an_error_not_a_hang() -> None:
+    with pytest.raises(ValueError, match="cannot be read here"):
+        list(parallel_map(lambda x: _Unreadable() if x == 3 else x, iter(range(10)), n=2))
+
+
+def test_a_workers_error_says_where_it_was_raised() -> None:
+    with pytest.raises(ValueError, match="five") as caught:
+        list(parallel_map(_fails_at_five, iter(range(10)), n=2))
+    assert "_fails_at_five" in "\n".join(caught.value.__notes__)
+
+
+def test_forkserver_workers() -> None:
+    """The context a WARC reader uses from its thread: workers started by a server process."""
+    assert list(parallel_map(abs, iter(range(-30, 0)), n=2, context="forkserver")) == list(
+        range(30, 0, -1)
+    )
 
 
 def test_batched() -> None:

@@ -22,10 +22,12 @@ ROOT = Path(__file__).resolve().parents[1]
 HANG = 60
 
 #: a parallel map over forked workers that would run for minutes; "ready" once one
-#: result came back, so the workers are busy when the signal comes
+#: result came back. BUSY: the workers are at work when the signal comes; IDLE: they wait
+#: for the next chunk (with multiprocessing.Pool, one then held its queue's lock, and a
+#: SIGTERM to the group left the parent waiting for that lock for ever)
 MAP = textwrap.dedent(
     """
-    import time
+    import sys, time
     from dedup import interrupt
     from dedup.parallel import parallel_map
 
@@ -33,17 +35,24 @@ MAP = textwrap.dedent(
         time.sleep(0.05)
         return chunk * 2
 
+    def slowly(chunks):
+        for chunk in chunks:
+            time.sleep(0.05)
+            yield chunk
+
+    chunks = ([n] * 5000 for n in range(10**6))
+    fn, chunks = (slow, chunks) if sys.argv[1] == "busy" else (len, slowly(chunks))
     with interrupt.handled():
-        for i, _ in enumerate(parallel_map(slow, ([n] * 5000 for n in range(10**6)), 2)):
+        for i, _ in enumerate(parallel_map(fn, chunks, 2)):
             if i == 0:
                 print("ready", flush=True)
     """
 )
 
 
-def _start_map() -> subprocess.Popen:
+def _start_map(workers: str = "busy") -> subprocess.Popen:
     proc = subprocess.Popen(
-        [sys.executable, "-c", MAP],
+        [sys.executable, "-c", MAP, workers],
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.PIPE,
@@ -72,13 +81,17 @@ def _ended(proc: subprocess.Popen) -> tuple[int, str]:
     return proc.returncode, err
 
 
+@pytest.mark.parametrize("workers", ["busy", "idle"])
 @pytest.mark.parametrize(
     ("sig", "group", "code"),
-    [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143)],
-    ids=["ctrl-c to the group", "sigterm to the parent"],
+    [(signal.SIGINT, True, 130), (signal.SIGTERM, False, 143), (signal.SIGTERM, True, 143)],
+    ids=["ctrl-c to the group", "sigterm to the parent", "sigterm to the group"],
 )
-def test_parallel_map_stops_with_one_line(sig: signal.Signals, group: bool, code: int) -> None:
-    proc = _start_map()
+def test_parallel_map_stops_with_one_line(
+    sig: signal.Signals, group: bool, code: int, workers: str
+) -> None:
+    """SIGTERM to the group is how timeout, systemd and Slurm stop a job."""
+    proc = _start_map(workers)
     (os.killpg if group else os.kill)(proc.pid, sig)
     assert _ended(proc) == (code, MESSAGE + "\n")
 
