@@ -65,8 +65,13 @@ def stopping(stop: Callable[[], None]) -> Iterator[None]:
         _stoppers.remove(stop)
 
 
+#: what :func:`handled` writes to end the thread that watches for signals (the wakeup fd
+#: writes signal numbers, never 0)
+_QUIT = b"\0"
+
+
 def _watch(fd: int) -> None:
-    while os.read(fd, 1):
+    while os.read(fd, 1) not in (_QUIT, b""):
         for stop in list(_stoppers):
             stop()
 
@@ -80,7 +85,8 @@ def handled() -> Iterator[None]:
     os.set_blocking(write, False)
     previous = {sig: signal.signal(sig, _raise) for sig in SIGNALS}
     wakeup = signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-    threading.Thread(target=_watch, args=(read,), daemon=True).start()
+    watcher = threading.Thread(target=_watch, args=(read,), daemon=True)
+    watcher.start()
     _received.clear()
     try:
         yield
@@ -94,7 +100,12 @@ def handled() -> Iterator[None]:
         raise SystemExit(128 + _received[0]) from None
     finally:
         signal.set_wakeup_fd(wakeup)
+        # the watcher lets go of the connection it stopped while the interpreter still runs:
+        # DuckDB aborts the process when a connection is freed in a thread at its shutdown
+        os.write(write, _QUIT)
+        watcher.join()
         os.close(write)
+        os.close(read)
         # after an interrupt or a commit they stay ignored while the process exits
         if signal.getsignal(signal.SIGINT) is _raise:
             for sig, handler in previous.items():
