@@ -36,7 +36,14 @@ GONE_WITHIN = 5.0
 #: seconds after which an uninterrupted run counts as hung
 RUN_TIMEOUT = 300.0
 OUTLETS = ("Kabar Pagi", "Warta Kota", "Suara Nusa", "Harian Timur", "Berita Satu", "Jurnal 9")
-SIGNALS = (signal.SIGKILL, signal.SIGINT, signal.SIGTERM)
+#: each point's signal, and whether the run's whole process group gets it: Ctrl-C reaches
+#: the group, and so does SIGTERM from timeout, systemd or Slurm; kill reaches the parent
+FAULTS = (
+    (signal.SIGKILL, False),
+    (signal.SIGINT, True),
+    (signal.SIGTERM, False),
+    (signal.SIGTERM, True),
+)
 #: the exit code of a run each signal stops (SIGKILL: killed, no code of its own)
 CODES = {signal.SIGKILL: -signal.SIGKILL, signal.SIGINT: 130, signal.SIGTERM: 143}
 SOURCE = Path(__file__).resolve().parent.parent / "corpus"
@@ -192,8 +199,11 @@ def prepare(work: Path, n: int, seed: int = 7) -> tuple[Case, Case]:
     )
 
 
-def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int, float, list[str]]:
-    """Run the case's command, send ``sig`` ``delay`` seconds after it took the database;
+def inject(
+    case: Case, sig: signal.Signals, group: bool, delay: float, db: Path
+) -> tuple[int, float, list[str]]:
+    """Run the case's command, send ``sig`` (to its process ``group``, or to it alone)
+    ``delay`` seconds after it took the database;
     its exit code, the seconds until it and its workers were gone (0: it ended first), and
     the problems found."""
     for path in (db, db.with_name(db.name + ".wal")):
@@ -206,11 +216,8 @@ def inject(case: Case, sig: signal.Signals, delay: float, db: Path) -> tuple[int
     holding(proc, db)
     time.sleep(delay)
     sent, sent_at = proc.poll() is None, time.monotonic()
-    if sent:  # Ctrl-C reaches the whole group; kill and SIGTERM the parent alone
-        if sig == signal.SIGINT:
-            os.killpg(proc.pid, sig)
-        else:
-            os.kill(proc.pid, sig)
+    if sent:
+        (os.killpg if group else os.kill)(proc.pid, sig)
     problems = []
     try:
         _, err = proc.communicate(timeout=GONE_WITHIN if sent else RUN_TIMEOUT)
@@ -264,11 +271,12 @@ def check(work: Path, points: int, articles: int, seed: int, say=lambda _: None)
     rng = random.Random(seed)
     failures = []
     for i in range(points):
-        case, sig = cases[i % 2], SIGNALS[i % 3]
+        case, (sig, group) = cases[i // len(FAULTS) % 2], FAULTS[i % len(FAULTS)]
         delay = rng.uniform(0, case.seconds)
-        code, stopped, problems = inject(case, sig, delay, work / "work.duckdb")
+        code, stopped, problems = inject(case, sig, group, delay, work / "work.duckdb")
         line = (
-            f"{i + 1:3d} {'new' if case.before is None else 'add'} {sig.name:7s} "
+            f"{i + 1:3d} {'new' if case.before is None else 'add'} "
+            f"{sig.name + (' to group' if group else ''):16s} "
             f"at {delay:5.2f} s, exit {code:4d}, gone in {stopped:4.2f} s: "
             f"{'; '.join(problems) or 'ok'}"
         )

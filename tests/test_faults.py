@@ -1,6 +1,7 @@
-"""Fault injection (issue 17): ``dedup run`` killed by SIGKILL, SIGINT and SIGTERM at random
-points leaves the database as it was or complete, and the rerun equals an uninterrupted
-run. ``make faults`` runs 24 points on a larger corpus; this runs 5 on a small one."""
+"""Fault injection (issue 17): ``dedup run`` killed by SIGKILL, SIGINT and SIGTERM (to the
+run, and to its process group) at random points leaves the database as it was or complete,
+and the rerun equals an uninterrupted run. ``make faults`` runs 24 points on a larger
+corpus; this runs 5 on a small one."""
 
 from __future__ import annotations
 
