@@ -9,14 +9,13 @@ extracted on every core, as a WARC is. Reads and writes no table.
 from __future__ import annotations
 
 import gzip
-import multiprocessing
 import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
 from dedup.html import page_article
-from dedup.parallel import batched, parallel_map, workers
+from dedup.parallel import batched, parallel_map, preload, workers
 from dedup.readers import FIELDS, Article, Reject, unreadable
 
 
@@ -27,7 +26,7 @@ def read_pages(pages: list[tuple[Path, dict | None]]) -> Iterator[Article | Reje
 
     n = workers() if len(pages) >= warc.PARALLEL_MIN_PAGES else 1
     if n > 1:
-        multiprocessing.get_context("forkserver").set_forkserver_preload(["dedup.pages"])
+        preload("dedup.pages")
     chunks = batched(iter(pages), warc.CHUNK_RECORDS)
     for done in parallel_map(_extract, chunks, n, context="forkserver"):
         yield from done

@@ -76,6 +76,13 @@ def parallel_map(
         crew.stop(finished)
 
 
+def preload(module: str) -> None:
+    """Have the forkserver import ``module`` once, for every worker it starts (what their
+    ``fn`` needs), ignoring Ctrl-C from its start (:mod:`dedup.ignore_ctrl_c`)."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["dedup.ignore_ctrl_c", module])
+
+
 def batched(items: Iterable[T], size: int, start: int | None = None) -> Iterator[list[T]]:
     """Lists of ``size`` items; with ``start``, the first lists are smaller, doubling from
     ``start`` up to ``size``, so that a short input still makes work for every core."""

@@ -15,7 +15,6 @@ table.
 
 from __future__ import annotations
 
-import multiprocessing
 import sys
 import zlib
 from collections.abc import Generator, Iterator
@@ -31,7 +30,7 @@ from warcio.exceptions import ArchiveLoadFailed
 from dedup import first_line
 from dedup.exports import url_id
 from dedup.html import page_article
-from dedup.parallel import batched, parallel_map, workers
+from dedup.parallel import batched, parallel_map, preload, workers
 from dedup.readers import RECORD_ERRORS, Article, Reject, Skipped, unreadable
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -283,7 +282,7 @@ def read_warc(path: Path) -> Iterator[Article | Reject | Skipped]:
     latest = latest_fetches(path)
     n = workers() if len(latest) >= PARALLEL_MIN_PAGES else 1
     if n > 1:
-        multiprocessing.get_context("forkserver").set_forkserver_preload(["dedup.warc"])
+        preload("dedup.warc")
     chunks = batched(_classified(path, latest), CHUNK_RECORDS)
     for done in parallel_map(_extract, chunks, n, context="forkserver"):
         yield from done

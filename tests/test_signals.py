@@ -130,6 +130,38 @@ def test_the_signal_watcher_is_gone_when_the_command_ends() -> None:
     assert (done.stdout, done.stderr) == ("143 True 1\n", MESSAGE + "\n")
 
 
+#: a map on forkserver workers, whose server first imports the page extractor (most of a
+#: second: trafilatura)
+PRELOADING = textwrap.dedent(
+    """
+    from dedup import interrupt
+    from dedup.parallel import parallel_map, preload
+
+    preload("dedup.warc")
+    with interrupt.handled():
+        print("ready", flush=True)
+        list(parallel_map(abs, iter(range(10**6)), 2, context="forkserver"))
+    """
+)
+
+
+def test_ctrl_c_while_the_forkserver_starts_prints_one_line() -> None:
+    """The server ignored Ctrl-C only once it had imported its modules: a Ctrl-C 1.2-2.2 s
+    into a run of a 600-page WARC printed its KeyboardInterrupt traceback in 6 of 10 runs."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", PRELOADING],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    subprocess.run(["sleep", "0.3"], check=True)  # the server is importing
+    os.killpg(proc.pid, signal.SIGINT)
+    assert _ended(proc) == (130, MESSAGE + "\n")
+
+
 def test_workers_die_with_a_killed_parent() -> None:
     proc = _start_map()
     assert len(alive(proc.pid)) == 3  # the parent and its two workers
