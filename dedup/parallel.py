@@ -208,8 +208,8 @@ class _Crew:
                         while self._answers[w].poll() and self._take(self._answers[w], w):
                             pass
                         del answers[self._answers[w]]
-                    with self._lock:
-                        if self._busy[w] and not self._stopping:
+                    with self._lock:  # a worker ends by itself only once all is read
+                        if (self._busy[w] or self._total is None) and not self._stopping:
                             self._failure = WorkerDied(_death(self._procs[w]))
                         self._lock.notify_all()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
 import os
 import signal
 import threading
@@ -72,6 +73,23 @@ def test_a_worker_killed_mid_map_is_an_error_not_a_hang() -> None:
     """multiprocessing.Pool replaced a dead worker and waited for its lost chunk for ever."""
     with pytest.raises(WorkerDied, match="killed by SIGKILL"):
         list(parallel_map(_dies_at_five, iter(range(1000)), n=2))
+
+
+def test_a_worker_killed_while_it_waits_for_a_chunk_is_an_error_not_a_hang() -> None:
+    """The OOM killer may pick a worker with nothing to do; its next chunk was lost."""
+
+    def slowly():
+        for x in range(100):
+            time.sleep(0.05)
+            yield x
+
+    before = set(multiprocessing.active_children())
+    results = parallel_map(abs, slowly(), n=2)
+    assert next(results) == 0
+    worker = next(iter(set(multiprocessing.active_children()) - before))
+    os.kill(worker.pid, signal.SIGKILL)
+    with pytest.raises(WorkerDied, match="killed by SIGKILL"):
+        list(results)
 
 
 def test_an_error_reading_the_chunks_comes_in_its_place() -> None:
