@@ -183,12 +183,14 @@ class _Crew:
             index = self._taken
             try:
                 chunk = next(self._chunks)
-            except Exception as err:  # the end, or an error raised in its place
+            except BaseException as err:  # the end, or an error (or the stop) in its place
                 with self._lock:
                     self._total = index
                     if not isinstance(err, StopIteration):
                         self._done[index], self._total = (False, err), index + 1
                     self._lock.notify_all()
+                return None
+            if self._stopping:
                 return None
             self._taken += 1
             with self._lock:
@@ -237,6 +239,8 @@ class _Crew:
         """The results in input order; an error is raised in its result's place."""
         index = 0
         while True:
+            if interrupt.received():  # what a map read by a feeder thread has to go by: the
+                raise interrupt.Interrupted("stopping")  # signal interrupts the main thread
             with self._lock:
                 while not (index in self._done or self._failure or index == self._total):
                     self._lock.wait()

@@ -130,6 +130,41 @@ def test_the_signal_watcher_is_gone_when_the_command_ends() -> None:
     assert (done.stdout, done.stderr) == ("143 True 1\n", MESSAGE + "\n")
 
 
+#: ingest's shape: the chunks of a map are read, by its feeder thread, from a map of their
+#: own (a WARC's pages); here the second batch of the outer map never ends
+NESTED = textwrap.dedent(
+    """
+    from dedup import interrupt
+    from dedup.parallel import batched, parallel_map
+
+    def pages():
+        yield from parallel_map(abs, iter(range(10**9)), 2, context="forkserver")
+
+    with interrupt.handled():
+        for i, _ in enumerate(parallel_map(len, batched(pages(), 10**9, 1), 2)):
+            if i == 0:
+                print("ready", flush=True)
+    """
+)
+
+
+def test_ctrl_c_stops_a_map_read_through_another_map() -> None:
+    """The inner map's workers ignore Ctrl-C and went on feeding the outer map's feeder,
+    which the outer map waits for: the command ended only when its batch was complete."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", NESTED],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    subprocess.run(["sleep", "1"], check=True)
+    os.killpg(proc.pid, signal.SIGINT)
+    assert _ended(proc) == (130, MESSAGE + "\n")
+
+
 #: a map on forkserver workers, whose server first imports the page extractor (most of a
 #: second: trafilatura)
 PRELOADING = textwrap.dedent(
