@@ -40,7 +40,8 @@ R = TypeVar("R")
 
 
 class WorkerDied(DedupError):
-    """A worker process ended before it sent the result of a chunk it was given."""
+    """A worker process ended while the map still needed it (the OOM killer, a signal sent
+    to it alone): its chunk would never come back."""
 
 
 def workers() -> int:
@@ -58,8 +59,9 @@ def parallel_map(
     already runs a pool (a reader feeding another ``parallel_map``).
 
     At most ``2 * n`` chunks are handed out ahead of the one being returned, so a generator
-    of chunks is read only as fast as the workers go, and no worker waits for a slow
-    neighbour: each takes the next chunk as soon as it is free."""
+    of chunks is read only as fast as the workers go. Each worker is sent its next chunk
+    while it works on the last, so it never waits for the parent, nor for a slow neighbour
+    (its results wait, in order)."""
     n = n or workers()
     it = iter(chunks)
     first = list(islice(it, 2))
