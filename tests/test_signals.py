@@ -51,9 +51,10 @@ MAP = textwrap.dedent(
 )
 
 
-def _start_map(workers: str = "busy") -> subprocess.Popen:
+def _started(script: str, *args: str) -> subprocess.Popen:
+    """``script`` run in a session of its own, once it printed "ready"."""
     proc = subprocess.Popen(
-        [sys.executable, "-c", MAP, workers],
+        [sys.executable, "-c", script, *args],
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.PIPE,
@@ -92,7 +93,7 @@ def test_parallel_map_stops_with_one_line(
     sig: signal.Signals, group: bool, code: int, workers: str
 ) -> None:
     """SIGTERM to the group is how timeout, systemd and Slurm stop a job."""
-    proc = _start_map(workers)
+    proc = _started(MAP, workers)
     (os.killpg if group else os.kill)(proc.pid, sig)
     assert _ended(proc) == (code, MESSAGE + "\n")
 
@@ -152,15 +153,7 @@ NESTED = textwrap.dedent(
 def test_ctrl_c_stops_a_map_read_through_another_map() -> None:
     """The inner map's workers ignore Ctrl-C and went on feeding the outer map's feeder,
     which the outer map waits for: the command ended only when its batch was complete."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", NESTED],
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    proc = _started(NESTED)
     subprocess.run(["sleep", "1"], check=True)
     os.killpg(proc.pid, signal.SIGINT)
     assert _ended(proc) == (130, MESSAGE + "\n")
@@ -186,15 +179,7 @@ def test_ctrl_c_while_the_forkserver_starts_prints_one_line() -> None:
     into a run of a 600-page WARC printed its KeyboardInterrupt traceback in 6 of 10 runs.
     It now ignores it from its first import (the ~0.1 s of Python's own start-up before it
     are left)."""
-    proc = subprocess.Popen(
-        [sys.executable, "-c", PRELOADING],
-        cwd=ROOT,
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert proc.stdout is not None and proc.stdout.readline() == "ready\n"
+    proc = _started(PRELOADING)
     deadline = time.monotonic() + HANG  # until the server ignores Ctrl-C while it imports
     while not any(_deaf_while_importing(pid) for pid in alive(proc.pid) if pid != proc.pid):
         if time.monotonic() > deadline or proc.poll() is not None:
@@ -223,7 +208,7 @@ def _deaf_while_importing(pid: int) -> bool:
 
 
 def test_workers_die_with_a_killed_parent() -> None:
-    proc = _start_map()
+    proc = _started(MAP, "busy")
     assert len(alive(proc.pid)) == 3  # the parent and its two workers
     os.kill(proc.pid, signal.SIGKILL)
     assert _ended(proc)[0] == -signal.SIGKILL
