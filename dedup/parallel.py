@@ -187,8 +187,9 @@ class _Crew:
                 chunk = next(self._chunks)
             except BaseException as err:  # the end, or an error (or the stop) in its place
                 with self._lock:
-                    self._total = index
-                    if not isinstance(err, StopIteration):
+                    if isinstance(err, StopIteration):
+                        self._total = index
+                    else:
                         self._done[index], self._total = (False, err), index + 1
                     self._lock.notify_all()
                 return None
