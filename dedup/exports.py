@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +28,15 @@ def url_id(url: str) -> str:
 
 
 def normalise(record: dict) -> dict:
-    """``record`` in the fields of README "Input" when it has a known export's columns."""
+    """``record`` in the fields of README "Input" when it has a known export's columns.
+
+    Keys are read in any letter case ("Text", "ID"), as CSV headers are; a record naming one
+    field twice that way is refused (which value to read is not ours to guess)."""
+    lowered = {key.lower(): value for key, value in record.items()}
+    if len(lowered) < len(record):
+        twice = sorted(k for k, n in Counter(map(str.lower, record)).items() if n > 1)
+        raise ValueError(f"record names a field twice (in any letter case): {', '.join(twice)}")
+    record = lowered
     # a record with our own text is ours, whatever other keys it carries (news-please's
     # own dicts carry "text": None beside "maintext")
     if len(NEWS_PLEASE & record.keys()) >= 2 and not record.get("text"):

@@ -7,6 +7,7 @@ module stays one screenful per format.
 from __future__ import annotations
 
 import csv
+import re
 import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
@@ -15,8 +16,23 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
+#: field separators a CSV file may use: a spreadsheet saves "CSV" with semicolons where the
+#: decimal mark is a comma (Excel in Indonesian, German, French, ...), and a tab-separated
+#: export is often named .csv
+SEPARATORS = (",", ";", "\t")
+
+
+def separator(header: str) -> str:
+    """The separator the header line holds most of outside quotes; a comma on a tie (a
+    one-column header). A column name holds none of them, so the header decides for the file
+    without guessing from the rows, whose text is full of commas and semicolons."""
+    bare = re.sub(r'"[^"]*"', "", header)
+    return max(SEPARATORS, key=bare.count)
+
+
 def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, str]]]:
-    """(first line number, fields) per CSV record, the header first.
+    """(first line number, fields) per CSV record, the header first, in the separator its
+    header uses (:func:`separator`).
 
     A record the parser fails on (an unterminated quote runs to the end of the file), or one
     that spans several lines with another field count than the header (a stray quote closed
@@ -28,6 +44,7 @@ def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, 
     # article limits (``--max-article-chars``) are what bounds a record, after reading
     csv.field_size_limit(sys.maxsize)
     start, width = 0, None
+    delimiter = separator(lines[0]) if lines else ","
     while start < len(lines):
         pos = start
 
@@ -37,7 +54,7 @@ def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, 
                 pos += 1
                 yield lines[pos - 1]
 
-        reader = csv.reader(feed(), strict=True)
+        reader = csv.reader(feed(), strict=True, delimiter=delimiter)
         while True:
             begin = pos
             try:

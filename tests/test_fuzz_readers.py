@@ -72,22 +72,31 @@ def test_jsonl_every_line_is_one_article_or_one_reject(lines: list) -> None:
 
 
 @FUZZ
-@given(st.lists(st.tuples(texts, texts, texts), min_size=1, max_size=8), st.booleans())
-def test_csv_every_row_is_one_article_or_one_reject(rows: list, stray_quote: bool) -> None:
+@given(
+    st.lists(st.tuples(texts, texts, texts), min_size=1, max_size=8),
+    st.booleans(),
+    st.sampled_from([",", ";", "\t"]),
+)
+def test_csv_every_row_is_one_article_or_one_reject(
+    rows: list, stray_quote: bool, sep: str
+) -> None:
     rows = [(f"id{i}", text, outlet) for i, (_, text, outlet) in enumerate(rows)]
     out = io.StringIO()
-    writer = csv.writer(out)  # "\r\n" ends rows, so a lone "\r" in a cell is quoted
+    writer = csv.writer(out, delimiter=sep)  # "\r\n" ends rows: a lone "\r" in a cell is quoted
     writer.writerow(["id", "text", "outlet"])
     for row in rows:
         writer.writerow([cell.replace("\ud800", "?") for cell in row])
     data = out.getvalue()
     if stray_quote:  # an unterminated quote in the last row
-        data += 'late,"never closed\r\n'
+        data += f'late{sep}"never closed\r\n'
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "in.csv"
         path.write_text(data, encoding="utf-8")
         items = _outcomes(path)
     _one_each(items, len(rows) + stray_quote)
+    # every id was read in its own column, whichever separator the file uses
+    assert not [i for i in items if isinstance(i, Reject) and i.reason == "missing id"]
+    assert {i.article_id for i in items if isinstance(i, Article)} <= {row[0] for row in rows}
 
 
 unit = st.sampled_from(["s", "ms", "us", "ns"])

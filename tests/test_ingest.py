@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -59,6 +61,47 @@ def test_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
     assert _query(db, "SELECT count(*) FROM articles") == [(0,)]
     [(reason,)] = _query(db, "SELECT reason FROM rejects")
     assert reason == "CSV header names a column twice (in any letter case): text"
+
+
+@pytest.mark.parametrize("sep", [";", "\t"])
+def test_csv_in_the_separator_its_header_uses(tmp_path: Path, sep: str) -> None:
+    """Excel in a decimal-comma locale (Indonesian, German) saves "CSV" with semicolons, and a
+    tab-separated export is often named .csv: the header's separator is the file's, and the
+    commas and semicolons inside the text stay text."""
+    text = "Judul; subjudul\n\nIsi berita, dengan koma; dan titik koma."
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=sep)
+    writer.writerows([["ID", "Text", "Outlet"], ["a1", text, "Kompas"], ["a2", text + "!", ""]])
+    (tmp_path / "in.csv").write_text(out.getvalue(), encoding="utf-8")
+    (tmp_path / "a.txt").write_text("Judul\n\nIsi berita pertama yang cukup panjang.\n")
+    (tmp_path / "manifest.csv").write_text(f"file{sep}outlet\na.txt{sep}Tempo, Jakarta\n")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, tmp_path / "in.csv", tmp_path)
+    rows = _query(db, "SELECT article_id, outlet, text FROM articles ORDER BY 1")
+    assert rows == [
+        ("a", "Tempo, Jakarta", "Judul\n\nIsi berita pertama yang cukup panjang.\n"),
+        ("a1", "Kompas", text),
+        ("a2", None, text + "!"),
+    ]
+    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
+
+
+def test_json_and_parquet_fields_in_any_letter_case(tmp_path: Path) -> None:
+    """ "ID" and "Text" name the fields "id" and "text", as a CSV header's do; a record naming
+    one field twice that way is a reject saying so."""
+    lines = [
+        {"ID": "a", "Text": "Judul A\n\nIsi A.", "Outlet": "Kompas", "KIND": "Wire"},
+        {"id": "b", "text": "Judul B\n\nIsi B.", "Text": "Ringkasan B."},
+    ]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in lines))
+    pl.DataFrame([{"Id": "c", "TEXT": "Judul C\n\nIsi C."}]).write_parquet(tmp_path / "in.parquet")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, jsonl, tmp_path / "in.parquet")
+    rows = _query(db, "SELECT article_id, outlet, kind, title FROM articles ORDER BY 1")
+    assert rows == [("a", "Kompas", "wire", "Judul A"), ("c", None, "outlet", "Judul C")]
+    [(reason,)] = _query(db, "SELECT reason FROM rejects")
+    assert reason == "record names a field twice (in any letter case): text"
 
 
 def test_reingest_adds_nothing_and_new_articles_are_added(
