@@ -62,7 +62,29 @@ def _last_line(err: Exception) -> None:
     raise SystemExit(2) from None
 
 
-app = _App(add_completion=False, no_args_is_help=True, help=__doc__)
+#: click's base class of usage errors, found from typer's public ``BadParameter``: typer
+#: carries its own copy of click since 0.22, and used click itself before
+_ClickException = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "ClickException")
+
+
+class _Commands(typer.core.TyperGroup):
+    """The command group, with usage errors (an unknown option or command, a missing or bad
+    argument) in one line like every other error, not typer's usage text and box."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            code = super().main(*args, **kwargs | {"standalone_mode": False})
+        except _ClickException as err:
+            if type(err).__name__ != "NoArgsIsHelpError":  # `dedup` alone: the help is shown
+                ctx = getattr(err, "ctx", None)
+                hint = f" ('{ctx.command_path} --help' shows the usage)" if ctx else ""
+                message = " ".join(err.format_message().split()).rstrip(".")
+                typer.echo(f"error: {message}{hint}", err=True)
+            raise SystemExit(err.exit_code) from None
+        raise SystemExit(code)  # a typer.Exit's code (None: the command ran to its end)
+
+
+app = _App(cls=_Commands, add_completion=False, no_args_is_help=True, help=__doc__)
 DEFAULT_DB = Path("reports/syndication.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]

@@ -199,11 +199,31 @@ def test_trace_of_an_unknown_article_exits_2(seed_db: Path) -> None:
 
 def test_trace_refuses_csv_rather_than_print_a_table(seed_db: Path) -> None:
     """A trace nests its sources under each paragraph; ``--format csv`` is a usage error."""
-    result = runner.invoke(app, ["trace", FIFTH, "--db", str(seed_db), "--format", "csv"])
-    assert result.exit_code == 2
-    words = " ".join(result.output.replace("│", " ").split())  # the panel wraps its lines
-    assert "'csv' is not one of 'table', 'json'" in words
-    assert "Traceback" not in result.output
+    args = ["trace", FIFTH, "--db", str(seed_db), "--format", "csv"]
+    line = _fails_in_one_line(args, "'csv' is not one of 'table', 'json'")
+    assert line.endswith(" trace --help' shows the usage)")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "corpus", "--bogus"], "No such option: --bogus"),
+        (["run"], "Missing argument 'inputs'"),
+        (["nosuch"], "No such command 'nosuch'"),
+        (["run", "corpus", "--max-article-chars", "many"], "Invalid value for '--max-article"),
+    ],
+)
+def test_usage_errors_are_one_line_too(args: list[str], message: str) -> None:
+    """A mistyped option or command is bad input like any other: one line, exit 2, not the
+    usage text and a box."""
+    _fails_in_one_line(args, message)
+
+
+def test_the_command_alone_shows_its_help_and_help_exits_0() -> None:
+    alone = runner.invoke(app, [])
+    assert alone.exit_code == 2 and "Commands" in alone.output
+    helped = runner.invoke(app, ["run", "--help"])
+    assert helped.exit_code == 0 and "--db" in helped.output and not helped.stderr
 
 
 @pytest.mark.parametrize(
