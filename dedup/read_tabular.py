@@ -1,16 +1,23 @@
-"""Tabular input helpers: CSV records that survive a stray quote, Parquet timestamps of any unit.
+"""Tabular inputs: CSV, Parquet and Excel (.xlsx) files, one article per row.
 
-Used by :mod:`dedup.readers` (reads no table, leaves none): kept apart so that the readers
-module stays one screenful per format.
+Dispatched from :mod:`dedup.readers`, whose record rules they share (reads no table, leaves
+none). A CSV record survives a stray quote and is read in the separator of its header; a
+Parquet timestamp of any unit is read as text; every sheet of a workbook is a table.
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import re
 import sys
 from collections.abc import Iterator
+from itertools import chain
+from pathlib import Path
 from typing import TYPE_CHECKING
+
+from dedup import first_line
+from dedup.readers import Article, Reject, Skipped, _decode_or_reject, _records, preview
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -86,3 +93,94 @@ def datetimes_as_text(table: pa.Table) -> pa.Table:
         if pa.types.is_timestamp(column.type):
             table = table.set_column(i, column.name, table.column(i).cast(pa.string()))
     return table
+
+
+def read_csv_rows(path: Path) -> Iterator[dict | Reject | Skipped]:
+    """CSV rows as dicts (:func:`table_rows`), in the separator its header uses."""
+    text, encoding = _decode_or_reject(path)
+    if text is None:
+        yield Reject(str(path), "", encoding)
+        return
+    try:
+        yield from table_rows(str(path), csv_records(io.StringIO(text).readlines()), encoding)
+    except csv.Error as err:  # only the header raises: a later record's error is its reject
+        yield Reject(str(path), "", f"malformed CSV header: {err}")
+
+
+def table_rows(
+    where: str, records: Iterator[tuple], encoding: str, kind: str = "CSV"
+) -> Iterator[dict | Reject | Skipped]:
+    """Rows of a table (a CSV file, a sheet) as dicts keyed by its header in lower case
+    ("Text" is the text column); a malformed row is a reject, a blank one (spreadsheet
+    padding) skipped. ``records``: (line number, cells or (line, reject reason))."""
+    try:
+        header = [str(h or "").strip().lower() for h in next(records)[1]]
+    except StopIteration:
+        return
+    if twice := sorted({h for h in header if header.count(h) > 1}):
+        reason = f"{kind} header names a column twice (in any letter case): {', '.join(twice)}"
+        yield Reject(where, "", reason)
+        return
+    for lineno, row in records:
+        if isinstance(row, tuple):
+            yield Reject(f"{where}:{lineno}", preview(row[0]), row[1])
+        elif not any(str(cell).strip() for cell in row if cell is not None):
+            yield Skipped(where, f"blank {kind} row")
+        elif len(row) != len(header):
+            reason = f"malformed {kind} row: expected {len(header)} fields, got {len(row)}"
+            yield Reject(f"{where}:{lineno}", preview(",".join(map(str, row))), reason)
+        else:
+            yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
+
+
+def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:
+    yield from _records(_paired(read_csv_rows(path)), str(path))
+
+
+def _paired(rows: Iterator[dict | Reject | Skipped]) -> Iterator[tuple[object, str]]:
+    """(record, encoding) pairs, as :func:`dedup.readers._records` takes them."""
+    for row in rows:
+        yield (row, "") if isinstance(row, Reject | Skipped) else (row, row.pop("_encoding"))
+
+
+def read_parquet(path: Path) -> Iterator[Article | Reject]:
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except Exception as err:  # pyarrow raises several types for broken files
+        yield Reject(str(path), "", f"unreadable Parquet file: {err}")
+        return
+    yield from _records(((row, "utf-8") for row in datetimes_as_text(table).to_pylist()), str(path))
+
+
+def read_xlsx(path: Path) -> Iterator[Article | Reject | Skipped]:
+    """Every sheet of an Excel workbook, each a table whose first row names the fields
+    (:func:`table_rows`; a malformed row's reject says ``file[sheet]:row``). Cells are read
+    as Excel shows them: a formula's last computed value, a date as a date."""
+    from openpyxl import load_workbook  # 0.1 s to import: only for workbooks
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # zip, XML and openpyxl errors: a damaged file, or not a workbook
+        yield Reject(str(path), "", f"unreadable Excel file: {first_line(err)}")
+        return
+    try:
+        for sheet in book.worksheets:
+            rows = sheet.iter_rows(values_only=True)
+            header = _fitted(next(rows, ()), 0)
+            cells = ((n, _fitted(row, len(header))) for n, row in enumerate(rows, start=2))
+            where = f"{path}[{sheet.title}]"
+            found = table_rows(where, chain([(1, header)], cells), "xlsx", kind="sheet")
+            yield from _records(_paired(found), str(path))
+    finally:
+        book.close()
+
+
+def _fitted(row: tuple, width: int) -> list:
+    """A sheet's row as wide as its header: every row of a sheet reaches its widest one, so
+    empty cells past the header are let go, and a row whose last cells are empty is padded."""
+    cells = list(row) + [None] * (width - len(row))
+    while len(cells) > width and cells[-1] is None:
+        cells.pop()
+    return cells

@@ -1,9 +1,9 @@
 """Readers: read a corpus into article records; bad records become rejects with a reason.
 
 Inputs (see README "Input"): a folder of ``*.txt`` with an optional ``manifest.csv``,
-or JSONL / CSV / Parquet files with one record per article. Web inputs are read by their
-own modules, dispatched from here: saved pages (``pages``), WARC crawls (``warc``), and
-news-please / Media Cloud exports (``exports``). Nothing is dropped silently: every record
+or JSONL files with one record per article. Other inputs are read by their own modules,
+dispatched from here: CSV, Parquet and Excel files (``read_tabular``), saved pages
+(``pages``), WARC crawls (``warc``), and news-please / Media Cloud exports (``exports``). Nothing is dropped silently: every record
 either becomes an article, is recognised as already stored (same id, same text), becomes a
 row in ``rejects``, or (a WARC record that holds no page by design) is counted as
 ``Skipped``.
@@ -12,19 +12,18 @@ row in ``rejects``, or (a WARC record that holds no page by design) is counted a
 from __future__ import annotations
 
 import codecs
-import csv
 import hashlib
+import importlib
 import io
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 from dedup import DedupError
-from dedup.read_tabular import csv_records, datetimes_as_text
 from dedup.text import looks_like_headline
 
 FIELDS = ("outlet", "kind", "published", "url", "language", "title")
@@ -277,6 +276,8 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
     manifest: dict[str, dict] = {}
     manifest_path = folder / "manifest.csv"
     if manifest_path.exists():
+        from dedup.read_tabular import read_csv_rows
+
         for row in read_csv_rows(manifest_path):
             if isinstance(row, Reject | Skipped):
                 yield row
@@ -391,80 +392,22 @@ def _decode_or_reject(path: Path) -> tuple[str | None, str]:
         return None, str(err)
 
 
-def read_csv_rows(path: Path) -> Iterator[dict | Reject | Skipped]:
-    """CSV rows as dicts; a malformed row is a reject, a blank one (spreadsheet padding) skipped."""
-    text, encoding = _decode_or_reject(path)
-    if text is None:
-        yield Reject(str(path), "", encoding)
-        return
-    records = csv_records(io.StringIO(text).readlines())
-    try:
-        header = [h.strip().lower() for h in next(records)[1]]  # "Text" is the text column
-    except StopIteration:
-        return
-    except csv.Error as err:
-        yield Reject(str(path), "", f"malformed CSV header: {err}")
-        return
-    if twice := sorted({h for h in header if header.count(h) > 1}):
-        reason = f"CSV header names a column twice (in any letter case): {', '.join(twice)}"
-        yield Reject(str(path), "", reason)
-        return
-    for lineno, row in records:
-        if isinstance(row, tuple):
-            yield Reject(f"{path}:{lineno}", preview(row[0]), row[1])
-        elif not any(cell.strip() for cell in row):
-            yield Skipped(str(path), "blank CSV row")
-        elif len(row) != len(header):
-            reason = f"malformed CSV row: expected {len(header)} fields, got {len(row)}"
-            yield Reject(f"{path}:{lineno}", preview(",".join(row)), reason)
-        else:
-            yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
-
-
-def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:
-    def items() -> Iterator[tuple[object, str]]:
-        for row in read_csv_rows(path):
-            if isinstance(row, Reject | Skipped):
-                yield row, ""
-            else:
-                encoding = row.pop("_encoding")
-                yield row, encoding
-
-    yield from _records(items(), str(path))
-
-
-def read_parquet(path: Path) -> Iterator[Article | Reject]:
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except Exception as err:  # pyarrow raises several types for broken files
-        yield Reject(str(path), "", f"unreadable Parquet file: {err}")
-        return
-    yield from _records(((row, "utf-8") for row in datetimes_as_text(table).to_pylist()), str(path))
-
-
 def _page(path: Path, meta: dict | None = None) -> Iterator[Article | Reject | Skipped]:
     from dedup import pages
 
     return pages.read_page(path, meta)
 
 
-def _warc(path: Path) -> Iterator[Article | Reject | Skipped]:
-    from dedup import warc
-
-    return warc.read_warc(path)
-
-
-def _json(path: Path) -> Iterator[Article | Reject | Skipped]:
-    from dedup import exports
-
-    return exports.read_json(path)
+def _elsewhere(module: str, name: str) -> Callable[[Path], Iterator[Article | Reject | Skipped]]:
+    """A reader of another module, imported when a file needs it (trafilatura, warcio and
+    openpyxl take up to 0.2 s to import)."""
+    return lambda path: getattr(importlib.import_module(f"dedup.{module}"), name)(path)
 
 
-READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv, ".parquet": read_parquet}
+READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": _elsewhere("exports", "read_json")}
+READERS |= {s: _elsewhere("read_tabular", f"read_{s[1:]}") for s in (".csv", ".parquet", ".xlsx")}
 READERS |= {s: _page for s in (".html", ".htm", ".html.gz", ".htm.gz")}
-READERS |= {".warc": _warc, ".warc.gz": _warc, ".json": _json}
+READERS |= {s: _elsewhere("warc", "read_warc") for s in (".warc", ".warc.gz")}
 #: files of a folder read besides ``*.txt``: saved pages, WARC files, news-please JSON
 PAGES = re.compile(r"\.(?:html?(?:\.gz)?|warc(?:\.gz)?|json)$", re.I)
 
@@ -494,6 +437,6 @@ def read_inputs(
             yield from read_txt(path)
         else:
             raise DedupError(
-                "unsupported input (want a folder, .jsonl, .csv, .parquet, .txt, .json,"
-                f" .html, .warc or .warc.gz): {path}"
+                "unsupported input (want a folder, .jsonl, .csv, .parquet, .xlsx, .txt,"
+                f" .json, .html, .warc or .warc.gz): {path}"
             )

@@ -99,6 +99,33 @@ def test_csv_every_row_is_one_article_or_one_reject(
     assert {i.article_id for i in items if isinstance(i, Article)} <= {row[0] for row in rows}
 
 
+#: a sheet's numbers are doubles: an integer id is exact up to 2**53 (Excel shows 15 digits)
+sheet_ids = texts | st.integers(-(2**53), 2**53) | st.none()
+
+
+@FUZZ
+@given(st.lists(st.tuples(sheet_ids, texts | st.none()), max_size=8))
+def test_xlsx_every_row_is_one_article_one_reject_or_skipped(rows: list) -> None:
+    """A sheet row is an article, a reject or (all its cells empty) a skipped blank row."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    def cell(v: object) -> object:  # what a workbook can hold: no control characters
+        return ILLEGAL_CHARACTERS_RE.sub("", v.replace("\ud800", "?")) if isinstance(v, str) else v
+
+    rows = [[cell(v) for v in row] for row in rows]
+    book = Workbook()
+    for row in [["Id", "Text"], *rows]:
+        book.active.append(row)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "in.xlsx"
+        book.save(path)
+        items = _outcomes(path)
+    assert len(items) == len(rows)
+    written = {str(row[0]).strip() for row in rows if row[0] is not None}
+    assert {i.article_id for i in items if isinstance(i, Article)} <= written
+
+
 unit = st.sampled_from(["s", "ms", "us", "ns"])
 stamp = st.integers(-(2**40), 2**40)
 
