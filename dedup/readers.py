@@ -406,6 +406,7 @@ def _elsewhere(module: str, name: str) -> Callable[[Path], Iterator[Article | Re
 
 READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": _elsewhere("exports", "read_json")}
 READERS |= {s: _elsewhere("read_tabular", f"read_{s[1:]}") for s in (".csv", ".parquet", ".xlsx")}
+READERS[".tsv"] = READERS[".csv"]  # its header's tabs say how it is split
 READERS |= {s: _page for s in (".html", ".htm", ".html.gz", ".htm.gz")}
 READERS |= {s: _elsewhere("warc", "read_warc") for s in (".warc", ".warc.gz")}
 #: files of a folder read besides ``*.txt``: saved pages, WARC files, news-please JSON
@@ -437,6 +438,6 @@ def read_inputs(
             yield from read_txt(path)
         else:
             raise DedupError(
-                "unsupported input (want a folder, .jsonl, .csv, .parquet, .xlsx, .txt,"
-                f" .json, .html, .warc or .warc.gz): {path}"
+                "unsupported input (want a folder, .jsonl, .csv, .tsv, .parquet, .xlsx,"
+                f" .txt, .json, .html, .warc or .warc.gz): {path}"
             )

@@ -72,11 +72,12 @@ def test_csv_in_the_separator_its_header_uses(tmp_path: Path, sep: str) -> None:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=sep)
     writer.writerows([["ID", "Text", "Outlet"], ["a1", text, "Kompas"], ["a2", text + "!", ""]])
-    (tmp_path / "in.csv").write_text(out.getvalue(), encoding="utf-8")
+    table = tmp_path / ("in.csv" if sep == ";" else "in.tsv")
+    table.write_text(out.getvalue(), encoding="utf-8")
     (tmp_path / "a.txt").write_text("Judul\n\nIsi berita pertama yang cukup panjang.\n")
     (tmp_path / "manifest.csv").write_text(f"file{sep}outlet\na.txt{sep}Tempo, Jakarta\n")
     db = tmp_path / "x.duckdb"
-    _ingest(db, tmp_path / "in.csv", tmp_path)
+    _ingest(db, table, tmp_path)
     rows = _query(db, "SELECT article_id, outlet, text FROM articles ORDER BY 1")
     assert rows == [
         ("a", "Tempo, Jakarta", "Judul\n\nIsi berita pertama yang cukup panjang.\n"),
