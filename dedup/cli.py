@@ -107,7 +107,10 @@ def _input_path(value: str) -> Path:
 Inputs = Annotated[
     list[Path],
     typer.Argument(
-        help="Folders, or .txt, .jsonl, .json, .csv, .parquet, .html(.gz) or .warc(.gz) files.",
+        help=(
+            "Folders, or .txt, .jsonl, .json, .csv, .tsv, .parquet, .xlsx, .html(.gz) or"
+            " .warc(.gz) files."
+        ),
         parser=_input_path,
     ),
 ]

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from dedup.readers import Article, Reject, _records, preview, text_fields, unreadable
+from dedup.readers import FIELDS, Article, Reject, _records, preview, text_fields, unreadable
 
 NEWS_PLEASE = {"maintext", "date_publish", "source_domain"}
 MEDIA_CLOUD = {"media_name", "publish_date", "url"}
+#: the keys a record is read for, ours and those of the exports above
+READ = {"id", "text", "html", "filename", "stories_id", *FIELDS, *NEWS_PLEASE, *MEDIA_CLOUD}
 
 
 def url_id(url: str) -> str:
@@ -30,12 +31,15 @@ def url_id(url: str) -> str:
 def normalise(record: dict) -> dict:
     """``record`` in the fields of README "Input" when it has a known export's columns.
 
-    Keys are read in any letter case ("Text", "ID"), as CSV headers are; a record naming one
-    field twice that way is refused (which value to read is not ours to guess)."""
-    lowered = {key.lower(): value for key, value in record.items()}
-    if len(lowered) < len(record):
-        twice = sorted(k for k, n in Counter(map(str.lower, record)).items() if n > 1)
-        raise ValueError(f"record names a field twice (in any letter case): {', '.join(twice)}")
+    Keys are read in any letter case ("Text", "ID"), as CSV headers are; a record naming a
+    field it is read for twice that way, with two values, is refused (which value to read is
+    not ours to guess)."""
+    lowered: dict = {}
+    for key, value in record.items():
+        low = key.lower()
+        if low in lowered and lowered[low] != value and low in READ:
+            raise ValueError(f"record names a field twice (in any letter case): {low}")
+        lowered.setdefault(low, value)
     record = lowered
     # a record with our own text is ours, whatever other keys it carries (news-please's
     # own dicts carry "text": None beside "maintext")

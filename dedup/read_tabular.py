@@ -17,7 +17,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dedup import first_line
-from dedup.readers import Article, Reject, Skipped, _decode_or_reject, _records, preview
+from dedup.exports import READ
+from dedup.readers import (
+    Article,
+    Reject,
+    Skipped,
+    _decode_or_reject,
+    _records,
+    preview,
+    unreadable,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -27,19 +36,26 @@ if TYPE_CHECKING:
 #: decimal mark is a comma (Excel in Indonesian, German, French, ...), and a tab-separated
 #: export is often named .csv
 SEPARATORS = (",", ";", "\t")
+#: the field names dedup reads from a table (README "Input", other tools' exports, a manifest)
+KNOWN = {"file", *READ}
 
 
 def separator(header: str) -> str:
-    """The separator the header line holds most of outside quotes; a comma on a tie (a
-    one-column header). A column name holds none of them, so the header decides for the file
-    without guessing from the rows, whose text is full of commas and semicolons."""
-    bare = re.sub(r'"[^"]*"', "", header)
-    return max(SEPARATORS, key=bare.count)
+    """The separator that splits the header line into the most field names dedup reads, then
+    into the most fields; a comma on a tie. The header decides for the file, not the rows,
+    whose text is full of commas and semicolons; the names, not a count, decide a header
+    such as ``id,text,topics;places;people``."""
+
+    def names(sep: str) -> tuple[int, int]:
+        fields = [f.strip().lower() for f in next(csv.reader([header], delimiter=sep), [])]
+        return sum(f in KNOWN for f in fields), len(fields)
+
+    return max(SEPARATORS, key=names)
 
 
 def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, str]]]:
     """(first line number, fields) per CSV record, the header first, in the separator its
-    header uses (:func:`separator`).
+    header uses (:func:`separator`) or a first line such as ``sep=;`` names (Excel's way).
 
     A record the parser fails on (an unterminated quote runs to the end of the file), or one
     that spans several lines with another field count than the header (a stray quote closed
@@ -52,6 +68,8 @@ def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, 
     csv.field_size_limit(sys.maxsize)
     start, width = 0, None
     delimiter = separator(lines[0]) if lines else ","
+    if lines and (said := re.fullmatch(r"sep=(.)\r?\n?", lines[0])):  # Excel's own first line
+        start, delimiter = 1, said[1]
     while start < len(lines):
         pos = start
 
@@ -117,7 +135,7 @@ def table_rows(
         header = [str(h or "").strip().lower() for h in next(records)[1]]
     except StopIteration:
         return
-    if twice := sorted({h for h in header if header.count(h) > 1}):
+    if twice := sorted({h for h in header if h and header.count(h) > 1}):  # "": unnamed, unread
         reason = f"{kind} header names a column twice (in any letter case): {', '.join(twice)}"
         yield Reject(where, "", reason)
         return
@@ -154,33 +172,68 @@ def read_parquet(path: Path) -> Iterator[Article | Reject]:
     yield from _records(((row, "utf-8") for row in datetimes_as_text(table).to_pylist()), str(path))
 
 
+#: how an OLE2 file opens: an old .xls workbook, or an .xlsx saved with a password
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
 def read_xlsx(path: Path) -> Iterator[Article | Reject | Skipped]:
-    """Every sheet of an Excel workbook, each a table whose first row names the fields
-    (:func:`table_rows`; a malformed row's reject says ``file[sheet]:row``). Cells are read
-    as Excel shows them: a formula's last computed value, a date as a date."""
+    """Every sheet of an Excel workbook (hidden ones too), each a table whose first non-blank
+    row names the fields (:func:`table_rows`; a malformed row's reject says
+    ``file[sheet]:row``). Cells are read as Excel shows them: a formula's last computed value,
+    a date as a date; a cell showing an error (``#N/A``) makes its row a reject. A sheet that
+    fails to read part-way keeps the rows read before, and gets its reject."""
     from openpyxl import load_workbook  # 0.1 s to import: only for workbooks
 
     try:
+        with path.open("rb") as fh:
+            if fh.read(len(OLE2)) == OLE2:
+                reason = (
+                    "an old .xls or a password-protected workbook: save it as .xlsx without one"
+                )
+                yield Reject(str(path), "", reason)
+                return
         book = load_workbook(path, read_only=True, data_only=True)
+    except OSError as err:
+        yield unreadable(path, err)
+        return
     except Exception as err:  # zip, XML and openpyxl errors: a damaged file, or not a workbook
         yield Reject(str(path), "", f"unreadable Excel file: {first_line(err)}")
         return
     try:
         for sheet in book.worksheets:
-            rows = sheet.iter_rows(values_only=True)
-            header = _fitted(next(rows, ()), 0)
-            cells = ((n, _fitted(row, len(header))) for n, row in enumerate(rows, start=2))
             where = f"{path}[{sheet.title}]"
-            found = table_rows(where, chain([(1, header)], cells), "xlsx", kind="sheet")
-            yield from _records(_paired(found), str(path))
+            try:
+                yield from _records(_paired(_sheet_rows(sheet, where)), str(path))
+            except Exception as err:  # the sheet's XML is cut short or damaged
+                yield Reject(where, "", f"unreadable Excel sheet: {first_line(err)}")
     finally:
         book.close()
 
 
-def _fitted(row: tuple, width: int) -> list:
-    """A sheet's row as wide as its header: every row of a sheet reaches its widest one, so
-    empty cells past the header are let go, and a row whose last cells are empty is padded."""
-    cells = list(row) + [None] * (width - len(row))
+def _sheet_rows(sheet: object, where: str) -> Iterator[dict | Reject | Skipped]:
+    # a sheet's stated size may reach column XFD (a whole column formatted): every row would
+    # then be 16,384 cells wide, 12 times slower to read; each row is read as it is stored
+    sheet.reset_dimensions()
+    rows = enumerate(sheet.iter_rows(), start=1)
+    lineno, header = next(((n, r) for n, r in rows if any(c.value is not None for c in r)), (0, ()))
+    names = _fitted([c.value for c in header], 0)
+    cells = ((n, _values(row, len(names))) for n, row in rows)
+    return table_rows(where, chain([(lineno, names)], cells), "xlsx", kind="sheet")
+
+
+def _values(row: tuple, width: int) -> list | tuple[str, str]:
+    """A row's values as wide as its header, or (the row, reason) when a cell shows an error."""
+    values = [c.value for c in row]
+    if errors := [c.value for c in row if c.data_type == "e"]:
+        shown = ", ".join("" if v is None else str(v) for v in values)
+        return shown, f"Excel error value {errors[0]} in the row"
+    return _fitted(values, width)
+
+
+def _fitted(row: list, width: int) -> list:
+    """A sheet's row as wide as its header: empty cells past the header are let go, and a row
+    whose last cells are empty is padded."""
+    cells = row + [None] * (width - len(row))
     while len(cells) > width and cells[-1] is None:
         cells.pop()
     return cells

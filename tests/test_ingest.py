@@ -87,12 +87,35 @@ def test_csv_in_the_separator_its_header_uses(tmp_path: Path, sep: str) -> None:
     assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
+@pytest.mark.parametrize(
+    ("data", "outlet"),
+    [
+        # more semicolons than commas, but the comma splits off the names dedup reads
+        ('id,text,topics;places;people\na1,"Judul\n\nIsi, dengan koma.",x;y;z\n', None),
+        # Excel's own first line names the separator
+        ('sep=;\nid;text;outlet\na1;"Judul\n\nIsi, dengan koma.";Kompas\n', "Kompas"),
+    ],
+)
+def test_the_header_names_not_the_count_decide_the_separator(
+    tmp_path: Path, data: str, outlet: str | None
+) -> None:
+    (tmp_path / "in.csv").write_text(data, encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, tmp_path / "in.csv")
+    rows = _query(db, "SELECT article_id, outlet, text FROM articles")
+    assert rows == [("a1", outlet, "Judul\n\nIsi, dengan koma.")]
+    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
+
+
 def test_json_and_parquet_fields_in_any_letter_case(tmp_path: Path) -> None:
     """ "ID" and "Text" name the fields "id" and "text", as a CSV header's do; a record naming
     one field twice that way is a reject saying so."""
     lines = [
         {"ID": "a", "Text": "Judul A\n\nIsi A.", "Outlet": "Kompas", "KIND": "Wire"},
         {"id": "b", "text": "Judul B\n\nIsi B.", "Text": "Ringkasan B."},
+        # the same value twice, or two values of a field dedup does not read: no question
+        {"id": "d", "text": "Judul D\n\nIsi D.", "URL": "http://d", "url": "http://d"},
+        {"id": "e", "text": "Judul E\n\nIsi E.", "Source": "x", "source": "y"},
     ]
     jsonl = tmp_path / "in.jsonl"
     jsonl.write_text("\n".join(json.dumps(r) for r in lines))
@@ -100,52 +123,10 @@ def test_json_and_parquet_fields_in_any_letter_case(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     _ingest(db, jsonl, tmp_path / "in.parquet")
     rows = _query(db, "SELECT article_id, outlet, kind, title FROM articles ORDER BY 1")
-    assert rows == [("a", "Kompas", "wire", "Judul A"), ("c", None, "outlet", "Judul C")]
+    assert [r[0] for r in rows] == ["a", "c", "d", "e"]
+    assert rows[:2] == [("a", "Kompas", "wire", "Judul A"), ("c", None, "outlet", "Judul C")]
     [(reason,)] = _query(db, "SELECT reason FROM rejects")
     assert reason == "record names a field twice (in any letter case): text"
-
-
-def test_excel_workbook_every_sheet_a_table(tmp_path: Path) -> None:
-    """Each sheet's first row names its fields in any case and order; a number id, a date
-    cell, a row whose last cells are empty and a blank row are read as a spreadsheet user
-    means them; a bad row is a reject located by sheet and row."""
-    from datetime import datetime
-
-    from openpyxl import Workbook
-
-    book = Workbook()
-    first = book.active
-    first.title = "Kompas"
-    first.append(["ID", "Text", "Outlet", "Published"])
-    first.append([101, "Judul satu\n\nIsi berita pertama.", "Kompas", datetime(2024, 5, 20, 6, 45)])
-    first.append(["a2", "Judul dua\n\nIsi berita kedua."])  # its last cells empty
-    first.append([None, None, None, None])  # spreadsheet padding
-    first.append(["a3", 12345, "Kompas", None])  # a number where the text goes
-    second = book.create_sheet("Wire")
-    second.append(["kind", "text", "id"])
-    second.append(["wire", "Wire headline\n\nThe wire story.", "w1"])
-    path = tmp_path / "corpus.xlsx"
-    book.save(path)
-    db = tmp_path / "x.duckdb"
-    counts = _ingest(db, path)
-    rows = _query(db, "SELECT article_id, outlet, kind, published, title FROM articles ORDER BY 1")
-    assert rows == [
-        ("101", "Kompas", "outlet", datetime(2024, 5, 20, 6, 45), "Judul satu"),
-        ("a2", None, "outlet", None, "Judul dua"),
-        ("w1", None, "wire", None, "Wire headline"),
-    ]
-    [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
-    assert (where, reason) == (str(path), "text is not a string")
-    assert counts["skipped"] == {"blank sheet row": 1}
-
-
-def test_a_damaged_workbook_is_one_reject(tmp_path: Path) -> None:
-    path = tmp_path / "broken.xlsx"
-    path.write_bytes(b"PK\x03\x04 not really a workbook")
-    db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    [(reason,)] = _query(db, "SELECT reason FROM rejects")
-    assert reason.startswith("unreadable Excel file: ")
 
 
 def test_reingest_adds_nothing_and_new_articles_are_added(
