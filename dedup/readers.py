@@ -36,6 +36,9 @@ RECORD_PREVIEW = 200
 #: bytes read to tell a binary file from text before streaming it
 BINARY_PROBE = 8192
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+#: UTF-16 without a byte order mark has a character below U+0100 (a space, a digit, a line
+#: break) at least this often; Chinese or Thai prose with none that often stays unread
+UTF16_NUL_EVERY = 64
 #: control characters (Unicode category Cc) other than tab, newlines and form feed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 #: a lone surrogate (JSON "\\ud800"): no UTF-8 form, so DuckDB cannot store it
@@ -104,13 +107,16 @@ def unreadable(path: Path, err: OSError | RuntimeError) -> Reject:
 
 def decode(raw: bytes) -> tuple[str, str]:
     """Decode bytes as UTF-8, falling back to cp1252/latin-1, or as UTF-16 when they open
-    with its byte order mark (the encoding used is recorded in the result).
+    with its byte order mark or read as UTF-16 without one (:func:`utf16_order`; the
+    encoding used is recorded in the result).
 
     Raises ValueError for binary content. Newlines are unified and the text is NFC, so
     that offsets computed later are stable whatever the source platform was.
     """
     if raw.startswith(UTF16_BOMS):  # Windows "Unicode": NUL bytes that are text
         text, encoding = raw.decode("utf-16", "replace"), "utf-16"
+    elif order := utf16_order(raw):
+        text, encoding = raw.decode(order, "replace"), order
     elif b"\x00" in raw:
         raise ValueError("binary file (NUL bytes)")
     else:
@@ -118,6 +124,29 @@ def decode(raw: bytes) -> tuple[str, str]:
     if text and len(_CONTROL.findall(text)) / len(text) > BINARY_CONTROL_SHARE:
         raise ValueError("binary file (control characters)")
     return normalise_text(text), encoding
+
+
+def utf16_order(raw: bytes) -> str | None:
+    """The byte order ("utf-16-le" or "utf-16-be") of UTF-16 text without a byte order
+    mark, else None.
+
+    In UTF-16 every character below U+0100 (spaces, digits, newlines, Latin letters) has a
+    NUL byte, always on the same side of its pair (the other side has one only in the rare
+    U+xx00 characters); binary data has NULs on both sides, and 8-bit text a stray one or
+    two. So a start (the first ``BINARY_PROBE`` bytes) with at least four NULs, one in
+    ``UTF16_NUL_EVERY`` characters, nearly all on one side, which decodes on that side, is
+    text, in any script that has spaces, digits or line breaks."""
+    head = raw[:BINARY_PROBE]
+    odd_nuls, even_nuls = head[1::2].count(0), head[0::2].count(0)
+    nuls, other = max(odd_nuls, even_nuls), min(odd_nuls, even_nuls)
+    if nuls < 4 or nuls * UTF16_NUL_EVERY < len(head) // 2 or other > nuls // 8:
+        return None
+    order = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+    try:  # not final: the probe may end inside a character
+        codecs.getincrementaldecoder(order)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+    return order
 
 
 def _eight_bit(raw: bytes) -> tuple[str, str]:
@@ -335,6 +364,8 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
             lines: Iterable[bytes | str] = fh
             if head.startswith(UTF16_BOMS):  # Windows "Unicode" (PowerShell's Out-File)
                 lines = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
+            elif order := utf16_order(head):
+                lines = io.TextIOWrapper(fh, encoding=order, errors="replace")
             # NUL bytes make it binary, unless it opens with a JSON object (a NUL line's reject)
             elif b"\x00" in head and head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] != b"{":
                 yield Reject(str(path), "", "binary file (NUL bytes)")

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import tempfile
+import unicodedata
 from pathlib import Path
 
 import pyarrow as pa
@@ -124,6 +125,27 @@ def test_xlsx_every_row_is_one_article_one_reject_or_skipped(rows: list) -> None
     assert len(items) == len(rows)
     written = {str(row[0]).strip() for row in rows if row[0] is not None}
     assert {i.article_id for i in items if isinstance(i, Article)} <= written
+
+
+#: words in Latin, Thai, Arabic, CJK and an emoji (outside the BMP: a surrogate pair in
+#: UTF-16; "😀" or "一" would put a NUL on the other side of a pair: see utf16_order)
+words = st.text(st.sampled_from("aéZ9ขรอคعربي中文字🙂"), min_size=1, max_size=12).filter(
+    lambda w: any(c.isalnum() for c in w)
+)
+
+
+@FUZZ
+@given(st.lists(words, min_size=4, max_size=40), st.sampled_from(["utf-16-le", "utf-16-be"]))
+def test_utf16_without_a_bom_reads_back_as_written(parts: list, order: str) -> None:
+    """Words joined by spaces and line breaks, in any of these scripts, written as UTF-16
+    without a byte order mark: one article whose text is what was written."""
+    text = " ".join(parts[:2]) + "\n\n" + " ".join(parts[2:])
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "story.txt"
+        path.write_bytes(text.encode(order))
+        [item] = _outcomes(path)
+    assert isinstance(item, Article), item
+    assert (item.text, item.encoding) == (unicodedata.normalize("NFC", text), order)
 
 
 unit = st.sampled_from(["s", "ms", "us", "ns"])

@@ -389,6 +389,32 @@ def test_utf16_jsonl_with_its_bom_is_read_line_by_line(tmp_path: Path, codec: st
     ]
 
 
+@pytest.mark.parametrize("order", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_its_bom_is_text_not_binary(tmp_path: Path, order: str) -> None:
+    """UTF-16 written without a byte order mark (Python's "utf-16-le", some exporters) has
+    its NULs on one side of every pair: text in any script with spaces or line breaks; a
+    binary file and a stray NUL in UTF-8 text are still binary."""
+    latin = "Judul\n\nHarga kopi naik 5% di Besançon, kata pejabat “resmi”.\n"
+    thai = "ข่าวเด่น\n\nรอยเตอร์รายงานว่า ราคาน้ำมันสูงขึ้น 5 เปอร์เซ็นต์\n"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "latin.txt").write_bytes(latin.encode(order))
+    (folder / "thai.txt").write_bytes(thai.encode(order))
+    (folder / "stray.txt").write_bytes(b"Judul\n\nIsi berita\x00 yang panjang.")
+    (folder / "image.txt").write_bytes(bytes(range(256)) * 8)
+    table = tmp_path / "in.csv"
+    table.write_bytes(f'id,text\nc1,"{latin}"\n'.encode(order))
+    db = tmp_path / "x.duckdb"
+    _ingest(db, folder, table)
+    rows = _query(db, "SELECT article_id, text, encoding FROM articles ORDER BY 1")
+    assert rows == [("c1", latin, order), ("latin", latin, order), ("thai", thai, order)]
+    rejects = _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")
+    assert rejects == [
+        (str(folder / "image.txt"), "binary file (NUL bytes)"),
+        (str(folder / "stray.txt"), "binary file (NUL bytes)"),
+    ]
+
+
 def test_jsonl_line_in_legacy_encoding(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     good = json.dumps({"id": "u", "text": "Títle\n\nBody."}, ensure_ascii=False).encode("utf-8")
