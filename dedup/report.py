@@ -39,8 +39,11 @@ from dedup import DedupError, first_line, spreadsheet  # noqa: E402
 from dedup.export import output_folder  # noqa: E402
 from dedup.render import render_html, render_markdown, text_value  # noqa: E402
 from dedup.store import connect  # noqa: E402
+from dedup.workbook import ReportBook  # noqa: E402
 
 HTML_ROWS = 50
+#: every report table in one workbook, for spreadsheets (see :mod:`dedup.workbook`)
+WORKBOOK = "report.xlsx"
 #: figures stay readable: the heat map shows the biggest outlets and sources only
 HEATMAP_MAX_OUTLETS = 30
 HEATMAP_MAX_SOURCES = 25
@@ -144,23 +147,29 @@ def load_queries(folder: Path) -> list[Query]:
 
 
 def run_queries(con: duckdb.DuckDBPyConnection, queries: Sequence[Query], out: Path) -> list[Table]:
-    """Run each query once; write its full result as CSV and Parquet, keep the head rows."""
+    """Run each query once; write its full result as CSV, Parquet and a sheet of
+    report.xlsx (:mod:`dedup.workbook`), keep the head rows."""
     (out / "csv").mkdir(parents=True, exist_ok=True)
     (out / "parquet").mkdir(parents=True, exist_ok=True)
     tables = []
-    for query in queries:
-        try:
-            result = con.sql(query.sql).to_arrow_table()
-        except duckdb.Error as err:
-            raise DedupError(f"report query {query.name}.sql failed: {first_line(err)}") from err
-        csv, parquet = out / "csv" / f"{query.name}.csv", out / "parquet" / f"{query.name}.parquet"
-        relation = con.from_arrow(result)
-        spreadsheet.write_csv(con, relation, csv)
-        relation.write_parquet(str(parquet))
-        head = result.slice(0, HTML_ROWS).to_pylist()
-        rows = [tuple(row.values()) for row in head]
-        tables.append(Table(query, result.column_names, rows, result.num_rows, csv, parquet))
+    with ReportBook(out / WORKBOOK) as book:
+        for query in queries:
+            tables.append(_run_query(con, query, out, book))
     return tables
+
+
+def _run_query(con: duckdb.DuckDBPyConnection, query: Query, out: Path, book: ReportBook) -> Table:
+    try:
+        result = con.sql(query.sql).to_arrow_table()
+    except duckdb.Error as err:
+        raise DedupError(f"report query {query.name}.sql failed: {first_line(err)}") from err
+    csv, parquet = out / "csv" / f"{query.name}.csv", out / "parquet" / f"{query.name}.parquet"
+    relation = con.from_arrow(result)
+    spreadsheet.write_csv(con, relation, csv)
+    relation.write_parquet(str(parquet))
+    book.add(query.name, query.title, query.description, result)
+    rows = [tuple(row.values()) for row in result.slice(0, HTML_ROWS).to_pylist()]
+    return Table(query, result.column_names, rows, result.num_rows, csv, parquet)
 
 
 def _internal(con: duckdb.DuckDBPyConnection, name: str) -> list[dict[str, Any]]:
@@ -439,7 +448,7 @@ def page_data(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, Any]:
-    """Write report.html, report.md, figures/, csv/ and parquet/ into ``out``.
+    """Write report.html, report.md, report.xlsx, figures/, csv/ and parquet/ into ``out``.
 
     Returns the paths written and the summary numbers, for the command line and tests.
     The database is opened read-only: a report never changes the data it reports on.
@@ -466,6 +475,7 @@ def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, An
         "markdown": md_path,
         "csv": {t.query.name: t.csv for t in tables},
         "parquet": {t.query.name: t.parquet for t in tables},
+        "xlsx": out / WORKBOOK,
         "figures": {c.name: out / "figures" / f"{c.name}.png" for c in figures if c.png},
         "summary": summary,
     }

@@ -385,6 +385,73 @@ def test_report_csv_is_spreadsheet_safe(hostile) -> None:
     assert "'" + HOSTILE[JF][0] in {row["outlet"] for row in rows}
 
 
+def test_workbook_holds_every_table_typed_and_formula_text_as_text(hostile) -> None:
+    """report.xlsx has the about sheet and a sheet per query with the CSV file's rows; a
+    hostile outlet name is a text cell, not a formula, and needs no apostrophe there."""
+    from openpyxl import load_workbook
+    from test_export import HOSTILE
+
+    out, result = hostile
+    book = load_workbook(result["xlsx"], read_only=True)
+    names = sorted(p.stem for p in QUERIES.glob("*.sql"))
+    assert book.sheetnames == ["about", *names]
+    about = list(book["about"].iter_rows(values_only=True))
+    assert about[0][:4] == ("sheet", "title", "description", "rows")
+    con = duckdb.connect()
+    for name, _, _, rows, kept, cut in about[1:]:
+        (n_csv,) = con.execute(f"SELECT count(*) FROM read_csv('{out}/csv/{name}.csv')").fetchone()
+        sheet = list(book[name].iter_rows())
+        assert rows == kept == n_csv == len(sheet) - 1 and cut == 0
+    cells = [c for row in book["01_articles_per_outlet"].iter_rows() for c in row]
+    outlet = next(c for c in cells if c.value == HOSTILE[JF][0])
+    assert outlet.data_type == "s"
+    assert all(
+        c.data_type != "f" for sheet in book.worksheets for r in sheet.iter_rows() for c in r
+    )
+
+
+def test_workbook_keeps_excel_limits_and_says_what_it_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pyarrow as pa
+    from openpyxl import load_workbook
+
+    from dedup import workbook
+
+    monkeypatch.setattr(workbook, "SHEET_ROWS", 4)  # Excel's 1,048,576, made small
+    long = "kata " * 8000  # 40,000 characters: more than a cell holds
+    with workbook.ReportBook(tmp_path / "r.xlsx") as book:
+        book.add("q", "A long text", "", pa.table({"text": [long, "short"], "n": [1, 2]}))
+        book.add("q", "Many rows", "", pa.table({"n": list(range(5))}))
+    read = load_workbook(tmp_path / "r.xlsx", read_only=True)
+    about = list(read["about"].iter_rows(values_only=True))
+    assert about[1:] == [("q", "A long text", None, 2, 2, 1), ("q~2", "Many rows", None, 5, 3, 0)]
+    rows = list(read["q"].iter_rows(values_only=True))
+    assert rows[1] == (long[: workbook.CELL_CHARS], 1) and rows[2] == ("short", 2)
+    assert [r[0] for r in read["q~2"].iter_rows(values_only=True)] == ["n", 0, 1, 2]
+
+
+def test_a_failing_query_leaves_no_workbook_and_no_traceback(tmp_path: Path) -> None:
+    """The sheets written before a query fails are closed and dropped in silence: openpyxl
+    prints its writers' tracebacks at exit when a workbook is left unsaved."""
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "01_fine.sql").write_text("SELECT article_id FROM articles")
+    (queries / "02_broken.sql").write_text("SELECT no_such_column FROM articles")
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    script = (
+        "import sys; from pathlib import Path; from dedup.report import report\n"
+        "try:\n    report(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))\n"
+        "except Exception as err:\n    print(type(err).__name__)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(db), str(tmp_path / "out"), str(queries)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert done.stdout.strip() == "DedupError" and done.stderr == ""
+    assert not (tmp_path / "out" / "report.xlsx").exists()
+
+
 def test_templates_and_queries_ship_as_package_data() -> None:
     """The page templates and the queries are found through the package, not the checkout."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
