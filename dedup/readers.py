@@ -36,9 +36,12 @@ RECORD_PREVIEW = 200
 #: bytes read to tell a binary file from text before streaming it
 BINARY_PROBE = 8192
 UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-#: UTF-16 without a byte order mark has a character below U+0100 (a space, a digit, a line
-#: break) at least this often; Chinese or Thai prose with none that often stays unread
-UTF16_NUL_EVERY = 64
+#: UTF-16 without a byte order mark has a space or a line break at least this often (see
+#: utf16_order): a Chinese or Japanese paragraph of up to 256 characters, a line each; text
+#: with fewer stays unread, as binary
+UTF16_SPACE_EVERY = 256
+#: Unicode categories of no text: controls, unassigned code points, private use
+_NOT_TEXT = frozenset({"Cc", "Cn", "Co"})
 #: control characters (Unicode category Cc) other than tab, newlines and form feed
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 #: a lone surrogate (JSON "\\ud800"): no UTF-8 form, so DuckDB cannot store it
@@ -130,23 +133,30 @@ def utf16_order(raw: bytes) -> str | None:
     """The byte order ("utf-16-le" or "utf-16-be") of UTF-16 text without a byte order
     mark, else None.
 
-    In UTF-16 every character below U+0100 (spaces, digits, newlines, Latin letters) has a
-    NUL byte, always on the same side of its pair (the other side has one only in the rare
-    U+xx00 characters); binary data has NULs on both sides, and 8-bit text a stray one or
-    two. So a start (the first ``BINARY_PROBE`` bytes) with at least four NULs, one in
-    ``UTF16_NUL_EVERY`` characters, nearly all on one side, which decodes on that side, is
-    text, in any script that has spaces, digits or line breaks."""
+    Decoded in its own order, UTF-16 text has spaces and line breaks (in any script that
+    writes them, the ideographic space included); decoded in the other order, or as 8-bit
+    text read in pairs, it has hardly any ASCII ones, since one there needs a NUL byte
+    beside it. So the start (``BINARY_PROBE`` bytes) is UTF-16 in the order whose decoding
+    holds at least four spaces or line breaks, one in ``UTF16_SPACE_EVERY`` characters,
+    eight times as many ASCII ones as the other order's, and few control, unassigned,
+    private-use or undecodable characters."""
     head = raw[:BINARY_PROBE]
-    odd_nuls, even_nuls = head[1::2].count(0), head[0::2].count(0)
-    nuls, other = max(odd_nuls, even_nuls), min(odd_nuls, even_nuls)
-    if nuls < 4 or nuls * UTF16_NUL_EVERY < len(head) // 2 or other > nuls // 8:
+    if b"\x00" not in head:
         return None
-    order = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
-    try:  # not final: the probe may end inside a character
-        codecs.getincrementaldecoder(order)().decode(head, final=False)
-    except UnicodeDecodeError:
+    texts = {
+        order: codecs.getincrementaldecoder(order)("replace").decode(head, final=False)
+        for order in ("utf-16-le", "utf-16-be")
+    }
+    ascii_spaces = {order: sum(map(text.count, " \n\r\t")) for order, text in texts.items()}
+    order = max(ascii_spaces, key=ascii_spaces.__getitem__)
+    text, other = texts[order], min(ascii_spaces.values())
+    spaces = ascii_spaces[order] + text.count("\u3000")  # read the other way, U+3000 is "0"
+    if spaces < 4 or spaces * UTF16_SPACE_EVERY < len(text) or other * 8 > ascii_spaces[order]:
         return None
-    return order
+    odd = sum(
+        c == "\ufffd" or (unicodedata.category(c) in _NOT_TEXT and not c.isspace()) for c in text
+    )
+    return order if odd * UTF16_SPACE_EVERY <= len(text) else None
 
 
 def _eight_bit(raw: bytes) -> tuple[str, str]:
@@ -364,7 +374,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
             lines: Iterable[bytes | str] = fh
             if head.startswith(UTF16_BOMS):  # Windows "Unicode" (PowerShell's Out-File)
                 lines = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
-            elif order := utf16_order(head):
+            elif (order := utf16_order(head)) and head.decode(order, "ignore").lstrip()[:1] == "{":
                 lines = io.TextIOWrapper(fh, encoding=order, errors="replace")
             # NUL bytes make it binary, unless it opens with a JSON object (a NUL line's reject)
             elif b"\x00" in head and head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] != b"{":
@@ -381,7 +391,7 @@ def _json_lines(lines: Iterable[bytes | str], path: Path) -> Iterator[tuple[obje
         if not raw.strip():
             continue
         if isinstance(raw, str):
-            line, encoding = raw, "utf-16"
+            line, encoding = raw, getattr(lines, "encoding", "utf-16")
         else:
             try:
                 line, encoding = _decode_line(raw)

@@ -398,8 +398,14 @@ def test_utf16_without_its_bom_is_text_not_binary(tmp_path: Path, order: str) ->
     thai = "ข่าวเด่น\n\nรอยเตอร์รายงานว่า ราคาน้ำมันสูงขึ้น 5 เปอร์เซ็นต์\n"
     folder = tmp_path / "in"
     folder.mkdir()
+    korean = "항구 파업\n\n부산항의 부두 노동자들이 월요일 파업에 들어갔다.\n"
+    chinese = "港口罢工\n\n　　码头工人一连三天罢工，2024年5月13日谈判恢复。\n"
     (folder / "latin.txt").write_bytes(latin.encode(order))
     (folder / "thai.txt").write_bytes(thai.encode(order))
+    (folder / "korean.txt").write_bytes(korean.encode(order))  # 가-힣: NULs on both sides
+    (folder / "chinese.txt").write_bytes(chinese.encode(order))  # 一, 　 and 0 likewise
+    page = f"<html><body>\n<h1>Забастовка</h1>\n<p>{'Докеры вышли на забастовку. ' * 9}</p>\n"
+    (folder / "page.html").write_bytes((page + "</body></html>\n").encode(order))
     (folder / "stray.txt").write_bytes(b"Judul\n\nIsi berita\x00 yang panjang.")
     (folder / "image.txt").write_bytes(bytes(range(256)) * 8)
     table = tmp_path / "in.csv"
@@ -407,7 +413,14 @@ def test_utf16_without_its_bom_is_text_not_binary(tmp_path: Path, order: str) ->
     db = tmp_path / "x.duckdb"
     _ingest(db, folder, table)
     rows = _query(db, "SELECT article_id, text, encoding FROM articles ORDER BY 1")
-    assert rows == [("c1", latin, order), ("latin", latin, order), ("thai", thai, order)]
+    assert rows[:5] == [
+        ("c1", latin, order),
+        ("chinese", chinese, order),
+        ("korean", korean, order),
+        ("latin", latin, order),
+        ("page", rows[4][1], rows[4][2]),
+    ]
+    assert rows[4][1].startswith("Забастовка\n\nДокеры вышли") and rows[5] == ("thai", thai, order)
     rejects = _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")
     assert rejects == [
         (str(folder / "image.txt"), "binary file (NUL bytes)"),
