@@ -7,17 +7,18 @@ separator and code page of the computer's locale, so where the decimal mark is a
 mojibake; a workbook carries its own types and encoding. Numbers, dates and booleans stay
 typed; text is text, never a formula, whatever it starts with (article text is written by
 strangers: the CSV files prefix such cells with an apostrophe, a typed cell needs none).
-Excel holds 32,767 characters in a cell and 1,048,576 rows in a sheet: what is cut is
-counted on the ``about`` sheet, and the CSV and Parquet files hold everything. Reads and
-leaves no table.
+Excel holds 32,767 characters in a cell, 1,048,576 rows in a sheet, 15 digits in a number
+and no date before 1900: what is cut is counted on the ``about`` sheet, longer numbers
+(64-bit hash ids) and older dates are written as text, and the CSV and Parquet files hold
+everything as it is. Reads and leaves no table.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import os
 import re
-import tempfile
 from contextlib import suppress
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -27,15 +28,18 @@ from typing import Any
 import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 #: Excel's limits (Microsoft's "Excel specifications and limits")
-CELL_CHARS = 32_767
+CELL_CHARS = 32_767  # counted in UTF-16 units, as Excel counts
 SHEET_ROWS = 1_048_576
 TITLE_CHARS = 31
-#: characters a sheet title cannot hold
+DIGITS = 15
+#: characters a sheet title cannot hold, and titles Excel keeps for itself
 _TITLE_BAD = re.compile(r"[\[\]:*?/\\]")
+_TITLES_TAKEN = {"history"}
+#: characters XML 1.0 (the file format) cannot hold
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BOLD = Font(bold=True)
 ABOUT_COLUMNS = ("sheet", "title", "description", "rows", "rows in sheet", "cells cut")
 
@@ -56,11 +60,22 @@ class ReportBook:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
-        if kind is None:
-            self._save(self.path)
-            return
-        with tempfile.TemporaryDirectory() as scratch, suppress(Exception):
-            self._save(Path(scratch) / "discarded.xlsx")
+        """Save next to ``path`` and move the file into place: a failure (a full disk, a
+        Ctrl-C) leaves the old workbook as it was. After a failed query the sheets are saved
+        away too, which is what closes their writers and removes their files."""
+        partial = self.path.with_name(f".{self.path.name}.partial")
+        try:
+            self._save(partial)
+            if kind is None:
+                os.replace(partial, self.path)
+        except BaseException:
+            for sheet in self.book.worksheets:  # left open, they print tracebacks at exit
+                with suppress(BaseException):
+                    sheet.close()
+            if kind is None:
+                raise
+        finally:
+            partial.unlink(missing_ok=True)
 
     def add(self, name: str, title: str, description: str, table: pa.Table) -> None:
         """One sheet: a bold header row, then the table's rows as far as Excel holds them."""
@@ -69,7 +84,7 @@ class ReportBook:
         kept = min(table.num_rows, SHEET_ROWS - 1)
         cut = 0
         for batch in table.slice(0, kept).to_batches(max_chunksize=5_000):
-            for row in zip(*(column.to_pylist() for column in batch.columns), strict=True):
+            for row in zip(*map(_values, batch.columns), strict=True):
                 cells = [_cell(sheet, value) for value in row]
                 cut += sum(was_cut for _, was_cut in cells)
                 sheet.append([cell for cell, _ in cells])
@@ -83,8 +98,8 @@ class ReportBook:
 
     def _title(self, name: str) -> str:
         """The query's name as a sheet title: Excel's characters and length, and unique."""
-        base = _TITLE_BAD.sub("_", name)[:TITLE_CHARS] or "query"
-        taken = {title.lower() for title in self.book.sheetnames}
+        base = _XML_BAD.sub("", _TITLE_BAD.sub("_", name))[:TITLE_CHARS].strip("'") or "query"
+        taken = {title.lower() for title in self.book.sheetnames} | _TITLES_TAKEN
         title, n = base, 1
         while title.lower() in taken:
             n += 1
@@ -97,29 +112,51 @@ class ReportBook:
         return cell
 
 
+def _values(column: pa.Array) -> list:
+    """A column's values; as text when Python has no type for them (a date past 9999,
+    DuckDB's infinite dates, nanoseconds)."""
+    try:
+        return column.to_pylist()
+    except (OverflowError, ValueError):
+        return column.cast(pa.string()).to_pylist()
+
+
 def _text(value: str) -> tuple[str, bool]:
-    """Text a cell can hold (no control characters Excel refuses), cut to Excel's limit."""
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value[:CELL_CHARS], len(value) > CELL_CHARS
+    """Text a cell can hold (no character XML refuses), cut to Excel's limit."""
+    value = _XML_BAD.sub("", value)
+    if len(value) <= CELL_CHARS // 2:  # within the limit however many units it takes
+        return value, False
+    units = value.encode("utf-16-le")
+    if len(units) <= 2 * CELL_CHARS:
+        return value, False
+    return units[: 2 * CELL_CHARS].decode("utf-16-le", "ignore"), True
 
 
 def _cell(sheet: Any, value: Any) -> tuple[Any, bool]:
-    """(the value as Excel holds it, whether Excel's cell limit cut it): text as a text cell
-    (a leading "=" stays text), nested values as JSON text, times with a zone in UTC (Excel
-    has no zones), NaN and values Excel has no type for as text."""
-    if value is None or isinstance(value, bool | int):
+    """(the value as Excel holds it, whether Excel's cell limit cut it). Numbers, dates and
+    times stay typed, within Excel's range: a number of more than 15 digits (a 64-bit hash
+    id) or a date before 1900 is text. Times with a zone are in UTC (Excel has no zones),
+    nested values JSON text; text is a text cell, also where it starts like a formula (=) or
+    an error code (#N/A)."""
+    if value is None or isinstance(value, bool):
+        return value, False
+    if isinstance(value, int) and abs(value) < 10**DIGITS:
         return value, False
     if isinstance(value, float) and math.isfinite(value):
         return value, False
+    if isinstance(value, Decimal) and value.is_finite() and len(value.as_tuple().digits) <= DIGITS:
+        return value, False
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(UTC).replace(tzinfo=None), False
-    if isinstance(value, date | time | timedelta | Decimal):
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    if (isinstance(value, date) and value.year >= 1900) or isinstance(value, timedelta):
+        return value, False
+    if isinstance(value, time) and value.tzinfo is None:
         return value, False
     if isinstance(value, list | dict | tuple):
         value = json.dumps(value, ensure_ascii=False, default=str)
     text, cut = _text(str(value))
-    if not text.startswith("="):
+    if not text.startswith(("=", "#")):
         return text, cut
     cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"  # openpyxl would write it as a formula
+    cell.data_type = "s"  # openpyxl would write a formula or an error value
     return cell, cut

@@ -431,6 +431,64 @@ def test_workbook_keeps_excel_limits_and_says_what_it_cut(
     assert [r[0] for r in read["q~2"].iter_rows(values_only=True)] == ["n", 0, 1, 2]
 
 
+def test_workbook_values_excel_cannot_hold_are_text(tmp_path: Path) -> None:
+    """A 64-bit hash id keeps its digits (Excel keeps 15), a date before 1900 or past 9999
+    stays readable, "#N/A" stays text, and characters XML refuses are dropped, not fatal."""
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from dedup.workbook import ReportBook
+
+    db = duckdb.connect()
+    table = db.sql(
+        "SELECT 4447653796611719400::BIGINT AS cluster_id, 42 AS n,"
+        " DATE '1850-05-05' AS old, DATE '9999-12-31' + 1 AS far, DATE '2024-05-20' AS day,"
+        " '#N/A' AS code, 'Wire' || chr(65535) || 'News' AS outlet"
+    ).to_arrow_table()
+    with ReportBook(tmp_path / "r.xlsx") as book:
+        book.add("q", "", "", table)
+    cells = list(load_workbook(tmp_path / "r.xlsx", read_only=True)["q"].iter_rows())[1]
+    assert [(c.value, c.data_type) for c in cells] == [
+        ("4447653796611719400", "s"),
+        (42, "n"),
+        ("1850-05-05", "s"),
+        ("10000-01-01", "s"),
+        (dt.datetime(2024, 5, 20), "d"),
+        ("#N/A", "s"),
+        ("WireNews", "s"),
+    ]
+
+
+def test_a_workbook_that_fails_to_save_leaves_the_old_one(tmp_path: Path) -> None:
+    """A full disk while the workbook is written (the second sheet, here) leaves the last
+    report.xlsx as it was, and no writer prints its traceback at exit."""
+    old = tmp_path / "report.xlsx"
+    old.write_bytes(b"the last report")
+    script = (
+        "import sys, pyarrow as pa; from pathlib import Path\n"
+        "import openpyxl.writer.excel as excel; from dedup.workbook import ReportBook\n"
+        "write, n = excel.ExcelWriter.write_worksheet, []\n"
+        "def full(self, ws):\n"
+        "    n.append(ws)\n"
+        "    if len(n) == 2: raise OSError(28, 'No space left on device')\n"
+        "    return write(self, ws)\n"
+        "excel.ExcelWriter.write_worksheet = full\n"
+        "try:\n"
+        "    with ReportBook(Path(sys.argv[1])) as book:\n"
+        "        book.add('a', '', '', pa.table({'n': list(range(1000))}))\n"
+        "        book.add('b', '', '', pa.table({'n': [1]}))\n"
+        "except OSError as err:\n    print(err.strerror)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(old)],
+        capture_output=True, text=True, check=True, timeout=120,
+    )  # fmt: skip
+    assert (done.stdout.strip(), done.stderr) == ("No space left on device", "")
+    assert old.read_bytes() == b"the last report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.xlsx"]
+
+
 def test_a_failing_query_leaves_no_workbook_and_no_traceback(tmp_path: Path) -> None:
     """The sheets written before a query fails are closed and dropped in silence: openpyxl
     prints its writers' tracebacks at exit when a workbook is left unsaved."""
