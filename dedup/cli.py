@@ -330,7 +330,8 @@ def report(
     db: DbOption = DEFAULT_DB,
     out: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("reports"),
 ) -> None:
-    """Write report.html, report.md and one CSV/Parquet file per query in reports/queries."""
+    """Write report.html, report.md, report.xlsx and one CSV/Parquet file per query in
+    reports/queries."""
     from dedup import report as reporter
 
     try:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from dedup import dates, metadata
-from dedup.readers import BINARY_PROBE, UTF16_BOMS, Article, decode, make_article, utf16_order
+from dedup.readers import BINARY_PROBE, Article, decode, make_article, utf16_codec
 
 #: pages with less main text than this many characters hold no article
 MIN_TEXT_CHARS = 20
@@ -62,7 +62,7 @@ def as_declared(raw: bytes) -> bytes | str:
     that is not UTF-8 and declares a charset is decoded with it, as a browser would
     (trafilatura's guess read a latin-1 page as Baltic); when that fails, trafilatura
     guesses."""
-    if raw.startswith(UTF16_BOMS) or utf16_order(raw):
+    if utf16_codec(raw):
         return decode(raw)[0]
     try:
         raw.decode("utf-8")

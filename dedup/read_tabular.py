@@ -22,14 +22,15 @@ from dedup.readers import (
     Article,
     Reject,
     Skipped,
-    _decode_or_reject,
     _records,
+    decode,
     preview,
     unreadable,
 )
 
 if TYPE_CHECKING:
     import pyarrow as pa
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 
 #: field separators a CSV file may use: a spreadsheet saves "CSV" with semicolons where the
@@ -113,9 +114,19 @@ def datetimes_as_text(table: pa.Table) -> pa.Table:
     return table
 
 
+def _decoded(path: Path) -> tuple[str | None, str]:
+    """Decoded text and encoding, or (None, reason) for a binary or unreadable file."""
+    try:
+        return decode(path.read_bytes())
+    except OSError as err:
+        return None, unreadable(path, err).reason
+    except ValueError as err:
+        return None, str(err)
+
+
 def read_csv_rows(path: Path) -> Iterator[dict | Reject | Skipped]:
     """CSV rows as dicts (:func:`table_rows`), in the separator its header uses."""
-    text, encoding = _decode_or_reject(path)
+    text, encoding = _decoded(path)
     if text is None:
         yield Reject(str(path), "", encoding)
         return
@@ -135,7 +146,8 @@ def table_rows(
         header = [str(h or "").strip().lower() for h in next(records)[1]]
     except StopIteration:
         return
-    if twice := sorted({h for h in header if h and header.count(h) > 1}):  # "": unnamed, unread
+    # which of two columns to read is not ours to guess; others (unnamed ones too) are unread
+    if twice := sorted({h for h in header if h in KNOWN and header.count(h) > 1}):
         reason = f"{kind} header names a column twice (in any letter case): {', '.join(twice)}"
         yield Reject(where, "", reason)
         return
@@ -152,6 +164,7 @@ def table_rows(
 
 
 def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:
+    """A CSV (or TSV) file's rows as articles, rejects or skipped blank rows."""
     yield from _records(_paired(read_csv_rows(path)), str(path))
 
 
@@ -162,6 +175,7 @@ def _paired(rows: Iterator[dict | Reject | Skipped]) -> Iterator[tuple[object, s
 
 
 def read_parquet(path: Path) -> Iterator[Article | Reject]:
+    """A Parquet file's rows as articles or rejects (one reject when it cannot be read)."""
     import pyarrow.parquet as pq
 
     try:
@@ -178,10 +192,11 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def read_xlsx(path: Path) -> Iterator[Article | Reject | Skipped]:
     """Every sheet of an Excel workbook (hidden ones too), each a table whose first non-blank
-    row names the fields (:func:`table_rows`; a malformed row's reject says
-    ``file[sheet]:row``). Cells are read as Excel shows them: a formula's last computed value,
-    a date as a date; a cell showing an error (``#N/A``) makes its row a reject. A sheet that
-    fails to read part-way keeps the rows read before, and gets its reject."""
+    row names the fields (:func:`table_rows`); its articles and rejects say ``file[sheet]``
+    (``file[sheet]:row`` for a malformed row). Cells are read as stored: a formula's last
+    computed value, a date as a date, a number without its display format; a cell showing an
+    error (``#N/A``) makes its row a reject. A sheet that fails to read part-way keeps the
+    rows read before, and gets its reject."""
     from openpyxl import load_workbook  # 0.1 s to import: only for workbooks
 
     try:
@@ -203,14 +218,14 @@ def read_xlsx(path: Path) -> Iterator[Article | Reject | Skipped]:
         for sheet in book.worksheets:
             where = f"{path}[{sheet.title}]"
             try:
-                yield from _records(_paired(_sheet_rows(sheet, where)), str(path))
+                yield from _records(_paired(_sheet_rows(sheet, where)), where)
             except Exception as err:  # the sheet's XML is cut short or damaged
                 yield Reject(where, "", f"unreadable Excel sheet: {first_line(err)}")
     finally:
         book.close()
 
 
-def _sheet_rows(sheet: object, where: str) -> Iterator[dict | Reject | Skipped]:
+def _sheet_rows(sheet: ReadOnlyWorksheet, where: str) -> Iterator[dict | Reject | Skipped]:
     # a sheet's stated size may reach column XFD (a whole column formatted): every row would
     # then be 16,384 cells wide, 12 times slower to read; each row is read as it is stored
     sheet.reset_dimensions()

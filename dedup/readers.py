@@ -3,10 +3,10 @@
 Inputs (see README "Input"): a folder of ``*.txt`` with an optional ``manifest.csv``,
 or JSONL files with one record per article. Other inputs are read by their own modules,
 dispatched from here: CSV, Parquet and Excel files (``read_tabular``), saved pages
-(``pages``), WARC crawls (``warc``), and news-please / Media Cloud exports (``exports``). Nothing is dropped silently: every record
-either becomes an article, is recognised as already stored (same id, same text), becomes a
-row in ``rejects``, or (a WARC record that holds no page by design) is counted as
-``Skipped``.
+(``pages``), WARC crawls (``warc``), and news-please / Media Cloud exports (``exports``).
+Nothing is dropped silently: every record either becomes an article, is recognised as
+already stored (same id, same text), becomes a row in ``rejects``, or (a WARC record that
+holds no page by design) is counted as ``Skipped``.
 """
 
 from __future__ import annotations
@@ -116,10 +116,8 @@ def decode(raw: bytes) -> tuple[str, str]:
     Raises ValueError for binary content. Newlines are unified and the text is NFC, so
     that offsets computed later are stable whatever the source platform was.
     """
-    if raw.startswith(UTF16_BOMS):  # Windows "Unicode": NUL bytes that are text
-        text, encoding = raw.decode("utf-16", "replace"), "utf-16"
-    elif order := utf16_order(raw):
-        text, encoding = raw.decode(order, "replace"), order
+    if codec := utf16_codec(raw):  # Windows "Unicode": NUL bytes that are text
+        text, encoding = raw.decode(codec, "replace"), codec
     elif b"\x00" in raw:
         raise ValueError("binary file (NUL bytes)")
     else:
@@ -127,6 +125,12 @@ def decode(raw: bytes) -> tuple[str, str]:
     if text and len(_CONTROL.findall(text)) / len(text) > BINARY_CONTROL_SHARE:
         raise ValueError("binary file (control characters)")
     return normalise_text(text), encoding
+
+
+def utf16_codec(raw: bytes) -> str | None:
+    """The codec of UTF-16 text: "utf-16" when it opens with its byte order mark (the codec
+    reads the mark), the order :func:`utf16_order` finds without one, else None."""
+    return "utf-16" if raw.startswith(UTF16_BOMS) else utf16_order(raw)
 
 
 def utf16_order(raw: bytes) -> str | None:
@@ -372,26 +376,29 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
             head = fh.read(BINARY_PROBE)
             fh.seek(0)
             lines: Iterable[bytes | str] = fh
-            if head.startswith(UTF16_BOMS):  # Windows "Unicode" (PowerShell's Out-File)
-                lines = io.TextIOWrapper(fh, encoding="utf-16", errors="replace")
-            elif (order := utf16_order(head)) and head.decode(order, "ignore").lstrip()[:1] == "{":
-                lines = io.TextIOWrapper(fh, encoding=order, errors="replace")
+            # UTF-16 (PowerShell's Out-File writes it): by its mark, or read as JSON that way
+            codec = utf16_codec(head)
+            if codec == "utf-16" or (codec and head.decode(codec, "ignore").lstrip()[:1] == "{"):
+                lines = io.TextIOWrapper(fh, encoding=codec, errors="replace")
             # NUL bytes make it binary, unless it opens with a JSON object (a NUL line's reject)
             elif b"\x00" in head and head.removeprefix(codecs.BOM_UTF8).lstrip()[:1] != b"{":
                 yield Reject(str(path), "", "binary file (NUL bytes)")
                 return
-            yield from _records(_json_lines(lines, path), str(path))
+            yield from _records(_json_lines(lines, path, codec or ""), str(path))
         except OSError as err:  # a read error (EIO) part-way: the lines before it stand
             yield unreadable(path, err)
 
 
-def _json_lines(lines: Iterable[bytes | str], path: Path) -> Iterator[tuple[object, str]]:
-    """Records of JSON lines: bytes (UTF-8, or cp1252 line by line) or UTF-16 text."""
+def _json_lines(
+    lines: Iterable[bytes | str], path: Path, codec: str
+) -> Iterator[tuple[object, str]]:
+    """Records of JSON lines: bytes (UTF-8, or cp1252 line by line) or text read with the
+    UTF-16 ``codec``."""
     for lineno, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         if isinstance(raw, str):
-            line, encoding = raw, getattr(lines, "encoding", "utf-16")
+            line, encoding = raw, codec
         else:
             try:
                 line, encoding = _decode_line(raw)
@@ -423,16 +430,6 @@ def _decode_line(raw: bytes) -> tuple[str, str]:
         return raw.decode("cp1252"), "cp1252 (fallback)"
 
 
-def _decode_or_reject(path: Path) -> tuple[str | None, str]:
-    """Decoded text and encoding, or (None, reason) for a binary or unreadable file."""
-    try:
-        return decode(path.read_bytes())
-    except OSError as err:
-        return None, unreadable(path, err).reason
-    except ValueError as err:
-        return None, str(err)
-
-
 def _page(path: Path, meta: dict | None = None) -> Iterator[Article | Reject | Skipped]:
     from dedup import pages
 
@@ -446,8 +443,9 @@ def _elsewhere(module: str, name: str) -> Callable[[Path], Iterator[Article | Re
 
 
 READERS = {".jsonl": read_jsonl, ".ndjson": read_jsonl, ".json": _elsewhere("exports", "read_json")}
-READERS |= {s: _elsewhere("read_tabular", f"read_{s[1:]}") for s in (".csv", ".parquet", ".xlsx")}
-READERS[".tsv"] = READERS[".csv"]  # its header's tabs say how it is split
+READERS |= {s: _elsewhere("read_tabular", "read_csv") for s in (".csv", ".tsv")}  # see separator()
+READERS |= {".parquet": _elsewhere("read_tabular", "read_parquet")}
+READERS |= {".xlsx": _elsewhere("read_tabular", "read_xlsx")}
 READERS |= {s: _page for s in (".html", ".htm", ".html.gz", ".htm.gz")}
 READERS |= {s: _elsewhere("warc", "read_warc") for s in (".warc", ".warc.gz")}
 #: files of a folder read besides ``*.txt``: saved pages, WARC files, news-please JSON

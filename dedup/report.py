@@ -1,7 +1,8 @@
 """Report: the query tables, figures and an article explorer, from the DuckDB file.
 
 Every report table is a SQL file in a queries folder (``reports/queries/*.sql``): dropping
-a new file there adds a CSV, a Parquet file and a report section, with no code change.
+a new file there adds a CSV, a Parquet file, a sheet of ``report.xlsx`` (:mod:`dedup.workbook`)
+and a report section, with no code change.
 ``report.html`` is one self-contained file (no network at all) that a researcher opens
 from disk; the per-article data is embedded as JSON and rendered one article at a time,
 so that the page stays fast with thousands of articles. ``report.md`` carries the same

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -47,8 +48,7 @@ ABOUT_COLUMNS = ("sheet", "title", "description", "rows", "rows in sheet", "cell
 class ReportBook:
     """A workbook written sheet by sheet as the report's queries run (write-only: rows
     stream to temporary files, so memory does not grow with a sheet), saved to ``path`` when
-    its ``with`` block ends well. When it fails, the sheets written so far are closed and
-    their files removed (unclosed, openpyxl's writers print tracebacks at exit)."""
+    its ``with`` block ends well."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -62,7 +62,8 @@ class ReportBook:
     def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
         """Save next to ``path`` and move the file into place: a failure (a full disk, a
         Ctrl-C) leaves the old workbook as it was. After a failed query the sheets are saved
-        away too, which is what closes their writers and removes their files."""
+        and thrown away all the same: saving is what removes their temporary files, and a
+        sheet left unclosed prints its writer's traceback at exit."""
         partial = self.path.with_name(f".{self.path.name}.partial")
         try:
             self._save(partial)
@@ -80,18 +81,19 @@ class ReportBook:
     def add(self, name: str, title: str, description: str, table: pa.Table) -> None:
         """One sheet: a bold header row, then the table's rows as far as Excel holds them."""
         sheet = self.book.create_sheet(self._title(name))
-        sheet.append([self._bold(str(column)) for column in table.column_names])
+        sheet.append([_bold(sheet, str(column)) for column in table.column_names])
         kept = min(table.num_rows, SHEET_ROWS - 1)
-        cut = 0
+        cut, text = 0, _text_columns(table)
         for batch in table.slice(0, kept).to_batches(max_chunksize=5_000):
-            for row in zip(*map(_values, batch.columns), strict=True):
+            columns = [_values(c, as_text=i in text) for i, c in enumerate(batch.columns)]
+            for row in zip(*columns, strict=True):
                 cells = [_cell(sheet, value) for value in row]
                 cut += sum(was_cut for _, was_cut in cells)
                 sheet.append([cell for cell, _ in cells])
         self.rows.append((sheet.title, title, description, table.num_rows, kept, cut))
 
     def _save(self, path: Path) -> None:
-        self.about.append([self._bold(column) for column in ABOUT_COLUMNS])
+        self.about.append([_bold(self.about, column) for column in ABOUT_COLUMNS])
         for row in self.rows:
             self.about.append([cell for cell, _ in (_cell(self.about, v) for v in row)])
         self.book.save(path)
@@ -106,19 +108,38 @@ class ReportBook:
             title = f"{base[: TITLE_CHARS - len(str(n)) - 1]}~{n}"
         return title
 
-    def _bold(self, text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.about, value=_text(text)[0])
-        cell.data_type, cell.font = "s", _BOLD
-        return cell
+
+def _bold(sheet: Any, text: str) -> WriteOnlyCell:
+    """A header cell of ``sheet``."""
+    cell = WriteOnlyCell(sheet, value=_text(text)[0])
+    cell.data_type, cell.font = "s", _BOLD
+    return cell
 
 
-def _values(column: pa.Array) -> list:
-    """A column's values; as text when Python has no type for them (a date past 9999,
-    DuckDB's infinite dates, nanoseconds)."""
-    try:
-        return column.to_pylist()
-    except (OverflowError, ValueError):
-        return column.cast(pa.string()).to_pylist()
+def _text_columns(table: pa.Table) -> set[int]:
+    """The numeric columns written as text: those with a value of more than 15 digits (a
+    64-bit hash id), so that one column is not part text and part rounded numbers."""
+    out = set()
+    for i, column in enumerate(table.columns):
+        kind = column.type
+        if pa.types.is_decimal(kind) and kind.precision > DIGITS:
+            out.add(i)
+        elif pa.types.is_integer(kind) and column.null_count < len(column):
+            low, high = pc.min_max(column).values()
+            if max(abs(low.as_py()), abs(high.as_py())) >= 10**DIGITS:
+                out.add(i)
+    return out
+
+
+def _values(column: pa.Array, as_text: bool) -> list:
+    """A column's values; as text when asked, or when Python has no type for them (a date
+    past 9999, DuckDB's infinite dates, nanoseconds)."""
+    if not as_text:
+        try:
+            return column.to_pylist()
+        except (OverflowError, ValueError):
+            pass
+    return column.cast(pa.string()).to_pylist()
 
 
 def _text(value: str) -> tuple[str, bool]:

@@ -54,11 +54,12 @@ def test_manifest_headers_in_any_case_and_a_row_given_twice(tmp_path: Path) -> N
 
 def test_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
     """ "text" and "Text" are one column once letter case is ignored: which to read is not
-    ours to guess."""
+    ours to guess; two "Note" columns dedup does not read are no question."""
     (tmp_path / "in.csv").write_text("id,text,Text\na1,Isi berita lengkap.,Ringkasan saja\n")
+    (tmp_path / "notes.csv").write_text("id,text,Note,note\nb1,Isi berita lengkap.,x,y\n")
     db = tmp_path / "x.duckdb"
-    _ingest(db, tmp_path / "in.csv")
-    assert _query(db, "SELECT count(*) FROM articles") == [(0,)]
+    _ingest(db, tmp_path / "in.csv", tmp_path / "notes.csv")
+    assert _query(db, "SELECT article_id FROM articles") == [("b1",)]
     [(reason,)] = _query(db, "SELECT reason FROM rejects")
     assert reason == "CSV header names a column twice (in any letter case): text"
 
@@ -91,7 +92,7 @@ def test_csv_in_the_separator_its_header_uses(tmp_path: Path, sep: str) -> None:
     ("data", "outlet"),
     [
         # more semicolons than commas, but the comma splits off the names dedup reads
-        ('id,text,topics;places;people\na1,"Judul\n\nIsi, dengan koma.",x;y;z\n', None),
+        ('id,text,topics;places;people;orgs\na1,"Judul\n\nIsi, dengan koma.",x;y;z;w\n', None),
         # Excel's own first line names the separator
         ('sep=;\nid;text;outlet\na1;"Judul\n\nIsi, dengan koma.";Kompas\n', "Kompas"),
     ],
@@ -408,23 +409,32 @@ def test_utf16_without_its_bom_is_text_not_binary(tmp_path: Path, order: str) ->
     (folder / "page.html").write_bytes((page + "</body></html>\n").encode(order))
     (folder / "stray.txt").write_bytes(b"Judul\n\nIsi berita\x00 yang panjang.")
     (folder / "image.txt").write_bytes(bytes(range(256)) * 8)
+    # a space in either order (" \0", "\0 "): no order reads as text
+    (folder / "both.txt").write_bytes(b" \x00\x00 A\x00" * 300)
+    # spaces with a NUL beside them, in noise: control and unassigned characters
+    noise = bytes((i * 7919 + 13) % 251 for i in range(4096))
+    (folder / "noise.txt").write_bytes(
+        b"".join(noise[i : i + 14] + b" \x00" for i in range(0, 4096, 14))
+    )
+    jsonl = tmp_path / "in.jsonl"  # UTF-16 JSON lines without the mark
+    jsonl.write_bytes(
+        ("\n".join(json.dumps({"id": f"j{i}", "text": latin}) for i in (1, 2))).encode(order)
+    )
     table = tmp_path / "in.csv"
     table.write_bytes(f'id,text\nc1,"{latin}"\n'.encode(order))
     db = tmp_path / "x.duckdb"
-    _ingest(db, folder, table)
-    rows = _query(db, "SELECT article_id, text, encoding FROM articles ORDER BY 1")
-    assert rows[:5] == [
-        ("c1", latin, order),
-        ("chinese", chinese, order),
-        ("korean", korean, order),
-        ("latin", latin, order),
-        ("page", rows[4][1], rows[4][2]),
-    ]
-    assert rows[4][1].startswith("Забастовка\n\nДокеры вышли") and rows[5] == ("thai", thai, order)
+    _ingest(db, folder, table, jsonl)
+    rows = {r[0]: r[1:] for r in _query(db, "SELECT article_id, text, encoding FROM articles")}
+    page = rows.pop("page")
+    assert page[0].startswith("Забастовка\n\nДокеры вышли") and page[1] == "html"
+    written = {"c1": latin, "j1": latin, "j2": latin, "latin": latin, "thai": thai}
+    assert rows == {
+        k: (v, order) for k, v in (written | {"korean": korean, "chinese": chinese}).items()
+    }
     rejects = _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")
     assert rejects == [
-        (str(folder / "image.txt"), "binary file (NUL bytes)"),
-        (str(folder / "stray.txt"), "binary file (NUL bytes)"),
+        (str(folder / name), "binary file (NUL bytes)")
+        for name in ("both.txt", "image.txt", "noise.txt", "stray.txt")
     ]
 
 

@@ -420,14 +420,16 @@ def test_workbook_keeps_excel_limits_and_says_what_it_cut(
 
     monkeypatch.setattr(workbook, "SHEET_ROWS", 4)  # Excel's 1,048,576, made small
     long = "kata " * 8000  # 40,000 characters: more than a cell holds
+    emoji = "😀" * 20_000  # 20,000 characters, 40,000 UTF-16 units: Excel's count
     with workbook.ReportBook(tmp_path / "r.xlsx") as book:
-        book.add("q", "A long text", "", pa.table({"text": [long, "short"], "n": [1, 2]}))
+        book.add("q", "A long text", "", pa.table({"text": [long, emoji], "n": [1, 2]}))
         book.add("q", "Many rows", "", pa.table({"n": list(range(5))}))
     read = load_workbook(tmp_path / "r.xlsx", read_only=True)
     about = list(read["about"].iter_rows(values_only=True))
-    assert about[1:] == [("q", "A long text", None, 2, 2, 1), ("q~2", "Many rows", None, 5, 3, 0)]
+    assert about[1:] == [("q", "A long text", None, 2, 2, 2), ("q~2", "Many rows", None, 5, 3, 0)]
     rows = list(read["q"].iter_rows(values_only=True))
-    assert rows[1] == (long[: workbook.CELL_CHARS], 1) and rows[2] == ("short", 2)
+    assert rows[1] == (long[: workbook.CELL_CHARS], 1)
+    assert rows[2] == (emoji[: workbook.CELL_CHARS // 2], 2)
     assert [r[0] for r in read["q~2"].iter_rows(values_only=True)] == ["n", 0, 1, 2]
 
 
@@ -441,23 +443,27 @@ def test_workbook_values_excel_cannot_hold_are_text(tmp_path: Path) -> None:
     from dedup.workbook import ReportBook
 
     db = duckdb.connect()
+    db.execute("SET TimeZone = 'Asia/Jakarta'")
     table = db.sql(
-        "SELECT 4447653796611719400::BIGINT AS cluster_id, 42 AS n,"
-        " DATE '1850-05-05' AS old, DATE '9999-12-31' + 1 AS far, DATE '2024-05-20' AS day,"
-        " '#N/A' AS code, 'Wire' || chr(65535) || 'News' AS outlet"
+        "SELECT * FROM (VALUES (4447653796611719400, 42, DATE '1850-05-05', DATE '9999-12-31' + 1,"
+        " TIMESTAMPTZ '2024-05-20 13:45:00+07', '#N/A', 'Wire' || chr(65535) || 'News',"
+        " 12345678901234567890.5::DECIMAL(38, 1)), (7, 43, NULL, NULL, NULL, NULL, NULL, NULL))"
+        " AS t(cluster_id, n, old, far, published, code, outlet, amount)"
     ).to_arrow_table()
     with ReportBook(tmp_path / "r.xlsx") as book:
         book.add("q", "", "", table)
-    cells = list(load_workbook(tmp_path / "r.xlsx", read_only=True)["q"].iter_rows())[1]
-    assert [(c.value, c.data_type) for c in cells] == [
+    rows = list(load_workbook(tmp_path / "r.xlsx", read_only=True)["q"].iter_rows())
+    assert [(c.value, c.data_type) for c in rows[1]] == [
         ("4447653796611719400", "s"),
         (42, "n"),
         ("1850-05-05", "s"),
         ("10000-01-01", "s"),
-        (dt.datetime(2024, 5, 20), "d"),
+        (dt.datetime(2024, 5, 20, 6, 45), "d"),  # in UTC
         ("#N/A", "s"),
         ("WireNews", "s"),
+        ("12345678901234567890.5", "s"),
     ]
+    assert (rows[2][0].value, rows[2][0].data_type) == ("7", "s")  # its column is text
 
 
 def test_a_workbook_that_fails_to_save_leaves_the_old_one(tmp_path: Path) -> None:

@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 from openpyxl import Workbook
-
-from dedup import pipeline
-
-
-def _query(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchall()
-
-
-def _ingest(db: Path, *inputs: Path) -> dict:
-    return pipeline.run(list(inputs), db, stages=("ingest",))
+from test_ingest import _ingest, _query
 
 
 def test_excel_workbook_every_sheet_a_table(tmp_path: Path) -> None:
@@ -47,8 +37,10 @@ def test_excel_workbook_every_sheet_a_table(tmp_path: Path) -> None:
         ("w1", None, "wire", None, "Wire headline"),
     ]
     [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
-    assert (where, reason) == (str(path), "text is not a string")
+    assert (where, reason) == (f"{path}[Kompas]", "text is not a string")
     assert counts["skipped"] == {"blank sheet row": 1}
+    sources = _query(db, "SELECT DISTINCT source_path FROM articles ORDER BY 1")
+    assert sources == [(f"{path}[Kompas]",), (f"{path}[Wire]",)]
 
 
 def test_a_damaged_workbook_is_one_reject(tmp_path: Path) -> None:
@@ -82,13 +74,23 @@ def test_error_cells_unnamed_columns_and_rows_above_the_header(tmp_path: Path) -
 
 def _set_cached_error(path: Path, ref: str, error: str) -> None:
     """Give the formula cell ``ref`` of the first sheet the cached error value Excel stores."""
+
+    def with_error(xml: bytes) -> bytes:
+        text = xml.decode()
+        start = text.index(f'<c r="{ref}"')
+        end = text.index("</c>", start) + len("</c>")
+        return (
+            text[:start] + f'<c r="{ref}" t="e"><f>NA()</f><v>{error}</v></c>' + text[end:]
+        ).encode()
+
+    _rewrite_sheet(path, with_error)
+
+
+def _rewrite_sheet(path: Path, edit: Callable[[bytes], bytes]) -> None:
+    """The workbook with its first sheet's XML edited."""
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
-    xml = parts["xl/worksheets/sheet1.xml"].decode()
-    start = xml.index(f'<c r="{ref}"')
-    end = xml.index("</c>", start) + len("</c>")
-    cell = f'<c r="{ref}" t="e"><f>NA()</f><v>{error}</v></c>'
-    parts["xl/worksheets/sheet1.xml"] = (xml[:start] + cell + xml[end:]).encode()
+    parts["xl/worksheets/sheet1.xml"] = edit(parts["xl/worksheets/sheet1.xml"])
     with zipfile.ZipFile(path, "w") as z:
         for name, data in parts.items():
             z.writestr(name, data)
@@ -103,13 +105,7 @@ def test_a_sheet_cut_short_keeps_its_rows_before_the_cut_and_the_other_inputs(
         book.active.append([f"k{i}", f"Judul {i}\n\nIsi berita nomor {i}."])
     path = tmp_path / "cut.xlsx"
     book.save(path)
-    with zipfile.ZipFile(path) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
-    sheet = parts["xl/worksheets/sheet1.xml"]
-    parts["xl/worksheets/sheet1.xml"] = sheet[: len(sheet) // 2]
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
+    _rewrite_sheet(path, lambda xml: xml[: len(xml) // 2])
     other = tmp_path / "other.jsonl"
     other.write_text('{"id": "j1", "text": "Judul lain\\n\\nIsi lain."}\n')
     db = tmp_path / "x.duckdb"
