@@ -160,7 +160,10 @@ def table_rows(
             reason = f"malformed {kind} row: expected {len(header)} fields, got {len(row)}"
             yield Reject(f"{where}:{lineno}", preview(",".join(map(str, row))), reason)
         else:
-            yield dict(zip(header, row, strict=True)) | {"_encoding": encoding}
+            yield dict(zip(header, row, strict=True)) | {
+                "_encoding": encoding,
+                "_at": f"{where}:{lineno}",
+            }
 
 
 def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:
@@ -168,10 +171,13 @@ def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:
     yield from _records(_paired(read_csv_rows(path)), str(path))
 
 
-def _paired(rows: Iterator[dict | Reject | Skipped]) -> Iterator[tuple[object, str]]:
-    """(record, encoding) pairs, as :func:`dedup.readers._records` takes them."""
+def _paired(rows: Iterator[dict | Reject | Skipped]) -> Iterator[tuple[object, ...]]:
+    """(record, encoding, where) items, as :func:`dedup.readers._records` takes them."""
     for row in rows:
-        yield (row, "") if isinstance(row, Reject | Skipped) else (row, row.pop("_encoding"))
+        if isinstance(row, Reject | Skipped):
+            yield row, ""
+        else:
+            yield row, row.pop("_encoding"), row.pop("_at")
 
 
 def read_parquet(path: Path) -> Iterator[Article | Reject]:
@@ -183,7 +189,8 @@ def read_parquet(path: Path) -> Iterator[Article | Reject]:
     except Exception as err:  # pyarrow raises several types for broken files
         yield Reject(str(path), "", f"unreadable Parquet file: {err}")
         return
-    yield from _records(((row, "utf-8") for row in datetimes_as_text(table).to_pylist()), str(path))
+    rows = datetimes_as_text(table).to_pylist()
+    yield from _records(((row, "utf-8", f"{path}:{n}") for n, row in enumerate(rows, 1)), str(path))
 
 
 #: how an OLE2 file opens: an old .xls workbook, or an .xlsx saved with a password
@@ -192,8 +199,8 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def read_xlsx(path: Path) -> Iterator[Article | Reject | Skipped]:
     """Every sheet of an Excel workbook (hidden ones too), each a table whose first non-blank
-    row names the fields (:func:`table_rows`); its articles and rejects say ``file[sheet]``
-    (``file[sheet]:row`` for a malformed row). Cells are read as stored: a formula's last
+    row names the fields (:func:`table_rows`); its articles say ``file[sheet]``, its
+    rejects ``file[sheet]:row``. Cells are read as stored: a formula's last
     computed value, a date as a date, a number without its display format; a cell showing an
     error (``#N/A``) makes its row a reject. A sheet that fails to read part-way keeps the
     rows read before, and gets its reject."""

@@ -299,15 +299,16 @@ def record_article(record: dict, source_path: str, encoding: str) -> Article:
 
 
 def _records(items: Iterator[tuple], path: str) -> Iterator[Article | Reject | Skipped]:
-    """Turn (record, encoding) pairs into articles, or rejects when invalid."""
-    for record, encoding in items:
+    """Turn (record, encoding[, where]) items into articles, or rejects when invalid; a
+    reject says ``where`` the record is (``file:line``) when the item does."""
+    for record, encoding, *where in items:
         if isinstance(record, Reject | Skipped):
             yield record
             continue
         try:
             yield record_article(record, path, encoding)  # type: ignore[arg-type]
         except RECORD_ERRORS as err:
-            yield Reject(path, preview(record), str(err))
+            yield Reject(where[0] if where else path, preview(record), str(err))
 
 
 def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | Reject | Skipped]:
@@ -324,11 +325,13 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
         for row in read_csv_rows(manifest_path):
             if isinstance(row, Reject | Skipped):
                 yield row
-            elif not row.get("file"):
-                yield Reject(str(manifest_path), preview(row), "manifest row without file")
+                continue
+            at, _ = row.pop("_at"), row.pop("_encoding")
+            if not row.get("file"):
+                yield Reject(at, preview(row), "manifest row without file")
             elif (name := row["file"].strip()) in manifest:
                 reason = f"a second manifest row for {name} (the first one is used)"
-                yield Reject(str(manifest_path), preview(row), reason)
+                yield Reject(at, preview(row), reason)
             else:
                 manifest[name] = row
     yield from (e for e in listed if not isinstance(e, Path))
@@ -391,7 +394,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
 
 def _json_lines(
     lines: Iterable[bytes | str], path: Path, codec: str
-) -> Iterator[tuple[object, str]]:
+) -> Iterator[tuple[object, ...]]:
     """Records of JSON lines: bytes (UTF-8, or cp1252 line by line) or text read with the
     UTF-16 ``codec``."""
     for lineno, raw in enumerate(lines, start=1):
@@ -420,7 +423,7 @@ def _json_lines(
         if not isinstance(record, dict):
             yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object"), ""
             continue
-        yield record, encoding
+        yield record, encoding, f"{path}:{lineno}"
 
 
 def _decode_line(raw: bytes) -> tuple[str, str]:

@@ -186,11 +186,24 @@ def test_bad_jsonl_records_are_rejected_and_batch_lands(
     # the record is kept as written (a parsed one is dumped back: same text for these lines;
     # a line that does not parse keeps its newline)
     assert rejects[0][1].removesuffix("\n") == line
-    # a line that cannot be parsed is located by its line number
-    assert rejects[0][0] == (
-        f"{path}:2" if reason in ("malformed JSON", "not an object") else str(path)
-    )
+    # every reject is located by its line number, parsed or not
+    assert rejects[0][0] == f"{path}:2"
     assert _query(db, "SELECT article_id FROM articles") == [("good",)]
+
+
+def test_a_bad_record_is_located_by_its_line_or_row(tmp_path: Path) -> None:
+    """A record that parses but is no article says where it is: a CSV record by the line it
+    starts on (a quoted text may span lines), a Parquet record by its row."""
+    csv_path = tmp_path / "in.csv"
+    csv_path.write_text('id,text,kind\na1,"Judul\n\nIsi.",wire\na2,"Judul dua",agency\n')
+    parquet = tmp_path / "in.parquet"
+    pl.DataFrame({"id": ["p1", None], "text": ["Judul\n\nIsi.", "Isi."]}).write_parquet(parquet)
+    db = tmp_path / "x.duckdb"
+    _ingest(db, csv_path, parquet)
+    assert _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1") == [
+        (f"{csv_path}:5", "kind must be 'wire' or 'outlet', not 'agency'"),
+        (f"{parquet}:2", "missing id"),
+    ]
 
 
 def test_same_id_different_text(tmp_path: Path) -> None:

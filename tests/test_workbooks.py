@@ -37,7 +37,7 @@ def test_excel_workbook_every_sheet_a_table(tmp_path: Path) -> None:
         ("w1", None, "wire", None, "Wire headline"),
     ]
     [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
-    assert (where, reason) == (f"{path}[Kompas]", "text is not a string")
+    assert (where, reason) == (f"{path}[Kompas]:5", "text is not a string")
     assert counts["skipped"] == {"blank sheet row": 1}
     sources = _query(db, "SELECT DISTINCT source_path FROM articles ORDER BY 1")
     assert sources == [(f"{path}[Kompas]",), (f"{path}[Wire]",)]
