@@ -118,15 +118,19 @@ def _bold(sheet: Any, text: str) -> WriteOnlyCell:
 
 def _text_columns(table: pa.Table) -> set[int]:
     """The numeric columns written as text: those with a value of more than 15 digits (a
-    64-bit hash id), so that one column is not part text and part rounded numbers."""
+    64-bit hash id), so that one column is not part text and part rounded numbers. A
+    decimal counts its digits after the point too; DuckDB's sums are DECIMAL(38, 0), and
+    stay numbers while they hold 15 digits or fewer."""
     out = set()
     for i, column in enumerate(table.columns):
         kind = column.type
-        if pa.types.is_decimal(kind) and kind.precision > DIGITS:
-            out.add(i)
-        elif pa.types.is_integer(kind) and column.null_count < len(column):
+        decimal = pa.types.is_decimal(kind)
+        if (decimal or pa.types.is_integer(kind)) and column.null_count < len(column):
             low, high = pc.min_max(column).values()
-            if max(abs(low.as_py()), abs(high.as_py())) >= 10**DIGITS:
+            largest = max(abs(low.as_py()), abs(high.as_py())) * 10 ** (
+                kind.scale if decimal else 0
+            )
+            if largest >= 10**DIGITS:
                 out.add(i)
     return out
 
