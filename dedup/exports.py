@@ -99,4 +99,4 @@ def read_json(path: Path) -> Iterator[Article | Reject]:
     bad = [i for i in items if not isinstance(i, dict)]
     for item in bad:
         yield Reject(str(path), preview(item), "JSON item is not an object")
-    yield from _records(((i, "utf-8") for i in items if isinstance(i, dict)), str(path))
+    yield from _records(((i, "utf-8", str(path)) for i in items if isinstance(i, dict)), str(path))

@@ -28,6 +28,9 @@ from dedup.readers import (
     unreadable,
 )
 
+#: a table's row as :func:`dedup.readers._records` takes it: (fields, encoding, where)
+Row = tuple[dict, str, str]
+
 if TYPE_CHECKING:
     import pyarrow as pa
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
@@ -124,8 +127,8 @@ def _decoded(path: Path) -> tuple[str | None, str]:
         return None, str(err)
 
 
-def read_csv_rows(path: Path) -> Iterator[dict | Reject | Skipped]:
-    """CSV rows as dicts (:func:`table_rows`), in the separator its header uses."""
+def read_csv_rows(path: Path) -> Iterator[Row | Reject | Skipped]:
+    """CSV rows (:func:`table_rows`), in the separator its header uses."""
     text, encoding = _decoded(path)
     if text is None:
         yield Reject(str(path), "", encoding)
@@ -138,10 +141,11 @@ def read_csv_rows(path: Path) -> Iterator[dict | Reject | Skipped]:
 
 def table_rows(
     where: str, records: Iterator[tuple], encoding: str, kind: str = "CSV"
-) -> Iterator[dict | Reject | Skipped]:
-    """Rows of a table (a CSV file, a sheet) as dicts keyed by its header in lower case
-    ("Text" is the text column); a malformed row is a reject, a blank one (spreadsheet
-    padding) skipped. ``records``: (line number, cells or (line, reject reason))."""
+) -> Iterator[Row | Reject | Skipped]:
+    """Rows of a table (a CSV file, a sheet) as (a dict keyed by its header in lower case,
+    the encoding, ``where:line``), as :func:`dedup.readers._records` takes them ("Text" is
+    the text column); a malformed row is a reject, a blank one (spreadsheet padding)
+    skipped. ``records``: (line number, cells or (line, reject reason))."""
     try:
         header = [str(h or "").strip().lower() for h in next(records)[1]]
     except StopIteration:
@@ -160,24 +164,12 @@ def table_rows(
             reason = f"malformed {kind} row: expected {len(header)} fields, got {len(row)}"
             yield Reject(f"{where}:{lineno}", preview(",".join(map(str, row))), reason)
         else:
-            yield dict(zip(header, row, strict=True)) | {
-                "_encoding": encoding,
-                "_at": f"{where}:{lineno}",
-            }
+            yield dict(zip(header, row, strict=True)), encoding, f"{where}:{lineno}"
 
 
 def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:
     """A CSV (or TSV) file's rows as articles, rejects or skipped blank rows."""
-    yield from _records(_paired(read_csv_rows(path)), str(path))
-
-
-def _paired(rows: Iterator[dict | Reject | Skipped]) -> Iterator[tuple[object, ...]]:
-    """(record, encoding, where) items, as :func:`dedup.readers._records` takes them."""
-    for row in rows:
-        if isinstance(row, Reject | Skipped):
-            yield row, ""
-        else:
-            yield row, row.pop("_encoding"), row.pop("_at")
+    yield from _records(read_csv_rows(path), str(path))
 
 
 def read_parquet(path: Path) -> Iterator[Article | Reject]:
@@ -190,7 +182,7 @@ def read_parquet(path: Path) -> Iterator[Article | Reject]:
         yield Reject(str(path), "", f"unreadable Parquet file: {err}")
         return
     rows = datetimes_as_text(table).to_pylist()
-    yield from _records(((row, "utf-8", f"{path}:{n}") for n, row in enumerate(rows, 1)), str(path))
+    yield from _records(((r, "utf-8", f"{path}:{n}") for n, r in enumerate(rows, 1)), str(path))
 
 
 #: how an OLE2 file opens: an old .xls workbook, or an .xlsx saved with a password
@@ -225,14 +217,14 @@ def read_xlsx(path: Path) -> Iterator[Article | Reject | Skipped]:
         for sheet in book.worksheets:
             where = f"{path}[{sheet.title}]"
             try:
-                yield from _records(_paired(_sheet_rows(sheet, where)), where)
+                yield from _records(_sheet_rows(sheet, where), where)
             except Exception as err:  # the sheet's XML is cut short or damaged
                 yield Reject(where, "", f"unreadable Excel sheet: {first_line(err)}")
     finally:
         book.close()
 
 
-def _sheet_rows(sheet: ReadOnlyWorksheet, where: str) -> Iterator[dict | Reject | Skipped]:
+def _sheet_rows(sheet: ReadOnlyWorksheet, where: str) -> Iterator[Row | Reject | Skipped]:
     # a sheet's stated size may reach column XFD (a whole column formatted): every row would
     # then be 16,384 cells wide, 12 times slower to read; each row is read as it is stored
     sheet.reset_dimensions()

@@ -298,17 +298,20 @@ def record_article(record: dict, source_path: str, encoding: str) -> Article:
     return make_article(record, source_path, encoding)
 
 
-def _records(items: Iterator[tuple], path: str) -> Iterator[Article | Reject | Skipped]:
-    """Turn (record, encoding[, where]) items into articles, or rejects when invalid; a
-    reject says ``where`` the record is (``file:line``) when the item does."""
-    for record, encoding, *where in items:
-        if isinstance(record, Reject | Skipped):
-            yield record
+def _records(
+    items: Iterator[tuple[dict, str, str] | Reject | Skipped], path: str
+) -> Iterator[Article | Reject | Skipped]:
+    """Turn (record, encoding, where) items into articles of ``path``, or rejects that say
+    ``where`` the record is (``file:line``) when invalid; rejects and skips pass through."""
+    for item in items:
+        if isinstance(item, Reject | Skipped):
+            yield item
             continue
+        record, encoding, where = item
         try:
-            yield record_article(record, path, encoding)  # type: ignore[arg-type]
+            yield record_article(record, path, encoding)
         except RECORD_ERRORS as err:
-            yield Reject(where[0] if where else path, preview(record), str(err))
+            yield Reject(where, preview(record), str(err))
 
 
 def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | Reject | Skipped]:
@@ -322,11 +325,11 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
     if manifest_path.exists():
         from dedup.read_tabular import read_csv_rows
 
-        for row in read_csv_rows(manifest_path):
-            if isinstance(row, Reject | Skipped):
-                yield row
+        for item in read_csv_rows(manifest_path):
+            if isinstance(item, Reject | Skipped):
+                yield item
                 continue
-            at, _ = row.pop("_at"), row.pop("_encoding")
+            row, _, at = item
             if not row.get("file"):
                 yield Reject(at, preview(row), "manifest row without file")
             elif (name := row["file"].strip()) in manifest:
@@ -364,7 +367,7 @@ def read_txt(path: Path, meta: dict | None = None) -> Iterator[Article | Reject]
         return
     record = {k: v for k, v in (meta or {}).items() if k in FIELDS}
     record.update(id=path.stem, text=text)
-    yield from _records(iter([(record, encoding)]), str(path))
+    yield from _records(iter([(record, encoding, str(path))]), str(path))
 
 
 def read_jsonl(path: Path) -> Iterator[Article | Reject]:
@@ -394,7 +397,7 @@ def read_jsonl(path: Path) -> Iterator[Article | Reject]:
 
 def _json_lines(
     lines: Iterable[bytes | str], path: Path, codec: str
-) -> Iterator[tuple[object, ...]]:
+) -> Iterator[tuple[dict, str, str] | Reject]:
     """Records of JSON lines: bytes (UTF-8, or cp1252 line by line) or text read with the
     UTF-16 ``codec``."""
     for lineno, raw in enumerate(lines, start=1):
@@ -407,21 +410,21 @@ def _json_lines(
                 line, encoding = _decode_line(raw)
             except UnicodeDecodeError:
                 text = raw.decode("utf-8", "backslashreplace")
-                yield Reject(f"{path}:{lineno}", preview(text), "invalid UTF-8 bytes"), ""
+                yield Reject(f"{path}:{lineno}", preview(text), "invalid UTF-8 bytes")
                 continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as err:
-            yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}"), ""
+            yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}")
             continue
         except RecursionError:
-            yield Reject(f"{path}:{lineno}", preview(line), "JSON nested too deep"), ""
+            yield Reject(f"{path}:{lineno}", preview(line), "JSON nested too deep")
             continue
         except ValueError as err:  # an integer beyond Python's digit limit
-            yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err}"), ""
+            yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err}")
             continue
         if not isinstance(record, dict):
-            yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object"), ""
+            yield Reject(f"{path}:{lineno}", preview(line), "JSON line is not an object")
             continue
         yield record, encoding, f"{path}:{lineno}"
 
