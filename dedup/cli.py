@@ -84,7 +84,9 @@ class _Commands(typer.core.TyperGroup):
         raise SystemExit(code)  # a typer.Exit's code (None: the command ran to its end)
 
 
-app = _App(cls=_Commands, add_completion=False, no_args_is_help=True, help=__doc__)
+#: markdown: a help paragraph is rewrapped to the terminal (typer's rich mode keeps the
+#: docstring's line breaks); the help shown is the callback's, written for users
+app = _App(cls=_Commands, add_completion=False, no_args_is_help=True, rich_markup_mode="markdown")
 DEFAULT_DB = Path("reports/syndication.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
@@ -162,7 +164,10 @@ def main(
     ] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log stage timings.")] = False,
 ) -> None:
-    """Trace news syndication: shared passages, wire sources and derivation, in DuckDB."""
+    """Trace news syndication: shared passages, wire sources and derivation, in DuckDB.
+
+    Start with `dedup run INPUT... --db news.duckdb`, then `dedup report --db news.duckdb`;
+    `dedup COMMAND --help` shows a command's options."""
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr)
 
 
@@ -250,8 +255,10 @@ def sql(
         bool, typer.Option("--allow-files", help="Let the query read and write local files.")
     ] = False,
 ) -> None:
-    """Run a read-only SQL query and print the result. The query reaches no file, network
-    or extension (unless --allow-files: local files, e.g. COPY ... TO)."""
+    """Run a read-only SQL query and print the result.
+
+    The query reaches no file, network or extension (unless --allow-files: local files,
+    e.g. COPY ... TO)."""
     if not query.strip():
         _fail(DedupError("empty query"))
     try:
@@ -284,7 +291,9 @@ def sql(
 def export(
     out: Annotated[Path, typer.Option("--out", help="Folder for one file per table.")],
     db: DbOption = DEFAULT_DB,
-    fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.csv,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv or parquet.")
+    ] = ExportFormat.csv,
 ) -> None:
     """Write every contract table as CSV or Parquet."""
     from dedup import export as exporter
@@ -330,8 +339,10 @@ def report(
     db: DbOption = DEFAULT_DB,
     out: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("reports"),
 ) -> None:
-    """Write report.html, report.md, report.xlsx and one CSV/Parquet file per query in
-    reports/queries."""
+    """Write report.html, report.md and report.xlsx, and each table as CSV and Parquet.
+
+    One table per query in OUT/queries/*.sql (when that folder exists, else the queries
+    dedup ships); the tables go to OUT/csv and OUT/parquet."""
     from dedup import report as reporter
 
     try:

@@ -226,6 +226,16 @@ def test_the_command_alone_shows_its_help_and_help_exits_0() -> None:
     assert helped.exit_code == 0 and "--db" in helped.output and not helped.stderr
 
 
+def test_help_says_what_the_tool_does_and_each_command_in_a_sentence() -> None:
+    """The user's help, not the module's note to developers; a command's details are in its
+    own help, not spilled into the list of commands."""
+    listed = runner.invoke(app, ["--help"]).output
+    assert "Trace news syndication" in listed and "parses options" not in listed
+    assert "Run a read-only SQL query" in listed and "The query reaches" not in listed
+    detailed = runner.invoke(app, ["sql", "--help"]).output
+    assert "The query reaches no file, network or extension" in " ".join(detailed.split())
+
+
 @pytest.mark.parametrize(
     "query",
     [
