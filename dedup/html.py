@@ -145,7 +145,11 @@ def page_article(
         if page.date:
             record["published"], sources["published"] = page.date, "htmldate"
         elif found := dates.find_published(
-            text, record.get("language"), crawled, year, record.get("url")
+            text,
+            metadata.language_code(str(record.get("language") or "")),
+            crawled,
+            year,
+            record.get("url"),
         ):
             record["published"], sources["published"] = found.isoformat(), "dateline"
     metadata.fill_outlet(record, sources, page.sitename)

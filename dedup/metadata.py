@@ -27,6 +27,11 @@ LANGUAGE_MIN_WORDS = 20
 #: characters read for the guess (a page's first paragraphs decide as well as all of it)
 LANGUAGE_SAMPLE = 2000
 _YEAR_IN_URL = re.compile(r"/((?:19|20)\d\d)/(?:0?[1-9]|1[0-2])/")
+#: a stated language tag (BCP 47 / ISO 639, any letter case, ``-`` or ``_``): its primary
+#: subtag of two or three letters, then region, script or variant subtags, which are dropped
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*")
+#: ISO 639 codes that name no language: undetermined, none, several, uncoded
+_NO_LANGUAGE = frozenset({"und", "zxx", "mul", "mis"})
 
 
 @cache
@@ -55,6 +60,29 @@ def _identifier() -> py3langid.langid.LanguageIdentifier:
     return py3langid.langid.LanguageIdentifier.from_model_file(
         py3langid.langid.MODEL_FILE, norm_probs=True
     )
+
+
+@cache
+def _language_aliases() -> dict[str, str]:
+    from babel.core import get_global  # CLDR's data, 0.02 s to load: once per process
+
+    return dict(get_global("language_aliases"))
+
+
+def language_code(value: str) -> str | None:
+    """A stated language as the code dedup's lexicons, cue files and py3langid's guesses
+    use: ``en``, ``id``. Why: ``EN``, ``en-US``, ``id_ID`` or ``ind`` name the same language
+    as ``en`` / ``id``, and a code that matches no lexicon silently turns cross-language
+    tracing off. The primary subtag, lower case; a code CLDR replaces by a two-letter one
+    becomes that (``eng``, ``ind``, ``zsm``, the withdrawn ``in`` and ``iw``), and any other
+    stays as given (``ace``, Acehnese, has no two-letter code; CLDR's ``tl`` -> ``fil`` is
+    not two letters, and py3langid says ``tl``). None when
+    the value is no language code (``English``, ``und``): the caller guesses instead."""
+    tag = _LANGUAGE_TAG.fullmatch(value.strip().lower())
+    if not tag or tag[1] in _NO_LANGUAGE:
+        return None
+    alias = _language_aliases().get(tag[1], tag[1])
+    return alias if len(alias) == 2 else tag[1]
 
 
 def guess_language(text: str) -> str | None:

@@ -248,6 +248,7 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         published = None
         warnings.append(f"kept the article without its date: {err}")
     title = meta["title"] or first_line(text)
+    language = _language(meta["language"], warnings)
     return Article(
         article_id=str(raw_id).strip(),
         text=text,
@@ -257,11 +258,26 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         kind=kind,
         published=published,
         url=meta["url"],
-        language=meta["language"],
+        language=language,
         title=title,
         metadata_source=json.dumps({"title": "first line"}) if title != meta["title"] else None,
         warnings=warnings,
     )
+
+
+def _language(stated: str | None, warnings: list[str]) -> str | None:
+    """The stated language as a code (:func:`dedup.metadata.language_code`); a value that is
+    none is dropped with a warning, and the language is guessed from the text instead."""
+    if stated is None:
+        return None
+    from dedup import metadata  # py3langid takes 0.15 s to import: not for every reader
+
+    if code := metadata.language_code(stated):
+        return code
+    warnings.append(
+        f"language {stated!r} is not a language's code (as 'en' or 'id-ID'): guessed from the text"
+    )
+    return None
 
 
 def _optional(record: dict, key: str, warnings: list[str]) -> str | None:

@@ -206,6 +206,43 @@ def test_a_bad_record_is_located_by_its_line_or_row(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("stated", "stored"),
+    [("en", "en"), ("EN", "en"), ("en-US", "en"), ("id_ID", "id"), ("ind", "id"), ("eng", "en"),
+     ("in", "id"), ("zh-Hant-TW", "zh"), ("ace", "ace"), ("tl", "tl")],
+)  # fmt: skip
+def test_a_stated_language_is_stored_as_its_code(tmp_path: Path, stated: str, stored: str) -> None:
+    """Tags in any case and form name the language the lexicons and cue files name by its
+    code; a language without a two-letter code keeps its three letters."""
+    path = tmp_path / "in.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": "Judul\n\nIsi berita.", "language": stated}))
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT language FROM articles") == [(stored,)]
+    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
+
+
+def test_a_language_that_is_no_code_is_guessed_with_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "in.jsonl"
+    text = " ".join(
+        ["The central bank raised its benchmark rate on Tuesday to support the currency."] * 3
+    )
+    path.write_text(json.dumps({"id": "a", "text": text, "language": "English"}))
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT language, metadata_source FROM articles") == [
+        ("en", '{"language": "py3langid"}')
+    ]
+    assert _query(db, "SELECT source_path, record, reason FROM rejects") == [
+        (
+            str(path),
+            "a",
+            "warning: language 'English' is not a language's code (as 'en' or 'id-ID'): "
+            "guessed from the text",
+        )
+    ]
+
+
 def test_same_id_different_text(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text(

@@ -237,6 +237,22 @@ def test_a_translation_is_found_only_inside_the_window(tmp_path, when, found):
     assert {(r[0], r[2]) for r in rows} == ({("wire-en", "harian-id")} if found else set())
 
 
+def test_language_tags_in_other_forms_still_pair_the_languages(tmp_path):
+    """``EN`` / ``id-ID`` name the lexicon's pair as ``en`` / ``id`` do (they used to match
+    no lexicon, which turned translation detection off without a word)."""
+    path = tmp_path / "c.jsonl"
+    recs = [
+        _record("wire-en", WIRE, "wire", "Reuters", "EN", "2024-04-23T04:00:00Z"),
+        _record("harian-id", TRANSLATION, "outlet", "Harian", "id-ID", "2024-04-23T09:00:00Z"),
+    ]
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    api.run([path], tmp_path / "c.duckdb")
+    rows = _translations(tmp_path / "c.duckdb")
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("wire-en", i, "harian-id", i) for i in range(len(WIRE))
+    ]
+
+
 def test_derivation_source_and_attribution_use_translations(db):
     with duckdb.connect(str(db), read_only=True) as con:
         derived = dict(
