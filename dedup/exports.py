@@ -11,11 +11,19 @@ it. Reads and writes no table.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from dedup.readers import FIELDS, Article, Reject, _records, preview, text_fields, unreadable
+from dedup.readers import (
+    FIELDS,
+    JSON,
+    Article,
+    Reject,
+    _records,
+    preview,
+    text_fields,
+    unreadable,
+)
 
 NEWS_PLEASE = {"maintext", "date_publish", "source_domain"}
 MEDIA_CLOUD = {"media_name", "publish_date", "url"}
@@ -32,10 +40,10 @@ def normalise(record: dict) -> dict:
     """``record`` in the fields of README "Input" when it has a known export's columns.
 
     Keys are read in any letter case ("Text", "ID"), as CSV headers are; a record naming a
-    field it is read for twice that way, with two values, is refused (which value to read is
-    not ours to guess)."""
+    field it is read for twice, in one case or two, with two values, is refused (which value
+    to read is not ours to guess; a JSON object keeps both, :class:`dedup.readers.JsonObject`)."""
     lowered: dict = {}
-    for key, value in record.items():
+    for key, value in getattr(record, "pairs", None) or record.items():
         low = key.lower()
         if low in lowered and lowered[low] != value and low in READ:
             raise ValueError(f"record names a field twice (in any letter case): {low}")
@@ -85,7 +93,7 @@ def _media_cloud(r: dict) -> dict:
 def read_json(path: Path) -> Iterator[Article | Reject]:
     """A ``.json`` file holding one article object (news-please) or a list of them."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+        data = JSON.decode(path.read_bytes().decode("utf-8-sig"))
     except OSError as err:
         yield unreadable(path, err)
         return

@@ -93,6 +93,25 @@ class Reject:
         )
 
 
+class JsonObject(dict):
+    """A JSON object. One that names a key twice keeps all its pairs too (a dict keeps the
+    last value only), so that :func:`dedup.exports.normalise` refuses a field read twice
+    with two values instead of reading the last one without a word."""
+
+    pairs: list[tuple[str, object]] | None = None
+
+
+def _json_object(pairs: list[tuple[str, object]]) -> JsonObject:
+    obj = JsonObject(pairs)
+    if len(obj) < len(pairs):
+        obj.pairs = pairs
+    return obj
+
+
+#: the JSON reader of every input (one decoder: ``json.loads`` with a hook makes one a call)
+JSON = json.JSONDecoder(object_pairs_hook=_json_object)
+
+
 @dataclass
 class Skipped:
     """A record that holds no article by design (an image, an HTTP error): counted per
@@ -429,7 +448,7 @@ def _json_lines(
                 yield Reject(f"{path}:{lineno}", preview(text), "invalid UTF-8 bytes")
                 continue
         try:
-            record = json.loads(line)
+            record = JSON.decode(line)
         except json.JSONDecodeError as err:
             yield Reject(f"{path}:{lineno}", preview(line), f"malformed JSON: {err.msg}")
             continue

@@ -130,6 +130,27 @@ def test_json_and_parquet_fields_in_any_letter_case(tmp_path: Path) -> None:
     assert reason == "record names a field twice (in any letter case): text"
 
 
+def test_a_json_object_naming_a_field_twice_is_a_reject(tmp_path: Path) -> None:
+    """JSON keeps the last of two equal keys without a word; a field dedup reads, named twice
+    with two values, is a reject, whose text or id would otherwise be a silent guess."""
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text(
+        '{"id": "f", "text": "Judul F\\n\\nIsi F.", "text": "Isi lain."}\n'
+        '{"id": "g", "id": "h", "text": "Judul G\\n\\nIsi G."}\n'
+        '{"id": "i", "text": "Judul I\\n\\nIsi I.", "tag": 1, "tag": 2, "url": "u", "url": "u"}\n'
+    )
+    news = tmp_path / "np.json"
+    news.write_text('[{"maintext": "Isi.", "maintext": "Lain.", "url": "http://k.com/1"}]')
+    db = tmp_path / "x.duckdb"
+    _ingest(db, jsonl, news)
+    assert _query(db, "SELECT article_id, url FROM articles") == [("i", "u")]
+    assert _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1") == [
+        (f"{jsonl}:1", "record names a field twice (in any letter case): text"),
+        (f"{jsonl}:2", "record names a field twice (in any letter case): id"),
+        (str(news), "record names a field twice (in any letter case): maintext"),
+    ]
+
+
 def test_reingest_adds_nothing_and_new_articles_are_added(
     tmp_path: Path, corpus_copy: Path
 ) -> None:
