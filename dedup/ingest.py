@@ -59,7 +59,7 @@ def _kept_metadata(item: Article, stored: tuple) -> list[Reject]:
     if not changed:
         return []
     reason = f"{WARNING}same id and text with other metadata: kept the stored " + ", ".join(changed)
-    return [Reject(item.source_path, item.article_id, reason)]
+    return [Reject(item.place, item.article_id, reason)]
 
 
 def ingest(
@@ -109,10 +109,10 @@ def ingest(
                     rejects.append(item)
                     continue
                 if too_large := limit.reason(item.text):
-                    rejects.append(Reject(item.source_path, item.text[:200], too_large))
+                    rejects.append(Reject(item.place, item.text[:200], too_large))
                     continue
                 rejects.extend(
-                    Reject(item.source_path, item.article_id, WARNING + w) for w in item.warnings
+                    Reject(item.place, item.article_id, WARNING + w) for w in item.warnings
                 )
                 known, first = (
                     stored.get(item.article_id)
@@ -128,7 +128,7 @@ def ingest(
                     # a second record of the id in this run: the first one is kept
                     first = this_input[item.article_id]
                     reason = f"duplicate id in input: {item.article_id!r} (first in {first})"
-                    rejects.append(Reject(item.source_path, item.text[:200], reason))
+                    rejects.append(Reject(item.place, item.text[:200], reason))
                 elif known == item.content_hash:
                     this_input[item.article_id] = item.source_path
                     counts["articles_unchanged"] += 1
@@ -137,7 +137,7 @@ def ingest(
                 elif known is not None:
                     # the first text's file, stored or not: a rerun gives the same reject
                     reason = f"id {item.article_id!r} already has a different text (in {first})"
-                    rejects.append(Reject(item.source_path, item.text[:200], reason))
+                    rejects.append(Reject(item.place, item.text[:200], reason))
                 else:
                     this_input[item.article_id] = item.source_path
                     seen[item.article_id] = (item.content_hash, item.source_path)

@@ -69,10 +69,18 @@ class Article:
     raw_offset: int | None = None
     #: optional fields dropped as unusable: each becomes a ``warning:`` row in rejects
     warnings: list[str] = field(default_factory=list)
+    #: where the record is in its file (``file:line``, ``file[sheet]:row``), for the rejects
+    #: and warnings about it; not stored
+    where: str | None = None
     content_hash: str = field(init=False)
 
     def __post_init__(self) -> None:
         self.content_hash = hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    @property
+    def place(self) -> str:
+        """The record's place for a reject: ``where``, else its file."""
+        return self.where or self.source_path
 
     def note_sources(self, sources: dict[str, str]) -> None:
         """Record where values the input lacked came from, with those recorded before."""
@@ -344,9 +352,12 @@ def _records(
             continue
         record, encoding, where = item
         try:
-            yield record_article(record, path, encoding)
+            article = record_article(record, path, encoding)
         except RECORD_ERRORS as err:
             yield Reject(where, preview(record), str(err))
+            continue
+        article.where = where
+        yield article
 
 
 def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | Reject | Skipped]:

@@ -371,6 +371,10 @@ _UNIT_SCHEMA = {
 }
 
 
+#: what an article carries for the ingest stage's rejects, not for its table
+_NOT_STORED = ("warnings", "where")
+
+
 def fill_language(art: Article) -> None:
     """Guess a missing language from the text (cross-language tracing needs it), saying so
     in ``metadata_source``."""
@@ -389,7 +393,7 @@ def segment_articles(
     art_rows, par_rows, sen_rows, unit_rows = [], [], [], []
     for art in articles:
         fill_language(art)
-        art_rows.append({k: v for k, v in art.__dict__.items() if k != "warnings"})
+        art_rows.append({k: v for k, v in art.__dict__.items() if k not in _NOT_STORED})
         text = art.text
         for p in segment_paragraphs(text, art.title):
             pid = f"{art.article_id}/{p.seq}"

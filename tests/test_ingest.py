@@ -14,6 +14,7 @@ import pytest
 from conftest import CORPUS
 
 from dedup import DedupError, pipeline
+from dedup.limits import ArticleLimit
 
 
 def _query(db: Path, sql: str) -> list[tuple]:
@@ -256,11 +257,32 @@ def test_a_language_that_is_no_code_is_guessed_with_a_warning(tmp_path: Path) ->
     ]
     assert _query(db, "SELECT source_path, record, reason FROM rejects") == [
         (
-            str(path),
+            f"{path}:1",
             "a",
             "warning: language 'English' is not a language's code (as 'en' or 'id-ID'): "
             "guessed from the text",
         )
+    ]
+
+
+def test_rejects_of_valid_records_say_where_the_record_is(tmp_path: Path) -> None:
+    """A duplicate id, another text for a known id and a record too large are rejects of
+    records that parsed: they name the line too, as every other reject of a record does."""
+    path = tmp_path / "in.jsonl"
+    recs = [
+        ("x", "Judul\n\nSatu."),
+        ("x", "Judul\n\nSatu."),
+        ("x", "Judul\n\nDua."),
+        ("y", "Y" * 50),
+    ]
+    path.write_text("\n".join(json.dumps({"id": i, "text": t}) for i, t in recs) + "\n")
+    db = tmp_path / "x.duckdb"
+    settings = pipeline.Settings(article_limit=ArticleLimit(max_chars=40))
+    pipeline.run([path], db, settings, stages=("ingest",))
+    assert [r[0] for r in _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")] == [
+        f"{path}:2",
+        f"{path}:3",
+        f"{path}:4",
     ]
 
 
