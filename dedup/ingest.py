@@ -12,6 +12,7 @@ with the same text is left alone; the same id with another text is a reject.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
@@ -52,7 +53,7 @@ def _kept_metadata(item: Article, stored: tuple) -> list[Reject]:
     kept (the stages computed from them are not redone), and the warning names them."""
     new = (item.outlet, item.kind, item.published)
     changed = [
-        f"{name} {old!r} (not {value!r})"
+        f"{name} {_shown(old)} (not {_shown(value)})"
         for name, old, value in zip(_META.split(", "), stored, new, strict=True)
         if old != value
     ]
@@ -60,6 +61,13 @@ def _kept_metadata(item: Article, stored: tuple) -> list[Reject]:
         return []
     reason = f"{WARNING}same id and text with other metadata: kept the stored " + ", ".join(changed)
     return [Reject(item.place, item.article_id, reason)]
+
+
+def _shown(value: object) -> str:
+    """A stored value as a researcher writes it: '2024-01-02T00:00:00', 'Kompas', none."""
+    if value is None:
+        return "none"
+    return repr(value.isoformat() if isinstance(value, datetime) else value)
 
 
 def ingest(

@@ -217,7 +217,7 @@ def test_new_metadata_for_same_text_is_a_warning_and_removed_articles_are_counte
     (tmp_path / "one.jsonl").write_text("\n".join(json.dumps(r) for r in first))
     db = tmp_path / "x.duckdb"
     assert _ingest(db, tmp_path / "one.jsonl")["articles_not_in_input"] == 0
-    moved = [first[0] | {"outlet": "Courier", "kind": "wire"}]
+    moved = [first[0] | {"outlet": "Courier", "kind": "wire", "published": "2024-01-03T08:00"}]
     (tmp_path / "two.jsonl").write_text(json.dumps(moved[0]))
     counts = _ingest(db, tmp_path / "two.jsonl")
     assert counts["articles_unchanged"] == 1 and counts["articles_not_in_input"] == 1
@@ -227,5 +227,6 @@ def test_new_metadata_for_same_text_is_a_warning_and_removed_articles_are_counte
     (reason,) = _rows(db, "SELECT reason FROM rejects")[0]
     assert reason == (
         "warning: same id and text with other metadata: kept the stored"
-        " outlet 'Ledger' (not 'Courier'), kind 'outlet' (not 'wire')"
+        " outlet 'Ledger' (not 'Courier'), kind 'outlet' (not 'wire'),"
+        " published '2024-01-02T00:00:00' (not '2024-01-03T08:00:00')"
     )
