@@ -24,6 +24,7 @@ from dedup.readers import (
     Skipped,
     _records,
     decode,
+    decode_by_line,
     preview,
     unreadable,
 )
@@ -117,35 +118,35 @@ def datetimes_as_text(table: pa.Table) -> pa.Table:
     return table
 
 
-def _decoded(path: Path) -> tuple[str | None, str]:
-    """Decoded text and encoding, or (None, reason) for a binary or unreadable file."""
-    try:
-        return decode(path.read_bytes())
-    except OSError as err:
-        return None, unreadable(path, err).reason
-    except ValueError as err:
-        return None, str(err)
-
-
 def read_csv_rows(path: Path) -> Iterator[Row | Reject | Skipped]:
-    """CSV rows (:func:`table_rows`), in the separator its header uses."""
-    text, encoding = _decoded(path)
-    if text is None:
-        yield Reject(str(path), "", encoding)
-        return
+    """CSV rows (:func:`table_rows`), in the separator its header uses; a file that is not
+    UTF-8 as a whole is decoded line by line, and each row says its own encoding."""
     try:
-        yield from table_rows(str(path), csv_records(io.StringIO(text).readlines()), encoding)
+        raw = path.read_bytes()
+        text, encoding = decode(raw)
+    except OSError as err:
+        yield unreadable(path, err)
+        return
+    except ValueError as err:  # binary
+        yield Reject(str(path), "", str(err))
+        return
+    by_line: str | list[str] = encoding
+    if encoding.endswith("(fallback)"):
+        text, by_line = decode_by_line(raw)
+    try:
+        yield from table_rows(str(path), csv_records(io.StringIO(text).readlines()), by_line)
     except csv.Error as err:  # only the header raises: a later record's error is its reject
         yield Reject(str(path), "", f"malformed CSV header: {err}")
 
 
 def table_rows(
-    where: str, records: Iterator[tuple], encoding: str, kind: str = "CSV"
+    where: str, records: Iterator[tuple], encoding: str | list[str], kind: str = "CSV"
 ) -> Iterator[Row | Reject | Skipped]:
     """Rows of a table (a CSV file, a sheet) as (a dict keyed by its header in lower case,
     the encoding, ``where:line``), as :func:`dedup.readers._records` takes them ("Text" is
     the text column); a malformed row is a reject, a blank one (spreadsheet padding)
-    skipped. ``records``: (line number, cells or (line, reject reason))."""
+    skipped. ``records``: (line number, cells or (line, reject reason)); ``encoding``: the
+    file's, or each line's (a row takes a fallback any of its lines took)."""
     try:
         header = [str(h or "").strip().lower() for h in next(records)[1]]
     except StopIteration:
@@ -164,7 +165,20 @@ def table_rows(
             reason = f"malformed {kind} row: expected {len(header)} fields, got {len(row)}"
             yield Reject(f"{where}:{lineno}", preview(",".join(map(str, row))), reason)
         else:
-            yield dict(zip(header, row, strict=True)), encoding, f"{where}:{lineno}"
+            yield (
+                dict(zip(header, row, strict=True)),
+                _of(encoding, lineno, row),
+                f"{where}:{lineno}",
+            )
+
+
+def _of(encoding: str | list[str], lineno: int, row: list) -> str:
+    """A row's encoding: the file's, or the first fallback among the lines it spans (one,
+    and one more per line break its quoted fields hold)."""
+    if isinstance(encoding, str):
+        return encoding
+    span = encoding[lineno - 1 : lineno + sum(str(cell).count("\n") for cell in row)]
+    return next((e for e in span if e != "utf-8"), "utf-8")
 
 
 def read_csv(path: Path) -> Iterator[Article | Reject | Skipped]:

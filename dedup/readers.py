@@ -201,6 +201,16 @@ def _eight_bit(raw: bytes) -> tuple[str, str]:
     return text, encoding
 
 
+def decode_by_line(raw: bytes) -> tuple[str, list[str]]:
+    """8-bit text that is not UTF-8 as a whole, each line decoded on its own (UTF-8 where it
+    is, cp1252 or latin-1 where not, as :func:`decode`): the text and each line's encoding.
+    Why: in a table, one row pasted from a cp1252 file used to turn every UTF-8 row into
+    mojibake ("Kompas" as "KÃ¶mpas"), one outlet becoming two."""
+    lines = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
+    decoded = [_eight_bit(line) for line in lines]
+    return normalise_text("\n".join(text for text, _ in decoded)), [e for _, e in decoded]
+
+
 def storable(text: str) -> str:
     """``text`` with any lone surrogate written as a ``\\udxxx`` escape (valid UTF-8)."""
     if not _SURROGATE.search(text):

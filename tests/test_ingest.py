@@ -339,6 +339,35 @@ def test_blank_csv_rows_are_counted_not_dropped(tmp_path: Path) -> None:
     assert counts["skipped"] == {"blank CSV row": 3}
 
 
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+@pytest.mark.parametrize("first", [b"", b"sep=,"])
+def test_a_cp1252_row_leaves_the_utf8_rows_of_a_csv_as_written(
+    tmp_path: Path, newline: bytes, first: bytes
+) -> None:
+    """A file that is not UTF-8 as a whole is decoded line by line: a row pasted from a
+    cp1252 file (its byte on the second line of a quoted text) is read as cp1252, and the
+    UTF-8 rows around it keep their letters and their encoding."""
+    lines = [
+        *([first] if first else []),
+        b"id,text,outlet",
+        '"u1","Judul\n\ncaf\u00e9 \u201cquote\u201d",K\u00f6mpas'.encode(),
+        b'"w1","Judul dua',
+        b"",
+        b'caf\xe9 dua",Tempo',
+        '"u2","Judul tiga",K\u00f6mpas'.encode(),
+    ]
+    path = tmp_path / "mixed.csv"
+    path.write_bytes(newline.join(lines) + newline)
+    db = tmp_path / "x.duckdb"
+    _ingest(db, path)
+    assert _query(db, "SELECT article_id, outlet, encoding, text FROM articles ORDER BY 1") == [
+        ("u1", "K\u00f6mpas", "utf-8", "Judul\n\ncaf\u00e9 \u201cquote\u201d"),
+        ("u2", "K\u00f6mpas", "utf-8", "Judul tiga"),
+        ("w1", "Tempo", "cp1252 (fallback)", "Judul dua\n\ncaf\u00e9 dua"),
+    ]
+    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
+
+
 def test_binary_unreadable_and_legacy_encoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
