@@ -114,7 +114,11 @@ def datetimes_as_text(table: pa.Table) -> pa.Table:
 
     for i, column in enumerate(table.schema):
         if pa.types.is_timestamp(column.type):
-            table = table.set_column(i, column.name, table.column(i).cast(pa.string()))
+            values = table.column(i)
+            if column.type.tz is not None:  # as the instant in UTC: arrow writes an offset
+                # without its seconds (Jakarta's +07:07:12 of 1920 as +0707)
+                values = values.cast(pa.timestamp(column.type.unit, "UTC"))
+            table = table.set_column(i, column.name, values.cast(pa.string()))
     return table
 
 

@@ -74,14 +74,16 @@ def test_dates_out_of_range_keep_the_article_with_a_warning(tmp_path: Path) -> N
 
 
 def test_parquet_timestamps_of_every_unit(tmp_path: Path) -> None:
-    texts = [_article(i)["text"] for i in range(6)]
+    texts = [_article(i)["text"] for i in range(7)]
     columns = {
         "s": pa.array([1_700_000_000], pa.timestamp("s")),
         "ms": pa.array([1_700_000_000_123], pa.timestamp("ms")),
         "us": pa.array([1_700_000_000_123_456], pa.timestamp("us")),
         "ns": pa.array([1_700_000_000_123_456_789], pa.timestamp("ns")),
-        "tz9999": pa.array([253_402_300_000], pa.timestamp("s", tz="Asia/Tokyo")),  # year 10000
+        "tz9999": pa.array([253_402_304_400], pa.timestamp("s", tz="Asia/Tokyo")),  # year 10000
         "tokyo": pa.array([1_700_000_000], pa.timestamp("s", tz="Asia/Tokyo")),
+        # 1920-05-01 12:00 UTC, when Jakarta was at +07:07:12 (arrow's text drops the 12 s)
+        "jakarta": pa.array([-1_567_425_600], pa.timestamp("s", tz="Asia/Jakarta")),
     }
     for i, (name, published) in enumerate(columns.items()):
         table = pa.table({"id": [name], "text": [texts[i]], "published": published})
@@ -94,6 +96,7 @@ def test_parquet_timestamps_of_every_unit(tmp_path: Path) -> None:
     assert stored["ms"] == base.replace(microsecond=123_000)
     assert stored["us"] == stored["ns"] == base.replace(microsecond=123_456)
     assert stored["tz9999"] is None
+    assert stored["jakarta"] == datetime(1920, 5, 1, 12)
     assert _rows(db, "SELECT count(*) FROM rejects WHERE reason LIKE 'warning:%'") == [(1,)]
 
 
