@@ -1,7 +1,7 @@
 """Exports of other tools: news-please JSON and Media Cloud CSV, recognised by their columns.
 
 A news-please article (``maintext``, ``date_publish``, ``source_domain``, ...: one JSON
-file per article, or one per line; two of these keys and no ``text`` value) and a Media
+file per article, or one per line; ``maintext`` or two of these keys, and no ``text`` value) and a Media
 Cloud story row (``stories_id`` or ``id`` with ``media_name``, ``publish_date``, ``url``)
 are mapped to the input fields of README "Input", so they need no flag. Media Cloud
 exports carry no text: a row is read only when a ``text`` or ``html`` column was added to
@@ -51,7 +51,7 @@ def normalise(record: dict) -> dict:
     record = lowered
     # a record with our own text is ours, whatever other keys it carries (news-please's
     # own dicts carry "text": None beside "maintext")
-    if len(NEWS_PLEASE & record.keys()) >= 2 and not record.get("text"):
+    if ("maintext" in record or len(NEWS_PLEASE & record.keys()) >= 2) and not record.get("text"):
         return _news_please(record)
     if record.keys() >= MEDIA_CLOUD and ("stories_id" in record or "id" in record):
         return _media_cloud(record)

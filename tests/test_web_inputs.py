@@ -260,6 +260,25 @@ def test_a_record_with_our_text_field_is_ours_whatever_else_it_holds(tmp_path: P
     assert _rows(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
+def test_a_news_please_record_with_its_text_and_url_alone_is_read(tmp_path: Path) -> None:
+    """``maintext`` is news-please's own key: with a URL and nothing else the record is read
+    (its id the URL's hash), and one whose ``maintext`` is null is an empty text, not a
+    record "missing id"."""
+    text = (CORPUS / "004_c040663b4dfb9712.txt").read_text(encoding="utf-8")
+    path = tmp_path / "np.jsonl"
+    path.write_text(
+        json.dumps({"maintext": text, "url": "https://k.example.com/2"})
+        + "\n"
+        + json.dumps({"maintext": None, "url": "https://k.example.com/3"})
+        + "\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "db.duckdb"
+    pipeline.run([path], db, quiet=True, stages=("ingest",))
+    assert _rows(db, "SELECT url, text FROM articles") == [("https://k.example.com/2", text)]
+    assert _rows(db, "SELECT source_path, reason FROM rejects") == [(f"{path}:2", "empty text")]
+
+
 def test_html_column_in_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "pages.jsonl"
     path.write_text(
