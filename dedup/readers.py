@@ -16,6 +16,7 @@ import hashlib
 import importlib
 import io
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
@@ -318,11 +319,14 @@ def _language(stated: str | None, warnings: list[str]) -> str | None:
 
 
 def _optional(record: dict, key: str, warnings: list[str]) -> str | None:
-    """An optional field as stripped text; a list, object or NaN is dropped with a warning."""
+    """An optional field as stripped text; a list, object, boolean, NaN or infinity is
+    dropped with a warning (``str()`` would make an outlet "True" or "inf")."""
     value = record.get(key)
     if value is None:
         return None
-    if isinstance(value, dict | list | tuple) or (isinstance(value, float) and value != value):
+    if isinstance(value, dict | list | tuple | bool) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
         warnings.append(f"kept the article without its {key}: not a text value")
         return None
     return str(value).strip() or None

@@ -73,6 +73,27 @@ def test_dates_out_of_range_keep_the_article_with_a_warning(tmp_path: Path) -> N
     assert ("a9", "warning: kept the article without its outlet: not a text value") in warnings
 
 
+def test_booleans_and_infinities_are_no_text_values(tmp_path: Path) -> None:
+    """An outlet of ``true`` or a title of ``Infinity`` is dropped with a warning, as a list
+    is, not stored as "True" or "inf"; a number stays, written as text."""
+    records = [
+        _article(1) | {"outlet": True, "title": float("inf"), "url": 7},
+        _article(2) | {"outlet": float("-inf")},
+    ]
+    (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in records))
+    db = tmp_path / "x.duckdb"
+    _ingest(db, tmp_path / "in.jsonl")
+    assert _rows(db, "SELECT article_id, outlet, url FROM articles ORDER BY 1") == [
+        ("a1", None, "7"),
+        ("a2", None, None),
+    ]
+    assert _rows(db, "SELECT record, reason FROM rejects ORDER BY 1, 2") == [
+        ("a1", "warning: kept the article without its outlet: not a text value"),
+        ("a1", "warning: kept the article without its title: not a text value"),
+        ("a2", "warning: kept the article without its outlet: not a text value"),
+    ]
+
+
 def test_parquet_timestamps_of_every_unit(tmp_path: Path) -> None:
     texts = [_article(i)["text"] for i in range(7)]
     columns = {
