@@ -41,3 +41,20 @@ def __getattr__(name: str) -> object:
 
         return getattr(api, name)
     raise AttributeError(f"module 'dedup' has no attribute {name!r}")
+
+
+def main() -> None:
+    """The ``dedup`` command (:func:`dedup.cli.entry`), started from this light module: a
+    Ctrl-C while the command line's modules load (0.5-1 s, before the command handles
+    signals itself) ends it with the command's one line and exit 130, not a traceback."""
+    import sys
+
+    try:
+        from dedup.cli import entry
+
+        entry()
+    except KeyboardInterrupt:
+        from dedup.interrupt import MESSAGE
+
+        sys.stderr.write(f"{MESSAGE}\n")
+        raise SystemExit(130) from None

@@ -18,8 +18,9 @@ import pytest
 from conftest import CORPUS, DEDUP, FIFTH
 from typer.testing import CliRunner
 
+import dedup
 from dedup import __version__
-from dedup.cli import app, entry
+from dedup.cli import app
 from dedup.export import TABLES
 
 runner = CliRunner()
@@ -37,13 +38,14 @@ def test_version() -> None:
 def test_the_command_exits_with_the_apps_code_its_objects_frozen(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """``dedup`` is :func:`entry`: the app's exit, with the collector's last pass skipped."""
+    """``dedup`` is :func:`entry` (started by ``dedup.main``): the app's exit, with the
+    collector's last pass skipped."""
     (script,) = entry_points(group="console_scripts", name="dedup")
-    assert script.value == "dedup.cli:entry"
+    assert script.value == "dedup:main"
     monkeypatch.setattr(sys, "argv", ["dedup", "--version"])
     try:
         with pytest.raises(SystemExit) as done:
-            entry()
+            dedup.main()
         assert done.value.code == 0 and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()

@@ -207,6 +207,34 @@ def _deaf_while_importing(pid: int) -> bool:
     )
 
 
+#: the ``dedup`` command (``dedup.main``) with a Ctrl-C arriving while ``dedup.cli`` loads
+STARTING = textwrap.dedent(
+    """
+    import os, signal, sys
+
+    class CtrlC:
+        def find_spec(self, name, path, target=None):
+            if name == "dedup.cli":
+                os.kill(os.getpid(), signal.SIGINT)
+
+    sys.meta_path.insert(0, CtrlC())
+    sys.argv = ["dedup", "--version"]
+    import dedup
+
+    dedup.main()
+    """
+)
+
+
+def test_ctrl_c_while_the_command_loads_prints_one_line() -> None:
+    """Before the command handles signals (its modules take 0.5-1 s to load) Python's own
+    KeyboardInterrupt came through as a traceback of the import."""
+    done = subprocess.run(
+        [sys.executable, "-c", STARTING], cwd=ROOT, capture_output=True, text=True, timeout=HANG
+    )
+    assert (done.returncode, done.stderr, done.stdout) == (130, MESSAGE + "\n", "")
+
+
 def test_workers_die_with_a_killed_parent() -> None:
     proc = _started(MAP, "busy")
     assert len(alive(proc.pid)) == 3  # the parent and its two workers
