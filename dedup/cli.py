@@ -246,7 +246,23 @@ def _require(db: Path) -> None:
         _fail(DedupError(f"database not found: {db}"))
 
 
-@app.command()
+#: marks a query given as a word that starts with "-" (see _Query), removed before use
+_NOT_AN_OPTION = "\x00"
+
+
+class _Query(typer.core.TyperCommand):
+    """``dedup sql``: a query that opens with a ``--`` comment (every report query in
+    reports/queries does) is the query, not an unknown option: no option holds white space."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        marked = [
+            _NOT_AN_OPTION + a if a.startswith("-") and any(c.isspace() for c in a) else a
+            for a in args
+        ]
+        return super().parse_args(ctx, marked)
+
+
+@app.command(cls=_Query)
 def sql(
     query: Annotated[str, typer.Argument(help="A SQL query.")],
     db: DbOption = DEFAULT_DB,
@@ -259,6 +275,7 @@ def sql(
 
     The query reaches no file, network or extension (unless --allow-files: local files,
     e.g. COPY ... TO)."""
+    query = query.removeprefix(_NOT_AN_OPTION)
     if not query.strip():
         _fail(DedupError("empty query"))
     try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import CORPUS, DEDUP, FIFTH
+from conftest import CORPUS, DEDUP, FIFTH, ROOT
 from typer.testing import CliRunner
 
 import dedup
@@ -236,6 +236,18 @@ def test_help_says_what_the_tool_does_and_each_command_in_a_sentence() -> None:
     assert "Run a read-only SQL query" in listed and "The query reaches" not in listed
     detailed = runner.invoke(app, ["sql", "--help"]).output
     assert "The query reaches no file, network or extension" in " ".join(detailed.split())
+
+
+def test_a_query_opening_with_a_comment_is_the_query(seed_db: Path) -> None:
+    """A report query pasted as it is (``-- title: ...`` first) runs, before or after the
+    options; a mistyped option is still one."""
+    query = (ROOT / "reports/queries/01_articles_per_outlet.sql").read_text()
+    assert query.startswith("--")
+    for args in (["sql", query, "--db", str(seed_db)], ["sql", "--db", str(seed_db), query]):
+        result = runner.invoke(app, [*args, "--format", "csv"])
+        assert result.exit_code == 0, result.output
+        assert result.stdout.startswith("outlet,kind,n_articles")
+    _fails_in_one_line(["sql", "--bogus", "SELECT 1", "--db", str(seed_db)], "No such option")
 
 
 @pytest.mark.parametrize(
