@@ -6,12 +6,17 @@ contract tables; leaves no tables, only files in the output folder.
 
 from __future__ import annotations
 
+import errno
+import os
+import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
-from dedup import DedupError, first_line, spreadsheet, store
+from dedup import DedupError, first_line, interrupt, spreadsheet, store
 
 #: the contract tables (README "Schema"), one exported file each
 TABLES = (
@@ -48,22 +53,46 @@ def output_folder(out: Path) -> Path:
     return out
 
 
-def export(db: Path, out: Path, fmt: str) -> list[Path]:
-    """Write ``<out>/<table>.<fmt>`` for every table; returns the paths written."""
+@contextmanager
+def staged(out: Path) -> Iterator[Path]:
+    """A hidden folder inside ``out`` for a command to write its files into. When the block
+    ends well, each file replaces its namesake in ``out`` (a rename, all of them with
+    signals held until the last); when it fails or is interrupted, the folder is removed.
+    Why: ``out`` then holds the last complete output or the new one, never half of one, a
+    file cut short by a full disk, or a mix of two databases' files (only a SIGKILL during
+    the renames, a few milliseconds, could leave one)."""
     output_folder(out)
-    paths = []
-    with store.open_db(db, files=True) as con:
+    stage = Path(tempfile.mkdtemp(prefix=".dedup-partial-", dir=out))
+    try:
+        yield stage
+        written = sorted(p for p in stage.rglob("*") if p.is_file())
+        targets = [out / p.relative_to(stage) for p in written]
+        for target in targets:  # what would stop a rename half-way is found before the first
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.is_dir():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        with interrupt.finishing():
+            for path, target in zip(written, targets, strict=True):
+                os.replace(path, target)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def export(db: Path, out: Path, fmt: str) -> list[Path]:
+    """Write ``<out>/<table>.<fmt>`` for every table, all or none (:func:`staged`); returns
+    the paths written."""
+    with store.open_db(db, files=True) as con, staged(out) as stage:
         for table in TABLES:
-            path = out / f"{table}.{fmt}"
+            path = stage / f"{table}.{fmt}"
             try:
                 if fmt == "csv":
                     spreadsheet.write_csv(con, con.table(table), path)
                 else:
                     con.execute(f"COPY {table} TO '{_quote(path)}' (FORMAT parquet)")
             except (duckdb.IOException, OSError) as err:
-                raise DedupError(f"cannot write {path}: {first_line(err)}") from None
-            paths.append(path)
-    return paths
+                shown = out / path.name
+                raise DedupError(f"cannot write {shown}: {first_line(err)}") from None
+    return [out / f"{table}.{fmt}" for table in TABLES]
 
 
 def _quote(path: Path) -> str:

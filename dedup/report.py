@@ -14,43 +14,26 @@ read-only connection; leaves no tables, only files in the output folder.
 from __future__ import annotations
 
 import importlib.util
-import io
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import matplotlib
+from rapidfuzz.distance import Indel
 
-matplotlib.use("Agg")  # never a display: the report is rendered headless and in CI
-
-import matplotlib.dates as mdates  # noqa: E402  (after choosing the backend)
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
-from rapidfuzz.distance import Indel  # noqa: E402
-
-from dedup import DedupError, first_line, spreadsheet  # noqa: E402
-from dedup.export import output_folder  # noqa: E402
-from dedup.render import render_html, render_markdown, text_value  # noqa: E402
-from dedup.store import connect  # noqa: E402
-from dedup.workbook import ReportBook  # noqa: E402
+from dedup import DedupError, figures, first_line, spreadsheet
+from dedup.export import staged
+from dedup.render import render_html, render_markdown, text_value
+from dedup.store import connect
+from dedup.workbook import ReportBook
 
 HTML_ROWS = 50
 #: every report table in one workbook, for spreadsheets (see :mod:`dedup.workbook`)
 WORKBOOK = "report.xlsx"
-#: figures stay readable: the heat map shows the biggest outlets and sources only
-HEATMAP_MAX_OUTLETS = 30
-HEATMAP_MAX_SOURCES = 25
-TIMELINE_MAX_CLUSTERS = 60
-DERIVATIONS = ("non", "partially", "wholly")
-DERIVATION_COLOURS = {"non": "#9aa5b1", "partially": "#f0a03c", "wholly": "#c8403a"}
 #: word tokens for highlighting; ideographs and kana count one character each, since those
 #: scripts do not separate words with spaces
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -149,25 +132,42 @@ def load_queries(folder: Path) -> list[Query]:
 
 def run_queries(con: duckdb.DuckDBPyConnection, queries: Sequence[Query], out: Path) -> list[Table]:
     """Run each query once; write its full result as CSV, Parquet and a sheet of
-    report.xlsx (:mod:`dedup.workbook`), keep the head rows."""
+    report.xlsx (:mod:`dedup.workbook`), keep the head rows.
+
+    The queries run on ``con``, which reaches no file (they are SQL from a folder, run as
+    ``dedup sql`` runs a query); the files are written by a connection of their own, which
+    holds nothing but each result."""
     (out / "csv").mkdir(parents=True, exist_ok=True)
     (out / "parquet").mkdir(parents=True, exist_ok=True)
     tables = []
-    with ReportBook(out / WORKBOOK) as book:
-        for query in queries:
-            tables.append(_run_query(con, query, out, book))
+    writer = duckdb.connect()
+    try:
+        with ReportBook(out / WORKBOOK) as book:
+            for query in queries:
+                tables.append(_run_query(con, writer, query, out, book))
+    finally:
+        writer.close()
     return tables
 
 
-def _run_query(con: duckdb.DuckDBPyConnection, query: Query, out: Path, book: ReportBook) -> Table:
+def _run_query(
+    con: duckdb.DuckDBPyConnection,
+    writer: duckdb.DuckDBPyConnection,
+    query: Query,
+    out: Path,
+    book: ReportBook,
+) -> Table:
     try:
-        result = con.sql(query.sql).to_arrow_table()
+        relation = con.sql(query.sql)
+        if relation is None:  # an empty file, a comment alone, a statement without rows
+            raise DedupError(f"report query {query.name}.sql is not a query: it returns no rows")
+        result = relation.to_arrow_table()
     except duckdb.Error as err:
         raise DedupError(f"report query {query.name}.sql failed: {first_line(err)}") from err
     csv, parquet = out / "csv" / f"{query.name}.csv", out / "parquet" / f"{query.name}.parquet"
-    relation = con.from_arrow(result)
-    spreadsheet.write_csv(con, relation, csv)
-    relation.write_parquet(str(parquet))
+    written = writer.from_arrow(result)
+    spreadsheet.write_csv(writer, written, csv)
+    written.write_parquet(str(parquet))
     book.add(query.name, query.title, query.description, result)
     rows = [tuple(row.values()) for row in result.slice(0, HTML_ROWS).to_pylist()]
     return Table(query, result.column_names, rows, result.num_rows, csv, parquet)
@@ -183,110 +183,6 @@ def _internal(con: duckdb.DuckDBPyConnection, name: str) -> list[dict[str, Any]]
 # ---------------------------------------------------------------- figures
 
 
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
-    plt.close(fig)
-    return buffer.getvalue()
-
-
-def heatmap(rows: list[dict[str, Any]]) -> bytes | None:
-    """Outlet x source heat map of attributed paragraphs; the biggest rows and columns."""
-    if not rows:
-        return None
-    by_outlet: dict[str, int] = defaultdict(int)
-    by_source: dict[str, int] = defaultdict(int)
-    for row in rows:
-        by_outlet[row["outlet"]] += row["n_paragraphs"]
-        by_source[row["source"]] += row["n_paragraphs"]
-    outlets = sorted(by_outlet, key=lambda o: (-by_outlet[o], o))[:HEATMAP_MAX_OUTLETS]
-    sources = sorted(by_source, key=lambda s: (-by_source[s], s))[:HEATMAP_MAX_SOURCES]
-    grid = np.zeros((len(outlets), len(sources)), dtype=int)
-    o_index = {o: i for i, o in enumerate(outlets)}
-    s_index = {s: j for j, s in enumerate(sources)}
-    for row in rows:
-        if row["outlet"] in o_index and row["source"] in s_index:
-            grid[o_index[row["outlet"]], s_index[row["source"]]] = row["n_paragraphs"]
-    fig, ax = plt.subplots(
-        figsize=(max(4.5, 0.55 * len(sources) + 2.5), max(2.2, 0.38 * len(outlets) + 1.4))
-    )
-    image = ax.imshow(grid, cmap="YlOrRd", aspect="auto")
-    ax.set_xticks(range(len(sources)), sources, rotation=45, ha="right")
-    ax.set_yticks(range(len(outlets)), outlets)
-    ax.set_xlabel("source (attributions)")
-    if grid.size <= 600:
-        threshold = grid.max() * 0.6
-        for (i, j), value in np.ndenumerate(grid):
-            if value:
-                colour = "white" if value > threshold else "black"
-                ax.text(j, i, str(value), ha="center", va="center", fontsize=8, color=colour)
-    fig.colorbar(image, ax=ax, label="paragraphs", ticks=MaxNLocator(integer=True))
-    return _png(fig)
-
-
-def derived_distribution(rows: list[dict[str, Any]]) -> bytes | None:
-    """Histogram of derived fractions, stacked by derivation class."""
-    if not rows:
-        return None
-    bins = np.linspace(0, 1, 21)
-    values = [
-        [r["derived_fraction"] for r in rows if r["derivation"] == kind] for kind in DERIVATIONS
-    ]
-    fig, ax = plt.subplots(figsize=(6.4, 2.8))
-    ax.hist(
-        values,
-        bins=bins,
-        stacked=True,
-        label=[f"{k} ({len(v)})" for k, v in zip(DERIVATIONS, values, strict=True)],
-        color=[DERIVATION_COLOURS[k] for k in DERIVATIONS],
-    )
-    ax.set_xlabel("derived fraction of body text")
-    ax.set_ylabel("articles")
-    ax.set_xlim(0, 1)
-    ax.legend(frameon=False, fontsize=8)
-    ax.spines[["top", "right"]].set_visible(False)
-    return _png(fig)
-
-
-def timeline(rows: list[dict[str, Any]]) -> bytes | None:
-    """Clusters over time: a bar from first to last publication, labelled with its reach."""
-    if not rows:
-        return None
-    rows = sorted(rows[:TIMELINE_MAX_CLUSTERS], key=lambda r: r["first_published"])
-    fig, ax = plt.subplots(figsize=(7.5, max(1.8, 0.24 * len(rows) + 1.0)))
-    y = np.arange(len(rows))
-    first, last = [r["first_published"] for r in rows], [r["last_published"] for r in rows]
-    ax.hlines(y, first, last, color="#6c7a89", linewidth=2)
-    ax.scatter(first, y, s=[20 + 12 * r["n_articles"] for r in rows], color="#1f6feb", zorder=3)
-    for i, row in enumerate(rows):
-        label = f"  {row['n_articles']} articles, {row['n_outlets']} outlets"
-        ax.annotate(label, (last[i], i), va="center", fontsize=7, color="#616e7c")
-    ax.set_yticks(y, [f"cluster {r['cluster_id']}" for r in rows], fontsize=7)
-    ax.set_ylim(-0.7, len(rows) - 0.3)
-    locator = mdates.AutoDateLocator()
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.set_xlim(*_padded(min(first), max(last)))
-    ax.spines[["top", "right"]].set_visible(False)
-    ax.set_xlabel("publication dates of each cluster's articles")
-    return _png(fig)
-
-
-#: matplotlib draws dates of years 1 to 9999 only; an article may be dated at either end
-DRAWABLE = (mdates.date2num(datetime(1, 1, 2)), mdates.date2num(datetime(9999, 12, 30)))
-
-
-def _padded(lo: datetime, hi: datetime) -> tuple[float, float]:
-    """The x range of ``lo`` .. ``hi`` with a quarter of it (a day at least) on each side,
-    kept inside the dates matplotlib can draw."""
-    a, b = mdates.date2num(lo), mdates.date2num(hi)
-    pad = max(0.25 * (b - a), 1.0)
-    left, right = max(a - pad, DRAWABLE[0]), min(b + pad, DRAWABLE[1])
-    if right - left < 2:  # every date at one end of the calendar: two days inside it
-        left, right = (left, left + 2) if left <= DRAWABLE[0] else (right - 2, right)
-    return left, right
-
-
 def charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
     """The three figures, each with a caption saying what it shows (or why it is empty)."""
     specs: list[tuple[str, str, str, str, Callable[[list[dict[str, Any]]], bytes | None]]] = [
@@ -295,28 +191,26 @@ def charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
             "Outlets × sources",
             "Paragraphs of each outlet attributed to each source (any method).",
             "figure_heatmap",
-            heatmap,
+            figures.heatmap,
         ),
         (
             "derived",
             "How much of each article is derived",
             "Share of body characters aligned to earlier articles, per article.",
             "figure_derived",
-            derived_distribution,
+            figures.derived_distribution,
         ),
         (
             "timeline",
             "Reuse clusters over time",
             "Each line runs from the first to the last publication of a cluster's articles.",
             "figure_timeline",
-            timeline,
+            figures.timeline,
         ),
     ]
     result = []
     for name, title, caption, sql_name, draw in specs:
-        # outlet names are text, not TeX: "Price $x_$ news" must not be parsed as mathtext
-        with plt.rc_context({"text.parse_math": False}):
-            png = draw(_internal(con, sql_name))
+        png = figures.drawn(draw, _internal(con, sql_name))
         note = caption if png is not None else f"{caption} No data in this database."
         result.append(Chart(name, title, note, png))
     return result
@@ -455,28 +349,30 @@ def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, An
     The database is opened read-only: a report never changes the data it reports on.
     """
     queries = load_queries(find_queries_dir(out, queries_dir))
-    con = connect(db, read_only=True, files=True)  # it writes the CSV and Parquet files
+    con = connect(db, read_only=True)  # reaches no file: see run_queries
     try:
-        output_folder(out)
-        tables = run_queries(con, queries, out)
-        summary = _internal(con, "summary")[0]
-        figures = charts(con)
-        data = page_data(con)
+        con.execute("SET lock_configuration = true")  # a query cannot lift the sandbox
+        with staged(out) as stage:  # all of the report or none of it
+            tables = run_queries(con, queries, stage)
+            summary = _internal(con, "summary")[0]
+            drawn = charts(con)
+            data = page_data(con)
+            (stage / "figures").mkdir()
+            for chart in drawn:
+                if chart.png:
+                    (stage / "figures" / f"{chart.name}.png").write_bytes(chart.png)
+            html = render_html(summary, drawn, tables, data, db)
+            (stage / "report.html").write_text(html, encoding="utf-8")
+            md = render_markdown(summary, drawn, tables, db)
+            (stage / "report.md").write_text(md, encoding="utf-8")
     finally:
         con.close()
-    (out / "figures").mkdir(exist_ok=True)
-    for chart in figures:
-        if chart.png:
-            (out / "figures" / f"{chart.name}.png").write_bytes(chart.png)
-    html_path, md_path = out / "report.html", out / "report.md"
-    html_path.write_text(render_html(summary, figures, tables, data, db), encoding="utf-8")
-    md_path.write_text(render_markdown(summary, figures, tables, db), encoding="utf-8")
     return {
-        "html": html_path,
-        "markdown": md_path,
-        "csv": {t.query.name: t.csv for t in tables},
-        "parquet": {t.query.name: t.parquet for t in tables},
+        "html": out / "report.html",
+        "markdown": out / "report.md",
+        "csv": {t.query.name: out / t.csv.relative_to(stage) for t in tables},
+        "parquet": {t.query.name: out / t.parquet.relative_to(stage) for t in tables},
         "xlsx": out / WORKBOOK,
-        "figures": {c.name: out / "figures" / f"{c.name}.png" for c in figures if c.png},
+        "figures": {c.name: out / "figures" / f"{c.name}.png" for c in drawn if c.png},
         "summary": summary,
     }

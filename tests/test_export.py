@@ -182,3 +182,42 @@ def test_out_in_a_read_only_place_is_one_line(command: str, hostile_db: Path) ->
     assert result.exit_code == 2, result.output
     assert result.stderr.strip().count("\n") == 0
     assert result.stderr.startswith(f"error: cannot write to {out}")
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_a_failed_export_writes_no_file(
+    fmt: str, hostile_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """All tables or none: a failure at the third table (a full disk) leaves the folder as it
+    was, not two new files beside older ones."""
+    from dedup import export
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "articles.csv").write_text("the last export\n")
+    done: list[Path] = []
+
+    def third_fails(path: Path) -> None:
+        done.append(path)
+        if len(done) == 3:
+            raise OSError(28, "No space left on device")
+
+    write_csv, quote = export.spreadsheet.write_csv, export._quote
+    monkeypatch.setattr(
+        export.spreadsheet, "write_csv", lambda c, r, p: third_fails(p) or write_csv(c, r, p)
+    )
+    monkeypatch.setattr(export, "_quote", lambda p: third_fails(p) or quote(p))
+    result = runner.invoke(
+        app, ["export", "--out", str(out), "--db", str(hostile_db), "--format", fmt]
+    )
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert [p.name for p in out.iterdir()] == ["articles.csv"]
+    assert (out / "articles.csv").read_text() == "the last export\n"
+
+
+def test_export_on_a_missing_database_makes_no_folder(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app, ["export", "--out", str(tmp_path / "out"), "--db", str(tmp_path / "no.duckdb")]
+    )
+    assert result.exit_code == 2 and "database not found" in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -23,6 +23,8 @@ import duckdb
 import pytest
 from rapidfuzz import fuzz
 
+from dedup import DedupError
+from dedup.figures import timeline
 from dedup.report import (
     TOKEN,
     find_queries_dir,
@@ -30,7 +32,6 @@ from dedup.report import (
     report,
     shared_runs,
     shipped_queries,
-    timeline,
 )
 from dedup.store import make_schema
 from dedup.text import norm_hash
@@ -518,6 +519,55 @@ def test_a_failing_query_leaves_no_workbook_and_no_traceback(tmp_path: Path) -> 
     )  # fmt: skip
     assert done.stdout.strip() == "DedupError" and done.stderr == ""
     assert not (tmp_path / "out" / "report.xlsx").exists()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_failed_report_leaves_the_last_one_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report that fails after its tables were written (a full disk at report.md, here)
+    leaves the last report as it was, not new tables beside old pages; on an empty folder
+    it leaves nothing."""
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    out = tmp_path / "out"
+    report(db, out, QUERIES)
+    before = _files(out)
+    (queries := tmp_path / "queries").mkdir()
+    (queries / "01_articles.sql").write_text("SELECT article_id FROM articles")
+
+    def full_disk(*_args: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("dedup.report.render_markdown", full_disk)
+    for folder in (out, tmp_path / "fresh"):
+        with pytest.raises(OSError, match="No space left"):
+            report(db, folder, queries)
+    assert _files(out) == before
+    assert list((tmp_path / "fresh").iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("COPY (SELECT 1) TO '{tmp}/written.csv'", "failed: Permission Error"),
+        ("SELECT * FROM read_csv('{tmp}/queries/01_q.sql')", "failed: Permission Error"),
+        ("ATTACH '{tmp}/other.duckdb' AS other", "failed: Permission Error"),
+        ("-- title: nothing here", "is not a query: it returns no rows"),
+        ("SET autoinstall_known_extensions = true", "failed: Invalid Input Error"),
+    ],
+)
+def test_report_queries_reach_no_file(tmp_path: Path, sql: str, message: str) -> None:
+    """A query of the queries folder runs as ``dedup sql`` runs one: it reads the database
+    and writes nothing but the report's own files."""
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    (queries := tmp_path / "queries").mkdir()
+    (queries / "01_q.sql").write_text(sql.format(tmp=tmp_path))
+    with pytest.raises(DedupError, match=message):
+        report(db, tmp_path / "out", queries)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.duckdb", "out", "queries"]
 
 
 def test_templates_and_queries_ship_as_package_data() -> None:
