@@ -12,7 +12,7 @@ import sys
 from contextlib import suppress
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import duckdb
 import typer
@@ -20,6 +20,9 @@ import typer
 import dedup
 from dedup import DedupError, first_line, interrupt, pipeline, store
 from dedup.limits import ArticleLimit
+
+if TYPE_CHECKING:
+    import polars as pl
 
 
 class _App(typer.Typer):
@@ -281,6 +284,8 @@ def sql(
     try:
         with store.open_db(db, files=allow_files) as con:
             con.execute("SET lock_configuration = true")  # the query cannot lift the sandbox
+            if (n := len(con.extract_statements(query))) > 1:  # DuckDB shows the last one's
+                raise DedupError(f"one query at a time: this holds {n} statements")
             result = store.frame(con, query)
     except DedupError as err:
         _fail(err)
@@ -295,13 +300,38 @@ def sql(
             json.dumps(result.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n"
         )
     else:
-        from rich.console import Console
-        from rich.table import Table
+        _print_table(result)
 
-        table = Table(*result.columns)
-        for row in result.iter_rows():
-            table.add_row(*("" if v is None else str(v) for v in row))
-        Console().print(table)
+
+#: rows ``dedup sql`` shows as a table: a table is for reading (rich took 43 s for 100,000
+#: rows, and never ended on 3 million); csv and json print every row
+TABLE_ROWS = 1000
+#: the widest table printed to a file or a pipe (rich needs a width; a table takes only the
+#: width its values need)
+TABLE_WIDTH = 100_000
+
+
+def _print_table(result: pl.DataFrame) -> None:
+    """The first TABLE_ROWS rows as a table, every value whole: wrapped in its cell on a
+    terminal, on one line in a file or a pipe (rich cut values to 80 columns with "…",
+    ids included). How many rows are left out is said on stderr."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*result.columns)
+    for column in table.columns:
+        column.overflow = "fold"
+    for row in result.head(TABLE_ROWS).iter_rows():
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console = Console()
+    if not console.is_terminal:  # as wide as the table: each row on one line
+        console = Console(width=TABLE_WIDTH)
+    console.print(table)
+    if result.height > TABLE_ROWS:
+        typer.echo(
+            f"{TABLE_ROWS:,} of {result.height:,} rows shown: --format csv or json prints all",
+            err=True,
+        )
 
 
 @app.command()

@@ -238,6 +238,22 @@ def test_help_says_what_the_tool_does_and_each_command_in_a_sentence() -> None:
     assert "The query reaches no file, network or extension" in " ".join(detailed.split())
 
 
+def test_a_table_shows_every_value_whole_and_says_what_it_left_out(
+    seed_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a file or a pipe a value is not cut to the terminal's 80 columns ("354602…"); rows
+    past the table's limit are counted on stderr, for csv or json to print."""
+    from dedup import cli
+
+    monkeypatch.setattr(cli, "TABLE_ROWS", 3)
+    long = "x" * 150
+    query = f"SELECT range AS n, '{long}' || range AS long_id FROM range(5)"
+    result = runner.invoke(app, ["sql", query, "--db", str(seed_db)])
+    assert result.exit_code == 0, result.output
+    assert [f"{long}{i}" in result.stdout for i in range(5)] == [True] * 3 + [False] * 2
+    assert result.stderr == "3 of 5 rows shown: --format csv or json prints all\n"
+
+
 def test_a_query_opening_with_a_comment_is_the_query(seed_db: Path) -> None:
     """A report query pasted as it is (``-- title: ...`` first) runs, before or after the
     options; a mistyped option is still one."""
@@ -248,6 +264,10 @@ def test_a_query_opening_with_a_comment_is_the_query(seed_db: Path) -> None:
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("outlet,kind,n_articles")
     _fails_in_one_line(["sql", "--bogus", "SELECT 1", "--db", str(seed_db)], "No such option")
+    _fails_in_one_line(
+        ["sql", "SELECT 1; SELECT 2", "--db", str(seed_db)],
+        "one query at a time: this holds 2 statements",
+    )
 
 
 @pytest.mark.parametrize(
