@@ -29,6 +29,7 @@ MD_ROWS = 20
 SUMMARY_LABELS = {
     "articles": "articles",
     "outlets": "outlets",
+    "unknown_outlet": "articles of unknown outlet",
     "wire_articles": "wire stories",
     "paragraphs": "paragraphs",
     "alignments": "alignments",

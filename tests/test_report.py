@@ -521,6 +521,22 @@ def test_a_failing_query_leaves_no_workbook_and_no_traceback(tmp_path: Path) -> 
     assert not (tmp_path / "out" / "report.xlsx").exists()
 
 
+def test_a_database_only_ingested_says_so(built, tmp_path: Path) -> None:
+    """A report of articles that never went through detect says they were not compared,
+    instead of 0 derived, 0 non-derived and nothing else; a compared corpus says nothing."""
+    from dedup.pipeline import run
+
+    _, out, _ = built
+    assert "not been compared" not in (out / "report.md").read_text(encoding="utf-8")
+    db = tmp_path / "i.duckdb"
+    run([CORPUS], db, stages=("ingest",))
+    result = report(db, tmp_path / "r", QUERIES)
+    assert (result["summary"]["not_compared"], result["summary"]["unknown_outlet"]) == (5, 1)
+    for page in ("report.md", "report.html"):
+        text = (tmp_path / "r" / page).read_text(encoding="utf-8")
+        assert "5 of 5 articles have not been compared yet" in text
+
+
 def _files(folder: Path) -> dict[str, bytes]:
     return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 

@@ -1,6 +1,8 @@
 -- title: Quote trails
--- description: The same direct quotation printed by several articles: who said it, who
--- printed it first, and every article that carries it.
+-- description: The same direct quotation printed by several articles: who said it, the
+-- first article to print it (the earliest published; an undated wire story counts as
+-- earliest and other undated articles come last, so with first_published empty which
+-- came first is not known), and every article that carries it.
 SELECT
     q.trail_id,
     q.text AS quote,

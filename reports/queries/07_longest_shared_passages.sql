@@ -1,11 +1,15 @@
 -- title: Longest shared passages
 -- description: The longest aligned passages between articles of different outlets, with
--- both texts side by side (source = the earlier article). Top 500 by source length.
+-- both texts side by side. The source is the earlier article where publication times
+-- (direction_basis 'published') or a wire story (kind) decide; where neither does
+-- ('undecided') the two are listed in id order and neither is known to come first.
+-- Top 500 by source length.
 SELECT
     al.alignment_id,
     al.source_end - al.source_start AS source_chars,
     round(al.score, 1) AS score,
     al.match_kind,
+    al.direction_basis,
     al.cluster_id,
     s.outlet AS source_outlet,
     al.source_article_id,

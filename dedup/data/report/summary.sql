@@ -2,6 +2,7 @@
 SELECT
     (SELECT count(*) FROM articles) AS articles,
     (SELECT count(DISTINCT outlet) FROM articles) AS outlets,
+    (SELECT count(*) FROM articles WHERE outlet IS NULL) AS unknown_outlet,
     (SELECT count(*) FROM articles WHERE kind = 'wire') AS wire_articles,
     (SELECT count(*) FROM paragraphs) AS paragraphs,
     (SELECT count(*) FROM alignments) AS alignments,
@@ -10,4 +11,6 @@ SELECT
     (SELECT count(*) FROM article_derivation WHERE derivation = 'partially') AS partially_derived,
     (SELECT count(*) FROM article_derivation WHERE derivation = 'non') AS non_derived,
     (SELECT count(*) FROM attributions) AS attributions,
-    (SELECT count(*) FROM rejects) AS rejects
+    (SELECT count(*) FROM rejects) AS rejects,
+    -- ingested, never through detect: derivation, alignments and attributions leave them out
+    (SELECT count(*) FROM articles ANTI JOIN article_derivation USING (article_id)) AS not_compared
