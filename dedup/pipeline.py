@@ -66,6 +66,25 @@ class Settings:
     #: larger articles are rejects (see dedup.limits)
     article_limit: ArticleLimit = field(default_factory=ArticleLimit)
 
+    def __post_init__(self) -> None:
+        """Refuse cut-offs that make no sense (``wholly=-5`` called every article wholly
+        derived), with the rule they break."""
+        shares = {"threshold": self.threshold, "maxdf_share": self.maxdf_share}
+        shares |= {"template_min_share": self.template_min_share}
+        for name, value in shares.items():
+            if not 0 < value <= 1:
+                raise ValueError(f"Settings.{name} must be in (0, 1], not {value!r}")
+        if not 0 <= self.partially <= self.wholly <= 1:
+            raise ValueError(
+                "Settings: 0 <= partially <= wholly <= 1 must hold, not "
+                f"partially={self.partially!r}, wholly={self.wholly!r}"
+            )
+        counts = {"maxdf_min_articles": self.maxdf_min_articles, "maxdf_sample": self.maxdf_sample}
+        counts |= {"template_min_articles": self.template_min_articles}
+        for name, value in counts.items():
+            if value < 1:
+                raise ValueError(f"Settings.{name} must be at least 1, not {value!r}")
+
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,31 @@ def test_unknown_article_and_missing_database(tmp_path: Path) -> None:
     dedup.run([CORPUS], db, stages=("ingest",))
     with pytest.raises(LookupError):
         dedup.trace(db, "no-such-article")
+
+
+@pytest.mark.parametrize(
+    ("knobs", "message"),
+    [
+        ({"wholly": -5}, "0 <= partially <= wholly <= 1"),
+        ({"partially": 0.7}, "0 <= partially <= wholly <= 1"),
+        ({"threshold": 0}, "Settings.threshold must be in (0, 1]"),
+        ({"maxdf_sample": 0}, "Settings.maxdf_sample must be at least 1"),
+    ],
+)
+def test_settings_that_make_no_sense_are_refused(knobs: dict, message: str) -> None:
+    """``wholly=-5`` used to call every article of the seed corpus wholly derived."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        dedup.Settings(**knobs)
+
+
+def test_one_input_path_and_wrong_types(tmp_path: Path) -> None:
+    """A single path is one input (``"corpus"`` was read as the inputs "c", "o", ...);
+    arguments of the wrong type say which."""
+    db = tmp_path / "api.duckdb"
+    assert dedup.run(str(CORPUS), db, stages=("ingest",))["articles_new"] == 5
+    with pytest.raises(TypeError, match="settings must be dedup.Settings, not dict"):
+        dedup.run([CORPUS], db, settings={"wholly": 0.5})
+    with pytest.raises(TypeError, match="article_id must be text, not int"):
+        dedup.trace(db, 123)
+    with pytest.raises(TypeError, match="sql must be text, not NoneType"):
+        dedup.query(db, None)
