@@ -8,6 +8,7 @@ import io
 import json
 import logging
 import os
+import re
 import sys
 from contextlib import suppress
 from enum import StrEnum
@@ -253,13 +254,20 @@ def _require(db: Path) -> None:
 _NOT_AN_OPTION = "\x00"
 
 
+#: what an option looks like: ``-x``, ``--name``, ``--name=value`` (a value may hold spaces)
+_OPTION = re.compile(r"--?[A-Za-z][\w-]*(=|$)")
+
+
 class _Query(typer.core.TyperCommand):
     """``dedup sql``: a query that opens with a ``--`` comment (every report query in
-    reports/queries does) is the query, not an unknown option: no option holds white space."""
+    reports/queries does) is the query, not an unknown option: a word that starts with "-"
+    is an option only when it looks like one (``--db=my file.duckdb`` does)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         marked = [
-            _NOT_AN_OPTION + a if a.startswith("-") and any(c.isspace() for c in a) else a
+            _NOT_AN_OPTION + a
+            if a.startswith("-") and a not in ("-", "--") and not _OPTION.match(a)
+            else a
             for a in args
         ]
         return super().parse_args(ctx, marked)
@@ -317,12 +325,14 @@ def _print_table(result: pl.DataFrame) -> None:
     ids included). How many rows are left out is said on stderr."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(*result.columns)
-    for column in table.columns:
-        column.overflow = "fold"
+    # Text, not markup: "JAKARTA [antara]" keeps its brackets, "[/b]" is no error
+    table = Table()
+    for name in result.columns:
+        table.add_column(Text(name), overflow="fold")
     for row in result.head(TABLE_ROWS).iter_rows():
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
     console = Console()
     if not console.is_terminal:  # as wide as the table: each row on one line
         console = Console(width=TABLE_WIDTH)

@@ -247,10 +247,11 @@ def test_a_table_shows_every_value_whole_and_says_what_it_left_out(
 
     monkeypatch.setattr(cli, "TABLE_ROWS", 3)
     long = "x" * 150
-    query = f"SELECT range AS n, '{long}' || range AS long_id FROM range(5)"
+    query = f"SELECT range AS n, '{long}' || range AS long_id, '[antara] [/b]' AS t FROM range(5)"
     result = runner.invoke(app, ["sql", query, "--db", str(seed_db)])
     assert result.exit_code == 0, result.output
     assert [f"{long}{i}" in result.stdout for i in range(5)] == [True] * 3 + [False] * 2
+    assert result.stdout.count("[antara] [/b]") == 3  # text, not rich markup
     assert result.stderr == "3 of 5 rows shown: --format csv or json prints all\n"
 
 
@@ -259,7 +260,9 @@ def test_a_query_opening_with_a_comment_is_the_query(seed_db: Path) -> None:
     options; a mistyped option is still one."""
     query = (ROOT / "reports/queries/01_articles_per_outlet.sql").read_text()
     assert query.startswith("--")
-    for args in (["sql", query, "--db", str(seed_db)], ["sql", "--db", str(seed_db), query]):
+    spaced = seed_db.with_name("a seed db.duckdb")
+    shutil.copy(seed_db, spaced)
+    for args in (["sql", query, "--db", str(seed_db)], ["sql", f"--db={spaced}", query]):
         result = runner.invoke(app, [*args, "--format", "csv"])
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("outlet,kind,n_articles")
