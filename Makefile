@@ -55,5 +55,5 @@ faults: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis build *.egg-info dedup/__pycache__
-	rm -rf reports/faults reports/csv reports/parquet reports/figures reports/report.html reports/report.md reports/report.xlsx
+	rm -rf reports/faults reports/csv reports/parquet reports/figures reports/report.html reports/report.md reports/report.xlsx reports/.dedup-partial-*
 	rm -f $(DB) $(DB).wal

@@ -10,7 +10,7 @@ import errno
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,28 +54,45 @@ def output_folder(out: Path) -> Path:
 
 
 @contextmanager
-def staged(out: Path) -> Iterator[Path]:
+def staged(out: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     """A hidden folder inside ``out`` for a command to write its files into. When the block
-    ends well, each file replaces its namesake in ``out`` (a rename, all of them with
-    signals held until the last); when it fails or is interrupted, the folder is removed.
-    Why: ``out`` then holds the last complete output or the new one, never half of one, a
-    file cut short by a full disk, or a mix of two databases' files (only a SIGKILL during
-    the renames, a few milliseconds, could leave one)."""
+    ends well, the files named in ``drop`` (relative to ``out``: what the last output may
+    hold and this one need not write) go, and each file written replaces its namesake in
+    ``out`` by a rename, all with signals held until the last; when the block fails or is
+    interrupted, the folder is removed. Why: ``out`` then holds the last complete output or the new one, never half
+    of one, a file cut short by a full disk, or a mix of two databases' files (only a
+    SIGKILL during the renames, a few milliseconds, could leave one)."""
     output_folder(out)
     stage = Path(tempfile.mkdtemp(prefix=".dedup-partial-", dir=out))
+    moves: list[tuple[Path, Path]] = []
     try:
         yield stage
-        written = sorted(p for p in stage.rglob("*") if p.is_file())
-        targets = [out / p.relative_to(stage) for p in written]
-        for target in targets:  # what would stop a rename half-way is found before the first
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if target.is_dir():
-                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+        for path in sorted(p for p in stage.rglob("*") if p.is_file()):
+            target = out / path.relative_to(stage)
+            moves.append((_beside(path, target), target))
         with interrupt.finishing():
-            for path, target in zip(written, targets, strict=True):
+            for name in drop:
+                (out / name).unlink(missing_ok=True)
+            for path, target in moves:
                 os.replace(path, target)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        for path, _ in moves:  # copies made beside their targets and not moved
+            path.unlink(missing_ok=True)
+
+
+def _beside(path: Path, target: Path) -> Path:
+    """``path``, or a copy of it next to ``target`` when a rename cannot reach there (the
+    target's folder is a link to another file system), so that every rename that follows
+    is sure to work; what would stop one (a folder in the file's place) is said first."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    if os.stat(target.parent).st_dev == os.stat(path).st_dev:
+        return path
+    copy = target.with_name(f".{target.name}.partial")
+    shutil.copyfile(path, copy)
+    return copy
 
 
 def export(db: Path, out: Path, fmt: str) -> list[Path]:

@@ -183,33 +183,36 @@ def _internal(con: duckdb.DuckDBPyConnection, name: str) -> list[dict[str, Any]]
 # ---------------------------------------------------------------- figures
 
 
+#: the figures: (name, title, caption, the report's query of their rows, how to draw them)
+CHARTS: list[tuple[str, str, str, str, Callable[[list[dict[str, Any]]], bytes | None]]] = [
+    (
+        "heatmap",
+        "Outlets × sources",
+        "Paragraphs of each outlet attributed to each source (any method).",
+        "figure_heatmap",
+        figures.heatmap,
+    ),
+    (
+        "derived",
+        "How much of each article is derived",
+        "Share of body characters aligned to earlier articles, per article.",
+        "figure_derived",
+        figures.derived_distribution,
+    ),
+    (
+        "timeline",
+        "Reuse clusters over time",
+        "Each line runs from the first to the last publication of a cluster's articles.",
+        "figure_timeline",
+        figures.timeline,
+    ),
+]
+
+
 def charts(con: duckdb.DuckDBPyConnection) -> list[Chart]:
     """The three figures, each with a caption saying what it shows (or why it is empty)."""
-    specs: list[tuple[str, str, str, str, Callable[[list[dict[str, Any]]], bytes | None]]] = [
-        (
-            "heatmap",
-            "Outlets × sources",
-            "Paragraphs of each outlet attributed to each source (any method).",
-            "figure_heatmap",
-            figures.heatmap,
-        ),
-        (
-            "derived",
-            "How much of each article is derived",
-            "Share of body characters aligned to earlier articles, per article.",
-            "figure_derived",
-            figures.derived_distribution,
-        ),
-        (
-            "timeline",
-            "Reuse clusters over time",
-            "Each line runs from the first to the last publication of a cluster's articles.",
-            "figure_timeline",
-            figures.timeline,
-        ),
-    ]
     result = []
-    for name, title, caption, sql_name, draw in specs:
+    for name, title, caption, sql_name, draw in CHARTS:
         png = figures.drawn(draw, _internal(con, sql_name))
         note = caption if png is not None else f"{caption} No data in this database."
         result.append(Chart(name, title, note, png))
@@ -352,7 +355,9 @@ def report(db: Path, out: Path, queries_dir: Path | None = None) -> dict[str, An
     con = connect(db, read_only=True)  # reaches no file: see run_queries
     try:
         con.execute("SET lock_configuration = true")  # a query cannot lift the sandbox
-        with staged(out) as stage:  # all of the report or none of it
+        # all of the report or none of it; a figure this database has no data for goes
+        drop = [f"figures/{name}.png" for name, *_ in CHARTS]
+        with staged(out, drop) as stage:
             tables = run_queries(con, queries, stage)
             summary = _internal(con, "summary")[0]
             drawn = charts(con)

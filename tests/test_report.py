@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import tomllib
 from datetime import datetime
 from importlib.resources import files
@@ -535,6 +536,41 @@ def test_a_database_only_ingested_says_so(built, tmp_path: Path) -> None:
     for page in ("report.md", "report.html"):
         text = (tmp_path / "r" / page).read_text(encoding="utf-8")
         assert "5 of 5 articles have not been compared yet" in text
+
+
+def test_a_new_report_leaves_no_figure_of_the_last_one(built, tmp_path: Path) -> None:
+    """A figure the new database has no data for goes with the last report's pages, rather
+    than staying beside pages that no longer show it."""
+    from dedup.pipeline import run
+
+    _, out, result = built
+    mine = tmp_path / "out"
+    shutil.copytree(out, mine)
+    assert result["figures"] and all(
+        (mine / "figures" / f"{n}.png").exists() for n in result["figures"]
+    )
+    db = tmp_path / "i.duckdb"
+    run([CORPUS], db, stages=("ingest",))
+    assert report(db, mine, QUERIES)["figures"] == {}
+    assert list((mine / "figures").iterdir()) == []
+
+
+@pytest.mark.skipif(
+    not Path("/dev/shm").is_dir() or os.stat("/dev/shm").st_dev == os.stat("/tmp").st_dev,
+    reason="needs /dev/shm on a file system of its own",
+)
+def test_a_report_folder_linked_to_another_file_system(built, tmp_path: Path) -> None:
+    """csv/ as a link to another file system (a rename cannot reach there): the files are
+    copied next to their targets first, then renamed, and no copy is left over."""
+    db, _, _ = built
+    out = tmp_path / "out"
+    out.mkdir()
+    with tempfile.TemporaryDirectory(dir="/dev/shm") as elsewhere:
+        (out / "csv").symlink_to(elsewhere)
+        result = report(db, out, QUERIES)
+        names = sorted(p.name for p in Path(elsewhere).iterdir())
+        assert names == sorted(f"{q}.csv" for q in result["csv"])
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
 def _files(folder: Path) -> dict[str, bytes]:
