@@ -68,22 +68,23 @@ class Settings:
 
     def __post_init__(self) -> None:
         """Refuse cut-offs that make no sense (``wholly=-5`` called every article wholly
-        derived), with the rule they break."""
-        shares = {"threshold": self.threshold, "maxdf_share": self.maxdf_share}
-        shares |= {"template_min_share": self.template_min_share}
-        for name, value in shares.items():
-            if not 0 < value <= 1:
-                raise ValueError(f"Settings.{name} must be in (0, 1], not {value!r}")
+        derived), with the rule they break. A share of 0 is one: the count alone decides."""
+        rules = [
+            ("threshold", self.threshold, 0 < self.threshold <= 1, "in (0, 1]"),
+            ("maxdf_share", self.maxdf_share, 0 <= self.maxdf_share <= 1, "in [0, 1]"),
+            ("template_min_share", self.template_min_share, 0 <= self.template_min_share <= 1, "in [0, 1]"),
+            ("maxdf_min_articles", self.maxdf_min_articles, self.maxdf_min_articles >= 0, "at least 0"),
+            ("maxdf_sample", self.maxdf_sample, self.maxdf_sample >= 1, "at least 1"),
+            ("template_min_articles", self.template_min_articles, self.template_min_articles >= 1, "at least 1"),
+        ]  # fmt: skip
+        for name, value, holds, rule in rules:
+            if not holds:
+                raise ValueError(f"Settings.{name} must be {rule}, not {value!r}")
         if not 0 <= self.partially <= self.wholly <= 1:
             raise ValueError(
                 "Settings: 0 <= partially <= wholly <= 1 must hold, not "
                 f"partially={self.partially!r}, wholly={self.wholly!r}"
             )
-        counts = {"maxdf_min_articles": self.maxdf_min_articles, "maxdf_sample": self.maxdf_sample}
-        counts |= {"template_min_articles": self.template_min_articles}
-        for name, value in counts.items():
-            if value < 1:
-                raise ValueError(f"Settings.{name} must be at least 1, not {value!r}")
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

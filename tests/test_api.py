@@ -38,13 +38,16 @@ def test_unknown_article_and_missing_database(tmp_path: Path) -> None:
         ({"wholly": -5}, "0 <= partially <= wholly <= 1"),
         ({"partially": 0.7}, "0 <= partially <= wholly <= 1"),
         ({"threshold": 0}, "Settings.threshold must be in (0, 1]"),
+        ({"maxdf_share": 1.5}, "Settings.maxdf_share must be in [0, 1]"),
         ({"maxdf_sample": 0}, "Settings.maxdf_sample must be at least 1"),
     ],
 )
 def test_settings_that_make_no_sense_are_refused(knobs: dict, message: str) -> None:
-    """``wholly=-5`` used to call every article of the seed corpus wholly derived."""
+    """``wholly=-5`` used to call every article of the seed corpus wholly derived; a share
+    of 0 (the count alone decides) is a setting."""
     with pytest.raises(ValueError, match=re.escape(message)):
         dedup.Settings(**knobs)
+    dedup.Settings(maxdf_share=0, template_min_share=0, maxdf_min_articles=0)
 
 
 def test_one_input_path_and_wrong_types(tmp_path: Path) -> None:
