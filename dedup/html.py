@@ -21,7 +21,8 @@ from urllib.parse import urlsplit
 import trafilatura
 
 from dedup import dates, metadata
-from dedup.readers import BINARY_PROBE, Article, decode, make_article, utf16_codec
+from dedup.decoding import BINARY_PROBE, decode, utf16_codec
+from dedup.readers import Article, make_article
 
 #: pages with less main text than this many characters hold no article
 MIN_TEXT_CHARS = 20

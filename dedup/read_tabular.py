@@ -17,14 +17,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dedup import first_line
+from dedup.decoding import decode, decode_by_line
 from dedup.exports import READ
 from dedup.readers import (
     Article,
     Reject,
     Skipped,
     _records,
-    decode,
-    decode_by_line,
     preview,
     unreadable,
 )

@@ -51,7 +51,7 @@ import numpy as np
 import polars as pl
 
 from dedup import paraphrase
-from dedup.readers import decode
+from dedup.decoding import decode
 from dedup.segment import paragraph_spans, sentence_spans
 from dedup.text import token_keys
 from eval import respell

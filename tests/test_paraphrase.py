@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import paraphrase
-from dedup.readers import decode
+from dedup.decoding import decode
 from dedup.segment import paragraph_spans, sentence_spans
 from dedup.text import WrittenApart, token_keys
 
