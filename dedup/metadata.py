@@ -27,11 +27,15 @@ LANGUAGE_MIN_WORDS = 20
 #: characters read for the guess (a page's first paragraphs decide as well as all of it)
 LANGUAGE_SAMPLE = 2000
 _YEAR_IN_URL = re.compile(r"/((?:19|20)\d\d)/(?:0?[1-9]|1[0-2])/")
-#: a stated language tag (BCP 47 / ISO 639, any letter case, ``-`` or ``_``): its primary
-#: subtag of two or three letters, then region, script or variant subtags, which are dropped
-_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*")
+#: a stated language tag (BCP 47 / ISO 639, any letter case, ``-`` or ``_``; a POSIX
+#: locale's ``.UTF-8`` and ``@euro``): its primary subtag of two or three letters, then
+#: region, script or variant subtags, which are dropped
+_LANGUAGE_TAG = re.compile(r"([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*(?:\.[\w-]+)?(?:@\w+)?")
 #: ISO 639 codes that name no language: undetermined, none, several, uncoded
 _NO_LANGUAGE = frozenset({"und", "zxx", "mul", "mis"})
+#: what data tools write for "no value" (R's NA, pandas' nan, SQL's NULL): no language
+#: stated, so none is warned about, although "na" and "nan" are codes (Nauru, Min Nan)
+NO_VALUE = frozenset({"na", "n/a", "nan", "null", "none"})
 
 
 @cache
@@ -63,10 +67,12 @@ def _identifier() -> py3langid.langid.LanguageIdentifier:
 
 
 @cache
-def _language_aliases() -> dict[str, str]:
-    from babel.core import get_global  # CLDR's data, 0.02 s to load: once per process
+def _languages() -> tuple[dict[str, str], frozenset[str]]:
+    """CLDR's replacements of language codes and the codes it names a language for."""
+    from babel import Locale  # CLDR's data, 0.05 s to load: once per process
+    from babel.core import get_global
 
-    return dict(get_global("language_aliases"))
+    return dict(get_global("language_aliases")), frozenset(Locale("en").languages)
 
 
 def language_code(value: str) -> str | None:
@@ -76,13 +82,15 @@ def language_code(value: str) -> str | None:
     tracing off. The primary subtag, lower case; a code CLDR replaces by a two-letter one
     becomes that (``eng``, ``ind``, ``zsm``, the withdrawn ``in`` and ``iw``), and any other
     stays as given (``ace``, Acehnese, has no two-letter code; CLDR's ``tl`` -> ``fil`` is
-    not two letters, and py3langid says ``tl``). None when
-    the value is no language code (``English``, ``und``): the caller guesses instead."""
+    not two letters, and py3langid says ``tl``). None when the value is no code of a
+    language CLDR knows (``English``, ``yes``, ``und``): the caller guesses instead."""
     tag = _LANGUAGE_TAG.fullmatch(value.strip().lower())
     if not tag or tag[1] in _NO_LANGUAGE:
         return None
-    alias = _language_aliases().get(tag[1], tag[1])
-    return alias if len(alias) == 2 else tag[1]
+    aliases, known = _languages()
+    alias = aliases.get(tag[1], tag[1])
+    code = alias if len(alias) == 2 else tag[1]
+    return code if code in known else None
 
 
 def guess_language(text: str) -> str | None:

@@ -211,15 +211,17 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
 
 def _language(stated: str | None, warnings: list[str]) -> str | None:
     """The stated language as a code (:func:`dedup.metadata.language_code`); a value that is
-    none is dropped with a warning, and the language is guessed from the text instead."""
-    if stated is None:
-        return None
+    none is dropped with a warning, and the language is guessed from the text instead (a
+    data tool's "no value", ``NA``, is no language stated: no warning)."""
     from dedup import metadata  # py3langid takes 0.15 s to import: not for every reader
 
+    if stated is None or stated.strip().lower() in metadata.NO_VALUE:
+        return None
     if code := metadata.language_code(stated):
         return code
     warnings.append(
-        f"language {stated!r} is not a language's code (as 'en' or 'id-ID'): guessed from the text"
+        f"language {stated!r} is not a language's code (as 'en' or 'id-ID'): "
+        "left to be guessed from the text"
     )
     return None
 

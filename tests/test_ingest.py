@@ -231,7 +231,8 @@ def test_a_bad_record_is_located_by_its_line_or_row(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("stated", "stored"),
     [("en", "en"), ("EN", "en"), ("en-US", "en"), ("id_ID", "id"), ("ind", "id"), ("eng", "en"),
-     ("in", "id"), ("zh-Hant-TW", "zh"), ("ace", "ace"), ("tl", "tl")],
+     ("in", "id"), ("zh-Hant-TW", "zh"), ("ace", "ace"), ("tl", "tl"), ("en_US.UTF-8", "en"),
+     ("NA", None), ("nan", None)],
 )  # fmt: skip
 def test_a_stated_language_is_stored_as_its_code(tmp_path: Path, stated: str, stored: str) -> None:
     """Tags in any case and form name the language the lexicons and cue files name by its
@@ -244,12 +245,14 @@ def test_a_stated_language_is_stored_as_its_code(tmp_path: Path, stated: str, st
     assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
-def test_a_language_that_is_no_code_is_guessed_with_a_warning(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stated", ["English", "yes", "und"])
+def test_a_language_that_is_no_code_is_guessed_with_a_warning(tmp_path: Path, stated: str) -> None:
+    """A value that is no code of a known language (a name, a word that looks like a code)."""
     path = tmp_path / "in.jsonl"
     text = " ".join(
         ["The central bank raised its benchmark rate on Tuesday to support the currency."] * 3
     )
-    path.write_text(json.dumps({"id": "a", "text": text, "language": "English"}))
+    path.write_text(json.dumps({"id": "a", "text": text, "language": stated}))
     db = tmp_path / "x.duckdb"
     _ingest(db, path)
     assert _query(db, "SELECT language, metadata_source FROM articles") == [
@@ -259,8 +262,8 @@ def test_a_language_that_is_no_code_is_guessed_with_a_warning(tmp_path: Path) ->
         (
             f"{path}:1",
             "a",
-            "warning: language 'English' is not a language's code (as 'en' or 'id-ID'): "
-            "guessed from the text",
+            f"warning: language {stated!r} is not a language's code (as 'en' or 'id-ID'): "
+            "left to be guessed from the text",
         )
     ]
 
