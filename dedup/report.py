@@ -158,6 +158,8 @@ def _run_query(
     book: ReportBook,
 ) -> Table:
     try:
+        if (n := len(con.extract_statements(query.sql))) > 1:  # DuckDB returns the last one's
+            raise DedupError(f"report query {query.name}.sql holds {n} statements, not one query")
         relation = con.sql(query.sql)
         if relation is None:  # an empty file, a comment alone, a statement without rows
             raise DedupError(f"report query {query.name}.sql is not a query: it returns no rows")

@@ -609,6 +609,7 @@ def test_a_failed_report_leaves_the_last_one_whole(
         ("ATTACH '{tmp}/other.duckdb' AS other", "failed: Permission Error"),
         ("-- title: nothing here", "is not a query: it returns no rows"),
         ("SET autoinstall_known_extensions = true", "failed: Invalid Input Error"),
+        ("SELECT 1; SELECT 2", "holds 2 statements, not one query"),
     ],
 )
 def test_report_queries_reach_no_file(tmp_path: Path, sql: str, message: str) -> None:
