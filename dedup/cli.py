@@ -254,22 +254,28 @@ def _require(db: Path) -> None:
 _NOT_AN_OPTION = "\x00"
 
 
-#: what an option looks like: ``-x``, ``--name``, ``--name=value`` (a value may hold spaces)
+#: what an option looks like: ``-x``, ``--name``, ``--name=value``
 _OPTION = re.compile(r"--?[A-Za-z][\w-]*(=|$)")
 
 
 class _Query(typer.core.TyperCommand):
     """``dedup sql``: a query that opens with a ``--`` comment (every report query in
-    reports/queries does) is the query, not an unknown option: a word that starts with "-"
-    is an option only when it looks like one (``--db=my file.duckdb`` does)."""
+    reports/queries does) is the query, not an unknown option. A word is an option when it
+    names one of the command's (``--db=my file.duckdb``) or looks like one and holds no
+    white space (``--bogus``, to be refused as such); a word after an option that takes a
+    value is that value (``--db -x.duckdb``)."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        marked = [
-            _NOT_AN_OPTION + a
-            if a.startswith("-") and a not in ("-", "--") and not _OPTION.match(a)
-            else a
-            for a in args
-        ]
+        named = {o for p in self.params for o in (*p.opts, *p.secondary_opts)}
+        valued = {o for p in self.params if not getattr(p, "is_flag", True) for o in p.opts}
+        marked, value_next = [], False
+        for a in args:
+            option = a.split("=", 1)[0] in named or (
+                bool(_OPTION.match(a)) and not any(c.isspace() for c in a)
+            )
+            query = a.startswith("-") and a not in ("-", "--") and not option and not value_next
+            marked.append(_NOT_AN_OPTION + a if query else a)
+            value_next = a in valued
         return super().parse_args(ctx, marked)
 
 

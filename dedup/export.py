@@ -11,7 +11,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import duckdb
@@ -56,12 +56,13 @@ def output_folder(out: Path) -> Path:
 @contextmanager
 def staged(out: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     """A hidden folder inside ``out`` for a command to write its files into. When the block
-    ends well, the files named in ``drop`` (relative to ``out``: what the last output may
-    hold and this one need not write) go, and each file written replaces its namesake in
-    ``out`` by a rename, all with signals held until the last; when the block fails or is
-    interrupted, the folder is removed. Why: ``out`` then holds the last complete output or the new one, never half
-    of one, a file cut short by a full disk, or a mix of two databases' files (only a
-    SIGKILL during the renames, a few milliseconds, could leave one)."""
+    ends well, each file written replaces its namesake in ``out`` by a rename, and the
+    files named in ``drop`` (relative to ``out``: what the last output may hold) that this
+    one did not write go, all with signals held until the last; when the block fails or is
+    interrupted, the folder is removed. Why: ``out`` then holds the last complete output or
+    the new one, never half of one, a file cut short by a full disk, or a mix of two
+    databases' files (only a SIGKILL during the renames, a few milliseconds, could leave
+    one)."""
     output_folder(out)
     stage = Path(tempfile.mkdtemp(prefix=".dedup-partial-", dir=out))
     moves: list[tuple[Path, Path]] = []
@@ -70,11 +71,14 @@ def staged(out: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
         for path in sorted(p for p in stage.rglob("*") if p.is_file()):
             target = out / path.relative_to(stage)
             moves.append((_beside(path, target), target))
+        written = {target for _, target in moves}
+        stale = [out / name for name in drop if out / name not in written]
         with interrupt.finishing():
-            for name in drop:
-                (out / name).unlink(missing_ok=True)
             for path, target in moves:
                 os.replace(path, target)
+            for path in stale:
+                with suppress(FileNotFoundError, NotADirectoryError):
+                    path.unlink()
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         for path, _ in moves:  # copies made beside their targets and not moved
@@ -91,7 +95,11 @@ def _beside(path: Path, target: Path) -> Path:
     if os.stat(target.parent).st_dev == os.stat(path).st_dev:
         return path
     copy = target.with_name(f".{target.name}.partial")
-    shutil.copyfile(path, copy)
+    try:
+        shutil.copyfile(path, copy)
+    except BaseException:  # a full disk there: no half copy stays
+        copy.unlink(missing_ok=True)
+        raise
     return copy
 
 

@@ -83,14 +83,17 @@ def language_code(value: str) -> str | None:
     becomes that (``eng``, ``ind``, ``zsm``, the withdrawn ``in`` and ``iw``), and any other
     stays as given (``ace``, Acehnese, has no two-letter code; CLDR's ``tl`` -> ``fil`` is
     not two letters, and py3langid says ``tl``). None when the value is no code of a
-    language CLDR knows (``English``, ``yes``, ``und``): the caller guesses instead."""
+    language CLDR or py3langid knows (``English``, ``yes``, ``und``) or a data tool's "no
+    value" (``NA``): the caller guesses instead."""
     tag = _LANGUAGE_TAG.fullmatch(value.strip().lower())
-    if not tag or tag[1] in _NO_LANGUAGE:
+    if not tag or tag[1] in _NO_LANGUAGE or value.strip().lower() in NO_VALUE:
         return None
     aliases, known = _languages()
     alias = aliases.get(tag[1], tag[1])
     code = alias if len(alias) == 2 else tag[1]
-    return code if code in known else None
+    # a code py3langid guesses is one whatever CLDR says (gom, bcl): its model is read only
+    # for such a rare code, not for every run that states languages
+    return code if code in known or code in _identifier().nb_classes else None
 
 
 def guess_language(text: str) -> str | None:
@@ -98,7 +101,9 @@ def guess_language(text: str) -> str | None:
     if count_words(text[:LANGUAGE_SAMPLE]) < LANGUAGE_MIN_WORDS:
         return None
     lang, prob = _identifier().classify(text[:LANGUAGE_SAMPLE])
-    return lang if prob >= LANGUAGE_MIN_PROB else None
+    # as a stated code is stored ("gug" as "gn"): a guess and a statement of one language
+    # are one code; "zxx" (no language) is none
+    return language_code(lang) if prob >= LANGUAGE_MIN_PROB else None
 
 
 def repair(text: str) -> tuple[str, bool]:

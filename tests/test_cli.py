@@ -262,11 +262,20 @@ def test_a_query_opening_with_a_comment_is_the_query(seed_db: Path) -> None:
     assert query.startswith("--")
     spaced = seed_db.with_name("a seed db.duckdb")
     shutil.copy(seed_db, spaced)
-    for args in (["sql", query, "--db", str(seed_db)], ["sql", f"--db={spaced}", query]):
+    orders = (
+        ["sql", query, "--db", str(seed_db)],
+        ["sql", "--db", str(seed_db), query],
+        ["sql", f"--db={spaced}", query],
+    )
+    for args in orders:
         result = runner.invoke(app, [*args, "--format", "csv"])
         assert result.exit_code == 0, result.output
         assert result.stdout.startswith("outlet,kind,n_articles")
     _fails_in_one_line(["sql", "--bogus", "SELECT 1", "--db", str(seed_db)], "No such option")
+    # an option's value is the value, whatever it starts with
+    _fails_in_one_line(["sql", "--db", "-x.duckdb", "SELECT 1"], "database not found: -x.duckdb")
+    shaped = runner.invoke(app, ["sql", "--x=1 note\nSELECT 1 AS one", "--db", str(seed_db)])
+    assert shaped.exit_code == 0 and "one" in shaped.stdout
     _fails_in_one_line(
         ["sql", "SELECT 1; SELECT 2", "--db", str(seed_db)],
         "one query at a time: this holds 2 statements",

@@ -232,7 +232,7 @@ def test_a_bad_record_is_located_by_its_line_or_row(tmp_path: Path) -> None:
     ("stated", "stored"),
     [("en", "en"), ("EN", "en"), ("en-US", "en"), ("id_ID", "id"), ("ind", "id"), ("eng", "en"),
      ("in", "id"), ("zh-Hant-TW", "zh"), ("ace", "ace"), ("tl", "tl"), ("en_US.UTF-8", "en"),
-     ("NA", None), ("nan", None)],
+     ("NA", None), ("nan", None), ("gom", "gom")],
 )  # fmt: skip
 def test_a_stated_language_is_stored_as_its_code(tmp_path: Path, stated: str, stored: str) -> None:
     """Tags in any case and form name the language the lexicons and cue files name by its
@@ -243,6 +243,19 @@ def test_a_stated_language_is_stored_as_its_code(tmp_path: Path, stated: str, st
     _ingest(db, path)
     assert _query(db, "SELECT language FROM articles") == [(stored,)]
     assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
+
+
+def test_a_stated_language_and_a_guess_of_it_are_one_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every code py3langid guesses can be stated (``gom``, ``bcl``: no CLDR name), and a
+    guess is stored as the same statement would be (``gug`` as ``gn``)."""
+    from dedup import metadata
+
+    classes = metadata._identifier().nb_classes
+    assert [c for c in classes if metadata.language_code(c) is None] == ["zxx"]
+    text = " ".join(["kata"] * metadata.LANGUAGE_MIN_WORDS)
+    guessing = type("Guess", (), {"classify": lambda self, _: ("gug", 0.99)})()
+    monkeypatch.setattr(metadata, "_identifier", lambda: guessing)
+    assert metadata.guess_language(text) == metadata.language_code("gug") == "gn"
 
 
 @pytest.mark.parametrize("stated", ["English", "yes", "und"])

@@ -559,9 +559,12 @@ def test_a_new_report_leaves_no_figure_of_the_last_one(built, tmp_path: Path) ->
     not Path("/dev/shm").is_dir() or os.stat("/dev/shm").st_dev == os.stat("/tmp").st_dev,
     reason="needs /dev/shm on a file system of its own",
 )
-def test_a_report_folder_linked_to_another_file_system(built, tmp_path: Path) -> None:
+def test_a_report_folder_linked_to_another_file_system(
+    built, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """csv/ as a link to another file system (a rename cannot reach there): the files are
-    copied next to their targets first, then renamed, and no copy is left over."""
+    copied next to their targets first, then renamed, and no copy is left over, also when
+    a copy fails half-way."""
     db, _, _ = built
     out = tmp_path / "out"
     out.mkdir()
@@ -570,6 +573,15 @@ def test_a_report_folder_linked_to_another_file_system(built, tmp_path: Path) ->
         result = report(db, out, QUERIES)
         names = sorted(p.name for p in Path(elsewhere).iterdir())
         assert names == sorted(f"{q}.csv" for q in result["csv"])
+
+        def full_there(source: Path, target: Path) -> None:  # half a copy, then a full disk
+            Path(target).write_bytes(Path(source).read_bytes()[:4])
+            raise OSError(28, "No space left on device")
+
+        monkeypatch.setattr(shutil, "copyfile", full_there)
+        with pytest.raises(OSError, match="No space left"):
+            report(db, out, QUERIES)
+        assert sorted(p.name for p in Path(elsewhere).iterdir()) == names
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
