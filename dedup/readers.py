@@ -18,6 +18,7 @@ import io
 import json
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -300,7 +301,7 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
             row, _, at = item
             if not row.get("file"):
                 yield Reject(at, preview(row), "manifest row without file")
-            elif (name := row["file"].strip()) in manifest:
+            elif (name := _nfc(row["file"].strip())) in manifest:
                 reason = f"a second manifest row for {name} (the first one is used)"
                 yield Reject(at, preview(row), reason)
             else:
@@ -308,19 +309,25 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
     yield from (e for e in listed if not isinstance(e, Path))
     files = [e for e in listed if isinstance(e, Path) and e.suffix.lower() == ".txt"]
     pages = [e for e in listed if isinstance(e, Path) and e.suffix.lower() != ".txt"]
-    names = {f.name for f in files + pages}
+    names = {_nfc(f.name) for f in files + pages}
     for name, row in manifest.items():
         if name not in names:
             yield Reject(str(manifest_path), preview(row), f"manifest names a missing file: {name}")
     for path in files:
-        yield from read_txt(path, manifest.get(path.name, {}))
+        yield from read_txt(path, manifest.get(_nfc(path.name), {}))
     from dedup.pages import read_pages
 
-    html = [(p, manifest.get(p.name)) for p in pages if READERS[_suffix(p)] is _page]
+    html = [(p, manifest.get(_nfc(p.name))) for p in pages if READERS[_suffix(p)] is _page]
     yield from read_pages(html)
     for path in pages:
         if (reader := READERS[_suffix(path)]) is not _page:
             yield from reader(path)
+
+
+def _nfc(name: str) -> str:
+    """A file name as a manifest row and the folder's listing are matched: in NFC, since
+    macOS and zip files may give "café" decomposed (NFD) where a typed row has it composed."""
+    return unicodedata.normalize("NFC", name)
 
 
 def read_txt(path: Path, meta: dict | None = None) -> Iterator[Article | Reject]:

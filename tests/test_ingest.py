@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import json
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -51,6 +52,22 @@ def test_manifest_headers_in_any_case_and_a_row_given_twice(tmp_path: Path) -> N
     assert _query(db, "SELECT article_id, outlet FROM articles") == [("a", "Kompas")]
     [(reason,)] = _query(db, "SELECT reason FROM rejects")
     assert reason == "a second manifest row for a.txt (the first one is used)"
+
+
+@pytest.mark.parametrize(("on_disk", "in_row"), [("NFD", "NFC"), ("NFC", "NFD")])
+def test_a_manifest_row_names_its_file_in_either_unicode_form(
+    tmp_path: Path, on_disk: str, in_row: str
+) -> None:
+    """macOS and zip files may give "café" decomposed where the typed row has it composed:
+    the row is the file's (it was "a missing file", and the article lost its outlet)."""
+    name = "café-berita"
+    (tmp_path / f"{unicodedata.normalize(on_disk, name)}.txt").write_text("Judul\n\nIsi.\n")
+    row = unicodedata.normalize(in_row, name)
+    (tmp_path / "manifest.csv").write_text(f"file,outlet\n{row}.txt,Kompas\n")
+    db = tmp_path / "x.duckdb"
+    _ingest(db, tmp_path)
+    assert [r[1] for r in _query(db, "SELECT article_id, outlet FROM articles")] == ["Kompas"]
+    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
 def test_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
