@@ -1,11 +1,11 @@
 """Exports of other tools: news-please JSON and Media Cloud CSV, recognised by their columns.
 
 A news-please article (``maintext``, ``date_publish``, ``source_domain``, ...: one JSON
-file per article, or one per line; ``maintext`` or two of these keys, and no ``text`` value) and a Media
-Cloud story row (``stories_id`` or ``id`` with ``media_name``, ``publish_date``, ``url``)
-are mapped to the input fields of README "Input", so they need no flag. Media Cloud
-exports carry no text: a row is read only when a ``text`` or ``html`` column was added to
-it. Reads and writes no table.
+file per article, or one per line; ``maintext`` or two of these keys, and no ``text``
+value) and a Media Cloud story row (``stories_id`` or ``id`` with ``media_name``,
+``publish_date``, ``url``) are mapped to the input fields of README "Input", so they need
+no flag. Media Cloud exports carry no text: a row is read only when a ``text`` or ``html``
+column was added to it. Reads and writes no table.
 """
 
 from __future__ import annotations

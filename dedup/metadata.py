@@ -85,8 +85,9 @@ def language_code(value: str) -> str | None:
     not two letters, and py3langid says ``tl``). None when the value is no code of a
     language CLDR or py3langid knows (``English``, ``yes``, ``und``) or a data tool's "no
     value" (``NA``): the caller guesses instead."""
-    tag = _LANGUAGE_TAG.fullmatch(value.strip().lower())
-    if not tag or tag[1] in _NO_LANGUAGE or value.strip().lower() in NO_VALUE:
+    value = value.strip().lower()
+    tag = _LANGUAGE_TAG.fullmatch(value)
+    if not tag or tag[1] in _NO_LANGUAGE or value in NO_VALUE:
         return None
     aliases, known = _languages()
     alias = aliases.get(tag[1], tag[1])

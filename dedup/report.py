@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 from rapidfuzz.distance import Indel
 
-from dedup import DedupError, figures, first_line, spreadsheet
+from dedup import DedupError, figures, first_line, spreadsheet, store
 from dedup.export import staged
 from dedup.render import render_html, render_markdown, text_value
 from dedup.store import connect
@@ -158,12 +158,9 @@ def _run_query(
     book: ReportBook,
 ) -> Table:
     try:
-        if (n := len(con.extract_statements(query.sql))) > 1:  # DuckDB returns the last one's
-            raise DedupError(f"report query {query.name}.sql holds {n} statements, not one query")
-        relation = con.sql(query.sql)
-        if relation is None:  # an empty file, a comment alone, a statement without rows
-            raise DedupError(f"report query {query.name}.sql is not a query: it returns no rows")
-        result = relation.to_arrow_table()
+        result = store.relation(con, query.sql).to_arrow_table()
+    except DedupError as err:  # several statements, or none with rows
+        raise DedupError(f"report query {query.name}.sql: {err}") from err
     except duckdb.Error as err:
         raise DedupError(f"report query {query.name}.sql failed: {first_line(err)}") from err
     csv, parquet = out / "csv" / f"{query.name}.csv", out / "parquet" / f"{query.name}.parquet"

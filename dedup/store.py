@@ -257,8 +257,8 @@ def _write_from(con: duckdb.DuckDBPyConnection, data: Frame, statement: str) -> 
     """Run ``statement`` (``INSERT INTO t BY NAME``, ``CREATE TABLE t AS``) over ``data``
     through a relation, whose query text reads the frame only while the relation lives: it
     lets go of the data when the statement is done (see :func:`registered`)."""
-    relation = con.from_arrow(_arrow(data))
-    con.execute(f"{statement} {relation.sql_query()}")
+    source = con.from_arrow(_arrow(data))
+    con.execute(f"{statement} {source.sql_query()}")
 
 
 @contextmanager
@@ -380,13 +380,23 @@ def scalar(con: duckdb.DuckDBPyConnection, query: str, params: list | None = Non
     return rows[0][0] if rows else None
 
 
+def relation(
+    con: duckdb.DuckDBPyConnection, query: str, params: list | None = None
+) -> duckdb.DuckDBPyRelation:
+    """The relation of one query; DedupError for several statements (DuckDB runs them all and
+    shows the last one's result alone) or a statement without rows (';', a comment alone)."""
+    if (n := len(con.extract_statements(query))) > 1:
+        raise DedupError(f"one query at a time: this holds {n} statements, not one query")
+    found = con.sql(query, params=params)
+    if found is None:
+        raise DedupError("this is not a query: it returns no rows")
+    return found
+
+
 def frame(con: duckdb.DuckDBPyConnection, query: str, params: list | None = None) -> pl.DataFrame:
     """A query's full result as a polars frame (fetched completely, so the connection is
     free for the next statement: DuckDB 2 refuses work while a result is unfinished)."""
-    relation = con.sql(query, params=params)
-    if relation is None:  # a statement without rows: ';', a comment alone
-        raise DedupError("not a query: it returns no rows")
-    return pl.from_arrow(relation.to_arrow_table())  # type: ignore[return-value]
+    return pl.from_arrow(relation(con, query, params).to_arrow_table())  # type: ignore[return-value]
 
 
 #: articles whose texts are read at once (:func:`article_texts`): polars works over many at a
