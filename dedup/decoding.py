@@ -27,17 +27,19 @@ _NOT_TEXT = frozenset({"Cc", "Cn", "Co"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
-def decode(raw: bytes) -> tuple[str, str]:
+def decode(raw: bytes, keep_nul: bool = False) -> tuple[str, str]:
     """Decode bytes as UTF-8, falling back to cp1252/latin-1, or as UTF-16 when they open
     with its byte order mark or read as UTF-16 without one (:func:`utf16_order`; the
     encoding used is recorded in the result).
 
-    Raises ValueError for binary content. Newlines are unified and the text is NFC, so
-    that offsets computed later are stable whatever the source platform was.
+    Raises ValueError for binary content: a NUL byte, unless ``keep_nul`` (a reader that
+    rejects the records holding one: a stray NUL in a table costs its row, not the file),
+    or too many control characters. Newlines are unified and the text is NFC, so that
+    offsets computed later are stable whatever the source platform was.
     """
     if codec := utf16_codec(raw):  # Windows "Unicode": NUL bytes that are text
         text, encoding = raw.decode(codec, "replace"), codec
-    elif b"\x00" in raw:
+    elif b"\x00" in raw and not keep_nul:
         raise ValueError("binary file (NUL bytes)")
     else:
         text, encoding = _eight_bit(raw)

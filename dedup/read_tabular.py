@@ -64,8 +64,9 @@ def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, 
     A record the parser fails on (an unterminated quote runs to the end of the file), or one
     that spans several lines with another field count than the header (a stray quote closed
     by a later one), is ``(line, (that line, reason))`` and parsing resumes at the next line:
-    one stray quote costs its own record, never the good rows after it. A failing header
-    raises :class:`csv.Error` (there is no record boundary to trust).
+    one stray quote costs its own record, never the good rows after it. So does a NUL byte
+    (binary data or a broken encoding within text). A failing header raises
+    :class:`csv.Error` (there is no record boundary to trust).
     """
     # the csv module refuses a field over 131,072 characters, a long article's body; the
     # article limits (``--max-article-chars``) are what bounds a record, after reading
@@ -95,10 +96,13 @@ def csv_records(lines: list[str]) -> Iterator[tuple[int, list[str] | tuple[str, 
                     raise
                 reason = f"malformed CSV row: {err}"
             else:
+                nul = any("\x00" in field for field in row)  # binary data, a broken encoding
                 if width is None:
+                    if nul:
+                        raise csv.Error("NUL byte in the header")
                     width = len(row)
                 if pos - begin == 1 or len(row) == width:
-                    yield begin + 1, row
+                    yield begin + 1, (lines[begin], "NUL byte in the CSV row") if nul else row
                     continue
                 reason = f"malformed CSV row: a quote left open over {pos - begin} lines"
             yield begin + 1, (lines[begin], reason)
@@ -126,7 +130,7 @@ def read_csv_rows(path: Path) -> Iterator[Row | Reject | Skipped]:
     UTF-8 as a whole is decoded line by line, and each row says its own encoding."""
     try:
         raw = path.read_bytes()
-        text, encoding = decode(raw)
+        text, encoding = decode(raw, keep_nul=True)
     except OSError as err:
         yield unreadable(path, err)
         return

@@ -45,6 +45,20 @@ def corpus_copy(tmp_path: Path) -> Path:
     return folder
 
 
+def query(db: Path, sql: str) -> list[tuple]:
+    """The rows of ``sql`` on a database no run holds open."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def ingest(db: Path, *inputs: Path) -> dict:
+    """The ingest stage alone on ``inputs``: its counts."""
+    return pipeline.run(list(inputs), db, stages=("ingest",))
+
+
 def span_text(con: duckdb.DuckDBPyConnection, article_id: str, start: int, end: int) -> str:
     text = con.execute("SELECT text FROM articles WHERE article_id = ?", [article_id]).fetchone()[0]
     return text[start:end]

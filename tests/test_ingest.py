@@ -3,42 +3,27 @@
 from __future__ import annotations
 
 import codecs
-import csv
-import io
 import json
 import unicodedata
 from pathlib import Path
 
-import duckdb
 import polars as pl
 import pytest
-from conftest import CORPUS
+from conftest import CORPUS, ingest, query
 
 from dedup import DedupError, pipeline
 from dedup.limits import ArticleLimit
 
 
-def _query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
-
-
-def _ingest(db: Path, *inputs: Path) -> dict:
-    return pipeline.run(list(inputs), db, stages=("ingest",))
-
-
 def test_seed_folder_with_manifest(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
-    _ingest(db, CORPUS)
-    rows = dict(_query(db, "SELECT article_id, outlet FROM articles"))
+    ingest(db, CORPUS)
+    rows = dict(query(db, "SELECT article_id, outlet FROM articles"))
     assert len(rows) == 5
     assert rows["002_92ca4320c77d5cb0"] == "Jurnas.com"
-    (published,) = _query(db, "SELECT published FROM articles WHERE outlet = 'Jurnas.com'")[0]
+    (published,) = query(db, "SELECT published FROM articles WHERE outlet = 'Jurnas.com'")[0]
     assert str(published) == "2024-05-20 06:45:00"  # 13:45 WIB (UTC+7) in UTC
-    titles = dict(_query(db, "SELECT article_id, title FROM articles"))
+    titles = dict(query(db, "SELECT article_id, title FROM articles"))
     assert titles["000_e02669d256bd932c"].startswith("AS Khawatir Korut Akan Jual Senjata")
 
 
@@ -48,9 +33,9 @@ def test_manifest_headers_in_any_case_and_a_row_given_twice(tmp_path: Path) -> N
     (tmp_path / "a.txt").write_text("Judul\n\nIsi berita pertama yang cukup panjang.\n")
     (tmp_path / "manifest.csv").write_text("File,Outlet\na.txt,Kompas\na.txt,Tempo\n")
     db = tmp_path / "x.duckdb"
-    _ingest(db, tmp_path)
-    assert _query(db, "SELECT article_id, outlet FROM articles") == [("a", "Kompas")]
-    [(reason,)] = _query(db, "SELECT reason FROM rejects")
+    ingest(db, tmp_path)
+    assert query(db, "SELECT article_id, outlet FROM articles") == [("a", "Kompas")]
+    [(reason,)] = query(db, "SELECT reason FROM rejects")
     assert reason == "a second manifest row for a.txt (the first one is used)"
 
 
@@ -65,65 +50,9 @@ def test_a_manifest_row_names_its_file_in_either_unicode_form(
     row = unicodedata.normalize(in_row, name)
     (tmp_path / "manifest.csv").write_text(f"file,outlet\n{row}.txt,Kompas\n")
     db = tmp_path / "x.duckdb"
-    _ingest(db, tmp_path)
-    assert [r[1] for r in _query(db, "SELECT article_id, outlet FROM articles")] == ["Kompas"]
-    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
-
-
-def test_csv_header_naming_a_column_twice_is_refused(tmp_path: Path) -> None:
-    """ "text" and "Text" are one column once letter case is ignored: which to read is not
-    ours to guess; two "Note" columns dedup does not read are no question."""
-    (tmp_path / "in.csv").write_text("id,text,Text\na1,Isi berita lengkap.,Ringkasan saja\n")
-    (tmp_path / "notes.csv").write_text("id,text,Note,note\nb1,Isi berita lengkap.,x,y\n")
-    db = tmp_path / "x.duckdb"
-    _ingest(db, tmp_path / "in.csv", tmp_path / "notes.csv")
-    assert _query(db, "SELECT article_id FROM articles") == [("b1",)]
-    [(reason,)] = _query(db, "SELECT reason FROM rejects")
-    assert reason == "CSV header names a column twice (in any letter case): text"
-
-
-@pytest.mark.parametrize("sep", [";", "\t"])
-def test_csv_in_the_separator_its_header_uses(tmp_path: Path, sep: str) -> None:
-    """Excel in a decimal-comma locale (Indonesian, German) saves "CSV" with semicolons, and a
-    tab-separated export is often named .csv: the header's separator is the file's, and the
-    commas and semicolons inside the text stay text."""
-    text = "Judul; subjudul\n\nIsi berita, dengan koma; dan titik koma."
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=sep)
-    writer.writerows([["ID", "Text", "Outlet"], ["a1", text, "Kompas"], ["a2", text + "!", ""]])
-    table = tmp_path / ("in.csv" if sep == ";" else "in.tsv")
-    table.write_text(out.getvalue(), encoding="utf-8")
-    (tmp_path / "a.txt").write_text("Judul\n\nIsi berita pertama yang cukup panjang.\n")
-    (tmp_path / "manifest.csv").write_text(f"file{sep}outlet\na.txt{sep}Tempo, Jakarta\n")
-    db = tmp_path / "x.duckdb"
-    _ingest(db, table, tmp_path)
-    rows = _query(db, "SELECT article_id, outlet, text FROM articles ORDER BY 1")
-    assert rows == [
-        ("a", "Tempo, Jakarta", "Judul\n\nIsi berita pertama yang cukup panjang.\n"),
-        ("a1", "Kompas", text),
-        ("a2", None, text + "!"),
-    ]
-    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
-
-
-@pytest.mark.parametrize(
-    ("data", "outlet"),
-    [
-        # more semicolons than commas, but the comma splits off the names dedup reads
-        ('id,text,topics;places;people;orgs\na1,"Judul\n\nIsi, dengan koma.",x;y;z;w\n', None),
-        # Excel's own first line names the separator
-        ('sep=;\nid;text;outlet\na1;"Judul\n\nIsi, dengan koma.";Kompas\n', "Kompas"),
-    ],
-)
-def test_the_header_names_not_the_count_decide_the_separator(
-    tmp_path: Path, data: str, outlet: str | None
-) -> None:
-    (tmp_path / "in.csv").write_text(data, encoding="utf-8")
-    db = tmp_path / "x.duckdb"
-    _ingest(db, tmp_path / "in.csv")
-    rows = _query(db, "SELECT article_id, outlet, text FROM articles")
-    assert rows == [("a1", outlet, "Judul\n\nIsi, dengan koma.")]
-    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
+    ingest(db, tmp_path)
+    assert [r[1] for r in query(db, "SELECT article_id, outlet FROM articles")] == ["Kompas"]
+    assert query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
 def test_json_and_parquet_fields_in_any_letter_case(tmp_path: Path) -> None:
@@ -140,11 +69,11 @@ def test_json_and_parquet_fields_in_any_letter_case(tmp_path: Path) -> None:
     jsonl.write_text("\n".join(json.dumps(r) for r in lines))
     pl.DataFrame([{"Id": "c", "TEXT": "Judul C\n\nIsi C."}]).write_parquet(tmp_path / "in.parquet")
     db = tmp_path / "x.duckdb"
-    _ingest(db, jsonl, tmp_path / "in.parquet")
-    rows = _query(db, "SELECT article_id, outlet, kind, title FROM articles ORDER BY 1")
+    ingest(db, jsonl, tmp_path / "in.parquet")
+    rows = query(db, "SELECT article_id, outlet, kind, title FROM articles ORDER BY 1")
     assert [r[0] for r in rows] == ["a", "c", "d", "e"]
     assert rows[:2] == [("a", "Kompas", "wire", "Judul A"), ("c", None, "outlet", "Judul C")]
-    [(reason,)] = _query(db, "SELECT reason FROM rejects")
+    [(reason,)] = query(db, "SELECT reason FROM rejects")
     assert reason == "record names a field twice (in any letter case): text"
 
 
@@ -160,9 +89,9 @@ def test_a_json_object_naming_a_field_twice_is_a_reject(tmp_path: Path) -> None:
     news = tmp_path / "np.json"
     news.write_text('[{"maintext": "Isi.", "maintext": "Lain.", "url": "http://k.com/1"}]')
     db = tmp_path / "x.duckdb"
-    _ingest(db, jsonl, news)
-    assert _query(db, "SELECT article_id, url FROM articles") == [("i", "u")]
-    assert _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1") == [
+    ingest(db, jsonl, news)
+    assert query(db, "SELECT article_id, url FROM articles") == [("i", "u")]
+    assert query(db, "SELECT source_path, reason FROM rejects ORDER BY 1") == [
         (f"{jsonl}:1", "record names a field twice (in any letter case): text"),
         (f"{jsonl}:2", "record names a field twice (in any letter case): id"),
         (str(news), "record names a field twice (in any letter case): maintext"),
@@ -173,13 +102,13 @@ def test_reingest_adds_nothing_and_new_articles_are_added(
     tmp_path: Path, corpus_copy: Path
 ) -> None:
     db = tmp_path / "x.duckdb"
-    _ingest(db, corpus_copy)
-    again = _ingest(db, corpus_copy)
+    ingest(db, corpus_copy)
+    again = ingest(db, corpus_copy)
     assert again["articles_new"] == 0 and again["articles_unchanged"] == 5
     (corpus_copy / "new.txt").write_text("Judul baru\n\nIsi berita yang baru sama sekali.\n")
-    third = _ingest(db, corpus_copy)
+    third = ingest(db, corpus_copy)
     assert third["articles_new"] == 1
-    assert _query(db, "SELECT count(*) FROM articles")[0][0] == 6
+    assert query(db, "SELECT count(*) FROM articles")[0][0] == 6
 
 
 def test_jsonl_csv_parquet(tmp_path: Path) -> None:
@@ -194,8 +123,8 @@ def test_jsonl_csv_parquet(tmp_path: Path) -> None:
         tmp_path / "in.parquet"
     )
     db = tmp_path / "x.duckdb"
-    _ingest(db, jsonl, tmp_path / "in.csv", tmp_path / "in.parquet")
-    rows = _query(db, "SELECT article_id, kind, outlet, title FROM articles ORDER BY 1")
+    ingest(db, jsonl, tmp_path / "in.csv", tmp_path / "in.parquet")
+    rows = query(db, "SELECT article_id, kind, outlet, title FROM articles ORDER BY 1")
     assert [r[0] for r in rows] == ["a", "b", "c", "d"]
     assert rows[0][1:] == ("wire", "X", "Title A")
     assert rows[3][2] == "Y"
@@ -219,15 +148,15 @@ def test_bad_jsonl_records_are_rejected_and_batch_lands(
     good = json.dumps({"id": "good", "text": "Good title\n\nGood body."})
     path.write_text(good + "\n" + line + "\n")
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    rejects = _query(db, "SELECT source_path, record, reason FROM rejects")
+    ingest(db, path)
+    rejects = query(db, "SELECT source_path, record, reason FROM rejects")
     assert len(rejects) == 1 and reason in rejects[0][2]
     # the record is kept as written (a parsed one is dumped back: same text for these lines;
     # a line that does not parse keeps its newline)
     assert rejects[0][1].removesuffix("\n") == line
     # every reject is located by its line number, parsed or not
     assert rejects[0][0] == f"{path}:2"
-    assert _query(db, "SELECT article_id FROM articles") == [("good",)]
+    assert query(db, "SELECT article_id FROM articles") == [("good",)]
 
 
 def test_a_bad_record_is_located_by_its_line_or_row(tmp_path: Path) -> None:
@@ -238,8 +167,8 @@ def test_a_bad_record_is_located_by_its_line_or_row(tmp_path: Path) -> None:
     parquet = tmp_path / "in.parquet"
     pl.DataFrame({"id": ["p1", None], "text": ["Judul\n\nIsi.", "Isi."]}).write_parquet(parquet)
     db = tmp_path / "x.duckdb"
-    _ingest(db, csv_path, parquet)
-    assert _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1") == [
+    ingest(db, csv_path, parquet)
+    assert query(db, "SELECT source_path, reason FROM rejects ORDER BY 1") == [
         (f"{csv_path}:5", "kind must be 'wire' or 'outlet', not 'agency'"),
         (f"{parquet}:2", "missing id"),
     ]
@@ -257,9 +186,9 @@ def test_a_stated_language_is_stored_as_its_code(tmp_path: Path, stated: str, st
     path = tmp_path / "in.jsonl"
     path.write_text(json.dumps({"id": "a", "text": "Judul\n\nIsi berita.", "language": stated}))
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT language FROM articles") == [(stored,)]
-    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
+    ingest(db, path)
+    assert query(db, "SELECT language FROM articles") == [(stored,)]
+    assert query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
 def test_a_stated_language_and_a_guess_of_it_are_one_code(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,11 +213,11 @@ def test_a_language_that_is_no_code_is_guessed_with_a_warning(tmp_path: Path, st
     )
     path.write_text(json.dumps({"id": "a", "text": text, "language": stated}))
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT language, metadata_source FROM articles") == [
+    ingest(db, path)
+    assert query(db, "SELECT language, metadata_source FROM articles") == [
         ("en", '{"language": "py3langid"}')
     ]
-    assert _query(db, "SELECT source_path, record, reason FROM rejects") == [
+    assert query(db, "SELECT source_path, record, reason FROM rejects") == [
         (
             f"{path}:1",
             "a",
@@ -312,7 +241,7 @@ def test_rejects_of_valid_records_say_where_the_record_is(tmp_path: Path) -> Non
     db = tmp_path / "x.duckdb"
     settings = pipeline.Settings(article_limit=ArticleLimit(max_chars=40))
     pipeline.run([path], db, settings, stages=("ingest",))
-    assert [r[0] for r in _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")] == [
+    assert [r[0] for r in query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")] == [
         f"{path}:2",
         f"{path}:3",
         f"{path}:4",
@@ -328,24 +257,14 @@ def test_same_id_different_text(tmp_path: Path) -> None:
         + "\n"
     )
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT text FROM articles") == [("one",)]
-    (reason,) = _query(db, "SELECT reason FROM rejects")[0]
+    ingest(db, path)
+    assert query(db, "SELECT text FROM articles") == [("one",)]
+    (reason,) = query(db, "SELECT reason FROM rejects")[0]
     assert "already has a different text" in reason
     other = tmp_path / "later.jsonl"
     other.write_text(json.dumps({"id": "x", "text": "three"}) + "\n")
-    _ingest(db, other)
-    assert _query(db, "SELECT count(*) FROM rejects")[0][0] == 2
-
-
-def test_malformed_csv_row(tmp_path: Path) -> None:
-    path = tmp_path / "in.csv"
-    path.write_text('id,text\nok,"Fine title\n\nFine body."\nbad,too,many,fields\n')
-    db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT article_id FROM articles") == [("ok",)]
-    (reason,) = _query(db, "SELECT reason FROM rejects")[0]
-    assert "expected 2 fields, got 4" in reason
+    ingest(db, other)
+    assert query(db, "SELECT count(*) FROM rejects")[0][0] == 2
 
 
 def test_an_id_that_is_no_text_or_number_is_a_reject(tmp_path: Path) -> None:
@@ -356,49 +275,10 @@ def test_an_id_that_is_no_text_or_number_is_a_reject(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_text("".join(f'{{"id": {i}, "text": "Text of an article."}}\n' for i in ids))
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT article_id FROM articles") == [("7",)]
-    reasons = [r for (r,) in _query(db, "SELECT reason FROM rejects")]
+    ingest(db, path)
+    assert query(db, "SELECT article_id FROM articles") == [("7",)]
+    reasons = [r for (r,) in query(db, "SELECT reason FROM rejects")]
     assert len(reasons) == 5 and all(r.startswith("id is not text or a number") for r in reasons)
-
-
-def test_blank_csv_rows_are_counted_not_dropped(tmp_path: Path) -> None:
-    """Rows of empty cells (a spreadsheet saved with padding) hold no record: counted as
-    skipped in runs.counts, as a WARC's image records are, neither articles nor rejects."""
-    path = tmp_path / "in.csv"
-    path.write_text('id,text,outlet\n,,\nok,"Fine title\n\nFine body.",X\n"","",""\n  ,  ,  \n')
-    counts = _ingest(tmp_path / "x.duckdb", path)
-    assert (counts["articles_new"], counts["rejects"]) == (1, 0)
-    assert counts["skipped"] == {"blank CSV row": 3}
-
-
-@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
-@pytest.mark.parametrize("first", [b"", b"sep=,"])
-def test_a_cp1252_row_leaves_the_utf8_rows_of_a_csv_as_written(
-    tmp_path: Path, newline: bytes, first: bytes
-) -> None:
-    """A file that is not UTF-8 as a whole is decoded line by line: a row pasted from a
-    cp1252 file (its byte on the second line of a quoted text) is read as cp1252, and the
-    UTF-8 rows around it keep their letters and their encoding."""
-    lines = [
-        *([first] if first else []),
-        b"id,text,outlet",
-        '"u1","Judul\n\ncaf\u00e9 \u201cquote\u201d",K\u00f6mpas'.encode(),
-        b'"w1","Judul dua',
-        b"",
-        b'caf\xe9 dua",Tempo',
-        '"u2","Judul tiga",K\u00f6mpas'.encode(),
-    ]
-    path = tmp_path / "mixed.csv"
-    path.write_bytes(newline.join(lines) + newline)
-    db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT article_id, outlet, encoding, text FROM articles ORDER BY 1") == [
-        ("u1", "K\u00f6mpas", "utf-8", "Judul\n\ncaf\u00e9 \u201cquote\u201d"),
-        ("u2", "K\u00f6mpas", "utf-8", "Judul tiga"),
-        ("w1", "Tempo", "cp1252 (fallback)", "Judul dua\n\ncaf\u00e9 dua"),
-    ]
-    assert _query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
 def test_binary_unreadable_and_legacy_encoding(
@@ -422,13 +302,13 @@ def test_binary_unreadable_and_legacy_encoding(
 
     monkeypatch.setattr(Path, "read_bytes", locked)
     db = tmp_path / "x.duckdb"
-    _ingest(db, folder)
-    reasons = dict(_query(db, "SELECT source_path, reason FROM rejects"))
+    ingest(db, folder)
+    reasons = dict(query(db, "SELECT source_path, reason FROM rejects"))
     assert "binary" in reasons[str(folder / "binary.txt")]
-    articles = dict(_query(db, "SELECT article_id, encoding FROM articles"))
+    articles = dict(query(db, "SELECT article_id, encoding FROM articles"))
     assert articles["good"] == "utf-8"
     assert articles["legacy"].endswith("(fallback)")
-    text = _query(db, "SELECT text FROM articles WHERE article_id = 'legacy'")[0][0]
+    text = query(db, "SELECT text FROM articles WHERE article_id = 'legacy'")[0][0]
     assert text.startswith("Café au lait")
     assert reasons[str(unreadable)] == "unreadable file: Permission denied"
     assert "locked" not in articles and len(articles) == 2
@@ -456,7 +336,7 @@ def test_a_folder_that_cannot_be_read_is_named_in_the_error(
     monkeypatch.setattr(Path, "exists", refuse(exists, inside=True))
     monkeypatch.setattr(Path, "iterdir", refuse(iterdir, inside=False))
     with pytest.raises(PermissionError) as failed:
-        _ingest(tmp_path / "x.duckdb", folder)
+        ingest(tmp_path / "x.duckdb", folder)
     assert failed.value.filename == str(folder)
 
 
@@ -466,26 +346,26 @@ def test_a_folder_named_like_an_article_is_an_unreadable_file(tmp_path: Path) ->
     (folder / "odd.txt").mkdir(parents=True)
     (folder / "good.txt").write_text("Judul\n\nIsi.", encoding="utf-8")
     db = tmp_path / "x.duckdb"
-    _ingest(db, folder)
-    assert _query(db, "SELECT source_path, record, reason FROM rejects") == [
+    ingest(db, folder)
+    assert query(db, "SELECT source_path, record, reason FROM rejects") == [
         (str(folder / "odd.txt"), "", "unreadable file: Is a directory")
     ]
-    assert _query(db, "SELECT article_id FROM articles") == [("good",)]
+    assert query(db, "SELECT article_id FROM articles") == [("good",)]
 
 
 def test_missing_input_and_bad_database_are_errors(tmp_path: Path) -> None:
     with pytest.raises(DedupError, match="input not found"):
-        _ingest(tmp_path / "x.duckdb", tmp_path / "nope")
+        ingest(tmp_path / "x.duckdb", tmp_path / "nope")
     assert not (tmp_path / "x.duckdb").exists()
     bad = tmp_path / "bad.duckdb"
     bad.write_text("this is not a database")
     with pytest.raises(DedupError, match="cannot open database"):
-        _ingest(bad, CORPUS)
+        ingest(bad, CORPUS)
 
 
 def test_failed_run_leaves_database_as_it_was(tmp_path: Path, monkeypatch) -> None:
     db = tmp_path / "x.duckdb"
-    _ingest(db, CORPUS)
+    ingest(db, CORPUS)
     extra = tmp_path / "more.jsonl"
     extra.write_text(json.dumps({"id": "more", "text": "Title\n\nBody text."}) + "\n")
 
@@ -495,8 +375,8 @@ def test_failed_run_leaves_database_as_it_was(tmp_path: Path, monkeypatch) -> No
     monkeypatch.setattr(pipeline, "detect", boom)
     with pytest.raises(RuntimeError):
         pipeline.run([extra], db, stages=("ingest", "detect"))
-    assert _query(db, "SELECT count(*) FROM articles")[0][0] == 5
-    assert _query(db, "SELECT count(*) FROM runs")[0][0] == 1
+    assert query(db, "SELECT count(*) FROM articles")[0][0] == 5
+    assert query(db, "SELECT count(*) FROM runs")[0][0] == 1
     fresh = tmp_path / "fresh.duckdb"
     with pytest.raises(RuntimeError):
         pipeline.run([extra], fresh, stages=("ingest", "detect"))
@@ -507,8 +387,8 @@ def test_binary_jsonl_is_one_reject(tmp_path: Path) -> None:
     path = tmp_path / "in.jsonl"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10)
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT reason FROM rejects") == [("binary file (NUL bytes)",)]
+    ingest(db, path)
+    assert query(db, "SELECT reason FROM rejects") == [("binary file (NUL bytes)",)]
 
 
 def test_a_line_of_nul_bytes_in_json_lines_costs_that_line_only(tmp_path: Path) -> None:
@@ -519,9 +399,9 @@ def test_a_line_of_nul_bytes_in_json_lines_costs_that_line_only(tmp_path: Path) 
     path.write_bytes(("\n".join(lines[:3]) + "\n").encode() + b"\x00" * 50 + b"\n"
                      + ("\n".join(lines[3:]) + "\n").encode())  # fmt: skip
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT count(*) FROM articles") == [(5,)]
-    [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
+    ingest(db, path)
+    assert query(db, "SELECT count(*) FROM articles") == [(5,)]
+    [(where, reason)] = query(db, "SELECT source_path, reason FROM rejects")
     assert where == f"{path}:4" and reason.startswith("malformed JSON")
 
 
@@ -537,10 +417,10 @@ def test_utf16_jsonl_with_its_bom_is_read_line_by_line(tmp_path: Path, codec: st
     path = tmp_path / "in.jsonl"
     path.write_bytes(bom + body)
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    rows = _query(db, "SELECT article_id, text, encoding FROM articles ORDER BY 1")
+    ingest(db, path)
+    rows = query(db, "SELECT article_id, text, encoding FROM articles ORDER BY 1")
     assert rows == [("a", said, "utf-16"), ("b", "Judul\n\nIsi.", "utf-16")]
-    assert _query(db, "SELECT source_path, reason FROM rejects") == [
+    assert query(db, "SELECT source_path, reason FROM rejects") == [
         (f"{path}:2", "malformed JSON: Expecting property name enclosed in double quotes")
     ]
 
@@ -578,15 +458,15 @@ def test_utf16_without_its_bom_is_text_not_binary(tmp_path: Path, order: str) ->
     table = tmp_path / "in.csv"
     table.write_bytes(f'id,text\nc1,"{latin}"\n'.encode(order))
     db = tmp_path / "x.duckdb"
-    _ingest(db, folder, table, jsonl)
-    rows = {r[0]: r[1:] for r in _query(db, "SELECT article_id, text, encoding FROM articles")}
+    ingest(db, folder, table, jsonl)
+    rows = {r[0]: r[1:] for r in query(db, "SELECT article_id, text, encoding FROM articles")}
     page = rows.pop("page")
     assert page[0].startswith("Забастовка\n\nДокеры вышли") and page[1] == "html"
     written = {"c1": latin, "j1": latin, "j2": latin, "latin": latin, "thai": thai}
     assert rows == {
         k: (v, order) for k, v in (written | {"korean": korean, "chinese": chinese}).items()
     }
-    rejects = _query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")
+    rejects = query(db, "SELECT source_path, reason FROM rejects ORDER BY 1")
     assert rejects == [
         (str(folder / name), "binary file (NUL bytes)")
         for name in ("both.txt", "image.txt", "noise.txt", "stray.txt")
@@ -599,7 +479,7 @@ def test_jsonl_line_in_legacy_encoding(tmp_path: Path) -> None:
     legacy = json.dumps({"id": "l", "text": "Café\n\nBody."}, ensure_ascii=False).encode("cp1252")
     path.write_bytes(good + b"\n" + legacy + b"\n")
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    rows = dict(_query(db, "SELECT article_id, encoding FROM articles"))
+    ingest(db, path)
+    rows = dict(query(db, "SELECT article_id, encoding FROM articles"))
     assert rows == {"u": "utf-8", "l": "cp1252 (fallback)"}
-    assert _query(db, "SELECT text FROM articles WHERE article_id = 'l'")[0][0].startswith("Café")
+    assert query(db, "SELECT text FROM articles WHERE article_id = 'l'")[0][0].startswith("Café")
