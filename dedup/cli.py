@@ -92,6 +92,8 @@ class _Commands(typer.core.TyperGroup):
 #: docstring's line breaks); the help shown is the callback's, written for users
 app = _App(cls=_Commands, add_completion=False, no_args_is_help=True, rich_markup_mode="markdown")
 DEFAULT_DB = Path("reports/syndication.duckdb")
+#: reasons for skipped input shown after a run (a WARC has one per HTTP status and type)
+SKIPPED_SHOWN = 5
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
 FollowLinksOption = Annotated[
@@ -201,6 +203,18 @@ def _run(
         tables = counts["tables"]
         summary = ", ".join(f"{v} {k}" for k, v in tables.items())
         typer.echo(f"{db}: {summary}", err=True)
+        _say_skipped(counts.get("skipped", {}))
+
+
+def _say_skipped(skipped: dict[str, int]) -> None:
+    """What the inputs held that is no article, by reason, most first: only ``runs.counts``
+    kept it, so a folder of CSV files came out as 0 articles and 0 rejects without a word."""
+    ranked = sorted(skipped.items(), key=lambda item: (-item[1], item[0]))
+    for reason, n in ranked[:SKIPPED_SHOWN]:
+        typer.echo(f"skipped {n:,}: {reason}", err=True)
+    if len(ranked) > SKIPPED_SHOWN:
+        more = len(ranked) - SKIPPED_SHOWN
+        typer.echo(f"skipped for {more} more reasons: see runs.counts", err=True)
 
 
 @app.command()

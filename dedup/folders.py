@@ -5,7 +5,8 @@ A FIFO or device named ``x.txt`` would block or never end, so an entry is opened
 ``stat`` says it is a regular file. A symlink is read only while its target stays inside the
 folder, unless ``--follow-links``: a corpus folder must not read ``/etc`` because of a link in
 it. Subfolders are not descended into (a nested archive or a ``.git`` would slip in unseen):
-each is counted in ``runs.counts`` (``skipped``), as are files of an unknown type.
+each is counted in ``runs.counts`` (``skipped``), as are tables (a CSV beside the texts may
+be notes, not articles: a table is read when given as an input) and files of unknown type.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-from dedup.readers import PAGES, Reject, Skipped, unreadable
+from dedup.readers import PAGES, READERS, Reject, Skipped, input_suffix, unreadable
 
 MANIFEST = "manifest.csv"
 SUBFOLDER = "subfolder (not read: give it as an input of its own)"
+TABLE = "table in a folder (not read: give it as an input of its own)"
 UNKNOWN = "file of an unknown type in a folder (not .txt, a page, WARC or JSON)"
 OUTSIDE = "symlink leads outside the input folder (give --follow-links to read it)"
 NOT_REGULAR = "not a regular file (a pipe, socket or device)"
@@ -46,6 +48,8 @@ def entries(folder: Path, follow_links: bool = False) -> Iterator[Path | Reject 
             yield Reject(str(entry), "", NOT_REGULAR)
         elif named_as_input:
             yield entry
+        elif input_suffix(entry) in READERS:  # .csv, .jsonl, .parquet, ...
+            yield Skipped(str(entry), TABLE)
         else:
             yield Skipped(str(entry), UNKNOWN)
 

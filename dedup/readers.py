@@ -317,10 +317,10 @@ def read_folder(folder: Path, follow_links: bool = False) -> Iterator[Article | 
         yield from read_txt(path, manifest.get(_nfc(path.name), {}))
     from dedup.pages import read_pages
 
-    html = [(p, manifest.get(_nfc(p.name))) for p in pages if READERS[_suffix(p)] is _page]
+    html = [(p, manifest.get(_nfc(p.name))) for p in pages if READERS[input_suffix(p)] is _page]
     yield from read_pages(html)
     for path in pages:
-        if (reader := READERS[_suffix(path)]) is not _page:
+        if (reader := READERS[input_suffix(path)]) is not _page:
             yield from reader(path)
 
 
@@ -433,7 +433,7 @@ READERS |= {s: _elsewhere("warc", "read_warc") for s in (".warc", ".warc.gz")}
 PAGES = re.compile(r"\.(?:html?(?:\.gz)?|warc(?:\.gz)?|json)$", re.I)
 
 
-def _suffix(path: Path) -> str:
+def input_suffix(path: Path) -> str:
     """'.warc.gz' for a gzipped input, else the last suffix (lower case)."""
     suffixes = [s.lower() for s in path.suffixes[-2:]]
     return "".join(suffixes) if len(suffixes) == 2 and suffixes[1] == ".gz" else path.suffix.lower()
@@ -452,8 +452,8 @@ def read_inputs(
             yield from read_folder(path, follow_links)
         elif not is_regular(path):
             raise DedupError(f"input is not a regular file (a pipe, socket or device): {path}")
-        elif _suffix(path) in READERS:
-            yield from READERS[_suffix(path)](path)
+        elif input_suffix(path) in READERS:
+            yield from READERS[input_suffix(path)](path)
         elif path.suffix.lower() == ".txt":
             yield from read_txt(path)
         else:

@@ -82,6 +82,18 @@ def test_run_sql_export_trace(tmp_path: Path) -> None:
     assert result.exit_code == 0 and json.loads(result.stdout)
 
 
+def test_a_run_says_what_it_skipped(corpus_copy: Path, tmp_path: Path) -> None:
+    """A table in a folder is no article: the run names it, not only ``runs.counts``."""
+    (corpus_copy / "wires.csv").write_text("id,text\nw1,Read when given as an input.\n")
+    (corpus_copy / "notes.docx").write_bytes(b"PK\x03\x04")
+    result = runner.invoke(app, ["ingest", str(corpus_copy), "--db", str(tmp_path / "x.duckdb")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-2:] == [
+        "skipped 1: file of an unknown type in a folder (not .txt, a page, WARC or JSON)",
+        "skipped 1: table in a folder (not read: give it as an input of its own)",
+    ]
+
+
 def test_errors_are_one_line(tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["run", str(tmp_path / "missing"), "--db", str(tmp_path / "x.duckdb")]

@@ -14,6 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dedup import pipeline
+from dedup.folders import SUBFOLDER, TABLE, UNKNOWN
 
 GOOD = {"id": "good", "text": "Harbour reopens\n\nThe harbour reopened on Monday after repairs."}
 
@@ -196,6 +197,8 @@ def test_folder_entries_of_every_kind(tmp_path: Path) -> None:
     (corpus / "a.txt").write_text(_article(1)["text"])
     (corpus / "C.TXT").write_text(_article(2)["text"])
     (corpus / "notes.docx").write_bytes(b"PK\x03\x04 not an article")
+    (corpus / "sources.csv").write_text("id,text\nz,A table is read as an input of its own.\n")
+    (corpus / "more.JSONL").write_text('{"id": "y", "text": "Nor is this one read here."}\n')
     (corpus / "nested").mkdir()
     (corpus / "nested" / "n.txt").write_text(_article(3)["text"])
     os.mkfifo(corpus / "x.txt")  # opening it would block forever
@@ -213,8 +216,7 @@ def test_folder_entries_of_every_kind(tmp_path: Path) -> None:
             "symlink leads outside the input folder (give --follow-links to read it)"
         ),
     }
-    assert sorted(counts["skipped"].values()) == [1, 1]  # the subfolder, the .docx
-    assert any(k.startswith("subfolder") for k in counts["skipped"])
+    assert counts["skipped"] == {SUBFOLDER: 1, TABLE: 2, UNKNOWN: 1}
     followed = pipeline.run([corpus], tmp_path / "y.duckdb", stages=("ingest",), follow_links=True)
     assert followed["articles_new"] == 4 and followed["rejects"] == 1
 
