@@ -176,6 +176,8 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         raise ValueError("missing id")
     if isinstance(raw_id, bool | dict | list | tuple) or repr(raw_id) in ("nan", "inf", "-inf"):
         raise ValueError(f"id is not text or a number: {preview(raw_id)}")
+    if isinstance(raw_id, float) and raw_id.is_integer():  # pandas stores an integer column
+        raw_id = int(raw_id)  # with a gap as floats: its ids are 1 and 3, not "1.0" and "3.0"
     text = record.get("text")
     if not isinstance(text, str):
         raise ValueError("missing text" if text is None else "text is not a string")

@@ -281,6 +281,21 @@ def test_an_id_that_is_no_text_or_number_is_a_reject(tmp_path: Path) -> None:
     assert len(reasons) == 5 and all(r.startswith("id is not text or a number") for r in reasons)
 
 
+def test_integral_float_ids_are_integers(tmp_path: Path) -> None:
+    """pandas writes an integer id column with a gap as float64: the ids are "1" and "3", as
+    the user's own table has them, not "1.0"; a fraction stays as written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = [f"Judul {i}\n\nIsi berita nomor {i} yang berbeda." for i in range(4)]
+    path = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"id": [1.0, None, 3.0, 2.5], "text": texts}), path)
+    db = tmp_path / "x.duckdb"
+    ingest(db, path)
+    assert query(db, "SELECT article_id FROM articles ORDER BY 1") == [("1",), ("2.5",), ("3",)]
+    assert query(db, "SELECT source_path, reason FROM rejects") == [(f"{path}:2", "missing id")]
+
+
 def test_binary_unreadable_and_legacy_encoding(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
