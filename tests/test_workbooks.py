@@ -7,8 +7,8 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from conftest import ingest, query
 from openpyxl import Workbook
-from test_ingest import _ingest, _query
 
 
 def test_excel_workbook_every_sheet_a_table(tmp_path: Path) -> None:
@@ -29,17 +29,17 @@ def test_excel_workbook_every_sheet_a_table(tmp_path: Path) -> None:
     path = tmp_path / "corpus.xlsx"
     book.save(path)
     db = tmp_path / "x.duckdb"
-    counts = _ingest(db, path)
-    rows = _query(db, "SELECT article_id, outlet, kind, published, title FROM articles ORDER BY 1")
+    counts = ingest(db, path)
+    rows = query(db, "SELECT article_id, outlet, kind, published, title FROM articles ORDER BY 1")
     assert rows == [
         ("101", "Kompas", "outlet", datetime(2024, 5, 20, 6, 45), "Judul satu"),
         ("a2", None, "outlet", None, "Judul dua"),
         ("w1", None, "wire", None, "Wire headline"),
     ]
-    [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
+    [(where, reason)] = query(db, "SELECT source_path, reason FROM rejects")
     assert (where, reason) == (f"{path}[Kompas]:5", "text is not a string")
     assert counts["skipped"] == {"blank sheet row": 1}
-    sources = _query(db, "SELECT DISTINCT source_path FROM articles ORDER BY 1")
+    sources = query(db, "SELECT DISTINCT source_path FROM articles ORDER BY 1")
     assert sources == [(f"{path}[Kompas]",), (f"{path}[Wire]",)]
 
 
@@ -47,8 +47,8 @@ def test_a_damaged_workbook_is_one_reject(tmp_path: Path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 not really a workbook")
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    [(reason,)] = _query(db, "SELECT reason FROM rejects")
+    ingest(db, path)
+    [(reason,)] = query(db, "SELECT reason FROM rejects")
     assert reason.startswith("unreadable Excel file: ")
 
 
@@ -66,9 +66,9 @@ def test_error_cells_unnamed_columns_and_rows_above_the_header(tmp_path: Path) -
     book.save(path)
     _set_cached_error(path, "E3", "#N/A")  # as Excel saves a formula that failed
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    assert _query(db, "SELECT article_id, outlet FROM articles") == [("a2", "Tempo")]
-    [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
+    ingest(db, path)
+    assert query(db, "SELECT article_id, outlet FROM articles") == [("a2", "Tempo")]
+    [(where, reason)] = query(db, "SELECT source_path, reason FROM rejects")
     assert (where, reason) == (f"{path}[Sheet]:3", "Excel error value #N/A in the row")
 
 
@@ -109,10 +109,10 @@ def test_a_sheet_cut_short_keeps_its_rows_before_the_cut_and_the_other_inputs(
     other = tmp_path / "other.jsonl"
     other.write_text('{"id": "j1", "text": "Judul lain\\n\\nIsi lain."}\n')
     db = tmp_path / "x.duckdb"
-    _ingest(db, path, other)
-    ids = {row[0] for row in _query(db, "SELECT article_id FROM articles")}
+    ingest(db, path, other)
+    ids = {row[0] for row in query(db, "SELECT article_id FROM articles")}
     assert "j1" in ids and "k0" in ids and 10 < len(ids) < 200
-    [(where, reason)] = _query(db, "SELECT source_path, reason FROM rejects")
+    [(where, reason)] = query(db, "SELECT source_path, reason FROM rejects")
     assert where == f"{path}[Sheet]" and reason.startswith("unreadable Excel sheet: ")
 
 
@@ -120,6 +120,6 @@ def test_an_old_xls_or_password_protected_workbook_says_so(tmp_path: Path) -> No
     path = tmp_path / "old.xlsx"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     db = tmp_path / "x.duckdb"
-    _ingest(db, path)
-    [(reason,)] = _query(db, "SELECT reason FROM rejects")
+    ingest(db, path)
+    [(reason,)] = query(db, "SELECT reason FROM rejects")
     assert reason.startswith("an old .xls or a password-protected workbook")
