@@ -17,8 +17,8 @@ direction only, inside the retrieval window) and hold the target's rarer keys, b
 inverted index in DuckDB (``data/translate_pairs.sql``); the best ``top_k`` per target.
 Alignment: inside each candidate pair, every target paragraph and source paragraph are
 scored by the weighted overlap of their keys, and the best pairs taken one to one in score
-order (so reordered paragraphs align; a split or fused one keeps its best half) when the
-score reaches ``min_score``. A span is a whole paragraph on both sides.
+order (so reordered paragraphs align; a split or fused one keeps its best half; the earlier
+source on a tie) when the score reaches ``min_score``. A span is a whole paragraph on both sides.
 
 Why these defaults (``TranslateSettings``), measured on the PANL-BPPT development pairs
 (``make eval``, set ``panl``; the cut-off is cross-validated there across its domains):
@@ -122,7 +122,11 @@ def _paragraphs(con: duckdb.DuckDBPyConnection, ids: pl.DataFrame) -> dict[str, 
 def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
     """A target's alignment rows: its paragraphs and its candidates' paragraphs scored, and
     pairs taken best first while neither paragraph is taken (a source paragraph once per
-    source), so each target paragraph names its one best original."""
+    source), so each target paragraph names its one best original. ``sources`` come in the
+    one article order: on a tie (a wire and an outlet's copy of it) the earlier source takes
+    the pair, never the one whose id sorts first. A source left with fewer than
+    ``min_paragraphs`` pairs is dropped and the pairs are taken again without it, so that the
+    paragraphs it held go to the next best source instead of being lost."""
     paragraphs, lang, weight = _INPUT["paragraphs"], _INPUT["lang"], _INPUT["weight"]
 
     def keys(article: str, lexicon: Lexicon | None) -> list[anchors.Keys]:
@@ -133,7 +137,7 @@ def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
 
     scored = []
     target_keys: dict[tuple | None, list[anchors.Keys]] = {}  # per lexicon, made once
-    for source, basis, same in sources:
+    for k, (source, _, _) in enumerate(sources):
         lexicon = Lexicon.load(lang[source], lang[target])
         pair = lexicon.pair if lexicon else None
         if pair not in target_keys:
@@ -142,21 +146,38 @@ def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
         for i, tk in enumerate(t_keys):
             for j, sk in enumerate(s_keys):
                 if (score := anchors.overlap(tk, sk)) >= _INPUT["min_score"]:
-                    scored.append((-score, i, source, j, basis, same))
-    rows, used_t, used_s = [], set(), set()
-    for neg, i, source, j, basis, same in sorted(scored):
-        if i in used_t or (source, j) in used_s:
-            continue
-        used_t.add(i)
-        used_s.add((source, j))
+                    scored.append((-score, i, k, j))
+    scored.sort()
+    # one or two paragraphs in common is what two stories on one topic share by chance
+    enough = min(_INPUT["min_paragraphs"], len(paragraphs[target]))
+    dropped: set[int] = set()
+    while True:
+        taken = _one_to_one(scored, dropped)
+        per_source = Counter(k for _, _, k, _ in taken)
+        if not (short := {k for k, n in per_source.items() if n < enough}):
+            break
+        dropped |= short
+    rows = []
+    for neg, i, k, j in taken:
+        source, basis, same = sources[k]
         s, t = paragraphs[source][j], paragraphs[target][i]
         rows.append(
             (source, s[0], s[1], s[2], target, t[0], t[1], t[2], round(-100 * neg, 2), basis, same)
         )
-    # one or two paragraphs in common is what two stories on one topic share by chance
-    enough = min(_INPUT["min_paragraphs"], len(paragraphs[target]))
-    per_source = Counter(r[0] for r in rows)
-    return [r for r in rows if per_source[r[0]] >= enough]
+    return rows
+
+
+def _one_to_one(scored: list[tuple], dropped: set[int]) -> list[tuple]:
+    """Pairs (-score, target paragraph, source, source paragraph), sorted, taken best first
+    while neither paragraph is taken, leaving out the ``dropped`` sources."""
+    taken, used_t, used_s = [], set(), set()
+    for neg, i, k, j in scored:
+        if k in dropped or i in used_t or (k, j) in used_s:
+            continue
+        used_t.add(i)
+        used_s.add((k, j))
+        taken.append((neg, i, k, j))
+    return taken
 
 
 def _align_pairs(targets: list[tuple]) -> list[tuple]:
@@ -327,7 +348,8 @@ def update(
     )
     work = store.frame(
         con,
-        "SELECT source, target, basis, same_outlet FROM translate_pairs ORDER BY target, source",
+        "SELECT source, target, basis, same_outlet FROM translate_pairs "
+        "ORDER BY target, source_rank",
     )
     if work.height:
         ids = pl.concat([work["source"], work["target"]]).unique().to_frame("article_id")

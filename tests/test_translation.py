@@ -253,6 +253,29 @@ def test_language_tags_in_other_forms_still_pair_the_languages(tmp_path):
     ]
 
 
+def test_a_translation_goes_to_the_wire_not_to_a_copy_whose_id_sorts_first(tmp_path):
+    """Two English outlets carried the wire story after it: "b-copy" whole, "a-copy" only its
+    lede, without the sentence the wire's lede adds (so a-copy matches that paragraph best).
+    On equal scores the earlier article takes a paragraph, not the id that sorts first; and a
+    source left with fewer than 3 paragraphs hands them to the next best instead of losing
+    them. The translation then names the wire for every paragraph (it used to name b-copy,
+    with the lede unaligned)."""
+    lede = WIRE[0] + " The Jakarta Composite Index rose 0.8 percent to 7,100 points."
+    recs = [
+        _record("wire-en", [lede, *WIRE[1:]], "wire", "Reuters", "en", "2024-04-23T04:00:00Z"),
+        _record("a-copy", [WIRE[0]], "outlet", "Globe", "en", "2024-04-23T05:00:00Z"),
+        _record("b-copy", [lede, *WIRE[1:]], "outlet", "Times", "en", "2024-04-23T06:00:00Z"),
+        _record("harian-id", TRANSLATION, "outlet", "Harian", "id", "2024-04-23T09:00:00Z"),
+    ]
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    api.run([path], tmp_path / "c.duckdb")
+    rows = _translations(tmp_path / "c.duckdb")
+    assert [(r[0], r[1], r[2], r[3]) for r in rows] == [
+        ("wire-en", i, "harian-id", i) for i in range(len(WIRE))
+    ]
+
+
 def test_derivation_source_and_attribution_use_translations(db):
     with duckdb.connect(str(db), read_only=True) as con:
         derived = dict(

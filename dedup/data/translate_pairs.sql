@@ -106,7 +106,8 @@ WITH q AS (  -- articles are their ranks, weights integers (millionths: sums exa
        AND in_window(h.published, q.published, $window_s)
     GROUP BY ALL
 ), scored AS (
-    SELECT a.article_id AS source, b.article_id AS target, round(s.weight / t.total, 4) AS share,
+    SELECT a.article_id AS source, s.source AS source_rank, b.article_id AS target,
+           round(s.weight / t.total, 4) AS share,
            direction_basis(a.kind, a.published, b.kind, b.published) AS basis,
            coalesce(a.outlet = b.outlet, false) AS same_outlet
     FROM shared AS s
@@ -116,6 +117,7 @@ WITH q AS (  -- articles are their ranks, weights integers (millionths: sums exa
     WHERE s.n_keys >= least($min_shared, t.n_keys) AND s.weight >= $min_share * t.total
       AND comes_first(a.kind, a.published, b.kind, b.published)
 )
-SELECT source, target, basis, same_outlet, share
+-- on a tie (a wire and its copies hold the same keys) the earlier source, not the id
+SELECT source, source_rank, target, basis, same_outlet, share
 FROM scored
-QUALIFY row_number() OVER (PARTITION BY target ORDER BY share DESC, source) <= $top_k;
+QUALIFY row_number() OVER (PARTITION BY target ORDER BY share DESC, source_rank) <= $top_k;
