@@ -607,6 +607,27 @@ def test_same_outlet_alignments_do_not_propagate(wire_db: duckdb.DuckDBPyConnect
     )
 
 
+@pytest.mark.parametrize(("basis", "matched"), [("published", False), ("undecided", True)])
+def test_a_wire_that_came_later_is_no_match(
+    wire_db: duckdb.DuckDBPyConnection, basis: str, matched: bool
+) -> None:
+    """The outlet's paragraph came first and the wire took it up (the alignment's decided
+    target is the wire): it is not wire copy, as the derivation says; its cue still
+    propagates. An undecided pair matches either way, as before."""
+    wire_db.execute(
+        """UPDATE alignments SET
+           source_article_id = target_article_id, target_article_id = source_article_id,
+           source_paragraph_id = target_paragraph_id, target_paragraph_id = source_paragraph_id,
+           source_start = target_start, target_start = source_start,
+           source_end = target_end, target_end = source_end, direction_basis = ?""",
+        [basis],
+    )
+    attribute(wire_db)
+    outlet = attributions(wire_db, "o/3")
+    assert has(outlet, "Reuters", "matched", alignment_id=1) is matched
+    assert has(outlet, "Reuters", "propagated", alignment_id=1)
+
+
 def test_best_cue_does_not_depend_on_row_order() -> None:
     """Two cues of one source at the same place and confidence: the longer is kept, however
     the rows come (a parallel scan or a polars sort must not decide)."""

@@ -1,20 +1,22 @@
 -- Propagated and matched attributions, through alignments (not same_outlet) of the articles
 -- in `repropagate`: a paragraph aligned with a paragraph that has an explicit attribution
 -- takes it (confidence * score / 100); a paragraph aligned with an article of kind wire is
--- `matched` to that wire's source (score / 100); through a translation alignment the
--- evidence says "translation of <wire article>".
+-- `matched` to that wire's source (score / 100) unless the wire is the alignment's decided
+-- target (an outlet's story a wire took up later is not wire copy: the derivation says the
+-- wire derived from the outlet); through a translation alignment the evidence says
+-- "translation of <wire article>".
 -- Inputs: repropagate, _attribute_wires (article_id, source, source_type). Parameters: none.
 
 -- both sides of every alignment of an article in repropagate
 CREATE OR REPLACE TEMP TABLE attribute_pairs AS
 SELECT alignment_id, score, match_kind, target_paragraph_id AS paragraph_id,
        target_article_id AS article_id, source_paragraph_id AS via_paragraph_id,
-       source_article_id AS via_article_id
+       source_article_id AS via_article_id, true AS via_not_later
 FROM alignments SEMI JOIN repropagate AS r ON r.article_id = target_article_id
 WHERE NOT same_outlet
 UNION ALL
 SELECT alignment_id, score, match_kind, source_paragraph_id, source_article_id,
-       target_paragraph_id, target_article_id
+       target_paragraph_id, target_article_id, direction_basis = 'undecided'
 FROM alignments SEMI JOIN repropagate AS r ON r.article_id = source_article_id
 WHERE NOT same_outlet;
 
@@ -44,6 +46,6 @@ SELECT p.paragraph_id, p.article_id, w.source, w.source_type, 'matched',
 FROM attribute_pairs AS p
 JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline')
 JOIN _attribute_wires AS w ON w.article_id = p.via_article_id
-WHERE p.article_id <> p.via_article_id
+WHERE p.article_id <> p.via_article_id AND p.via_not_later
 QUALIFY row_number() OVER (
     PARTITION BY p.paragraph_id, p.via_article_id ORDER BY p.score DESC, p.alignment_id) = 1;
