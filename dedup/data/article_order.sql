@@ -1,17 +1,29 @@
 -- "Earlier", defined once. For two articles (kind, published):
 --   direction_basis: 'published' when both dates are known and differ, else 'kind' when
---   one is wire copy and the other not, else 'undecided';
+--   one is wire copy and the other not, else 'undecided'. A date without a time is stored
+--   as midnight (UTC), so a value at midnight exactly is taken for a day: it differs only
+--   from another day, not from a time on its own day (an outlet that gives only dates
+--   would otherwise come before every wire story of the same day);
 --   comes_first: whether the first article is the source (NULL when undecided);
 --   in_window: whether a source published at pub_a is at most window_s seconds before a
 --   target published at pub_b (always, when either is undated).
 -- article_order ranks all articles in one order that agrees with comes_first wherever it
 -- decides: undated wire copy first (it precedes any outlet article), then dated articles by
--- date (wire first on equal dates), then undated outlet articles (a dated wire precedes
--- them); article_id breaks the remaining ties. It names a cluster's origin, a trail's first
+-- day, and within a day wire copy given as a day, then articles with a time by time (wire
+-- first on equal times), then outlet articles given as a day; then undated outlet articles
+-- (a dated wire precedes them); article_id breaks the remaining ties. It names a cluster's origin, a trail's first
 -- quote, a bucket's head and the first of tied sources.
 -- Parameters: none.
+CREATE OR REPLACE TEMP MACRO day_only(pub) AS pub = date_trunc('day', pub);
+
+CREATE OR REPLACE TEMP MACRO dated_apart(pub_a, pub_b) AS
+    CASE WHEN day_only(pub_a) OR day_only(pub_b)
+         THEN date_trunc('day', pub_a) <> date_trunc('day', pub_b)
+         ELSE pub_a <> pub_b END;
+
 CREATE OR REPLACE TEMP MACRO direction_basis(kind_a, pub_a, kind_b, pub_b) AS
-    CASE WHEN pub_a IS NOT NULL AND pub_b IS NOT NULL AND pub_a <> pub_b THEN 'published'
+    CASE WHEN pub_a IS NOT NULL AND pub_b IS NOT NULL AND dated_apart(pub_a, pub_b)
+         THEN 'published'
          WHEN kind_a IS DISTINCT FROM kind_b THEN 'kind'
          ELSE 'undecided' END;
 
@@ -28,5 +40,7 @@ SELECT article_id, outlet, kind, published,
        row_number() OVER (
            ORDER BY CASE WHEN published IS NULL AND kind = 'wire' THEN 0
                          WHEN published IS NOT NULL THEN 1 ELSE 2 END,
+                    date_trunc('day', published),
+                    CASE WHEN NOT day_only(published) THEN 1 WHEN kind = 'wire' THEN 0 ELSE 2 END,
                     published, kind <> 'wire', article_id) AS rank
 FROM articles;
