@@ -40,12 +40,14 @@ def swap(new: Path, db: Path) -> None:
 
 
 def main(argv: list[str]) -> int:
-    """``python -m dedup.swap NEW DB``: 0 when swapped, 1 with one line when not."""
+    """``python -m dedup.swap NEW DB``: 0 when swapped, 1 with one line when not; either
+    way one line on stderr, since the run's own summary named the temporary file."""
     try:
         swap(Path(argv[0]), Path(argv[1]))
     except (DedupError, OSError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    print(f"{argv[1]}: the database just built (as {argv[0]}) is in place", file=sys.stderr)
     return 0
 
 

@@ -80,3 +80,13 @@ def test_swap_refuses_a_new_database_with_a_log(tmp_path: Path) -> None:
     Path(f"{new}.wal").write_bytes(b"x")
     with pytest.raises(DedupError, match="write-ahead log"):
         swap(new, tmp_path / "db.duckdb")
+
+
+def test_the_swap_names_the_database_now_in_place(tmp_path: Path, capsys) -> None:
+    """The run's summary named the temporary file it built: the swap says where it went."""
+    from dedup.swap import main
+
+    new, db = tmp_path / "s.duckdb.x1Yz", tmp_path / "s.duckdb"
+    duckdb.connect(str(new)).close()
+    assert main([str(new), str(db)]) == 0
+    assert capsys.readouterr().err == f"{db}: the database just built (as {new}) is in place\n"
