@@ -95,7 +95,9 @@ DEFAULT_DB = Path("reports/syndication.duckdb")
 #: reasons for skipped input shown after a run (a WARC has one per HTTP status and type)
 SKIPPED_SHOWN = 5
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or logs.")]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="No progress, notes or logs (errors still).")
+]
 FollowLinksOption = Annotated[
     bool,
     typer.Option(
@@ -155,6 +157,13 @@ def _fail(err: Exception) -> None:
     if not interrupt.received():  # else the interrupt's own line says it all
         typer.echo(f"error: {err}", err=True)
     raise typer.Exit(2)
+
+
+def _quiet(quiet: bool) -> None:
+    """Only errors in the log: the commands that print results take ``-q`` as the stages do,
+    so that a script can pass it to every command."""
+    if quiet:
+        logging.getLogger().setLevel(logging.ERROR)
 
 
 def _version(value: bool) -> None:
@@ -301,6 +310,7 @@ def sql(
     allow_files: Annotated[
         bool, typer.Option("--allow-files", help="Let the query read and write local files.")
     ] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Run a read-only SQL query and print the result.
 
@@ -326,7 +336,7 @@ def sql(
             json.dumps(result.to_dicts(), ensure_ascii=False, default=str, indent=1) + "\n"
         )
     else:
-        _print_table(result)
+        _print_table(result, note=not quiet)
 
 
 #: rows ``dedup sql`` shows as a table: a table is for reading (rich took 43 s for 100,000
@@ -337,10 +347,10 @@ TABLE_ROWS = 1000
 TABLE_WIDTH = 100_000
 
 
-def _print_table(result: pl.DataFrame) -> None:
+def _print_table(result: pl.DataFrame, note: bool = True) -> None:
     """The first TABLE_ROWS rows as a table, every value whole: wrapped in its cell on a
     terminal, not cut to a width in a file or a pipe (rich cut values to 80 columns with
-    "…", ids included). How many rows are left out is said on stderr."""
+    "…", ids included). How many rows are left out is said on stderr (``note``)."""
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
@@ -355,7 +365,7 @@ def _print_table(result: pl.DataFrame) -> None:
     if not console.is_terminal:  # as wide as the table needs
         console = Console(width=TABLE_WIDTH)
     console.print(table)
-    if result.height > TABLE_ROWS:
+    if note and result.height > TABLE_ROWS:
         typer.echo(
             f"{TABLE_ROWS:,} of {result.height:,} rows shown: --format csv or json prints all",
             err=True,
@@ -369,10 +379,12 @@ def export(
     fmt: Annotated[
         ExportFormat, typer.Option("--format", help="csv or parquet.")
     ] = ExportFormat.csv,
+    quiet: QuietOption = False,
 ) -> None:
     """Write every contract table as CSV or Parquet."""
     from dedup import export as exporter
 
+    _quiet(quiet)
     try:
         paths = exporter.export(db, out, fmt.value)
     except DedupError as err:
@@ -390,10 +402,12 @@ def trace(
     fmt: Annotated[
         TraceFormat, typer.Option("--format", help="table (terminal) or json.")
     ] = TraceFormat.table,
+    quiet: QuietOption = False,
 ) -> None:
     """Paragraph-by-paragraph provenance of one article."""
     from dedup import provenance
 
+    _quiet(quiet)
     try:
         with store.open_db(db) as con:
             result = provenance.trace(con, article_id)
@@ -413,6 +427,7 @@ def trace(
 def report(
     db: DbOption = DEFAULT_DB,
     out: Annotated[Path, typer.Option("--out", help="Folder for the report.")] = Path("reports"),
+    quiet: QuietOption = False,
 ) -> None:
     """Write report.html, report.md and report.xlsx, and each table as CSV and Parquet.
 
@@ -420,6 +435,7 @@ def report(
     dedup ships); the tables go to OUT/csv and OUT/parquet."""
     from dedup import report as reporter
 
+    _quiet(quiet)
     try:
         result = reporter.report(db, out)
     except DedupError as err:

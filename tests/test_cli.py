@@ -265,6 +265,25 @@ def test_a_table_shows_every_value_whole_and_says_what_it_left_out(
     assert [f"{long}{i}" in result.stdout for i in range(5)] == [True] * 3 + [False] * 2
     assert result.stdout.count("[antara] [/b]") == 3  # text, not rich markup
     assert result.stderr == "3 of 5 rows shown: --format csv or json prints all\n"
+    quiet = runner.invoke(app, ["sql", query, "--db", str(seed_db), "-q"])
+    assert (quiet.exit_code, quiet.stdout, quiet.stderr) == (0, result.stdout, "")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["sql", "SELECT 1 AS one"],
+        ["trace", "004_c040663b4dfb9712", "--format", "json"],
+        ["export", "--out", "{tmp}/export"],
+        ["report", "--out", "{tmp}/report"],
+    ],
+)
+def test_every_command_takes_quiet(seed_db: Path, tmp_path: Path, args: list[str]) -> None:
+    """``-q`` is every command's (a script passes it to each): results still print."""
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = runner.invoke(app, [*args, "--db", str(seed_db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout and result.stderr == ""
 
 
 def test_a_query_opening_with_a_comment_is_the_query(seed_db: Path) -> None:
