@@ -1,7 +1,7 @@
 """Attribution stage: which wire service or outlet each paragraph derives from, and why.
 
 Reads: articles, paragraphs, alignments, stale_articles (emptied once read), the temp
-tables new_articles, role_changes and article_order (made when detect did not run in this
+tables new_articles, role_updates and article_order (made when detect did not run in this
 command). Leaves: attributions, image_credits, quotes and quote_trails (with quote_keys and
 quote_edges, see :mod:`dedup.quotes`), and its ``meta`` row (:mod:`dedup.state`).
 
@@ -158,7 +158,7 @@ def _scan_child(articles: list[list[dict[str, Any]]], path: Path, parent: int) -
 
 def start_scan(con: duckdb.DuckDBPyConnection) -> EarlyScan | None:
     """Start scanning, in the background, the articles :func:`attribute` will scan: those
-    it has not seen and those whose roles changed (``role_changes`` of this run, and
+    it has not seen and those whose roles changed (``role_updates`` of this run, and
     ``stale_articles`` of earlier ones). None when the stage would run in full or the
     articles are too many to hold."""
     seen = state.stage_state(con, "attribute")
@@ -169,7 +169,7 @@ def start_scan(con: duckdb.DuckDBPyConnection) -> EarlyScan | None:
         CREATE OR REPLACE TEMP TABLE early_scan AS
         SELECT article_id FROM articles WHERE run_id > ?
         UNION SELECT article_id FROM stale_articles WHERE reason = 'roles'
-        UNION SELECT article_id FROM role_changes
+        UNION SELECT article_id FROM role_updates
         """,
         [seen["through_run"]],
     )

@@ -5,7 +5,7 @@ run whose articles it has processed. The next run then redoes only the new artic
 everything when the settings changed; ``stale_articles`` carries the articles whose roles or
 alignments changed from ``detect`` to ``attribute``, which may run in a later command.
 
-Reads and leaves: meta, stale_articles. Reads: articles, the temp tables role_changes and
+Reads and leaves: meta, stale_articles. Reads: articles, the temp tables role_updates and
 changed_articles. Leaves: the temp table ``new_articles``.
 """
 
@@ -71,9 +71,11 @@ def finish_stage(con: duckdb.DuckDBPyConnection, stage: str, settings: dict[str,
 
 
 def mark_stale(con: duckdb.DuckDBPyConnection) -> None:
-    """Hand to attribution the articles whose roles (``role_changes``) or alignments
-    (``changed_articles``) changed in this detect run."""
+    """Hand to attribution the articles whose roles (``role_updates``) or alignments
+    (``changed_articles``) changed in this detect run. Every role that changed, not only
+    ``role_changes`` (those of articles detect saw before): a detect run in full counts every
+    article as new to it, while attribution has scanned the old ones with their old roles."""
     con.execute(
-        "INSERT INTO stale_articles SELECT article_id, 'roles' FROM role_changes "
+        "INSERT INTO stale_articles SELECT DISTINCT article_id, 'roles' FROM role_updates "
         "UNION SELECT article_id, 'alignments' FROM changed_articles"
     )

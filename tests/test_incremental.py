@@ -26,6 +26,7 @@ TABLES = {
     "pair_checks": "SELECT * FROM pair_checks ORDER BY ALL",
     "sentence_alignments": "SELECT * FROM sentence_alignments ORDER BY ALL",
     "text_reps": "SELECT * FROM text_reps ORDER BY ALL",
+    "quotes": "SELECT * FROM quotes ORDER BY ALL",
     "quote_trails": "SELECT * FROM quote_trails ORDER BY ALL",
     "alignments": "SELECT * FROM alignments ORDER BY ALL",
     "article_derivation": "SELECT * FROM article_derivation ORDER BY ALL",
@@ -45,6 +46,46 @@ def _tables(db: Path) -> dict[str, list]:
         return {name: con.execute(sql).fetchall() for name, sql in TABLES.items()}
     finally:
         con.close()
+
+
+#: words of the filler sentences around a case's own paragraphs
+VOCABULARY = (
+    "pemerintah menteri rakyat ekonomi pasar harga beras minyak banjir hujan kota desa sekolah "
+    "rumah jalan kereta kapal ikan petani buruh bank pajak"
+)
+
+
+def test_roles_that_change_in_a_full_detect_are_attributed_anew(tmp_path: Path) -> None:
+    """A quoted paragraph that recurs in an outlet's first 3 articles is its template; 60
+    more of its articles make it body text again, and, sharing a sentence, change the stop
+    shingles, so detect redoes every article. Attribution must still scan the 3 old
+    articles again: their quote and AFP credits were missing (and a paragraph that became
+    boilerplate kept its quotes)."""
+    words = VOCABULARY.split()
+    rng = random.Random(2)
+
+    def sentence() -> str:
+        return " ".join(rng.choice(words) for _ in range(14)).capitalize() + "."
+
+    quote = ('"Kami akan menanggung semua konsekuensinya di tingkat internasional," kata juru '
+             "bicara Budi Santoso, seperti dikutip AFP.")  # fmt: skip
+    shared = (
+        "Harga cabai merah di pasar induk naik tajam sejak awal pekan karena pasokan berkurang."
+    )
+    first = [{"id": f"x{i}", "outlet": "X", "text": "\n\n".join([sentence(), quote, sentence()])}
+             for i in range(3)]  # fmt: skip
+    second = [{"id": f"y{i}", "outlet": "X", "text": " ".join([sentence(), shared, sentence()])}
+              for i in range(60)]  # fmt: skip
+    paths = {}
+    for name, records in (("first", first), ("second", second), ("all", first + second)):
+        paths[name] = tmp_path / f"{name}.jsonl"
+        paths[name].write_text("".join(json.dumps(r) + "\n" for r in records))
+    incremental, rebuilt = tmp_path / "inc.duckdb", tmp_path / "all.duckdb"
+    pipeline.run([paths["first"]], incremental)
+    pipeline.run([paths["second"]], incremental)
+    pipeline.run([paths["all"]], rebuilt)
+    assert _tables(incremental) == _tables(rebuilt)
+    assert _tables(rebuilt)["quotes"]  # the case holds what it tests
 
 
 def test_adding_articles_equals_full_rebuild(tmp_path: Path) -> None:

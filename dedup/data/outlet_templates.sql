@@ -4,8 +4,8 @@
 -- the outlet: so a new template is a key of a new article, and an old template is checked
 -- again against its outlet's size. Roles never depend on the order articles came in.
 -- Inputs: new_articles. Parameters: $min_articles, $min_share.
--- Leaves: role_changes (paragraph_id, article_id): paragraphs of earlier articles whose
--- role changed.
+-- Leaves: role_updates (every paragraph whose role changed: attribution scans by these)
+-- and role_changes (paragraph_id, article_id): those of the articles detect saw before.
 CREATE OR REPLACE TEMP TABLE template_keys AS
 SELECT DISTINCT a.outlet, p.norm_key
 FROM paragraphs AS p
