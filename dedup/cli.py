@@ -177,7 +177,9 @@ def main(
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log stage timings.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Log stage timings, and a failure's traceback.")
+    ] = False,
 ) -> None:
     """Trace news syndication: shared passages, wire sources and derivation, in DuckDB.
 
