@@ -3,7 +3,8 @@
 Used by the HTML readers when the page's metadata gives no date. Only the head of the text
 (where datelines and bylines stand) is read, only the first date found there counts (later
 ones are the story's events), a date written out with its month counts only where a byline
-or dateline puts it (near the start of its line), and a value that is not sure is left
+or dateline puts it (near the start of its line, not running on into a sentence), and a value
+that is not sure is left
 empty, never guessed: a stated weekday must agree with the date, a time without a time zone keeps
 only the date, and a date without a year ("Jumat (8/9)", "SEOUL, Oct 13 (Reuters) -") is
 resolved against the page's year, or against the crawl date only when it lies at most
@@ -33,10 +34,13 @@ UNDATED_MAX_AGE = timedelta(days=7)
 WEEKDAY_MAX_AGE = timedelta(days=45)
 #: a date may lie this far after the reference (time zones ahead of the crawler's clock)
 AHEAD = timedelta(days=1)
-#: words allowed before a written-out date on its line ("Memperingati kerusuhan 27 Juli
-#: 1996" in a lede is an event, "Jakarta, 3 Oktober 2023" a dateline)
+#: words allowed before a written-out date on its line, and after it without a separator
+#: ("Memperingati kerusuhan 27 Juli 1996, ratusan aktivis ..." in a lede is an event,
+#: "Jakarta, 3 Oktober 2023" a dateline)
 BYLINE_MAX_WORDS = 4
 _WORDS = re.compile(r"[^\W\d_]+")
+#: what parts a byline's or dateline's date from the text after it on its line ("" for none)
+_SEPARATORS = ("", "-", "–", "—", "|", "(", "/", "·", "•")
 _TEXT_YEAR = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\w.,]\d|\d)")
 _URL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)")
 
@@ -117,7 +121,7 @@ def find_published(
         (m.start(), form, m)
         for form, regex in patterns()
         for m in regex.finditer(head)
-        if form in ("paren", "wire") or _starts_line(head, m.start())
+        if form in ("paren", "wire") or _byline_place(head, m)
     ]
     if not found:
         return None
@@ -130,11 +134,18 @@ def find_published(
     return value
 
 
-def _starts_line(head: str, start: int) -> bool:
+def _byline_place(head: str, m: re.Match[str]) -> bool:
     """A written-out date stands where bylines and datelines put it: at most
-    ``BYLINE_MAX_WORDS`` words before it on its line ("Oleh: Tim Redaksi | Kamis, ...")."""
-    before = head[head.rfind("\n", 0, start) + 1 : start]
-    return len(_WORDS.findall(before)) <= BYLINE_MAX_WORDS
+    ``BYLINE_MAX_WORDS`` words before it on its line ("Oleh: Tim Redaksi | Kamis, ..."), and
+    after it the line ends, goes on past a separator ("Jakarta, 3 Oktober 2023 - Presiden")
+    or holds at most as many words; a sentence running on ("Memperingati kerusuhan 27 Juli
+    1996, ratusan aktivis berkumpul ...") tells an event."""
+    before = head[head.rfind("\n", 0, m.start()) + 1 : m.start()]
+    end = head.find("\n", m.end())
+    after = head[m.end() : None if end < 0 else end].strip()
+    return len(_WORDS.findall(before)) <= BYLINE_MAX_WORDS and (
+        after[:1] in _SEPARATORS or len(_WORDS.findall(after)) <= BYLINE_MAX_WORDS
+    )
 
 
 def _years(text: str, url: str | None) -> set[int]:

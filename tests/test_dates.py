@@ -30,6 +30,11 @@ CASES = [
     # Indonesian dates without a time zone keep only the day
     ("Kamis, 14 September 2023 10:30", "id", D(2023, 9, 14)),
     ("Jakarta, 3 Oktober 2023", "id", D(2023, 10, 3)),
+    (
+        "JAKARTA, 3 Oktober 2023 - Presiden meresmikan jembatan baru di Kalimantan",
+        "id",
+        D(2023, 10, 3),
+    ),  # fmt: skip
     ("Selasa, 3 Oktober 2023", "id", D(2023, 10, 3)),
     # Indonesian in-text datelines: weekday (day/month[/year]), resolved against the crawl date
     ("Dilansir Reuters, Jumat (8/9), pemimpin Korea Utara", "id", D(2023, 9, 8)),
@@ -55,6 +60,17 @@ CASES = [
     ("WASHINGTON, Sept 29 (Reuters) - ", "en", None),  # no weekday, 15 days before the crawl
     ("Kamis (10/8), Kim berkunjung", "id", None),  # a Thursday, but 65 days before the crawl
     ("Copyright 2023. All rights reserved.", "en", None),
+    # an event in a lede: the sentence runs on after the date
+    (
+        "Memperingati kerusuhan 27 Juli 1996, ratusan aktivis berkumpul di depan kantor partai",
+        "id",
+        None,
+    ),  # fmt: skip
+    (
+        "On 12 October 2023 the ministry announced new rules for imported rice and sugar",
+        "en",
+        None,
+    ),  # fmt: skip
     ("Baca juga: 10 tips liburan akhir pekan", "id", None),
     ("31 Februari 2023", "id", None),
 ]
