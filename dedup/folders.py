@@ -39,7 +39,7 @@ def entries(folder: Path, follow_links: bool = False) -> Iterator[Path | Reject 
         except (OSError, RuntimeError) as err:  # a dangling link, a loop, no permission
             yield unreadable(entry, err)
             continue
-        named_as_input = entry.suffix.lower() == ".txt" or bool(PAGES.search(entry.name))
+        named_as_input = read_in_folder(entry.name)
         if stat.S_ISDIR(mode) and named_as_input:  # meant as an article: say why it is not
             yield Reject(str(entry), "", "unreadable file: Is a directory")
         elif stat.S_ISDIR(mode):
@@ -52,6 +52,12 @@ def entries(folder: Path, follow_links: bool = False) -> Iterator[Path | Reject 
             yield Skipped(str(entry), TABLE)
         else:
             yield Skipped(str(entry), UNKNOWN)
+
+
+def read_in_folder(name: str) -> bool:
+    """Whether a folder's file of this name is read: a ``.txt``, a saved page, a WARC or a
+    news-please ``.json`` (any letter case)."""
+    return name.lower().endswith(".txt") or bool(PAGES.search(name))
 
 
 def is_regular(path: Path) -> bool:

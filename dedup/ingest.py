@@ -1,9 +1,9 @@
 """Ingest stage: store the new articles of the inputs, segmented, and their rejects.
 
 Reads: articles (the ids and content hashes of stored articles), rejects (a rerun records
-none twice). Leaves: new rows in
-articles, paragraphs, sentences, units (see :mod:`dedup.segment`) and rejects; the run's
-counts say how many records were skipped as no article, and why.
+none twice, and clears those of the files it read again that no longer hold). Leaves: new
+rows in articles, paragraphs, sentences, units (see :mod:`dedup.segment`) and rejects; the
+run's counts say how many records were skipped as no article, and why.
 
 Articles stream from the readers (:mod:`dedup.readers`) in chunks segmented on every core,
 so memory stays bounded by a few chunks whatever the corpus size. An article already stored
@@ -12,6 +12,7 @@ with the same text is left alone; the same id with another text is a reject.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -21,6 +22,7 @@ import polars as pl
 
 from dedup import segment, store
 from dedup.fingerprint import FingerprintSettings
+from dedup.folders import MANIFEST, read_in_folder
 from dedup.limits import ArticleLimit
 from dedup.parallel import batched, parallel_map
 from dedup.progress import Reporter
@@ -68,6 +70,44 @@ def _shown(value: object) -> str:
     if value is None:
         return "none"
     return repr(value.isoformat() if isinstance(value, datetime) else value)
+
+
+#: where in its file a reject's record is: ":line", "[sheet]:row", "@offset" (Article.place)
+_PLACE = re.compile(r"(?:\[[^\]]*\])?(?::\d+)?(?:@\d+)?$")
+
+
+def _clear_stale_rejects(
+    con: duckdb.DuckDBPyConnection, inputs: list[Path], fresh: pl.DataFrame
+) -> int:
+    """Delete the stored rejects of the files this run read again that it did not give
+    again: they no longer hold (a manifest row naming a file since added, a record since
+    mended), and a rebuild from these inputs would not have them. A file read in another
+    run keeps its rejects. Returns how many went."""
+    files = {str(p) for p in inputs if not p.is_dir()}
+    folders = {str(p) for p in inputs if p.is_dir()}
+
+    def read_again(source_path: str | None) -> bool:
+        file = _PLACE.sub("", source_path or "", count=1)
+        parent, name = str(Path(file).parent), Path(file).name
+        return file in files or (parent in folders and (name == MANIFEST or read_in_folder(name)))
+
+    again = set(fresh.select("source_path", "record", "reason").iter_rows())
+    stale = [
+        row
+        for row in con.execute(
+            "SELECT DISTINCT source_path, record, reason FROM rejects"
+        ).fetchall()
+        if row not in again and read_again(row[0])
+    ]
+    if stale:
+        gone = pl.DataFrame(stale, schema=["source_path", "record", "reason"], orient="row")
+        with store.registered(con, gone=gone):
+            con.execute(
+                "DELETE FROM rejects AS r USING gone AS g "
+                "WHERE r.source_path IS NOT DISTINCT FROM g.source_path "
+                "AND r.record IS NOT DISTINCT FROM g.record AND r.reason = g.reason"
+            )
+    return len(stale)
 
 
 def ingest(
@@ -161,6 +201,7 @@ def ingest(
     lookup.close()
     reject_rows = [r.__dict__ | {"run_id": run_id} for r in rejects]
     new = pl.DataFrame(reject_rows, schema=_REJECT_SCHEMA)
+    counts["rejects_cleared"] = _clear_stale_rejects(con, inputs, new)
     with store.registered(con, new_rejects=new):  # a rerun records no reject twice
         con.execute(store.sql_text("new_rejects.sql"))
     # stored articles this input does not name stay stored (and in every result): counted

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import CORPUS, FIFTH
+from conftest import CORPUS, FIFTH, ingest, query
 
 from bench.generate import generate
 from bench.sources import dataset_status
@@ -86,6 +86,30 @@ def test_roles_that_change_in_a_full_detect_are_attributed_anew(tmp_path: Path) 
     pipeline.run([paths["all"]], rebuilt)
     assert _tables(incremental) == _tables(rebuilt)
     assert _tables(rebuilt)["quotes"]  # the case holds what it tests
+
+
+def test_rejects_that_no_longer_hold_go_when_their_file_is_read_again(tmp_path: Path) -> None:
+    """A manifest row named a file not there yet, and a CSV row was malformed: once the
+    file is added and the row mended, a rerun clears both, as a rebuild would not have them.
+    A file given in another run keeps its rejects, and a rerun of the same input its own."""
+    folder, table, other = tmp_path / "in", tmp_path / "t.csv", tmp_path / "other.csv"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Judul\n\nIsi berita pertama.\n")
+    (folder / "manifest.csv").write_text("file,outlet\na.txt,A\nb.txt,B\n")
+    table.write_text('id,text\nt1,"Isi berita dari tabel."\nt2,too,many\n')
+    other.write_text("id,text\nz1\n")
+    db = tmp_path / "x.duckdb"
+    ingest(db, other)
+    ingest(db, folder, table)
+    assert ingest(db, folder, table)["rejects_cleared"] == 0
+    assert len(query(db, "SELECT * FROM rejects")) == 3
+    (folder / "b.txt").write_text("Judul\n\nIsi berita kedua.\n")
+    table.write_text('id,text\nt1,"Isi berita dari tabel."\nt2,"Baris yang sudah diperbaiki."\n')
+    counts = ingest(db, folder, table)
+    assert (counts["articles_new"], counts["rejects_cleared"]) == (2, 2)
+    assert query(db, "SELECT source_path, reason FROM rejects") == [
+        (f"{other}:2", "malformed CSV row: expected 2 fields, got 1")
+    ]
 
 
 def test_adding_articles_equals_full_rebuild(tmp_path: Path) -> None:
