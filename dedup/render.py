@@ -36,7 +36,7 @@ SUMMARY_LABELS = {
     "clusters": "clusters",
     "wholly_derived": "wholly derived",
     "partially_derived": "partially derived",
-    "non_derived": "non-derived",
+    "non_derived": "non-derived outlet articles",
     "attributions": "attributions",
     "rejects": "rejects",
 }

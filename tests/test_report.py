@@ -538,6 +538,34 @@ def test_a_database_only_ingested_says_so(built, tmp_path: Path) -> None:
         assert "5 of 5 articles have not been compared yet" in text
 
 
+def test_the_summary_counts_outlet_articles_as_non_derived_not_wires(tmp_path: Path) -> None:
+    """A wire story that takes from no other article is not one of the "non-derived"
+    articles a researcher reads as outlets writing their own stories."""
+    import json
+
+    from dedup.pipeline import run
+
+    story = "\n\n".join(
+        f"Paragraph {i} of the wire story about the harbour strike, with its own facts {i}."
+        for i in range(6)
+    )
+    records = [
+        {"id": "w", "text": story, "kind": "wire", "outlet": "Wire", "published": "2024-03-05T08:00"},
+        {"id": "o", "text": story, "outlet": "Daily", "published": "2024-03-05T10:00"},
+        {"id": "i", "text": "A local fair opened on Sunday.\n\nFarmers sold rice.", "outlet": "Own"},
+    ]  # fmt: skip
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    run([path], tmp_path / "c.duckdb")
+    summary = report(tmp_path / "c.duckdb", tmp_path / "r", QUERIES)["summary"]
+    assert (summary["wire_articles"], summary["wholly_derived"], summary["non_derived"]) == (
+        1,
+        1,
+        1,
+    )
+    assert "| non-derived outlet articles | 1 |" in (tmp_path / "r" / "report.md").read_text()
+
+
 def test_a_new_report_leaves_no_figure_of_the_last_one(built, tmp_path: Path) -> None:
     """A figure the new database has no data for goes with the last report's pages, rather
     than staying beside pages that no longer show it."""

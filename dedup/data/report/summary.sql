@@ -9,7 +9,9 @@ SELECT
     (SELECT count(*) FROM clusters) AS clusters,
     (SELECT count(*) FROM article_derivation WHERE derivation = 'wholly') AS wholly_derived,
     (SELECT count(*) FROM article_derivation WHERE derivation = 'partially') AS partially_derived,
-    (SELECT count(*) FROM article_derivation WHERE derivation = 'non') AS non_derived,
+    -- outlet articles only: a wire story that takes from no other is no finding
+    (SELECT count(*) FROM article_derivation JOIN articles USING (article_id)
+     WHERE derivation = 'non' AND kind <> 'wire') AS non_derived,
     (SELECT count(*) FROM attributions) AS attributions,
     (SELECT count(*) FROM rejects) AS rejects,
     -- ingested, never through detect: derivation, alignments and attributions leave them out
