@@ -628,6 +628,20 @@ def test_a_wire_that_came_later_is_no_match(
     assert has(outlet, "Reuters", "propagated", alignment_id=1)
 
 
+def test_the_outlet_sources_table_counts_paragraphs_per_method(
+    wire_db: duckdb.DuckDBPyConnection,
+) -> None:
+    """The rewrite's paragraph takes Reuters twice by propagation (its alignment and its
+    quote trail): one paragraph in the report's outlet table, not two (it counted rows)."""
+    from pathlib import Path
+
+    attribute(wire_db)
+    sql = Path(__file__).parents[1] / "reports" / "queries" / "03_outlet_source_matrix.sql"
+    rows = wire_db.sql(sql.read_text(encoding="utf-8")).pl().to_dicts()
+    [outlet] = [r for r in rows if r["outlet"] != "Reuters" and r["source"] == "Reuters"]
+    assert (outlet["n_paragraphs"], outlet["propagated"], outlet["matched"]) == (1, 1, 1)
+
+
 def test_best_cue_does_not_depend_on_row_order() -> None:
     """Two cues of one source at the same place and confidence: the longer is kept, however
     the rows come (a parallel scan or a polars sort must not decide)."""

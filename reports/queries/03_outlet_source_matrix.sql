@@ -1,17 +1,18 @@
 -- title: Outlets and their sources
 -- description: For each outlet and each source attributed to its paragraphs: how many
--- paragraphs and articles, by which methods (explicit cue, inherited from lede or footer,
--- propagated through an alignment, matched), and the mean confidence.
+-- paragraphs and articles, how many paragraphs each method gave it to (explicit cue,
+-- inherited from lede or footer, propagated through an alignment, matched: a paragraph may
+-- have several), and the mean confidence of its attribution rows.
 SELECT
     coalesce(a.outlet, '(unknown)') AS outlet,
     t.source,
     t.source_type,
     count(DISTINCT t.paragraph_id) AS n_paragraphs,
     count(DISTINCT t.article_id) AS n_articles,
-    count(*) FILTER (WHERE t.method = 'explicit') AS explicit,
-    count(*) FILTER (WHERE t.method = 'inherited') AS inherited,
-    count(*) FILTER (WHERE t.method = 'propagated') AS propagated,
-    count(*) FILTER (WHERE t.method = 'matched') AS matched,
+    count(DISTINCT t.paragraph_id) FILTER (WHERE t.method = 'explicit') AS explicit,
+    count(DISTINCT t.paragraph_id) FILTER (WHERE t.method = 'inherited') AS inherited,
+    count(DISTINCT t.paragraph_id) FILTER (WHERE t.method = 'propagated') AS propagated,
+    count(DISTINCT t.paragraph_id) FILTER (WHERE t.method = 'matched') AS matched,
     string_agg(DISTINCT t.method, ', ' ORDER BY t.method) AS methods,
     round(avg(t.confidence), 2) AS mean_confidence
 FROM attributions AS t
