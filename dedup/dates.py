@@ -110,8 +110,9 @@ def find_published(
     crawled: datetime | None = None,
     page_year: int | None = None,
     url: str | None = None,
-) -> datetime | None:
-    """The first sure date in the head of ``text``, as naive UTC (a date alone: midnight).
+) -> date | datetime | None:
+    """The first sure date in the head of ``text``: a time as naive UTC, a date alone (no
+    time, or a time without a zone) as a ``date``.
 
     A date whose year was inferred from the crawl date is dropped when the text or the URL
     names years and none of them is that year: an archive page fetched years later
@@ -160,7 +161,7 @@ def _read(
     language: str | None,
     crawled: datetime | None,
     page_year: int | None,
-) -> datetime | None:
+) -> date | datetime | None:
     n = names()
     weekday = n.weekdays.get(m["wd"].lower()) if m.groupdict().get("wd") else None
     if form in ("dmy", "mdy"):
@@ -222,18 +223,18 @@ def _resolve(
     return max(options, default=None)
 
 
-def _with_time(day: date, m: re.Match[str]) -> datetime:
+def _with_time(day: date, m: re.Match[str]) -> date | datetime:
     """The date with its time in UTC when a time zone is stated; else the date alone."""
     groups = m.groupdict()
     if not groups.get("time") or not groups.get("zone"):
-        return datetime(day.year, day.month, day.day)
+        return day
     zone = names().zones.get(groups["zone"].strip()) or _offset(groups["zone"])
     clock = groups["time"].replace(".", ":")
     ampm = (groups.get("ampm") or "").replace(".", "").upper()
     stamp = f"{day.isoformat()} {clock} {ampm} {zone}".replace("  ", " ")
     parsed = dateparser.parse(stamp, languages=["en"], settings={"DATE_ORDER": "YMD"})
     if parsed is None or parsed.tzinfo is None:
-        return datetime(day.year, day.month, day.day)
+        return day
     return parsed.astimezone(UTC).replace(tzinfo=None)
 
 

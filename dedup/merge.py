@@ -6,7 +6,8 @@ Leaves: the alignments of paragraph pairs whose candidates changed, replaced; th
 tables ``removed_alignments`` and ``added_alignments`` for :mod:`dedup.cluster`.
 
 Direction has one definition, the SQL macros of ``data/article_order.sql``: the
-earlier-published article is the source when both dates are known and differ; otherwise
+earlier-published article is the source when both dates are known and differ (a date given
+without a time differs only from another day); otherwise
 the article of kind ``wire``; otherwise the pair is ``undecided`` (stored with the smaller
 article id as source) and counts as derivation of neither side. The same file ranks
 articles in one order that agrees with that rule wherever it decides (the test
@@ -37,8 +38,10 @@ def directions(
     with store.registered(con, _pairs=frame):
         rows = con.execute(
             """
-            SELECT p.a, p.b, direction_basis(x.kind, x.published, y.kind, y.published),
-                   coalesce(comes_first(x.kind, x.published, y.kind, y.published), p.a < p.b)
+            SELECT p.a, p.b, direction_basis(x.kind, x.published, x.published_precision,
+                                             y.kind, y.published, y.published_precision),
+                   coalesce(comes_first(x.kind, x.published, x.published_precision,
+                                        y.kind, y.published, y.published_precision), p.a < p.b)
             FROM _pairs AS p
             JOIN articles AS x ON x.article_id = p.a
             JOIN articles AS y ON y.article_id = p.b

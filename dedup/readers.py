@@ -21,7 +21,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from dedup import DedupError
@@ -48,6 +48,8 @@ class Article:
     outlet: str | None = None
     kind: str = "outlet"
     published: datetime | None = None
+    #: 'day' when the input gave a date without a time (stored as midnight), else 'time'
+    published_precision: str | None = None
     url: str | None = None
     language: str | None = None
     title: str | None = None
@@ -150,6 +152,16 @@ def parse_published(value: str | None) -> datetime | None:
     return parsed
 
 
+def precision(value: str) -> str:
+    """'day' for an ISO date without a time ("2024-01-02"), else 'time': a day ties with
+    every time of that day (``data/article_order.sql``), midnight of it is no time."""
+    try:
+        date.fromisoformat(value.strip())
+    except ValueError:
+        return "time"
+    return "day"
+
+
 def first_line(text: str) -> str | None:
     """The default title: the first non-empty line, when it looks like a headline
     (:func:`dedup.text.looks_like_headline`; a whole paragraph is never a headline)."""
@@ -176,8 +188,10 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         raise ValueError("missing id")
     if isinstance(raw_id, bool | dict | list | tuple) or repr(raw_id) in ("nan", "inf", "-inf"):
         raise ValueError(f"id is not text or a number: {preview(raw_id)}")
-    if isinstance(raw_id, float) and raw_id.is_integer():  # pandas stores an integer column
-        raw_id = int(raw_id)  # with a gap as floats: its ids are 1 and 3, not "1.0" and "3.0"
+    # pandas stores an integer column with a gap as floats: its ids are 1 and 3, not "1.0"
+    # and "3.0"; past 2**53 a float is no exact integer, and stays as written
+    if isinstance(raw_id, float) and raw_id.is_integer() and abs(raw_id) < 2**53:
+        raw_id = int(raw_id)
     text = record.get("text")
     if not isinstance(text, str):
         raise ValueError("missing text" if text is None else "text is not a string")
@@ -204,6 +218,7 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         outlet=meta["outlet"],
         kind=kind,
         published=published,
+        published_precision=precision(str(meta["published"])) if published else None,
         url=meta["url"],
         language=language,
         title=title,

@@ -154,9 +154,14 @@ def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
     while True:
         taken = _one_to_one(scored, dropped)
         per_source = Counter(k for _, _, k, _ in taken)
-        if not (short := {k for k, n in per_source.items() if n < enough}):
+        if not (short := [k for k, n in per_source.items() if n < enough]):
             break
-        dropped |= short
+        # the weakest goes alone (fewest pairs, least score, the later source): two sources
+        # splitting a translation 2 and 2 would otherwise both go, where either has all 4
+        weight = Counter()
+        for neg, _, k, _ in taken:
+            weight[k] -= neg
+        dropped.add(min(short, key=lambda k: (per_source[k], weight[k], -k)))
     rows = []
     for neg, i, k, j in taken:
         source, basis, same = sources[k]

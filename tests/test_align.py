@@ -75,16 +75,25 @@ def test_alignment_spans_and_scores(seed_con) -> None:
 
 
 KINDS = st.sampled_from(["wire", "outlet"])
-DATES = st.none() | st.sampled_from([datetime(2024, 1, d) for d in (1, 2, 3)])
+#: (published, published_precision): days (stored as midnight), and times, midnight included
+DATES = st.none() | st.sampled_from(
+    [(datetime(2024, 1, d), "day") for d in (1, 2, 3)]
+    + [(datetime(2024, 1, d, h), "time") for d in (1, 2, 3) for h in (0, 3)]
+)
 
 
-def _order(metas: list[tuple[str, datetime | None]]) -> duckdb.DuckDBPyConnection:
+def _order(metas: list[tuple[str, tuple | datetime | None]]) -> duckdb.DuckDBPyConnection:
     """A connection holding articles a0, a1, ... with these (kind, published) and the
-    macros and order of data/article_order.sql."""
+    macros and order of data/article_order.sql; published is (value, precision), or a
+    datetime, a time."""
+
+    def when(p: tuple | datetime | None) -> tuple:
+        return p if isinstance(p, tuple) else (p, p and "time")
+
     frame = pl.DataFrame(
-        [(f"a{i}", None, k, p) for i, (k, p) in enumerate(metas)],
+        [(f"a{i}", None, k, *when(p)) for i, (k, p) in enumerate(metas)],
         schema={"article_id": pl.String, "outlet": pl.String, "kind": pl.String,
-                "published": pl.Datetime("us")},
+                "published": pl.Datetime("us"), "published_precision": pl.String},
         orient="row",
     )  # fmt: skip
     con = duckdb.connect()
@@ -95,8 +104,10 @@ def _order(metas: list[tuple[str, datetime | None]]) -> duckdb.DuckDBPyConnectio
 
 def _earlier(con: duckdb.DuckDBPyConnection, i: int, j: int) -> tuple[str, bool | None]:
     return con.execute(
-        "SELECT direction_basis(x.kind, x.published, y.kind, y.published), "
-        "comes_first(x.kind, x.published, y.kind, y.published) "
+        "SELECT direction_basis(x.kind, x.published, x.published_precision, "
+        "y.kind, y.published, y.published_precision), "
+        "comes_first(x.kind, x.published, x.published_precision, "
+        "y.kind, y.published, y.published_precision) "
         "FROM articles x, articles y WHERE x.article_id = ? AND y.article_id = ?",
         [f"a{i}", f"a{j}"],
     ).fetchone()
@@ -113,11 +124,25 @@ def test_direction_prefers_dates_then_wire_else_undecided() -> None:
     assert _earlier(con, 2, 4) == ("undecided", None)
 
 
-@settings(max_examples=40, deadline=None)
+def test_a_day_ties_with_the_times_of_its_day() -> None:
+    """A date given without a time differs only from another day: the wire rule decides
+    within its day, two outlets stay undecided; a time at midnight is still a time."""
+    day, evening_before = datetime(2024, 3, 5), datetime(2024, 3, 4, 22)
+    con = _order([("outlet", (day, "day")), ("wire", day.replace(hour=3)),
+                  ("wire", (day, "day")), ("outlet", day.replace(hour=3)),
+                  ("outlet", evening_before), ("outlet", day), ("wire", day.replace(hour=5))])  # fmt: skip
+    assert _earlier(con, 1, 0) == ("kind", True)  # a wire's time on an outlet's day
+    assert _earlier(con, 2, 3) == ("kind", True)  # a wire's day, an outlet's time on it
+    assert _earlier(con, 3, 0) == ("undecided", None)
+    assert _earlier(con, 4, 2) == ("published", True)  # the evening before
+    assert _earlier(con, 5, 6) == ("published", True)  # midnight as a time is a time
+
+
+@settings(max_examples=80, deadline=None)
 @given(st.lists(st.tuples(KINDS, DATES), min_size=2, max_size=8))
-def test_order_agrees_with_earlier(metas: list[tuple[str, datetime | None]]) -> None:
+def test_order_agrees_with_earlier(metas: list[tuple[str, tuple | None]]) -> None:
     """article_order ranks articles so that whenever the pairwise rule decides, the earlier
-    one has the lower rank (one definition of "earlier")."""
+    one has the lower rank (one definition of "earlier"), days and times mixed."""
     con = _order(metas)
     rank = dict(con.execute("SELECT article_id, rank FROM article_order").fetchall())
     for i in range(len(metas)):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -10,6 +10,7 @@ from dedup.dates import find_published
 
 CRAWL = datetime(2023, 10, 14, 3, 0)  # the crawl date that resolves dates without a year
 D = datetime
+Day = date  # a date alone: no time, or a time without its zone
 
 CASES = [
     # Indonesian bylines with time zone: WIB = UTC+7, WITA = UTC+8, WIT = UTC+9
@@ -28,29 +29,29 @@ CASES = [
         D(2023, 10, 2, 1, 0),
     ),
     # Indonesian dates without a time zone keep only the day
-    ("Kamis, 14 September 2023 10:30", "id", D(2023, 9, 14)),
-    ("Jakarta, 3 Oktober 2023", "id", D(2023, 10, 3)),
+    ("Kamis, 14 September 2023 10:30", "id", Day(2023, 9, 14)),
+    ("Jakarta, 3 Oktober 2023", "id", Day(2023, 10, 3)),
     (
         "JAKARTA, 3 Oktober 2023 - Presiden meresmikan jembatan baru di Kalimantan",
         "id",
-        D(2023, 10, 3),
+        Day(2023, 10, 3),
     ),  # fmt: skip
-    ("Selasa, 3 Oktober 2023", "id", D(2023, 10, 3)),
+    ("Selasa, 3 Oktober 2023", "id", Day(2023, 10, 3)),
     # Indonesian in-text datelines: weekday (day/month[/year]), resolved against the crawl date
-    ("Dilansir Reuters, Jumat (8/9), pemimpin Korea Utara", "id", D(2023, 9, 8)),
-    ("JAKARTA - Presiden menyampaikan pada Senin (12/6/2023).", "id", D(2023, 6, 12)),
-    ("di Pyongyang, Rabu (19/6/2024). FOTO: AFP", "id", D(2024, 6, 19)),
-    ("BANDUNG, Kamis (12/10) - Gubernur meresmikan", "id", D(2023, 10, 12)),
-    ("Pada Sabtu (14/10/23) pagi", "id", D(2023, 10, 14)),
+    ("Dilansir Reuters, Jumat (8/9), pemimpin Korea Utara", "id", Day(2023, 9, 8)),
+    ("JAKARTA - Presiden menyampaikan pada Senin (12/6/2023).", "id", Day(2023, 6, 12)),
+    ("di Pyongyang, Rabu (19/6/2024). FOTO: AFP", "id", Day(2024, 6, 19)),
+    ("BANDUNG, Kamis (12/10) - Gubernur meresmikan", "id", Day(2023, 10, 12)),
+    ("Pada Sabtu (14/10/23) pagi", "id", Day(2023, 10, 14)),
     # English wire datelines and bylines
-    ("SEOUL, Oct 13 (Reuters) - North Korea said on Friday", "en", D(2023, 10, 13)),
-    ("WASHINGTON, Oct 10 (Reuters) - The U.S. Senate", "en", D(2023, 10, 10)),
+    ("SEOUL, Oct 13 (Reuters) - North Korea said on Friday", "en", Day(2023, 10, 13)),
+    ("WASHINGTON, Oct 10 (Reuters) - The U.S. Senate", "en", Day(2023, 10, 10)),
     ("October 13, 2023 5:02 AM GMT+9", "en", D(2023, 10, 12, 20, 2)),
     ("Published Oct. 13, 2023 10:00 a.m. EDT", "en", D(2023, 10, 13, 14, 0)),
     ("Friday 13 October 2023 10.00 BST", "en", D(2023, 10, 13, 9, 0)),
     ("By Jane Doe | Updated: Oct 13, 2023 10:00 PM +07:00", "en", D(2023, 10, 13, 15, 0)),
     ("Thu 12 Oct 2023 18.46 BST", "en", D(2023, 10, 12, 17, 46)),
-    ("Posted on September 30, 2023", "en", D(2023, 9, 30)),
+    ("Posted on September 30, 2023", "en", Day(2023, 9, 30)),
     # not sure: left empty
     ("Kamis, 15 September 2023 10:30 WIB", "id", None),  # 15 September 2023 was a Friday
     ("Senin (8/9)", "id", None),  # 8 September was a Friday in 2023; no Monday fits
@@ -77,8 +78,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "language", "expected"), CASES)
-def test_dateline(text: str, language: str, expected: datetime | None) -> None:
-    assert find_published(text, language, crawled=CRAWL) == expected
+def test_dateline(text: str, language: str, expected: date | None) -> None:
+    found = find_published(text, language, crawled=CRAWL)
+    assert (found, type(found)) == (expected, type(expected))  # a day is no midnight
 
 
 def test_without_a_crawl_date_a_date_without_year_is_left_empty() -> None:
@@ -88,8 +90,8 @@ def test_without_a_crawl_date_a_date_without_year_is_left_empty() -> None:
 
 
 def test_the_pages_year_resolves_a_date_without_year() -> None:
-    assert find_published("SEOUL, Oct 13 (Reuters) - ", "en", page_year=2021) == D(2021, 10, 13)
-    assert find_published("Jumat (8/9)", "id", page_year=2017) == D(2017, 9, 8)
+    assert find_published("SEOUL, Oct 13 (Reuters) - ", "en", page_year=2021) == Day(2021, 10, 13)
+    assert find_published("Jumat (8/9)", "id", page_year=2017) == Day(2017, 9, 8)
     assert find_published("Jumat (8/9)", "id", page_year=2022) is None  # a Thursday in 2022
 
 
@@ -100,7 +102,7 @@ def test_only_the_head_of_the_text_is_read() -> None:
 
 def test_a_year_inferred_from_the_crawl_must_agree_with_the_years_the_page_names() -> None:
     fresh = datetime(2023, 9, 20)
-    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2023", "id", fresh) == D(2023, 9, 8)
+    assert find_published("Jumat (8/9), Kim berkunjung; sejak 2023", "id", fresh) == Day(2023, 9, 8)
     assert find_published("Jumat (8/9), Kim berkunjung; sejak 2017", "id", fresh) is None
     url = "https://www.cnnindonesia.com/hiburan/20170908163657-227-247"
     assert find_published("Agnez Mo merilis album pada Jumat (8/9).", "id", fresh, url=url) is None
@@ -108,5 +110,34 @@ def test_a_year_inferred_from_the_crawl_must_agree_with_the_years_the_page_names
 
 def test_an_archive_fetched_years_later_gets_no_date_from_a_dateline_without_year() -> None:
     late = datetime(2024, 7, 1)
-    assert find_published("Kamis (20/6), Kim berkunjung", "id", late) == D(2024, 6, 20)
+    assert find_published("Kamis (20/6), Kim berkunjung", "id", late) == Day(2024, 6, 20)
     assert find_published("Senin (03/07) ini, Mutiara Hitam menang", "id", late) is None
+
+
+def test_a_date_alone_is_stored_as_a_day_and_a_time_as_a_time(tmp_path) -> None:
+    """``published_precision`` keeps what midnight hides: a date without a time is a day,
+    a time at midnight UTC (07:00 in Jakarta) is a time; a dateline read from a page too."""
+    import json
+
+    from conftest import ingest, query
+
+    body = "\n\nIsi berita yang cukup panjang untuk satu artikel."
+    records = [
+        {"id": "day", "text": "Judul" + body, "published": "2024-01-02"},
+        {"id": "time", "text": "Judul lain" + body, "published": "2024-01-02T07:00:00+07:00"},
+        {"id": "none", "text": "Judul ketiga" + body},
+        {"id": "page", "text": "", "html": "<html><body><article><h1>Banjir</h1><p>Jakarta, 3 "
+         "Oktober 2023</p><p>" + "Banjir melanda sejumlah wilayah di ibu kota. " * 6
+         + "</p></article></body></html>"},
+    ]  # fmt: skip
+    path = tmp_path / "in.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    ingest(tmp_path / "x.duckdb", path)
+    rows = query(tmp_path / "x.duckdb", "SELECT article_id, published, published_precision "
+                 "FROM articles ORDER BY 1")  # fmt: skip
+    assert rows == [
+        ("day", D(2024, 1, 2), "day"),
+        ("none", None, None),
+        ("page", D(2023, 10, 3), "day"),
+        ("time", D(2024, 1, 2), "time"),
+    ]

@@ -91,13 +91,18 @@ def test_undecided_pairs_derive_neither_side(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("outlet_date", "basis", "source"),
-    [("2024-03-05", "kind", "W"), ("2024-03-04", "published", "O")],
+    [
+        ("2024-03-05", "kind", "W"),
+        ("2024-03-04", "published", "O"),
+        ("2024-03-05T07:00:00+07:00", "published", "O"),  # a time: midnight UTC, no day
+    ],
 )
 def test_a_date_without_a_time_ties_with_its_own_day(
     tmp_path: Path, outlet_date: str, basis: str, source: str
 ) -> None:
     """An outlet that gives only the day copies the wire story of 08:00 that day: the day
-    does not put it first (midnight did), so the wire rule decides; a day before does."""
+    does not put it first (midnight did), so the wire rule decides; a day before does, and
+    so does a time that happens to fall at midnight UTC (07:00 in Jakarta)."""
     records = [
         {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
          "published": "2024-03-05T08:00:00"},
@@ -107,40 +112,6 @@ def test_a_date_without_a_time_ties_with_its_own_day(
     found = dedup.query(db, "SELECT DISTINCT direction_basis, source_article_id FROM alignments")
     assert found.rows() == [(basis, source)]
     assert _derivation(db)["O" if source == "W" else "W"] == ("wholly", source)
-
-
-def test_the_one_article_order_agrees_with_every_decided_pair() -> None:
-    """article_order ranks every article so that a pair's decided source comes first: wire
-    and outlet articles, undated, given as a day or with a time, on one day and around it."""
-    import duckdb
-
-    from dedup import store
-
-    con = duckdb.connect()
-    days = [None, "2024-03-04 22:00", "2024-03-05", "2024-03-05 03:00", "2024-03-05 23:00",
-            "2024-03-06"]  # fmt: skip
-    con.execute("CREATE TABLE articles (article_id VARCHAR, outlet VARCHAR, kind VARCHAR, "
-                "published TIMESTAMP)")  # fmt: skip
-    rows = [(f"{kind[0]}{i}", None, kind, day) for i, day in enumerate(days)
-            for kind in ("wire", "outlet")]  # fmt: skip
-    con.executemany("INSERT INTO articles VALUES (?, ?, ?, ?)", rows)
-    store.run_sql_file(con, "article_order.sql")
-    disagree = con.execute(
-        """SELECT a.article_id, b.article_id FROM article_order a, article_order b
-           WHERE comes_first(a.kind, a.published, b.kind, b.published) AND a.rank > b.rank"""
-    ).fetchall()
-    assert disagree == []
-    decided = dict(
-        con.execute(
-            """SELECT a.article_id || '<' || b.article_id, direction_basis(a.kind, a.published,
-               b.kind, b.published) FROM article_order a, article_order b
-               WHERE comes_first(a.kind, a.published, b.kind, b.published)"""
-        ).fetchall()
-    )
-    assert decided["w3<o2"] == "kind"  # a time on the day of a day-only outlet article
-    assert decided["w2<o3"] == "kind"  # a day-only wire and a time on its day
-    assert decided["o1<w2"] == "published"  # the evening before
-    assert "o2<w2" not in decided and "o3<o2" not in decided  # no order within a day
 
 
 REWRITE = [

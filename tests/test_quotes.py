@@ -121,7 +121,8 @@ def _frames(quotes: list[tuple[str, str, str]], articles: list[tuple]) -> tuple:
 def _ranked(articles: pl.DataFrame) -> pl.DataFrame:
     """The articles with their rank in the one article order (data/article_order.sql)."""
     con = duckdb.connect()
-    con.register("articles", articles.to_arrow())
+    timed = pl.when(pl.col("published").is_not_null()).then(pl.lit("time"))
+    con.register("articles", articles.with_columns(published_precision=timed).to_arrow())
     store.run_sql_file(con, "article_order.sql")
     return store.frame(con, "SELECT * FROM article_order")
 

@@ -1,6 +1,8 @@
 -- Clusters from component labels (_cluster_ids: alignment_id, cluster_id) of the
 -- alignments that were re-clustered; the origin is the earliest member in article_order
--- (earlier publication, then wire copy, then id).
+-- (by day; within a day wire copy given as a day, then times, then outlet articles given
+-- as a day; then id: see article_order.sql). first_published is the earliest value, a day
+-- (its midnight) included, so it may come before the origin's own time.
 UPDATE alignments AS a SET cluster_id = c.cluster_id
 FROM _cluster_ids AS c WHERE c.alignment_id = a.alignment_id;
 

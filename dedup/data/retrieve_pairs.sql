@@ -42,8 +42,10 @@ WITH q AS (  -- articles are their ranks until the pairs are scored: integers jo
 ), scored AS (
     SELECT a.article_id AS source, b.article_id AS target, round(s.weight / t.total, 4) AS score,
            s.n_terms, s.n_numbers, s.n_names,
-           direction_basis(a.kind, a.published, b.kind, b.published) AS basis,
-           comes_first(a.kind, a.published, b.kind, b.published) AS source_first
+           direction_basis(a.kind, a.published, a.published_precision,
+                           b.kind, b.published, b.published_precision) AS basis,
+           comes_first(a.kind, a.published, a.published_precision,
+                       b.kind, b.published, b.published_precision) AS source_first
     FROM shared AS s
     JOIN totals AS t ON t.rank = s.target
     JOIN article_order AS a ON a.rank = s.source

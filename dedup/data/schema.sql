@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS articles (
     url          VARCHAR,
     title        VARCHAR,
     published    TIMESTAMP,                           -- UTC when the input gave an offset
+    published_precision VARCHAR,                      -- 'day' (a date alone, stored as
+                                                      -- midnight) or 'time'; NULL undated
     language     VARCHAR,
     source_path  VARCHAR,
     text         VARCHAR NOT NULL,                    -- NFC; every offset refers to this

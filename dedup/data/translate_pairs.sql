@@ -56,7 +56,8 @@ FROM looked AS q
 JOIN changed_anchors AS h ON h.key = q.key AND h.language = q.partner
 JOIN article_order AS a ON a.article_id = h.article_id
 JOIN article_order AS b ON b.article_id = q.article_id
-WHERE comes_first(a.kind, a.published, b.kind, b.published)
+WHERE comes_first(a.kind, a.published, a.published_precision,
+                  b.kind, b.published, b.published_precision)
 -- or held one before: it may leave the candidates (anchors are read from base roles, so
 -- today a re-roled article keeps its keys and this adds nothing; it keeps the rule whole)
 UNION SELECT s.article_id
@@ -108,14 +109,16 @@ WITH q AS (  -- articles are their ranks, weights integers (millionths: sums exa
 ), scored AS (
     SELECT a.article_id AS source, s.source AS source_rank, b.article_id AS target,
            round(s.weight / t.total, 4) AS share,
-           direction_basis(a.kind, a.published, b.kind, b.published) AS basis,
+           direction_basis(a.kind, a.published, a.published_precision,
+                           b.kind, b.published, b.published_precision) AS basis,
            coalesce(a.outlet = b.outlet, false) AS same_outlet
     FROM shared AS s
     JOIN totals AS t ON t.rank = s.target
     JOIN article_order AS a ON a.rank = s.source
     JOIN article_order AS b ON b.rank = s.target
     WHERE s.n_keys >= least($min_shared, t.n_keys) AND s.weight >= $min_share * t.total
-      AND comes_first(a.kind, a.published, b.kind, b.published)
+      AND comes_first(a.kind, a.published, a.published_precision,
+                      b.kind, b.published, b.published_precision)
 )
 -- on a tie (a wire and its copies hold the same keys) the earlier source, not the id
 SELECT source, source_rank, target, basis, same_outlet, share

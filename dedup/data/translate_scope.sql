@@ -35,7 +35,8 @@ UNION SELECT l.article_id FROM translate_lookups AS l  -- a new candidate may ho
       JOIN articles AS a ON a.article_id = h.article_id
       JOIN articles AS b ON b.article_id = l.article_id
       JOIN translate_langs AS t ON t.language = b.language AND t.partner = h.language
-      WHERE comes_first(a.kind, a.published, b.kind, b.published)
+      WHERE comes_first(a.kind, a.published, a.published_precision,
+                        b.kind, b.published, b.published_precision)
 UNION SELECT k.article_id FROM article_anchors AS k
       JOIN first_held AS f ON f.key = k.key AND f.language <> k.language
 UNION SELECT k.article_id FROM article_anchors AS k
