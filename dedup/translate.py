@@ -124,9 +124,9 @@ def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
     pairs taken best first while neither paragraph is taken (a source paragraph once per
     source), so each target paragraph names its one best original. ``sources`` come in the
     one article order: on a tie (a wire and an outlet's copy of it) the earlier source takes
-    the pair, never the one whose id sorts first. A source left with fewer than
-    ``min_paragraphs`` pairs is dropped and the pairs are taken again without it, so that the
-    paragraphs it held go to the next best source instead of being lost."""
+    the pair, never the one whose id sorts first. Sources left with fewer than
+    ``min_paragraphs`` pairs go and the others take the pairs again, so the paragraphs they
+    held go to a source that stays instead of being lost."""
     paragraphs, lang, weight = _INPUT["paragraphs"], _INPUT["lang"], _INPUT["weight"]
 
     def keys(article: str, lexicon: Lexicon | None) -> list[anchors.Keys]:
@@ -148,20 +148,18 @@ def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
                 if (score := anchors.overlap(tk, sk)) >= _INPUT["min_score"]:
                     scored.append((-score, i, k, j))
     scored.sort()
-    # one or two paragraphs in common is what two stories on one topic share by chance
+    # one or two paragraphs in common is what two stories on one topic share by chance:
+    # sources left with fewer go, all at once, and the rest take the pairs again. One at a
+    # time, or the best of them taking the target alone, pools chance pairs into a source
+    # (panl precision 0.962 -> 0.959, F1 0.989 -> 0.988)
     enough = min(_INPUT["min_paragraphs"], len(paragraphs[target]))
-    dropped: set[int] = set()
+    kept = set(range(len(sources)))
     while True:
-        taken = _one_to_one(scored, dropped)
+        taken = _one_to_one(scored, kept)
         per_source = Counter(k for _, _, k, _ in taken)
-        if not (short := [k for k, n in per_source.items() if n < enough]):
+        if not (short := {k for k in kept if per_source[k] < enough}):
             break
-        # the weakest goes alone (fewest pairs, least score, the later source): two sources
-        # splitting a translation 2 and 2 would otherwise both go, where either has all 4
-        weight = Counter()
-        for neg, _, k, _ in taken:
-            weight[k] -= neg
-        dropped.add(min(short, key=lambda k: (per_source[k], weight[k], -k)))
+        kept -= short
     rows = []
     for neg, i, k, j in taken:
         source, basis, same = sources[k]
@@ -172,12 +170,12 @@ def _align_target(target: str, sources: list[tuple]) -> list[tuple]:
     return rows
 
 
-def _one_to_one(scored: list[tuple], dropped: set[int]) -> list[tuple]:
+def _one_to_one(scored: list[tuple], sources: set[int]) -> list[tuple]:
     """Pairs (-score, target paragraph, source, source paragraph), sorted, taken best first
-    while neither paragraph is taken, leaving out the ``dropped`` sources."""
+    while neither paragraph is taken, of the ``sources`` only."""
     taken, used_t, used_s = [], set(), set()
     for neg, i, k, j in scored:
-        if k in dropped or i in used_t or (k, j) in used_s:
+        if k not in sources or i in used_t or (k, j) in used_s:
             continue
         used_t.add(i)
         used_s.add((k, j))

@@ -276,26 +276,6 @@ def test_a_translation_goes_to_the_wire_not_to_a_copy_whose_id_sorts_first(tmp_p
     ]
 
 
-def test_two_sources_splitting_a_translation_do_not_both_go(tmp_path):
-    """The wire's last two paragraphs carry a sentence its copy lacks: the wire takes the
-    first two paragraphs (a tie, and it came first), the copy the last two. Each is short of
-    3, but either alone holds all 4: the weaker goes and the other takes the translation
-    whole (both used to go, and the translation came out as no derivation at all)."""
-    extra = " The Jakarta Composite Index rose 0.8 percent to 7,100 points on the news."
-    wire = [*WIRE[:2], *(p + extra for p in WIRE[2:])]
-    recs = [
-        _record("wire-en", wire, "wire", "Reuters", "en", "2024-04-23T04:00:00Z"),
-        _record("b-copy", WIRE, "outlet", "Times", "en", "2024-04-23T06:00:00Z"),
-        _record("harian-id", TRANSLATION, "outlet", "Harian", "id", "2024-04-23T09:00:00Z"),
-    ]
-    path = tmp_path / "c.jsonl"
-    path.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
-    api.run([path], tmp_path / "c.duckdb")
-    rows = _translations(tmp_path / "c.duckdb")
-    assert [(r[1], r[3]) for r in rows] == [(i, i) for i in range(len(WIRE))]
-    assert len({r[0] for r in rows}) == 1
-
-
 def test_derivation_source_and_attribution_use_translations(db):
     with duckdb.connect(str(db), read_only=True) as con:
         derived = dict(
