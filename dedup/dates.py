@@ -40,7 +40,9 @@ AHEAD = timedelta(days=1)
 BYLINE_MAX_WORDS = 4
 _WORDS = re.compile(r"[^\W\d_]+")
 #: what parts a byline's or dateline's date from the text after it on its line ("" for none)
-_SEPARATORS = ("", "-", "–", "—", "|", "(", "/", "·", "•")
+_SEPARATORS = ("", "-", "–", "—", "|", ":", "/", "·", "•")
+#: a parenthesised word after a date ("(ANTARA)", "(Kudatuli)"): skipped to what follows
+_PARENTHESES = re.compile(r"^\s*\([^()\n]{1,40}\)")
 _TEXT_YEAR = re.compile(r"(?<![\w.,])((?:19|20)\d\d)(?![\w.,]\d|\d)")
 _URL_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)")
 
@@ -138,15 +140,18 @@ def find_published(
 def _byline_place(head: str, m: re.Match[str]) -> bool:
     """A written-out date stands where bylines and datelines put it: at most
     ``BYLINE_MAX_WORDS`` words before it on its line ("Oleh: Tim Redaksi | Kamis, ..."), and
-    after it the line ends, goes on past a separator ("Jakarta, 3 Oktober 2023 - Presiden")
-    or holds at most as many words; a sentence running on ("Memperingati kerusuhan 27 Juli
-    1996, ratusan aktivis berkumpul ...") tells an event."""
+    after it a time with its zone (a byline's: "21:15 WIB Oleh Redaksi ..."), the end of
+    the line, a separator past any "(...)" ("Jakarta, 3 Oktober 2023 (ANTARA) - Presiden")
+    or at most as many words; a sentence running on ("Memperingati kerusuhan 27 Juli 1996
+    (Kudatuli), ratusan aktivis ...") tells an event."""
     before = head[head.rfind("\n", 0, m.start()) + 1 : m.start()]
+    if len(_WORDS.findall(before)) > BYLINE_MAX_WORDS:
+        return False
+    if m.groupdict().get("zone"):
+        return True
     end = head.find("\n", m.end())
-    after = head[m.end() : None if end < 0 else end].strip()
-    return len(_WORDS.findall(before)) <= BYLINE_MAX_WORDS and (
-        after[:1] in _SEPARATORS or len(_WORDS.findall(after)) <= BYLINE_MAX_WORDS
-    )
+    after = _PARENTHESES.sub("", head[m.end() : None if end < 0 else end]).strip()
+    return after[:1] in _SEPARATORS or len(_WORDS.findall(after)) <= BYLINE_MAX_WORDS
 
 
 def _years(text: str, url: str | None) -> set[int]:

@@ -61,7 +61,28 @@ CASES = [
     ("WASHINGTON, Sept 29 (Reuters) - ", "en", None),  # no weekday, 15 days before the crawl
     ("Kamis (10/8), Kim berkunjung", "id", None),  # a Thursday, but 65 days before the crawl
     ("Copyright 2023. All rights reserved.", "en", None),
+    # a byline's time with its zone, a wire's name, a colon: what follows is no sentence
+    (
+        "Senin, 2 Oktober 2023 21:15 WIB Oleh Redaksi Kompas dan Tim Liputan Daerah",
+        "id",
+        D(2023, 10, 2, 14, 15),
+    ),  # fmt: skip
+    (
+        "Jakarta, 3 Oktober 2023 (ANTARA) - Presiden meresmikan jembatan baru di Kalimantan",
+        "id",
+        Day(2023, 10, 3),
+    ),  # fmt: skip
+    (
+        "JAKARTA, 3 Oktober 2023: Presiden Joko Widodo meresmikan jembatan baru hari ini",
+        "id",
+        Day(2023, 10, 3),
+    ),  # fmt: skip
     # an event in a lede: the sentence runs on after the date
+    (
+        "Memperingati kerusuhan 27 Juli 1996 (Kudatuli), ratusan aktivis berkumpul di Jakarta",
+        "id",
+        None,
+    ),  # fmt: skip
     (
         "Memperingati kerusuhan 27 Juli 1996, ratusan aktivis berkumpul di depan kantor partai",
         "id",
