@@ -76,6 +76,6 @@ def mark_stale(con: duckdb.DuckDBPyConnection) -> None:
     ``role_changes`` (those of articles detect saw before): a detect run in full counts every
     article as new to it, while attribution has scanned the old ones with their old roles."""
     con.execute(
-        "INSERT INTO stale_articles SELECT DISTINCT article_id, 'roles' FROM role_updates "
+        "INSERT INTO stale_articles SELECT article_id, 'roles' FROM role_updates "
         "UNION SELECT article_id, 'alignments' FROM changed_articles"
     )

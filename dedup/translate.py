@@ -18,7 +18,8 @@ inverted index in DuckDB (``data/translate_pairs.sql``); the best ``top_k`` per 
 Alignment: inside each candidate pair, every target paragraph and source paragraph are
 scored by the weighted overlap of their keys, and the best pairs taken one to one in score
 order (so reordered paragraphs align; a split or fused one keeps its best half; the earlier
-source on a tie) when the score reaches ``min_score``. A span is a whole paragraph on both sides.
+source on a tie) when the score reaches ``min_score``. A span is a whole paragraph on both
+sides.
 
 Why these defaults (``TranslateSettings``), measured on the PANL-BPPT development pairs
 (``make eval``, set ``panl``; the cut-off is cross-validated there across its domains):

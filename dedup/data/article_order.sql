@@ -11,8 +11,8 @@
 -- decides: undated wire copy first (it precedes any outlet article), then dated articles by
 -- day, and within a day wire copy given as a day, then articles with a time by time (wire
 -- first on equal times), then outlet articles given as a day; then undated outlet articles
--- (a dated wire precedes them); article_id breaks the remaining ties. It names a cluster's origin, a trail's first
--- quote, a bucket's head and the first of tied sources.
+-- (a dated wire precedes them); article_id breaks the remaining ties. It names a cluster's
+-- origin, a trail's first quote, a bucket's head and the first of tied sources.
 -- Parameters: none.
 -- Arguments: (kind, published, published_precision) of either article.
 CREATE OR REPLACE TEMP MACRO dated_apart(pub_a, prec_a, pub_b, prec_b) AS
