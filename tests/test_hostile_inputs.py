@@ -8,27 +8,15 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import ingest, query
 
 from dedup import pipeline
 from dedup.folders import SUBFOLDER, TABLE, UNKNOWN
 
 GOOD = {"id": "good", "text": "Harbour reopens\n\nThe harbour reopened on Monday after repairs."}
-
-
-def _ingest(db: Path, *inputs: Path) -> dict:
-    return pipeline.run(list(inputs), db, stages=("ingest",))
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def _article(i: int) -> dict:
@@ -47,15 +35,15 @@ def test_jsonl_hostile_records_are_one_reject_each(tmp_path: Path) -> None:
     ]
     (tmp_path / "in.jsonl").write_bytes(b"\n".join(lines))
     db = tmp_path / "x.duckdb"
-    counts = _ingest(db, tmp_path / "in.jsonl")
-    ids = {r[0] for r in _rows(db, "SELECT article_id FROM articles")}
+    counts = ingest(db, tmp_path / "in.jsonl")
+    ids = {r[0] for r in query(db, "SELECT article_id FROM articles")}
     assert ids == {"good", "big"}
-    reasons = sorted(r[0] for r in _rows(db, "SELECT reason FROM rejects"))
+    reasons = sorted(r[0] for r in query(db, "SELECT reason FROM rejects"))
     assert len(reasons) == 5 and counts["rejects"] == 5
     assert "JSON nested too deep" in reasons and "invalid UTF-8 bytes" in reasons
     assert any("4300 digits" in r for r in reasons)
     assert sum("lone surrogate" in r for r in reasons) == 2
-    records = [r[0] for r in _rows(db, "SELECT record FROM rejects WHERE reason LIKE 'lone%'")]
+    records = [r[0] for r in query(db, "SELECT record FROM rejects WHERE reason LIKE 'lone%'")]
     assert any("\\ud800" in r for r in records)  # escaped, so the reject could be stored
 
 
@@ -65,10 +53,10 @@ def test_dates_out_of_range_keep_the_article_with_a_warning(tmp_path: Path) -> N
     records.append(_article(9) | {"published": "2024-03-01T10:00:00+02:00", "outlet": [1, 2]})
     (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in records))
     db = tmp_path / "x.duckdb"
-    counts = _ingest(db, tmp_path / "in.jsonl")
-    stored = dict(_rows(db, "SELECT article_id, published FROM articles"))
+    counts = ingest(db, tmp_path / "in.jsonl")
+    stored = dict(query(db, "SELECT article_id, published FROM articles"))
     assert stored == {"a0": None, "a1": None, "a2": None, "a9": datetime(2024, 3, 1, 8)}
-    warnings = _rows(db, "SELECT record, reason FROM rejects ORDER BY record, reason")
+    warnings = query(db, "SELECT record, reason FROM rejects ORDER BY record, reason")
     assert counts["rejects"] == 0 and counts["warnings"] == 4
     assert all(reason.startswith("warning: kept the article without its") for _, reason in warnings)
     assert ("a9", "warning: kept the article without its outlet: not a text value") in warnings
@@ -83,12 +71,12 @@ def test_booleans_and_infinities_are_no_text_values(tmp_path: Path) -> None:
     ]
     (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in records))
     db = tmp_path / "x.duckdb"
-    _ingest(db, tmp_path / "in.jsonl")
-    assert _rows(db, "SELECT article_id, outlet, url FROM articles ORDER BY 1") == [
+    ingest(db, tmp_path / "in.jsonl")
+    assert query(db, "SELECT article_id, outlet, url FROM articles ORDER BY 1") == [
         ("a1", None, "7"),
         ("a2", None, None),
     ]
-    assert _rows(db, "SELECT record, reason FROM rejects ORDER BY 1, 2") == [
+    assert query(db, "SELECT record, reason FROM rejects ORDER BY 1, 2") == [
         ("a1", "warning: kept the article without its outlet: not a text value"),
         ("a1", "warning: kept the article without its title: not a text value"),
         ("a2", "warning: kept the article without its outlet: not a text value"),
@@ -111,15 +99,15 @@ def test_parquet_timestamps_of_every_unit(tmp_path: Path) -> None:
         table = pa.table({"id": [name], "text": [texts[i]], "published": published})
         pq.write_table(table, tmp_path / f"{name}.parquet")
     db = tmp_path / "x.duckdb"
-    _ingest(db, *sorted(tmp_path.glob("*.parquet")))
-    stored = dict(_rows(db, "SELECT article_id, published FROM articles"))
+    ingest(db, *sorted(tmp_path.glob("*.parquet")))
+    stored = dict(query(db, "SELECT article_id, published FROM articles"))
     base = datetime.fromtimestamp(1_700_000_000, UTC).replace(tzinfo=None)
     assert stored["s"] == stored["tokyo"] == base
     assert stored["ms"] == base.replace(microsecond=123_000)
     assert stored["us"] == stored["ns"] == base.replace(microsecond=123_456)
     assert stored["tz9999"] is None
     assert stored["jakarta"] == datetime(1920, 5, 1, 12)
-    assert _rows(db, "SELECT count(*) FROM rejects WHERE reason LIKE 'warning:%'") == [(1,)]
+    assert query(db, "SELECT count(*) FROM rejects WHERE reason LIKE 'warning:%'") == [(1,)]
 
 
 def test_duplicate_id_in_one_input_rejects_the_later_record(tmp_path: Path) -> None:
@@ -127,9 +115,9 @@ def test_duplicate_id_in_one_input_rejects_the_later_record(tmp_path: Path) -> N
     (tmp_path / "in.jsonl").write_text("\n".join(json.dumps(r) for r in (first, later)))
     db = tmp_path / "x.duckdb"
     for _ in range(2):  # the rerun keeps the same rule (and adds no second reject)
-        _ingest(db, tmp_path / "in.jsonl")
-        assert _rows(db, "SELECT article_id, outlet FROM articles") == [("a1", None)]
-        (reason,) = _rows(db, "SELECT reason FROM rejects")
+        ingest(db, tmp_path / "in.jsonl")
+        assert query(db, "SELECT article_id, outlet FROM articles") == [("a1", None)]
+        (reason,) = query(db, "SELECT reason FROM rejects")
         assert reason[0].startswith("duplicate id in input: 'a1' (first in ")
 
 
@@ -138,8 +126,8 @@ def test_rerun_does_not_grow_rejects(tmp_path: Path) -> None:
     (tmp_path / "in.jsonl").write_text("\n".join(lines))
     db = tmp_path / "x.duckdb"
     for _ in range(3):
-        _ingest(db, tmp_path / "in.jsonl")
-        assert _rows(db, "SELECT count(*) FROM rejects") == [(3,)]
+        ingest(db, tmp_path / "in.jsonl")
+        assert query(db, "SELECT count(*) FROM rejects") == [(3,)]
 
 
 def test_csv_unterminated_quote_costs_only_its_own_record(tmp_path: Path) -> None:
@@ -153,10 +141,10 @@ def test_csv_unterminated_quote_costs_only_its_own_record(tmp_path: Path) -> Non
     ]
     (tmp_path / "in.csv").write_text("\n".join(rows) + "\n")
     db = tmp_path / "x.duckdb"
-    counts = _ingest(db, tmp_path / "in.csv")
-    stored = dict(_rows(db, "SELECT article_id, outlet FROM articles"))
+    counts = ingest(db, tmp_path / "in.csv")
+    stored = dict(query(db, "SELECT article_id, outlet FROM articles"))
     assert stored == {"a1": "X", "a2": "Z", "a3": "W"}
-    rejects = _rows(db, "SELECT source_path, record FROM rejects")
+    rejects = query(db, "SELECT source_path, record FROM rejects")
     assert counts["rejects"] == 2
     located = sorted((int(p.rsplit(":", 1)[1]), r.strip()) for p, r in rejects)
     assert located == [(5, rows[2]), (10, rows[5])]  # physical lines (a1 spans three)
@@ -171,9 +159,9 @@ def test_csv_article_longer_than_the_csv_modules_field_limit(tmp_path: Path) -> 
         f'id,text\nlong,"Judul\n\n{body}"\nshort,Kalimat pendek.\n', encoding="utf-8"
     )
     db = tmp_path / "x.duckdb"
-    counts = _ingest(db, tmp_path / "in.csv")
+    counts = ingest(db, tmp_path / "in.csv")
     assert counts["rejects"] == 0
-    assert dict(_rows(db, "SELECT article_id, length(text) FROM articles")) == {
+    assert dict(query(db, "SELECT article_id, length(text) FROM articles")) == {
         "long": len("Judul\n\n" + body),
         "short": len("Kalimat pendek."),
     }
@@ -185,8 +173,8 @@ def test_jsonl_that_fails_to_read_is_a_reject(tmp_path: Path) -> None:
     gives one at offset 0) is a reject row naming it, not a traceback."""
     (tmp_path / "mem.jsonl").symlink_to("/proc/self/mem")
     db = tmp_path / "x.duckdb"
-    assert _ingest(db, tmp_path / "mem.jsonl")["rejects"] == 1
-    [(reason,)] = _rows(db, "SELECT reason FROM rejects")
+    assert ingest(db, tmp_path / "mem.jsonl")["rejects"] == 1
+    [(reason,)] = query(db, "SELECT reason FROM rejects")
     assert reason == "unreadable file: Input/output error"
 
 
@@ -206,10 +194,10 @@ def test_folder_entries_of_every_kind(tmp_path: Path) -> None:
     (outside / "secret.txt").write_text(_article(4)["text"])
     (corpus / "away.txt").symlink_to(outside / "secret.txt")
     db = tmp_path / "x.duckdb"
-    counts = _ingest(db, corpus)
-    ids = {r[0] for r in _rows(db, "SELECT article_id FROM articles")}
+    counts = ingest(db, corpus)
+    ids = {r[0] for r in query(db, "SELECT article_id FROM articles")}
     assert ids == {"a", "C", "inside"}
-    reasons = dict(_rows(db, "SELECT source_path, reason FROM rejects"))
+    reasons = dict(query(db, "SELECT source_path, reason FROM rejects"))
     assert reasons == {
         str(corpus / "x.txt"): "not a regular file (a pipe, socket or device)",
         str(corpus / "away.txt"): (
@@ -233,7 +221,7 @@ def test_cli_follow_links_option(tmp_path: Path) -> None:
     db = tmp_path / "x.duckdb"
     result = CliRunner().invoke(app, ["ingest", str(corpus), "--db", str(db), "--follow-links"])
     assert result.exit_code == 0, result.output
-    assert _rows(db, "SELECT article_id FROM articles") == [("away",)]
+    assert query(db, "SELECT article_id FROM articles") == [("away",)]
 
 
 def test_new_metadata_for_same_text_is_a_warning_and_removed_articles_are_counted(
@@ -242,15 +230,15 @@ def test_new_metadata_for_same_text_is_a_warning_and_removed_articles_are_counte
     first = [_article(1) | {"outlet": "Ledger", "published": "2024-01-02"}, _article(2)]
     (tmp_path / "one.jsonl").write_text("\n".join(json.dumps(r) for r in first))
     db = tmp_path / "x.duckdb"
-    assert _ingest(db, tmp_path / "one.jsonl")["articles_not_in_input"] == 0
+    assert ingest(db, tmp_path / "one.jsonl")["articles_not_in_input"] == 0
     moved = [first[0] | {"outlet": "Courier", "kind": "wire", "published": "2024-01-03T08:00"}]
     (tmp_path / "two.jsonl").write_text(json.dumps(moved[0]))
-    counts = _ingest(db, tmp_path / "two.jsonl")
+    counts = ingest(db, tmp_path / "two.jsonl")
     assert counts["articles_unchanged"] == 1 and counts["articles_not_in_input"] == 1
-    assert _rows(db, "SELECT outlet, kind FROM articles WHERE article_id = 'a1'") == [
+    assert query(db, "SELECT outlet, kind FROM articles WHERE article_id = 'a1'") == [
         ("Ledger", "outlet")
     ]
-    (reason,) = _rows(db, "SELECT reason FROM rejects")[0]
+    (reason,) = query(db, "SELECT reason FROM rejects")[0]
     assert reason == (
         "warning: same id and text with other metadata: kept the stored"
         " outlet 'Ledger' (not 'Courier'), kind 'outlet' (not 'wire'),"

@@ -12,19 +12,13 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import CORPUS, DEDUP
+from conftest import CORPUS, DEDUP, query
 from seed_pages import CRAWLED, page_html, seed_rows, seed_warc, url_of, write_record
 from warcio.warcwriter import WARCWriter
 
 from dedup import pipeline, warc
 from dedup.exports import url_id
-
-
-def _rows(db: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute(sql).fetchall()
 
 
 def _span(texts: dict[str, str], article: str, start: int, end: int) -> str:
@@ -33,25 +27,25 @@ def _span(texts: dict[str, str], article: str, start: int, end: int) -> str:
 
 def _evidence(db: Path, url_of_id: dict[str, str]) -> dict[str, Counter]:
     """Alignments, clusters and attributions by content (article ids differ between inputs)."""
-    texts = dict(_rows(db, "SELECT article_id, text FROM articles"))
+    texts = dict(query(db, "SELECT article_id, text FROM articles"))
     aligned = Counter(
         (frozenset((_span(texts, s, ss, se), _span(texts, t, ts, te))), kind, round(score, 3))
-        for s, ss, se, t, ts, te, kind, score in _rows(
+        for s, ss, se, t, ts, te, kind, score in query(
             db,
             "SELECT source_article_id, source_start, source_end, target_article_id, target_start,"
             " target_end, match_kind, score FROM alignments",
         )
     )
     members: dict[int, set[str]] = {}
-    for cid, s, t in _rows(
+    for cid, s, t in query(
         db, "SELECT cluster_id, source_article_id, target_article_id FROM alignments"
     ):
         members.setdefault(cid, set()).update((url_of_id[s], url_of_id[t]))
-    sizes = dict(_rows(db, "SELECT cluster_id, n_articles FROM clusters"))
+    sizes = dict(query(db, "SELECT cluster_id, n_articles FROM clusters"))
     clusters = Counter((frozenset(m), sizes[c]) for c, m in members.items())
     attributed = Counter(  # trafilatura writes no-break spaces as spaces
         (" ".join(text.split()), *rest)
-        for text, *rest in _rows(
+        for text, *rest in query(
             db,
             "SELECT p.text, a.source, a.source_type, a.method FROM attributions a"
             " JOIN paragraphs p USING (paragraph_id)",
@@ -72,9 +66,9 @@ def test_seed_pages_in_a_warc_give_what_the_text_corpus_gives(tmp_path: Path) ->
     assert from_txt["alignments"] and from_txt["attributions"]
     assert from_warc == from_txt
     # the pages' chrome (menu, cookie banner, share buttons, related links) is not in the text
-    texts = [t for (t,) in _rows(tmp_path / "warc.duckdb", "SELECT text FROM articles")]
+    texts = [t for (t,) in query(tmp_path / "warc.duckdb", "SELECT text FROM articles")]
     assert not any(w in t for t in texts for w in ("Setuju", "Berita Terkait", "Bagikan", "Gempa"))
-    rows = _rows(
+    rows = query(
         tmp_path / "warc.duckdb",
         "SELECT url, source_path, raw_offset, metadata_source FROM articles",
     )
@@ -119,11 +113,11 @@ def test_duplicates_and_non_html_records_are_counted_not_stored(tmp_path: Path) 
     db = tmp_path / "db.duckdb"
     counts = pipeline.run([warc], db, quiet=True, stages=("ingest",))
     assert counts["skipped"] == {"HTTP 404": 1, "not HTML: image/png": 1}
-    assert json.loads(_rows(db, "SELECT counts FROM runs")[0][0])["skipped"] == counts["skipped"]
-    texts = dict(_rows(db, "SELECT url, text FROM articles"))
+    assert json.loads(query(db, "SELECT counts FROM runs")[0][0])["skipped"] == counts["skipped"]
+    texts = dict(query(db, "SELECT url, text FROM articles"))
     assert set(texts) == {url, "https://news.example.org/b"}
     assert "Jake Sullivan" in texts[url]  # the latest fetch
-    ((where, record, reason),) = _rows(db, "SELECT source_path, record, reason FROM rejects")
+    ((where, record, reason),) = query(db, "SELECT source_path, record, reason FROM rejects")
     assert where == f"{warc}@0" and record == url
     assert reason.startswith("duplicate of a later fetch of the same URL")
 
@@ -149,12 +143,12 @@ def test_bad_records_are_rejected_and_the_rest_lands(tmp_path: Path) -> None:
     warc.write_bytes(warc.read_bytes()[:-900])  # the last record is cut short
     db = tmp_path / "db.duckdb"
     pipeline.run([pages, warc], db, quiet=True, stages=("ingest",))
-    assert {r[0] for r in _rows(db, "SELECT article_id FROM articles")} == {
+    assert {r[0] for r in query(db, "SELECT article_id FROM articles")} == {
         "good",
         "zipped",
         url_id("https://news.example.org/a"),
     }
-    reasons = dict(_rows(db, "SELECT source_path, reason FROM rejects"))
+    reasons = dict(query(db, "SELECT source_path, reason FROM rejects"))
     assert reasons[str(pages / "truncated.html.gz")].startswith("truncated or corrupt gzip")
     assert reasons[str(pages / "nobody.html")] == "no article text in the page"
     assert reasons[str(pages / "photo.htm")].startswith("not HTML: binary file")
@@ -231,7 +225,7 @@ def test_news_please_and_media_cloud_exports_are_recognised(tmp_path: Path) -> N
     pipeline.run([folder, lines, mc], db, quiet=True, stages=("ingest",))
     got = {
         r[0]: r[1:]
-        for r in _rows(db, "SELECT url, outlet, published, title, language FROM articles")
+        for r in query(db, "SELECT url, outlet, published, title, language FROM articles")
     }
     assert set(got) == {
         "https://news.example.co.id/a",
@@ -242,8 +236,8 @@ def test_news_please_and_media_cloud_exports_are_recognised(tmp_path: Path) -> N
     assert str(got["https://news.example.co.id/a"][1]) == "2023-09-08 14:30:00"
     assert got["https://x.example.com/c"][:2] == ("X News", got["https://x.example.com/c"][1])
     assert str(got["https://x.example.com/c"][1]) == "2023-09-08 10:00:00"
-    assert _rows(db, "SELECT article_id FROM articles WHERE url LIKE '%/c'") == [("1234567",)]
-    (reason,) = _rows(db, "SELECT reason FROM rejects")[0]
+    assert query(db, "SELECT article_id FROM articles WHERE url LIKE '%/c'") == [("1234567",)]
+    (reason,) = query(db, "SELECT reason FROM rejects")[0]
     assert reason.startswith("Media Cloud row without text")
 
 
@@ -256,8 +250,8 @@ def test_a_record_with_our_text_field_is_ours_whatever_else_it_holds(tmp_path: P
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     db = tmp_path / "db.duckdb"
     pipeline.run([path], db, quiet=True, stages=("ingest",))
-    assert _rows(db, "SELECT article_id, text FROM articles") == [("a", text)]
-    assert _rows(db, "SELECT count(*) FROM rejects") == [(0,)]
+    assert query(db, "SELECT article_id, text FROM articles") == [("a", text)]
+    assert query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
 def test_a_news_please_record_with_its_text_and_url_alone_is_read(tmp_path: Path) -> None:
@@ -275,8 +269,8 @@ def test_a_news_please_record_with_its_text_and_url_alone_is_read(tmp_path: Path
     )
     db = tmp_path / "db.duckdb"
     pipeline.run([path], db, quiet=True, stages=("ingest",))
-    assert _rows(db, "SELECT url, text FROM articles") == [("https://k.example.com/2", text)]
-    assert _rows(db, "SELECT source_path, reason FROM rejects") == [(f"{path}:2", "empty text")]
+    assert query(db, "SELECT url, text FROM articles") == [("https://k.example.com/2", text)]
+    assert query(db, "SELECT source_path, reason FROM rejects") == [(f"{path}:2", "empty text")]
 
 
 def test_html_column_in_jsonl(tmp_path: Path) -> None:
@@ -290,7 +284,7 @@ def test_html_column_in_jsonl(tmp_path: Path) -> None:
     )
     db = tmp_path / "db.duckdb"
     pipeline.run([path], db, quiet=True, stages=("ingest",))
-    ((aid, outlet, published, text),) = _rows(
+    ((aid, outlet, published, text),) = query(
         db, "SELECT article_id, outlet, published, text FROM articles"
     )
     assert (aid, outlet, str(published)) == ("p1", "Jurnas.com", "2024-05-20 06:45:00")
@@ -308,7 +302,7 @@ def test_manifest_row_of_a_saved_page_wins_over_the_page(tmp_path: Path) -> None
     )
     db = tmp_path / "db.duckdb"
     pipeline.run([folder], db, quiet=True, stages=("ingest",))
-    ((outlet, kind, published, url, sources),) = _rows(
+    ((outlet, kind, published, url, sources),) = query(
         db, "SELECT outlet, kind, published, url, metadata_source FROM articles"
     )
     assert (outlet, kind, str(published), url) == (
@@ -385,9 +379,9 @@ def test_a_warc_cut_short_or_broken_names_what_it_lost(tmp_path: Path) -> None:
     )
     db = tmp_path / "db.duckdb"
     counts = pipeline.run([gz, closed, no_uri], db, quiet=True, stages=("ingest",))
-    landed = Counter(p for (p,) in _rows(db, "SELECT source_path FROM articles"))
+    landed = Counter(p for (p,) in query(db, "SELECT source_path FROM articles"))
     assert landed == {str(gz): 2, str(closed): 2, str(no_uri): 3}
-    [(where, reason)] = _rows(db, "SELECT source_path, reason FROM rejects")
+    [(where, reason)] = query(db, "SELECT source_path, reason FROM rejects")
     assert where.startswith(f"{gz}@") and reason.startswith("corrupt WARC: its last")
     # warcio reads no HTTP head without a URI, and the gzip member of blank lines as a record
     assert counts["skipped"] == {"not HTML: application/http": 1, "WARC None record": 1}
@@ -415,8 +409,8 @@ def test_a_record_whose_content_length_is_wrong_is_a_reject_not_a_cut_page(
     capfd.readouterr()
     pipeline.run([path], db, quiet=True, stages=("ingest",))
     assert capfd.readouterr().err == ""
-    landed = {u for (u,) in _rows(db, "SELECT url FROM articles")}
-    rejects = _rows(db, "SELECT source_path, record, reason FROM rejects")
+    landed = {u for (u,) in query(db, "SELECT url FROM articles")}
+    rejects = query(db, "SELECT source_path, record, reason FROM rejects")
     at_second = f"{path}@{len(gzip.compress(records[0])) if gz else at[1]}"
     # its gzip member ends first: the record is cut short
     reason = warc.CUT_SHORT if gz and off_by > 0 else warc.MISFIT
@@ -444,8 +438,8 @@ def test_a_content_length_past_the_end_keeps_the_records_it_swallowed(
     path.write_bytes(b"".join(members))
     db = tmp_path / "db.duckdb"
     pipeline.run([path], db, quiet=True, stages=("ingest",))
-    assert {u for (u,) in _rows(db, "SELECT url FROM articles")} == {pages[i][0] for i in (0, 2, 3)}
-    assert _rows(db, "SELECT source_path, reason FROM rejects") == [
+    assert {u for (u,) in query(db, "SELECT url FROM articles")} == {pages[i][0] for i in (0, 2, 3)}
+    assert query(db, "SELECT source_path, reason FROM rejects") == [
         (f"{path}@{len(members[0])}", warc.CUT_SHORT)
     ]
 
@@ -458,8 +452,8 @@ def test_a_file_named_warc_that_holds_no_warc_record_is_a_reject(tmp_path: Path)
     path.write_text("hello this is not a warc\n" * 100, encoding="utf-8")
     db = tmp_path / "db.duckdb"
     counts = pipeline.run([path], db, quiet=True, stages=("ingest",))
-    assert _rows(db, "SELECT count(*) FROM articles") == [(0,)]
-    [(reason,)] = _rows(db, "SELECT reason FROM rejects")
+    assert query(db, "SELECT count(*) FROM articles") == [(0,)]
+    [(reason,)] = query(db, "SELECT reason FROM rejects")
     assert "not a WARC record" in reason and not counts.get("skipped")
 
 
@@ -485,9 +479,9 @@ def test_a_crawl_damaged_in_the_middle_keeps_the_records_after_the_damage(
     starts = [sum(len(m) for m in members[:i]) for i in range(4)]
     db = tmp_path / "db.duckdb"
     pipeline.run([path], db, quiet=True, stages=("ingest",))
-    landed = dict(_rows(db, "SELECT url, raw_offset FROM articles"))
+    landed = dict(query(db, "SELECT url, raw_offset FROM articles"))
     assert landed == {pages[i][0]: starts[i] for i in (0, 2, 3)}
-    [(where, reason)] = _rows(db, "SELECT source_path, reason FROM rejects")
+    [(where, reason)] = query(db, "SELECT source_path, reason FROM rejects")
     broken = starts[1] - (0 if gz else len(b"\r\n\r\n"))  # a record's end: before its
     assert where == f"{path}@{broken}"  # two closing blank lines in a plain file
     assert f"bytes {broken} to {starts[2]} hold no readable record" in reason
@@ -517,10 +511,10 @@ def test_odd_values_in_records_are_rejects_not_a_stopped_run(tmp_path: Path) -> 
     db = tmp_path / "db.duckdb"
     inputs = [warc_path, tmp_path / "deep.json", tmp_path / "big.json", tmp_path / "odd.jsonl"]
     pipeline.run(inputs, db, quiet=True, stages=("ingest",))
-    assert {a for (a,) in _rows(db, "SELECT article_id FROM articles")} == {
+    assert {a for (a,) in query(db, "SELECT article_id FROM articles")} == {
         "fine", url_id("https://news.example.org/late")
     }  # fmt: skip
-    reasons = sorted(r for (r,) in _rows(db, "SELECT reason FROM rejects"))
+    reasons = sorted(r for (r,) in query(db, "SELECT reason FROM rejects"))
     assert reasons[0] == "JSON nested too deep"
     assert reasons[1:] == ["html is not a string", "malformed JSON: Exceeds the limit (4300 "
                            "digits) for integer string conversion: value has 5000 digits; use "
@@ -548,12 +542,12 @@ def test_pages_are_read_in_the_charset_they_declare_or_their_bom(tmp_path: Path)
     (texts / "plain.txt").write_bytes(f"Judul\n\n{said}\n".encode("utf-16"))
     db = tmp_path / "db.duckdb"
     pipeline.run([pages, texts], db, quiet=True, stages=("ingest",))
-    stored = {a: (t, e) for a, t, e in _rows(db, "SELECT article_id, text, encoding FROM articles")}
+    stored = {a: (t, e) for a, t, e in query(db, "SELECT article_id, text, encoding FROM articles")}
     assert said in stored["latin"][0] and said in stored["wide"][0]
     assert korean.strip() in stored["hangul"][0]
     assert "Besan" in stored["liar"][0]  # an 8-bit page calling itself UTF-16 is still read
     assert stored["plain"] == (f"Judul\n\n{said}\n", "utf-16")
-    assert _rows(db, "SELECT count(*) FROM rejects") == [(0,)]
+    assert query(db, "SELECT count(*) FROM rejects") == [(0,)]
 
 
 def test_quiet_run_of_unreadable_pages_prints_nothing(tmp_path: Path) -> None:
@@ -570,4 +564,4 @@ def test_quiet_run_of_unreadable_pages_prints_nothing(tmp_path: Path) -> None:
         check=False,
     )
     assert (done.returncode, done.stderr) == (0, "")
-    assert _rows(db, "SELECT reason FROM rejects") == [("unreadable HTML",)]
+    assert query(db, "SELECT reason FROM rejects") == [("unreadable HTML",)]
