@@ -95,8 +95,20 @@ DEFAULT_DB = Path("reports/syndication.duckdb")
 #: reasons for skipped input shown after a run (a WARC has one per HTTP status and type)
 SKIPPED_SHOWN = 5
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB database file.")]
+
+
+def _quiet(quiet: bool) -> bool:
+    """Only errors in the log, for every command: a script passes ``-q`` to each."""
+    if quiet:
+        logging.getLogger().setLevel(logging.ERROR)
+    return quiet
+
+
 QuietOption = Annotated[
-    bool, typer.Option("--quiet", "-q", help="No progress, notes or logs (errors still).")
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No progress, notes or logs (errors still).", callback=_quiet
+    ),
 ]
 FollowLinksOption = Annotated[
     bool,
@@ -157,13 +169,6 @@ def _fail(err: Exception) -> None:
     if not interrupt.received():  # else the interrupt's own line says it all
         typer.echo(f"error: {err}", err=True)
     raise typer.Exit(2)
-
-
-def _quiet(quiet: bool) -> None:
-    """Only errors in the log: the commands that print results take ``-q`` as the stages do,
-    so that a script can pass it to every command."""
-    if quiet:
-        logging.getLogger().setLevel(logging.ERROR)
 
 
 def _version(value: bool) -> None:
@@ -386,7 +391,6 @@ def export(
     """Write every contract table as CSV or Parquet."""
     from dedup import export as exporter
 
-    _quiet(quiet)
     try:
         paths = exporter.export(db, out, fmt.value)
     except DedupError as err:
@@ -409,7 +413,6 @@ def trace(
     """Paragraph-by-paragraph provenance of one article."""
     from dedup import provenance
 
-    _quiet(quiet)
     try:
         with store.open_db(db) as con:
             result = provenance.trace(con, article_id)
@@ -437,7 +440,6 @@ def report(
     dedup ships); the tables go to OUT/csv and OUT/parquet."""
     from dedup import report as reporter
 
-    _quiet(quiet)
     try:
         result = reporter.report(db, out)
     except DedupError as err:

@@ -218,7 +218,7 @@ def make_article(record: dict, source_path: str, encoding: str) -> Article:
         outlet=meta["outlet"],
         kind=kind,
         published=published,
-        published_precision=precision(str(meta["published"])) if published else None,
+        published_precision=precision(meta["published"]) if published else None,
         url=meta["url"],
         language=language,
         title=title,
