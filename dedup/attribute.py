@@ -142,6 +142,8 @@ class EarlyScan:
         return value
 
     def cancel(self) -> None:
+        """End the child if it still runs and remove its file; the caller calls it whether
+        the rows were taken or not (then there is nothing left to do)."""
         self._process.kill()
         self._process.join()
         self._path.unlink(missing_ok=True)
@@ -249,8 +251,6 @@ def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) ->
         )
         _wire_sources(con, load_lexicon())
         store.run_sql_file(con, "attribute_links.sql")
-    if early is not None and early.ids != ids:
-        early.cancel()
     state.finish_stage(con, "attribute", settings)
     return {table: store.scalar(con, f"SELECT count(*) FROM {table}") for table in ATTRIBUTE_TABLES}
 

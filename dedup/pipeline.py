@@ -211,13 +211,19 @@ def run(
 
             early.append(attribute.start_scan(con))
 
-        if "detect" in stages:
-            counts |= detect(con, settings, rep, scan_ahead if "attribute" in stages else None)
-        if "attribute" in stages:
-            from dedup import attribute
+        try:
+            if "detect" in stages:
+                counts |= detect(con, settings, rep, scan_ahead if "attribute" in stages else None)
+            if "attribute" in stages:
+                from dedup import attribute
 
-            scan = early[0] if early else None
-            counts |= rep.stage("attribute", lambda: attribute.attribute(con, scan))
+                scan = early[0] if early else None
+                counts |= rep.stage("attribute", lambda: attribute.attribute(con, scan))
+        finally:  # a scan not taken (the run failed, or attribution rescans other articles)
+            # leaves neither its child nor its file behind
+            for scan in early:
+                if scan is not None:
+                    scan.cancel()
         counts |= {
             "tables": store.table_counts(con),
             "stage_seconds": rep.timings,

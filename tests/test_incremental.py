@@ -7,6 +7,7 @@ import hashlib
 import json
 import random
 import shutil
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -277,3 +278,39 @@ def test_incremental_runs_may_cache_the_whole_database(
     assert limit_after_caching() == pytest.approx(store.DUCKDB_MEMORY_MB + size_mb, abs=2)
     monkeypatch.setenv("DEDUP_DUCKDB_MEMORY", "1GB")
     assert limit_after_caching() == pytest.approx(store.DUCKDB_MEMORY_MB, abs=2)
+
+
+@pytest.mark.parametrize("fails", [True, False])
+def test_the_early_cue_scan_leaves_no_file_or_process(tmp_path: Path, monkeypatch, fails) -> None:
+    """Attribution's cue scan starts in a child while detection runs; a run that fails after
+    it started (a Ctrl-C, a full disk) left its file in the temporary folder, one per run."""
+    from dedup import attribute
+
+    first = tmp_path / "first"
+    first.mkdir()
+    for path in CORPUS.glob("*.txt"):
+        if path.stem != FIFTH:
+            shutil.copy(path, first)
+    db = tmp_path / "x.duckdb"
+    pipeline.run([first], db)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    started: list[attribute.EarlyScan] = []
+    start_scan = attribute.start_scan
+    monkeypatch.setattr(
+        attribute, "start_scan", lambda con: started.append(start_scan(con)) or started[-1]
+    )
+    if fails:
+
+        def broken(con):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(pipeline.cluster, "update_clusters", broken)
+        with pytest.raises(RuntimeError, match="disk full"):
+            pipeline.run([CORPUS / f"{FIFTH}.txt"], db)
+    else:
+        pipeline.run([CORPUS / f"{FIFTH}.txt"], db)
+    assert len(started) == 1 and started[0] is not None
+    assert not started[0]._process.is_alive()
+    assert list(scratch.iterdir()) == []
