@@ -118,6 +118,15 @@ def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None =
     return Page(text, doc.title, doc.author, sitename, doc.date, doc.url or url)
 
 
+def as_stated(date: str) -> str:
+    """htmldate's date as the page states it: a time with its zone, else the day alone.
+    htmldate gives a date it found without a time (in the URL, ``content="2024-03-05"``) as
+    midnight, and a time without a zone as it stands; either stored as a UTC time would set
+    the article hours off in the order of articles (README, "published")."""
+    value = datetime.fromisoformat(date)
+    return date if value.tzinfo is not None else value.date().isoformat()
+
+
 def page_article(
     raw: bytes | str,
     record: dict,
@@ -144,7 +153,7 @@ def page_article(
     if not record.get("published"):
         year = metadata.url_year(record.get("url"))
         if page.date:
-            record["published"], sources["published"] = page.date, "htmldate"
+            record["published"], sources["published"] = as_stated(page.date), "htmldate"
         elif found := dates.find_published(
             text,
             metadata.language_code(str(record.get("language") or "")),

@@ -137,7 +137,8 @@ def test_an_archive_fetched_years_later_gets_no_date_from_a_dateline_without_yea
 
 def test_a_date_alone_is_stored_as_a_day_and_a_time_as_a_time(tmp_path) -> None:
     """``published_precision`` keeps what midnight hides: a date without a time is a day,
-    a time at midnight UTC (07:00 in Jakarta) is a time; a dateline read from a page too."""
+    a time at midnight UTC (07:00 in Jakarta) is a time; a dateline read from a page too,
+    and a page's own date: a day unless the page gives a time with its zone."""
     import json
 
     from conftest import ingest, query
@@ -151,6 +152,16 @@ def test_a_date_alone_is_stored_as_a_day_and_a_time_as_a_time(tmp_path) -> None:
          "Oktober 2023</p><p>" + "Banjir melanda sejumlah wilayah di ibu kota. " * 6
          + "</p></article></body></html>"},
     ]  # fmt: skip
+    story = "<p>" + "北方多地周一遭遇强降雨，十二个村庄被淹，官员表示正在组织救援。" * 3 + "</p>"
+    for name, meta, url in [  # what htmldate reads from the markup or the URL
+        ("meta-zone", "2024-03-05T11:42:00+08:00", None),
+        ("meta-naive", "2024-03-05T11:42:00", None),  # 11:42 where? only the day is sure
+        ("meta-day", "2024-03-05", None),
+        ("url-day", None, "https://news.example.cn/2024/03/05/a.html"),
+    ]:
+        head = f'<meta property="article:published_time" content="{meta}">' if meta else ""
+        html = f"<html><head>{head}</head><body><article><h1>北方暴雨</h1>{story}</article></body></html>"
+        records.append({"id": name, "text": "", "html": html, "url": url})
     path = tmp_path / "in.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     ingest(tmp_path / "x.duckdb", path)
@@ -158,7 +169,11 @@ def test_a_date_alone_is_stored_as_a_day_and_a_time_as_a_time(tmp_path) -> None:
                  "FROM articles ORDER BY 1")  # fmt: skip
     assert rows == [
         ("day", D(2024, 1, 2), "day"),
+        ("meta-day", D(2024, 3, 5), "day"),
+        ("meta-naive", D(2024, 3, 5), "day"),
+        ("meta-zone", D(2024, 3, 5, 3, 42), "time"),
         ("none", None, None),
         ("page", D(2023, 10, 3), "day"),
         ("time", D(2024, 1, 2), "time"),
+        ("url-day", D(2024, 3, 5), "day"),
     ]
