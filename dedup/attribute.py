@@ -445,12 +445,15 @@ def _quote_row(p: dict[str, Any], n: int, q: Quote) -> dict[str, Any]:
 
 
 def _wire_sources(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
-    """The temp table ``_attribute_wires``: each wire article's source, named by its outlet
-    (an outlet's canonical name is looked up once, not once per wire article)."""
+    """The temp table ``_attribute_wires``: each wire article's source, named by its outlet,
+    or by the service its outlet begins with (a desk: "AFP Arabic" is AFP); an outlet's
+    name is looked up once, not once per wire article."""
     outlets = con.execute(
         "SELECT DISTINCT outlet FROM articles WHERE kind = 'wire' AND outlet <> ''"
     ).fetchall()
-    sources = [lexicon.canonical(o) or Source(o, "wire") for (o,) in outlets]
+    sources = [
+        lexicon.canonical(o) or lexicon.leading(o) or Source(o, "wire") for (o,) in outlets
+    ]
     names = pl.DataFrame(
         {
             "outlet": [o for (o,) in outlets],

@@ -83,6 +83,12 @@ class Lexicon:
         """The source of a name written anywhere (an outlet column): case is ignored."""
         return self._loose.get(" ".join(name.split()).casefold())
 
+    def leading(self, name: str) -> Source | None:
+        """The source a name begins with, as a whole word (same case rules as the cues): a
+        wire service's desk or edition ("AFP Arabic", "Reuters UK") is the service."""
+        m = self.regex.match(" ".join(name.split()))
+        return self.lookup(m.group()) if m else None
+
     def find(self, text: str) -> Source | None:
         """The first lexicon name inside a text."""
         m = self.regex.search(text)
