@@ -185,13 +185,15 @@ def test_copied_chars_count_the_text_copied_not_the_text_reworded(tmp_path: Path
 def test_a_sentence_copied_from_the_wire_is_not_reworded_from_a_sibling(tmp_path: Path) -> None:
     """Two outlets copy the wire: the later one's sentences are explained by the wire, so
     they are not paired again with the other outlet's identical sentences (retrieval ranks
-    that sibling as high as the wire): no paraphrase alignment holds identical text, and
-    nothing of the later copy counts as reworded."""
+    that sibling above the wire, for the line of its own that the later one took too): no
+    paraphrase alignment holds identical text, and nothing of the later copy counts as
+    reworded."""
+    own = "Daily A's correspondent added that the harbour cranes stood idle all afternoon."
     records = [
         {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire"},
-        {"id": "A", "text": "\n\n".join(WIRE[:7]), "outlet": "Daily A",
+        {"id": "A", "text": "\n\n".join([*WIRE[:7], own]), "outlet": "Daily A",
          "published": "2024-03-05T09:00:00"},
-        {"id": "B", "text": "\n\n".join(WIRE[2:6]), "outlet": "Daily B",
+        {"id": "B", "text": "\n\n".join([*WIRE[2:6], own]), "outlet": "Daily B",
          "published": "2024-03-05T10:00:00"},
     ]  # fmt: skip
     db = _run(tmp_path, records)
@@ -200,7 +202,8 @@ def test_a_sentence_copied_from_the_wire_is_not_reworded_from_a_sibling(tmp_path
     ).rows()
     assert top == [("A",)]  # the sibling is the target's most likely source: the case at stake
     rows = _aligned(db)
-    assert {r[2] for r in rows if r[3] == "B"} == {"W"}
+    assert {r[2] for r in rows if r[3] == "B" and r[1] in "\n\n".join(WIRE)} == {"W"}
+    assert {r[2] for r in rows if r[3] == "B" and r[1] in own} == {"A"}
     assert not [r for r in rows if r[4] == "paraphrase"]
     derived, copied = dedup.query(
         db, "SELECT derived_chars, copied_chars FROM article_derivation WHERE article_id = 'B'"
@@ -228,6 +231,34 @@ def test_a_source_is_retrieved_only_inside_the_window(
     assert pairs.rows() == ([("W", "R")] if paired else [])
     rewritten = {r[2:] for r in _aligned(db) if r[4] == "paraphrase"}
     assert rewritten == ({("W", "R", "paraphrase")} if paired else set())
+
+
+def test_a_wire_and_its_copy_tie_and_the_wire_ranks_first(tmp_path: Path) -> None:
+    """A verbatim copy of the wire scores as the wire does for the rewrite; the earlier
+    article ranks first, not the id that sorts first ("A" before "W"), so the rewording is
+    read against the wire and the wire is the rewrite's source (helper-47)."""
+    records = [
+        {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
+         "published": "2024-03-05T08:00:00"},
+        {"id": "A", "text": "\n\n".join(WIRE), "outlet": "Daily A",
+         "published": "2024-03-05T09:00:00"},
+        {"id": "R", "text": "\n\n".join(REWRITE), "outlet": "Daily R",
+         "published": "2024-03-05T12:00:00"},
+        {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
+         "published": "2024-03-05T12:00:00"},
+    ] + [  # other stories, so that the rewrite's words are rare enough to weigh
+        {"id": f"O{i}", "text": f"Story {i}: the {topic} drew a crowd on {day}.", "outlet": "P"}
+        for i, (topic, day) in enumerate([("harvest fair", "Sunday"), ("film festival", "Friday"),
+                                          ("chess final", "Monday"), ("flower show", "Tuesday")])
+    ]  # fmt: skip
+    db = _run(tmp_path, records)
+    ranked = dedup.query(
+        db, "SELECT source_article_id, score FROM article_pairs WHERE target_article_id = 'R' "
+        "ORDER BY rank"
+    ).rows()  # fmt: skip
+    assert [a for a, _ in ranked[:2]] == ["W", "A"] and ranked[0][1] == ranked[1][1]
+    assert {r[2] for r in _aligned(db) if r[3] == "R" and r[4] == "paraphrase"} == {"W"}
+    assert _derivation(db)["R"][1] == "W"
 
 
 ZH_WIRE = """北京（路透社）——中国国家统计局周一公布的数据显示，今年第三季度国内生产总值同比增长百分之四点九，略低于市场预期。

@@ -12,7 +12,9 @@
 -- Weights are summed as integers, so that a score is the same whatever order its terms
 -- are added in (an incremental run, DuckDB's threads), and rounded to 4 decimals. The
 -- $top_k best per target are kept: sources known to come first before those of unknown
--- order (siblings that neither dates nor kinds order), then by score, then source id.
+-- order (siblings that neither dates nor kinds order), then by score, then the earlier
+-- source (a wire and its verbatim copies score alike: the wire ranks first, not the id
+-- that sorts first).
 -- Inputs: retrieve_targets (article_id), article_terms, term_heads, article_order.
 -- Parameters: $n (sample size), $min_shared, $min_score, $window_s, $top_k.
 DELETE FROM article_pairs WHERE target_article_id IN (SELECT article_id FROM retrieve_targets);
@@ -40,7 +42,8 @@ WITH q AS (  -- articles are their ranks until the pairs are scored: integers jo
         ON h.term = q.term AND h.rank < q.rank AND in_window(h.published, q.published, $window_s)
     GROUP BY q.rank, h.rank
 ), scored AS (
-    SELECT a.article_id AS source, b.article_id AS target, round(s.weight / t.total, 4) AS score,
+    SELECT a.article_id AS source, s.source AS source_rank, b.article_id AS target,
+           round(s.weight / t.total, 4) AS score,
            s.n_terms, s.n_numbers, s.n_names,
            direction_basis(a.kind, a.published, a.published_precision,
                            b.kind, b.published, b.published_precision) AS basis,
@@ -55,7 +58,8 @@ WITH q AS (  -- articles are their ranks until the pairs are scored: integers jo
 )
 SELECT source, target, score, n_terms, n_numbers, n_names, basis,
        row_number() OVER (PARTITION BY target
-                          ORDER BY source_first IS NOT NULL DESC, score DESC, source) AS rank
+                          ORDER BY source_first IS NOT NULL DESC, score DESC, source_rank)
+           AS rank
 FROM scored
 WHERE source_first IS DISTINCT FROM false
 QUALIFY rank <= $top_k;
