@@ -451,9 +451,7 @@ def _wire_sources(con: duckdb.DuckDBPyConnection, lexicon: Lexicon) -> None:
     outlets = con.execute(
         "SELECT DISTINCT outlet FROM articles WHERE kind = 'wire' AND outlet <> ''"
     ).fetchall()
-    sources = [
-        lexicon.canonical(o) or lexicon.leading(o) or Source(o, "wire") for (o,) in outlets
-    ]
+    sources = [lexicon.canonical(o) or lexicon.leading(o) or Source(o, "wire") for (o,) in outlets]
     names = pl.DataFrame(
         {
             "outlet": [o for (o,) in outlets],
