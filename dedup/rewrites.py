@@ -20,16 +20,21 @@ least 0.25, and only while the source's verbatim alignments cover less than half
 copy that verbatim alignment already explains needs no second look. On the 25,000-article
 bench corpus the two best sources from 0.2 took 10.1 s and lowered precision (0.974 to
 0.967: synthetic filler paired by chance); the best one from 0.25 takes 3.8 s, with the
-same results on Clough. A target sentence
+same results on Clough. When that source copied another of the target's candidates (a
+verbatim alignment from it) scoring at least 90% of its score, the two are siblings and the
+candidate is read instead (``data/rewrite_pairs.sql``): a copy of the wire with a lede of its
+own outscores the wire for a rewrite of the wire, and the rewording would be traced to the
+copy (helper-47's Arabic paraphrase). A target sentence
 counts as covered when verbatim alignments of decided direction cover half of it, whatever
 their source: a sentence copied from the wire is explained, and two outlets that both copied
 it are siblings, so pairing it with the other outlet would report identical text as
 reworded (and a pair of rewordings per two copies of a widely syndicated story).
 
 Incremental: a pair's paraphrase alignments depend on the two texts, their roles, their
-verbatim alignments (the target's with any source) and the frozen term frequencies, so they
-are redone for the pairs that touch an article whose retrieval or verbatim alignments
-changed in this run.
+verbatim alignments (the target's with any source, and the ranked source's from the one
+read instead) and the frozen term frequencies, so a target is redone when its ranked source,
+the source read or itself is an article whose retrieval or verbatim alignments changed in
+this run.
 """
 
 from __future__ import annotations
@@ -49,6 +54,10 @@ PAIR_CHUNK = 50
 _INPUT: dict[str, Any] = {}
 #: a target sentence this much covered by verbatim alignments is not paired again
 COVERED = 0.5
+#: a ranked source that copied another candidate of the target scoring at least this share
+#: of its score is the target's sibling, and that candidate is read instead (see
+#: data/rewrite_pairs.sql): derivation.sql's 90% for siblings
+SIBLING = 0.9
 #: a rewording pair holds at least this many tokens on each side, its sentences together:
 #: the verbatim aligner's own minimum for a reused sentence pair
 #: (align.AlignSettings.min_matched); a shorter line alone is a formula ("The company gave
@@ -144,43 +153,29 @@ def update(con: duckdb.DuckDBPyConnection, settings: RewriteSettings, full: bool
             """
         )
     )
+    store.run_sql_file(
+        con,
+        "rewrite_pairs.sql",
+        max_rank=settings.max_rank,
+        min_score=settings.min_score,
+        max_covered=settings.max_covered,
+        sibling=SIBLING,
+    )
+    # every paraphrase of a redone target, and of an article in the scope, is made anew
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE gone_rewrites AS
         SELECT alignment_id, source_article_id, target_article_id, cluster_id FROM alignments
         WHERE match_kind = 'paraphrase'
           AND (source_article_id IN (SELECT article_id FROM rewrite_scope)
-               OR target_article_id IN (SELECT article_id FROM rewrite_scope));
+               OR target_article_id IN (SELECT article_id FROM rewrite_scope)
+               OR target_article_id IN (SELECT target FROM rewrite_pairs));
         INSERT INTO removed_alignments SELECT * FROM gone_rewrites;
         DELETE FROM alignments WHERE alignment_id IN (SELECT alignment_id FROM gone_rewrites);
         """
     )
     work = store.frame(
-        con,
-        """
-        WITH body AS (
-            SELECT article_id, sum(char_end - char_start) AS chars FROM paragraphs
-            WHERE role = 'body' GROUP BY article_id
-        ), verbatim AS (
-            SELECT source_article_id, target_article_id,
-                   sum(target_end - target_start) AS chars
-            FROM alignments WHERE match_kind NOT IN ('paraphrase', 'translation') GROUP BY ALL
-        )
-        SELECT p.source_article_id AS source, p.target_article_id AS target,
-               p.direction_basis AS basis
-        FROM article_pairs AS p
-        JOIN body AS b ON b.article_id = p.target_article_id
-        LEFT JOIN verbatim AS v USING (source_article_id, target_article_id)
-        JOIN articles AS s ON s.article_id = p.source_article_id
-        JOIN articles AS t ON t.article_id = p.target_article_id
-        WHERE p.rank <= ? AND p.score >= ? AND p.direction_basis <> 'undecided'
-          AND (s.language IS NULL OR t.language IS NULL OR s.language = t.language)
-          AND coalesce(v.chars, 0) < ? * b.chars
-          AND (p.source_article_id IN (SELECT article_id FROM rewrite_scope)
-               OR p.target_article_id IN (SELECT article_id FROM rewrite_scope))
-        ORDER BY p.target_article_id, p.source_article_id
-        """,
-        [settings.max_rank, settings.min_score, settings.max_covered],
+        con, "SELECT source, target, basis FROM rewrite_pairs ORDER BY target, source"
     )
     if work.height:
         ids = pl.concat([work["source"], work["target"]]).unique().to_frame("article_id")

@@ -79,8 +79,8 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
 #: the shape of the internal tables, of the text keys stored in them (normalised hashes,
 #: terms, anchors, sentence and clause bounds) and of the rules whose results an incremental
 #: run keeps (13: a date without a time is a day, matched needs the wire first, translation
-#: ties go to the earlier source; 14: so do retrieval's ties); a database made with another
-#: must be built anew
+#: ties go to the earlier source; 14: so do retrieval's ties, and a rewrite is read against
+#: what its most likely source copied); a database made with another must be built anew
 SCHEMA_VERSION = "14"
 
 

@@ -261,6 +261,38 @@ def test_a_wire_and_its_copy_tie_and_the_wire_ranks_first(tmp_path: Path) -> Non
     assert _derivation(db)["R"][1] == "W"
 
 
+def test_a_rewrite_is_read_against_the_wire_not_a_copy_that_outscores_it(tmp_path: Path) -> None:
+    """A copies the wire with a lede of its own; R rewords the wire and mentions what A's lede
+    says, so retrieval ranks A above the wire for R. A copied the wire (a verbatim alignment
+    from it), and the wire scores at least 90% of A's score: A is R's sibling, and R's
+    rewording is read against the wire and traced to it (it was traced to A, helper-47)."""
+    lede = "Harbour Capital economist Valeria Osei called the move a brave one in Lisbon."
+    records = [
+        {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
+         "published": "2024-03-05T08:00:00"},
+        {"id": "A", "text": "\n\n".join([lede, *WIRE]), "outlet": "Daily A",
+         "published": "2024-03-05T09:00:00"},
+        {"id": "R", "text": "\n\n".join([*REWRITE[:3], f"{REWRITE[3][:-1]}, Osei noted."]),
+         "outlet": "Daily R", "published": "2024-03-05T12:00:00"},
+        {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
+         "published": "2024-03-05T12:00:00"},
+    ] + [  # other stories, so that the rewrite's words are rare enough to weigh
+        {"id": f"O{i}", "text": f"Story {i}: the {topic} drew a crowd on {day}.", "outlet": "P"}
+        for i, (topic, day) in enumerate([("harvest fair", "Sunday"), ("film festival", "Friday"),
+                                          ("chess final", "Monday"), ("flower show", "Tuesday")])
+    ]  # fmt: skip
+    db = _run(tmp_path, records)
+    ranked = dict(
+        dedup.query(
+            db, "SELECT source_article_id, rank FROM article_pairs WHERE target_article_id = 'R'"
+        ).rows()
+    )
+    assert ranked["A"] == 1 and ranked["W"] == 2  # the copy outscores the wire: the case
+    reworded = {r[2] for r in _aligned(db) if r[3] == "R" and r[4] == "paraphrase"}
+    assert reworded == {"W"}
+    assert _derivation(db)["R"][1] == "W"
+
+
 ZH_WIRE = """北京（路透社）——中国国家统计局周一公布的数据显示，今年第三季度国内生产总值同比增长百分之四点九，略低于市场预期。
 
 分析人士指出，房地产市场持续低迷和出口需求疲软拖累了经济增长。统计局发言人表示，政府将继续实施积极的财政政策，支持消费和投资。
