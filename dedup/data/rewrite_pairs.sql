@@ -13,12 +13,18 @@
 -- Inputs: article_pairs, alignments, paragraphs, articles, rewrite_scope.
 -- Parameters: $max_rank, $min_score, $max_covered, $sibling.
 CREATE OR REPLACE TEMP TABLE rewrite_pairs AS
-WITH body AS (
+WITH touched AS (  -- every target a redone one can be: its sources are among its pairs
+    SELECT target_article_id AS target FROM article_pairs
+    WHERE source_article_id IN (SELECT article_id FROM rewrite_scope)
+    UNION SELECT article_id FROM rewrite_scope
+), body AS (
     SELECT article_id, sum(char_end - char_start) AS chars FROM paragraphs
+    SEMI JOIN touched ON touched.target = paragraphs.article_id
     WHERE role = 'body' GROUP BY article_id
 ), verbatim AS (
     SELECT source_article_id, target_article_id, sum(target_end - target_start) AS chars
-    FROM alignments WHERE match_kind NOT IN ('paraphrase', 'translation') GROUP BY ALL
+    FROM alignments SEMI JOIN touched ON touched.target = alignments.target_article_id
+    WHERE match_kind NOT IN ('paraphrase', 'translation') GROUP BY ALL
 ), ranked AS (
     SELECT p.source_article_id AS ranked, p.target_article_id AS target, p.score
     FROM article_pairs AS p
