@@ -23,9 +23,12 @@ bytecode:
 	$(BIN)/python -m compileall -q dedup
 
 # Built next to $(DB) and swapped in: a database another process holds is never replaced.
+# The shell removes the file it made however it ends (dash runs no EXIT trap when a signal
+# kills it: the signal traps exit instead).
 report: $(STAMP)
 	mkdir -p $(dir $(DB))
 	tmp=$$(mktemp "$(DB).XXXXXX") && trap 'rm -f "$$tmp" "$$tmp.wal"' EXIT && \
+	trap 'exit 130' INT && trap 'exit 143' TERM && trap 'exit 129' HUP && \
 	$(BIN)/dedup run $(CORPUS) --db "$$tmp" && $(BIN)/python -m dedup.swap "$$tmp" "$(DB)"
 	$(BIN)/dedup report --db $(DB) --out $(OUT)
 

@@ -280,10 +280,12 @@ def test_incremental_runs_may_cache_the_whole_database(
     assert limit_after_caching() == pytest.approx(store.DUCKDB_MEMORY_MB, abs=2)
 
 
-@pytest.mark.parametrize("fails", [True, False])
-def test_the_early_cue_scan_leaves_no_file_or_process(tmp_path: Path, monkeypatch, fails) -> None:
+@pytest.mark.parametrize("ends", ["completes", "fails", "fails, cleanup cut short"])
+def test_the_early_cue_scan_leaves_no_file_or_process(tmp_path: Path, monkeypatch, ends) -> None:
     """Attribution's cue scan starts in a child while detection runs; a run that fails after
-    it started (a Ctrl-C, a full disk) left its file in the temporary folder, one per run."""
+    it started (a Ctrl-C, a full disk) left its file in the temporary folder, one per run.
+    A Ctrl-C may also cut the cleanup short (the handler runs at its first line, after
+    DuckDB's own interrupt unwound the stage, helper-46): the file has no name to leave."""
     from dedup import attribute
 
     first = tmp_path / "first"
@@ -301,16 +303,35 @@ def test_the_early_cue_scan_leaves_no_file_or_process(tmp_path: Path, monkeypatc
     monkeypatch.setattr(
         attribute, "start_scan", lambda con: started.append(start_scan(con)) or started[-1]
     )
-    if fails:
+    if ends == "completes":
+        pipeline.run([CORPUS / f"{FIFTH}.txt"], db)
+    else:
 
         def broken(con):
             raise RuntimeError("disk full")
 
         monkeypatch.setattr(pipeline.cluster, "update_clusters", broken)
+        if ends == "fails, cleanup cut short":
+            monkeypatch.setattr(attribute.EarlyScan, "cancel", lambda self: None)
         with pytest.raises(RuntimeError, match="disk full"):
             pipeline.run([CORPUS / f"{FIFTH}.txt"], db)
-    else:
-        pipeline.run([CORPUS / f"{FIFTH}.txt"], db)
     assert len(started) == 1 and started[0] is not None
+    started[0]._process.join(60)
     assert not started[0]._process.is_alive()
     assert list(scratch.iterdir()) == []
+
+
+def test_an_early_scan_killed_says_so_in_one_line(tmp_path: Path, monkeypatch) -> None:
+    """The early scan's child killed (the OOM killer) is named as a worker's death is, not
+    as an unexpected error (helper-46)."""
+    import os
+    import signal
+    import time
+
+    from dedup import DedupError, attribute
+
+    monkeypatch.setattr(attribute, "_scan_articles", lambda articles: time.sleep(60))
+    scan = attribute.EarlyScan(frozenset({"a"}), [[{"article_id": "a"}]])
+    os.kill(scan._process.pid, signal.SIGKILL)
+    with pytest.raises(DedupError, match="killed by SIGKILL"):
+        scan.rows()

@@ -207,15 +207,18 @@ def _deaf_while_importing(pid: int) -> bool:
     )
 
 
-#: the ``dedup`` command (``dedup.main``) with a Ctrl-C arriving while ``dedup.cli`` loads
+#: the ``dedup`` command (``dedup.main``) with a Ctrl-C (or the signal named in argv[1])
+#: arriving while ``dedup.cli`` loads
 STARTING = textwrap.dedent(
     """
     import os, signal, sys
 
+    SENT = getattr(signal, sys.argv[1])
+
     class CtrlC:
         def find_spec(self, name, path, target=None):
             if name == "dedup.cli":
-                os.kill(os.getpid(), signal.SIGINT)
+                os.kill(os.getpid(), SENT)
 
     sys.meta_path.insert(0, CtrlC())
     sys.argv = ["dedup", "--version"]
@@ -226,13 +229,16 @@ STARTING = textwrap.dedent(
 )
 
 
-def test_ctrl_c_while_the_command_loads_prints_one_line() -> None:
+@pytest.mark.parametrize(("name", "code"), [("SIGINT", 130), ("SIGTERM", 143)])
+def test_a_signal_while_the_command_loads_prints_one_line(name: str, code: int) -> None:
     """Before the command handles signals (its modules take 0.5-1 s to load) Python's own
-    KeyboardInterrupt came through as a traceback of the import."""
+    KeyboardInterrupt came through as a traceback of the import, and SIGTERM ended it with
+    no word (helper-46)."""
     done = subprocess.run(
-        [sys.executable, "-c", STARTING], cwd=ROOT, capture_output=True, text=True, timeout=HANG
-    )
-    assert (done.returncode, done.stderr, done.stdout) == (130, MESSAGE + "\n", "")
+        [sys.executable, "-c", STARTING, name],
+        cwd=ROOT, capture_output=True, text=True, timeout=HANG,
+    )  # fmt: skip
+    assert (done.returncode, done.stderr, done.stdout) == (code, MESSAGE + "\n", "")
 
 
 def test_workers_die_with_a_killed_parent() -> None:
@@ -325,3 +331,40 @@ def test_a_signal_handled_just_after_the_commit_completes_the_command(tmp_path, 
     assert not interrupt.received()
     with store.open_db(db) as con:
         assert con.execute("SELECT value FROM meta WHERE key = 'late'").fetchone() == ("kept",)
+
+
+#: a Ctrl-C that another thread of the process takes (a signal goes to any thread that does
+#: not block it) while the main thread finishes: the work must not stop half-way
+FINISHING = textwrap.dedent(
+    """
+    import signal, threading
+    from dedup import interrupt
+
+    go = threading.Event()
+
+    def another_thread():
+        go.wait()
+        signal.pthread_kill(threading.get_ident(), signal.SIGINT)
+
+    helper = threading.Thread(target=another_thread)
+    helper.start()
+    with interrupt.handled():
+        with interrupt.finishing():
+            go.set()
+            helper.join()
+            renamed = sum(range(100_000))  # bytecodes: a handler would run among them
+            print("finished", flush=True)
+    print("after", flush=True)
+    """
+)
+
+
+def test_a_signal_another_thread_takes_waits_for_the_finish() -> None:
+    """``finishing`` (a commit, the renames of a report or an export) held signals back by
+    blocking them in the main thread alone; the kernel gave them to another thread and the
+    handler ran between two renames: half the files of the new report, half of the old
+    (helper-46). The work now finishes, and the command with it."""
+    done = subprocess.run(
+        [sys.executable, "-c", FINISHING], cwd=ROOT, capture_output=True, text=True, timeout=HANG
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "finished\nafter\n", "")

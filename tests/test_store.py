@@ -50,3 +50,52 @@ def test_a_failed_insert_reports_its_own_error(tmp_path: Path) -> None:
             store.insert(con, "keyed", pa.table({"id": [1]}))
     finally:
         con.close()
+
+
+#: holds a new database open for writing until told to let go
+HOLD = (
+    "import sys; from pathlib import Path; from dedup import store\n"
+    "with store.open_db(Path(sys.argv[1]), write=True):\n"
+    "    print('ready', flush=True); sys.stdin.readline()\n"
+)
+
+
+def test_a_run_that_finds_the_database_locked_leaves_it(tmp_path: Path, monkeypatch) -> None:
+    """Two runs on one new database at once: the one that finds it locked removed the file
+    the other had just made, when it had looked before the other made it (helper-46: 8 of
+    30 tries lost the database). That look is made here to find no file."""
+    import subprocess
+    import sys
+
+    from dedup import DedupError
+
+    db = tmp_path / "x.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
+        monkeypatch.setattr(store.os.path, "lexists", lambda _path: False)
+        with pytest.raises(DedupError, match="cannot open database"), store.open_db(db, write=True):
+            pass
+        monkeypatch.undo()
+        assert db.exists()
+    finally:
+        holder.communicate("\n", timeout=60)
+    assert holder.returncode == 0 and db.exists()
+
+
+def test_a_failed_run_leaves_an_empty_file_empty(tmp_path: Path) -> None:
+    """``mktemp``'s empty file given as --db (the Makefile's way) is a new database; a run
+    that fails leaves it as it was, empty, not a database of empty tables (helper-46)."""
+    from dedup import DedupError, pipeline
+
+    db = tmp_path / "e.duckdb"
+    db.write_bytes(b"")
+    with pytest.raises(DedupError):
+        pipeline.run([tmp_path / "missing.jsonl"], db)
+    assert db.exists() and db.stat().st_size == 0
+    assert not db.with_name("e.duckdb.wal").exists()
