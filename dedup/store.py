@@ -50,30 +50,54 @@ SANDBOX = {
 def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database (one-line DedupError when it cannot be opened), sandboxed unless
     ``files``; for writing, only a new file or one of ours (see :func:`_claim`)."""
+    return _connect(db, read_only, files)[0]
+
+
+def _connect(db: Path, read_only: bool, files: bool) -> tuple[duckdb.DuckDBPyConnection, bool]:
+    """:func:`connect`, and whether this command makes the database: it held no table when
+    the connection took the file's lock, so no one else's work is in it (a file missing
+    when looked at may be another run's by the time it is opened). What it made is removed
+    if making it fails."""
     if read_only and not db.exists():
         raise DedupError(f"database not found: {db}")
     require_utf8(db, "cannot open database")
+    made = Path(os.path.realpath(db))
     try:
         db.parent.mkdir(parents=True, exist_ok=True)
-        if not read_only and db.is_file() and db.stat().st_size == 0:
-            db.unlink()  # an empty file (mktemp's) is a new database to DuckDB's eyes too
+        placeholder = not read_only and made.is_file() and made.stat().st_size == 0
+        if placeholder:
+            made.unlink()  # an empty file (mktemp's) is a new database to DuckDB's eyes too
         config = SANDBOX | {"enable_external_access": files}
         con = duckdb.connect(str(db), read_only=read_only, config=config)
     except (duckdb.Error, OSError) as err:
         raise DedupError(f"cannot open database {db}: {first_line(err)}") from err
-    # DuckDB would otherwise cache up to 80% of the machine's memory; beyond this it spills
-    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+    fresh = False
     try:
+        # DuckDB would otherwise cache up to 80% of the machine's memory; beyond it spills
+        con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
+        found = _marker(con)
         if not read_only:
-            _claim(con, db)
-        elif (found := _marker(con)) and found != SCHEMA_VERSION:
+            fresh = found == ""
+            _claim(con, db, found)
+        elif found and found != SCHEMA_VERSION:
             # another dedup version's tables are not the contract this version documents
             # and its reports read (a foreign database is not refused: it is only read)
             raise _other_version(db, found)
     except BaseException:
         con.close()
+        if fresh:
+            _undo(made, placeholder)
         raise
-    return con
+    return con, fresh
+
+
+def _undo(db: Path, placeholder: bool = False) -> None:
+    """Remove a database this command made (and its WAL), leaving the empty file it was
+    given in its place (``placeholder``)."""
+    _remove(db)
+    if placeholder:
+        with suppress(OSError):
+            db.touch()
 
 
 #: the shape of the internal tables, of the text keys stored in them (normalised hashes,
@@ -84,13 +108,12 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
 SCHEMA_VERSION = "14"
 
 
-def _claim(con: duckdb.DuckDBPyConnection, db: Path) -> None:
+def _claim(con: duckdb.DuckDBPyConnection, db: Path, found: str | None) -> None:
     """Make sure ``db`` is ours before writing to it: an empty database gets our tables and
     the ``schema`` row in ``meta`` that marks it, in one transaction; one with tables must
     carry that mark (or be an older dedup database: ``meta`` and ``articles`` without it),
     else nothing is written to it; its keys must have been made with today's character
-    folds (``data/characters.tsv``)."""
-    found = _marker(con)
+    folds (``data/characters.tsv``). ``found``: its :func:`_marker`."""
     if found == "":
         con.execute("BEGIN TRANSACTION")
         make_schema(con)
@@ -154,13 +177,8 @@ def open_db(
     happens in one transaction."""
     # the file a symlink leads to is the one made (and removed on failure), not the link
     made = Path(os.path.realpath(db))
-    created = write and not os.path.lexists(made)  # a link in a loop is the user's too
-    try:
-        con = connect(db, read_only=not write, files=files)
-    except BaseException:  # interrupted while making its tables, say
-        if created:
-            _remove(made)
-        raise
+    placeholder = write and made.is_file() and made.stat().st_size == 0
+    con, created = _connect(db, read_only=not write, files=files)
     committing = False
     try:
         with interrupt.stopping(con.interrupt):
@@ -190,7 +208,7 @@ def open_db(
             interrupt.discard()
             return
         if created:
-            _remove(made)
+            _undo(made, placeholder)
         raise
     con.close()
 

@@ -271,8 +271,8 @@ def test_interrupt_while_making_a_new_database_removes_it(tmp_path: Path, monkey
     db = tmp_path / "new.duckdb"
     made = store._claim
 
-    def interrupted(con, path: Path) -> None:
-        made(con, path)
+    def interrupted(con, path: Path, found: str | None) -> None:
+        made(con, path, found)
         raise Interrupted("SIGINT")
 
     monkeypatch.setattr(store, "_claim", interrupted)
