@@ -39,7 +39,6 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -57,7 +56,7 @@ from dedup.cues import (
     sources_in,
 )
 from dedup.lexicon import Lexicon, Source, load_lexicon
-from dedup.parallel import batched, parallel_map
+from dedup.parallel import WorkerDied, batched, death_of, parallel_map
 from dedup.quotes import Quote, extract_quotes, resolve_speakers, update_trails
 from dedup.text import count_words, normalise
 
@@ -112,50 +111,50 @@ class EarlyScan:
     """The cue scan of the articles this stage will scan, running in a forked process while
     detection goes on: it depends on paragraph roles alone, final once templates ran. The
     child writes its rows to a file and exits at once: a child that lingers would make the
-    parent copy every page it writes meanwhile (copy-on-write)."""
+    parent copy every page it writes meanwhile (copy-on-write). The file has no name (a
+    Ctrl-C may cut any cleanup short: a named one was left in the temporary folder)."""
 
     def __init__(self, ids: frozenset[str], articles: list[list[dict[str, Any]]]) -> None:
         self.ids = ids
-        handle, name = tempfile.mkstemp(prefix="dedup-scan-", suffix=".pickle")
-        os.close(handle)
-        self._path = Path(name)
+        self._file = tempfile.TemporaryFile(prefix="dedup-scan-")  # noqa: SIM115 (rows, cancel close it)
         ctx = multiprocessing.get_context("fork")
         self._process = ctx.Process(
-            target=_scan_child, args=(articles, self._path, os.getpid()), daemon=True
+            target=_scan_child, args=(articles, self._file.fileno(), os.getpid()), daemon=True
         )
         with interrupt.deferred():
             self._process.start()
 
     def rows(self) -> tuple[list, list, list]:
-        """The rows, once the child is done (its error, if it failed)."""
+        """The rows, once the child is done (its error, if it failed; how it ended, if it
+        wrote none)."""
         self._process.join()
         try:
-            outcome, value = pickle.loads(self._path.read_bytes())
+            self._file.seek(0)
+            outcome, value = pickle.loads(self._file.read())
         except (OSError, EOFError, pickle.UnpicklingError) as err:
-            raise RuntimeError(
-                f"the early cue scan ended with code {self._process.exitcode}"
-            ) from err
+            raise WorkerDied(death_of(self._process)) from err
         finally:
-            self._path.unlink(missing_ok=True)
+            self._file.close()
         if outcome == "error":
             raise value
         return value
 
     def cancel(self) -> None:
-        """End the child if it still runs and remove its file; the caller calls it whether
+        """End the child if it still runs and close its file; the caller calls it whether
         the rows were taken or not (then there is nothing left to do)."""
         self._process.kill()
         self._process.join()
-        self._path.unlink(missing_ok=True)
+        self._file.close()
 
 
-def _scan_child(articles: list[list[dict[str, Any]]], path: Path, parent: int) -> None:
+def _scan_child(articles: list[list[dict[str, Any]]], fd: int, parent: int) -> None:
     interrupt.in_child(parent)
     try:
         result: tuple[str, Any] = ("ok", _scan_articles(articles))
     except Exception as err:  # handed to the parent, which raises it
         result = ("error", err)
-    path.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    with os.fdopen(fd, "wb", closefd=False) as out:
+        out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def start_scan(con: duckdb.DuckDBPyConnection) -> EarlyScan | None:

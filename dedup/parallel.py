@@ -215,7 +215,7 @@ class _Crew:
                         del answers[self._answers[w]]
                     with self._lock:  # a worker ends by itself only once all is read
                         if (self._busy[w] or self._total is None) and not self._stopping:
-                            self._failure = WorkerDied(_death(self._procs[w]))
+                            self._failure = WorkerDied(death_of(self._procs[w]))
                         self._lock.notify_all()
 
     def _take(self, answer: Connection, w: int) -> bool:
@@ -297,7 +297,8 @@ def _serve(fn: Callable, tasks: Connection, answers: Connection, parent: int | N
             answers.send_bytes(message)
 
 
-def _death(proc: Any) -> str:
+def death_of(proc: Any) -> str:
+    """How a worker process ended before its work was done, in one line."""
     proc.join()  # its sentinel says it is ending: the exit code comes once it is reaped
     code = proc.exitcode
     if code is not None and code < 0:
