@@ -43,18 +43,29 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module 'dedup' has no attribute {name!r}")
 
 
+class _Terminated(BaseException):
+    """SIGTERM before the command handles signals itself."""
+
+
+def _terminated(_signum: int, _frame: object) -> None:
+    raise _Terminated
+
+
 def main() -> None:
     """The ``dedup`` command (:func:`dedup.cli.entry`), started from this light module: a
-    Ctrl-C while the command line's modules load (0.5-1 s, before the command handles
-    signals itself) ends it with the command's one line and exit 130, not a traceback."""
+    Ctrl-C or SIGTERM while the command line's modules load (0.5-1 s, before the command
+    handles signals itself) ends it with the command's one line and exit 130 or 143, not a
+    traceback or a silent end."""
+    import signal
     import sys
 
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         from dedup.cli import entry
 
         entry()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as stopped:
         from dedup.interrupt import MESSAGE
 
         sys.stderr.write(f"{MESSAGE}\n")
-        raise SystemExit(130) from None
+        raise SystemExit(143 if isinstance(stopped, _Terminated) else 130) from None

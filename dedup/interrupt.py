@@ -43,7 +43,15 @@ def discard() -> None:
     _received.clear()
 
 
+#: whether a :func:`finishing` block runs, and the signals that came meanwhile
+_finishing: list[bool] = [False]
+_held: list[int] = []
+
+
 def _raise(signum: int, _frame: object) -> None:
+    if _finishing[0]:
+        _held.append(signum)
+        return
     for sig in SIGNALS:  # a second Ctrl-C must not break the rollback under way
         signal.signal(sig, signal.SIG_IGN)
     _received.append(signum)
@@ -72,8 +80,9 @@ _QUIT = b"\0"
 
 def _watch(fd: int) -> None:
     while os.read(fd, 1) not in (_QUIT, b""):
-        for stop in list(_stoppers):
-            stop()
+        if not _finishing[0]:
+            for stop in list(_stoppers):
+                stop()
 
 
 @contextmanager
@@ -125,16 +134,27 @@ def deferred() -> Iterator[None]:
 
 @contextmanager
 def finishing() -> Iterator[None]:
-    """For a commit: a signal waits until it is done, and once it is, the command's own
-    handlers ignore signals (the database is complete; the command ends anyway)."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, SIGNALS)
+    """For a commit, or the renames that put a report in place: a signal waits until it is
+    done, and once it is, the command's own handlers ignore signals (the work is complete;
+    the command ends anyway); if the block fails, the signal ends the command. The handler
+    itself waits: a signal blocked in the main thread alone goes to another thread, and its
+    handler ran between two renames (half a new report, half the old one)."""
+    _finishing[0] = True
     try:
         yield
-        if signal.getsignal(signal.SIGINT) is _raise:
-            for sig in SIGNALS:
-                signal.signal(sig, signal.SIG_IGN)
+    except BaseException:
+        _finishing[0] = False
+        if _held:
+            signum = _held[0]
+            _held.clear()
+            _raise(signum, None)
+        raise
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)
+        _finishing[0] = False
+    _held.clear()
+    if signal.getsignal(signal.SIGINT) is _raise:
+        for sig in SIGNALS:
+            signal.signal(sig, signal.SIG_IGN)
 
 
 def in_child(parent: int | None = None) -> None:
