@@ -1,5 +1,5 @@
 -- The article pairs whose reworded sentences the rewrites stage reads (rewrite_pairs:
--- source, target, basis), for the targets it redoes (rewrite_targets).
+-- source, target, basis): every pair of each target it redoes.
 -- A target is read against its $max_rank most likely sources (article_pairs) in its own
 -- language, direction decided, retrieval score at least $min_score, while that source's
 -- verbatim alignments cover less than $max_covered of the target's body.
