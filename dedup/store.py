@@ -56,8 +56,9 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
 def _connect(db: Path, read_only: bool, files: bool) -> tuple[duckdb.DuckDBPyConnection, bool]:
     """:func:`connect`, and whether this command makes the database: it held no table when
     the connection took the file's lock, so no one else's work is in it (a file missing
-    when looked at may be another run's by the time it is opened). What it made is removed
-    if making it fails."""
+    when looked at may be another run's by the time it is opened, and then this command's
+    connection fails on the lock). Until the tables are read, a file that was not there
+    counts as made. What it made is removed if making it fails."""
     if read_only and not db.exists():
         raise DedupError(f"database not found: {db}")
     require_utf8(db, "cannot open database")
@@ -67,11 +68,12 @@ def _connect(db: Path, read_only: bool, files: bool) -> tuple[duckdb.DuckDBPyCon
         placeholder = not read_only and made.is_file() and made.stat().st_size == 0
         if placeholder:
             made.unlink()  # an empty file (mktemp's) is a new database to DuckDB's eyes too
+        existed = os.path.lexists(made)
         config = SANDBOX | {"enable_external_access": files}
         con = duckdb.connect(str(db), read_only=read_only, config=config)
     except (duckdb.Error, OSError) as err:
         raise DedupError(f"cannot open database {db}: {first_line(err)}") from err
-    fresh = False
+    fresh = not read_only and not existed
     try:
         # DuckDB would otherwise cache up to 80% of the machine's memory; beyond it spills
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")

@@ -281,6 +281,21 @@ def test_interrupt_while_making_a_new_database_removes_it(tmp_path: Path, monkey
     assert not db.exists() and not db.with_name(db.name + ".wal").exists()
 
 
+def test_a_signal_before_the_new_database_is_read_removes_it(tmp_path: Path, monkeypatch) -> None:
+    """Between the connection that creates the file and the look at its tables (make faults:
+    SIGINT 0.01 s into a run on a new database), the file that was not there is this
+    command's."""
+
+    def interrupted(_con):
+        raise Interrupted("SIGINT")
+
+    monkeypatch.setattr(store, "_marker", interrupted)
+    db = tmp_path / "new.duckdb"
+    with pytest.raises(Interrupted), store.open_db(db, write=True):
+        pass
+    assert not db.exists() and not db.with_name(db.name + ".wal").exists()
+
+
 def test_a_signal_before_the_transaction_began_still_removes_the_new_database(
     tmp_path, monkeypatch
 ):
