@@ -63,18 +63,19 @@ def _connect(db: Path, read_only: bool, files: bool) -> tuple[duckdb.DuckDBPyCon
         raise DedupError(f"database not found: {db}")
     require_utf8(db, "cannot open database")
     made = Path(os.path.realpath(db))
+    con, fresh, placeholder = None, False, False
     try:
-        db.parent.mkdir(parents=True, exist_ok=True)
-        placeholder = not read_only and made.is_file() and made.stat().st_size == 0
-        if placeholder:
-            made.unlink()  # an empty file (mktemp's) is a new database to DuckDB's eyes too
-        existed = os.path.lexists(made)
-        config = SANDBOX | {"enable_external_access": files}
-        con = duckdb.connect(str(db), read_only=read_only, config=config)
-    except (duckdb.Error, OSError) as err:
-        raise DedupError(f"cannot open database {db}: {first_line(err)}") from err
-    fresh = not read_only and not existed
-    try:
+        try:
+            db.parent.mkdir(parents=True, exist_ok=True)
+            placeholder = not read_only and made.is_file() and made.stat().st_size == 0
+            if placeholder:
+                made.unlink()  # an empty file (mktemp's) is a new database to DuckDB's eyes too
+            fresh = not read_only and not os.path.lexists(made)
+            config = SANDBOX | {"enable_external_access": files}
+            con = duckdb.connect(str(db), read_only=read_only, config=config)
+        except (duckdb.Error, OSError) as err:
+            fresh = False  # not opened: a file there is another command's (its lock)
+            raise DedupError(f"cannot open database {db}: {first_line(err)}") from err
         # DuckDB would otherwise cache up to 80% of the machine's memory; beyond it spills
         con.execute(f"SET memory_limit = '{DUCKDB_MEMORY}'")
         found = _marker(con)
@@ -86,7 +87,8 @@ def _connect(db: Path, read_only: bool, files: bool) -> tuple[duckdb.DuckDBPyCon
             # and its reports read (a foreign database is not refused: it is only read)
             raise _other_version(db, found)
     except BaseException:
-        con.close()
+        if con is not None:
+            con.close()
         if fresh:
             _undo(made, placeholder)
         raise
