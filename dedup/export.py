@@ -35,13 +35,15 @@ TABLES = (
 )
 
 
-def output_folder(out: Path) -> Path:
-    """Make ``out`` (and its parents), or one line saying why it cannot hold our files.
+def output_folder(out: Path) -> list[Path]:
+    """Make ``out`` (and its parents), or one line saying why it cannot hold our files;
+    returns the folders it made, deepest first.
 
     A path that is a file, lies under a file, or is not writable is refused before any
     work, so that an export or a report never stops half-way through with a traceback.
     """
     store.require_utf8(out, "cannot write to")
+    made = [p for p in (out, *out.absolute().parents) if not os.path.lexists(p)]
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out):
@@ -50,7 +52,7 @@ def output_folder(out: Path) -> Path:
         raise DedupError(f"cannot write to {out}: it is a file, not a folder") from None
     except OSError as err:
         raise DedupError(f"cannot write to {out}: {err.strerror or err}") from None
-    return out
+    return made
 
 
 @contextmanager
@@ -59,13 +61,14 @@ def staged(out: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
     ends well, each file written replaces its namesake in ``out`` by a rename, and the
     files named in ``drop`` (relative to ``out``: what the last output may hold) that this
     one did not write go, all with signals held until the last; when the block fails or is
-    interrupted, the folder is removed. Why: ``out`` then holds the last complete output or
-    the new one, never half of one, a file cut short by a full disk, or a mix of two
-    databases' files (only a SIGKILL during the renames, a few milliseconds, could leave
-    one)."""
-    output_folder(out)
+    interrupted, the folder is removed, and so are the folders made for ``out``. Why:
+    ``out`` then holds the last complete output or the new one, never half of one, a file
+    cut short by a full disk, or a mix of two databases' files (only a SIGKILL during the
+    renames, a few milliseconds, could leave one), and a new ``out`` is none at all."""
+    made = output_folder(out)
     stage = Path(tempfile.mkdtemp(prefix=".dedup-partial-", dir=out))
     moves: list[tuple[Path, Path]] = []
+    done = False
     try:
         yield stage
         for path in sorted(p for p in stage.rglob("*") if p.is_file()):
@@ -79,10 +82,14 @@ def staged(out: Path, drop: Iterable[str] = ()) -> Iterator[Path]:
             for path in stale:
                 with suppress(FileNotFoundError, NotADirectoryError):
                     path.unlink()
+        done = True
     finally:
         shutil.rmtree(stage, ignore_errors=True)
         for path, _ in moves:  # copies made beside their targets and not moved
             path.unlink(missing_ok=True)
+        for folder in made if not done else ():
+            with suppress(OSError):  # empty, unless something else wrote there meanwhile
+                folder.rmdir()
 
 
 def _beside(path: Path, target: Path) -> Path:

@@ -221,3 +221,23 @@ def test_export_on_a_missing_database_makes_no_folder(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2 and "database not found" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_a_failed_output_leaves_no_folder_it_made(tmp_path: Path) -> None:
+    """A report or an export to a new folder that fails (a full disk) left that folder
+    behind, empty (helper-46); a folder that was there before stays."""
+    from dedup.export import staged
+
+    out = tmp_path / "new" / "out"
+    with pytest.raises(OSError, match="No space"), staged(out) as stage:
+        (stage / "articles.csv").write_text("article_id\n", encoding="utf-8")
+        raise OSError(28, "No space left on device")
+    assert list(tmp_path.iterdir()) == []
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    with pytest.raises(OSError, match="No space"), staged(kept):
+        raise OSError(28, "No space left on device")
+    assert list(tmp_path.iterdir()) == [kept] and list(kept.iterdir()) == []
+    with staged(out) as stage:  # and one that ends well keeps what it made
+        (stage / "articles.csv").write_text("article_id\n", encoding="utf-8")
+    assert (out / "articles.csv").read_text(encoding="utf-8") == "article_id\n"

@@ -638,7 +638,7 @@ def test_a_failed_report_leaves_the_last_one_whole(
         with pytest.raises(OSError, match="No space left"):
             report(db, folder, queries)
     assert _files(out) == before
-    assert list((tmp_path / "fresh").iterdir()) == []
+    assert not (tmp_path / "fresh").exists()  # the folder it made for them goes too
 
 
 @pytest.mark.parametrize(
@@ -660,7 +660,7 @@ def test_report_queries_reach_no_file(tmp_path: Path, sql: str, message: str) ->
     (queries / "01_q.sql").write_text(sql.format(tmp=tmp_path))
     with pytest.raises(DedupError, match=message):
         report(db, tmp_path / "out", queries)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.duckdb", "out", "queries"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.duckdb", "queries"]
 
 
 def test_templates_and_queries_ship_as_package_data() -> None:
