@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -62,3 +63,16 @@ def ingest(db: Path, *inputs: Path) -> dict:
 def span_text(con: duckdb.DuckDBPyConnection, article_id: str, start: int, end: int) -> str:
     text = con.execute("SELECT text FROM articles WHERE article_id = ?", [article_id]).fetchone()[0]
     return text[start:end]
+
+
+def holder(script: str, db: Path, ready: str) -> subprocess.Popen:
+    """``script`` run on ``db`` in another process, once it printed ``ready``: it holds the
+    database until a line comes on its stdin."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(db)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdout is not None and proc.stdout.readline() == f"{ready}\n"
+    return proc

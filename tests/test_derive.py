@@ -233,25 +233,31 @@ def test_a_source_is_retrieved_only_inside_the_window(
     assert rewritten == ({("W", "R", "paraphrase")} if paired else set())
 
 
-def test_a_wire_and_its_copy_tie_and_the_wire_ranks_first(tmp_path: Path) -> None:
-    """A verbatim copy of the wire scores as the wire does for the rewrite; the earlier
-    article ranks first, not the id that sorts first ("A" before "W"), so the rewording is
-    read against the wire and the wire is the rewrite's source (helper-47)."""
-    records = [
+def _wire_copy_rewrite(copy: list[str], rewrite: list[str]) -> list[dict]:
+    """The wire story W, an outlet's copy A an hour later, a rewrite R and an independent
+    report I four hours later, and other stories, so that R's words are rare enough to
+    weigh."""
+    return [
         {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
          "published": "2024-03-05T08:00:00"},
-        {"id": "A", "text": "\n\n".join(WIRE), "outlet": "Daily A",
+        {"id": "A", "text": "\n\n".join(copy), "outlet": "Daily A",
          "published": "2024-03-05T09:00:00"},
-        {"id": "R", "text": "\n\n".join(REWRITE), "outlet": "Daily R",
+        {"id": "R", "text": "\n\n".join(rewrite), "outlet": "Daily R",
          "published": "2024-03-05T12:00:00"},
         {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
          "published": "2024-03-05T12:00:00"},
-    ] + [  # other stories, so that the rewrite's words are rare enough to weigh
+    ] + [
         {"id": f"O{i}", "text": f"Story {i}: the {topic} drew a crowd on {day}.", "outlet": "P"}
         for i, (topic, day) in enumerate([("harvest fair", "Sunday"), ("film festival", "Friday"),
                                           ("chess final", "Monday"), ("flower show", "Tuesday")])
     ]  # fmt: skip
-    db = _run(tmp_path, records)
+
+
+def test_a_wire_and_its_copy_tie_and_the_wire_ranks_first(tmp_path: Path) -> None:
+    """A verbatim copy of the wire scores as the wire does for the rewrite; the earlier
+    article ranks first, not the id that sorts first ("A" before "W"), so the rewording is
+    read against the wire and the wire is the rewrite's source (helper-47)."""
+    db = _run(tmp_path, _wire_copy_rewrite(WIRE, REWRITE))
     ranked = dedup.query(
         db, "SELECT source_article_id, score FROM article_pairs WHERE target_article_id = 'R' "
         "ORDER BY rank"
@@ -267,21 +273,8 @@ def test_a_rewrite_is_read_against_the_wire_not_a_copy_that_outscores_it(tmp_pat
     from it), and the wire scores at least 90% of A's score: A is R's sibling, and R's
     rewording is read against the wire and traced to it (it was traced to A, helper-47)."""
     lede = "Harbour Capital economist Valeria Osei called the move a brave one in Lisbon."
-    records = [
-        {"id": "W", "text": "\n\n".join(WIRE), "kind": "wire", "outlet": "Wire",
-         "published": "2024-03-05T08:00:00"},
-        {"id": "A", "text": "\n\n".join([lede, *WIRE]), "outlet": "Daily A",
-         "published": "2024-03-05T09:00:00"},
-        {"id": "R", "text": "\n\n".join([*REWRITE[:3], f"{REWRITE[3][:-1]}, Osei noted."]),
-         "outlet": "Daily R", "published": "2024-03-05T12:00:00"},
-        {"id": "I", "text": "\n\n".join(INDEPENDENT), "outlet": "Daily I",
-         "published": "2024-03-05T12:00:00"},
-    ] + [  # other stories, so that the rewrite's words are rare enough to weigh
-        {"id": f"O{i}", "text": f"Story {i}: the {topic} drew a crowd on {day}.", "outlet": "P"}
-        for i, (topic, day) in enumerate([("harvest fair", "Sunday"), ("film festival", "Friday"),
-                                          ("chess final", "Monday"), ("flower show", "Tuesday")])
-    ]  # fmt: skip
-    db = _run(tmp_path, records)
+    rewrite = [*REWRITE[:3], f"{REWRITE[3][:-1]}, Osei noted."]
+    db = _run(tmp_path, _wire_copy_rewrite([lede, *WIRE], rewrite))
     ranked = dict(
         dedup.query(
             db, "SELECT source_article_id, rank FROM article_pairs WHERE target_article_id = 'R'"

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import holder
 
 from dedup import DedupError
 from dedup.swap import swap
@@ -35,13 +35,7 @@ WRITER = textwrap.dedent(
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_report_leaves_a_held_database_alone(tmp_path: Path) -> None:
     db = tmp_path / "syndication.duckdb"
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert writer.stdout is not None and writer.stdout.readline() == "holding\n"
+    writer = holder(WRITER, db, "holding")
     made = subprocess.run(
         ["make", "--no-print-directory", "-s", "report", f"DB={db}", f"OUT={tmp_path / 'out'}"],
         cwd=ROOT,

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
+from conftest import holder
 
 from dedup import store
 
@@ -64,28 +65,19 @@ def test_a_run_that_finds_the_database_locked_leaves_it(tmp_path: Path, monkeypa
     """Two runs on one new database at once: the one that finds it locked removed the file
     the other had just made, when it had looked before the other made it (helper-46: 8 of
     30 tries lost the database). That look is made here to find no file."""
-    import subprocess
-    import sys
-
     from dedup import DedupError
 
     db = tmp_path / "x.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(db)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    other = holder(HOLD, db, "ready")
     try:
-        assert holder.stdout is not None and holder.stdout.readline() == "ready\n"
         monkeypatch.setattr(store.os.path, "lexists", lambda _path: False)
         with pytest.raises(DedupError, match="cannot open database"), store.open_db(db, write=True):
             pass
         monkeypatch.undo()
         assert db.exists()
     finally:
-        holder.communicate("\n", timeout=60)
-    assert holder.returncode == 0 and db.exists()
+        other.communicate("\n", timeout=60)
+    assert other.returncode == 0 and db.exists()
 
 
 def test_a_failed_run_leaves_an_empty_file_empty(tmp_path: Path) -> None:
