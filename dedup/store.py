@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
+from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -53,12 +54,15 @@ def connect(db: Path, read_only: bool = False, files: bool = False) -> duckdb.Du
     return _connect(db, read_only, files)[0]
 
 
-def _connect(db: Path, read_only: bool, files: bool) -> tuple[duckdb.DuckDBPyConnection, bool]:
-    """:func:`connect`, and whether this command makes the database: it held no table when
-    the connection took the file's lock, so no one else's work is in it (a file missing
-    when looked at may be another run's by the time it is opened, and then this command's
-    connection fails on the lock). Until the tables are read, a file that was not there
-    counts as made. What it made is removed if making it fails."""
+def _connect(
+    db: Path, read_only: bool, files: bool
+) -> tuple[duckdb.DuckDBPyConnection, Callable[[], None] | None]:
+    """:func:`connect`, and what undoes the database when this command makes it (the file a
+    symlink leads to, not the link): it held no table when the connection took the file's
+    lock, so no one else's work is in it (a file missing when looked at may be another
+    run's by the time it is opened, and then this command's connection fails on the lock).
+    Until the tables are read, a file that was not there counts as made. What it made is
+    undone here if making it fails."""
     if read_only and not db.exists():
         raise DedupError(f"database not found: {db}")
     require_utf8(db, "cannot open database")
@@ -92,7 +96,7 @@ def _connect(db: Path, read_only: bool, files: bool) -> tuple[duckdb.DuckDBPyCon
         if fresh:
             _undo(made, placeholder)
         raise
-    return con, fresh
+    return con, partial(_undo, made, placeholder) if fresh else None
 
 
 def _undo(db: Path, placeholder: bool = False) -> None:
@@ -179,10 +183,7 @@ def open_db(
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection (reaching local files with ``files``); with ``write`` everything
     happens in one transaction."""
-    # the file a symlink leads to is the one made (and removed on failure), not the link
-    made = Path(os.path.realpath(db))
-    placeholder = write and made.is_file() and made.stat().st_size == 0
-    con, created = _connect(db, read_only=not write, files=files)
+    con, undo = _connect(db, read_only=not write, files=files)
     committing = False
     try:
         with interrupt.stopping(con.interrupt):
@@ -211,8 +212,8 @@ def open_db(
             # command is complete
             interrupt.discard()
             return
-        if created:
-            _undo(made, placeholder)
+        if undo is not None:
+            undo()
         raise
     con.close()
 
