@@ -14,7 +14,8 @@ WITH members AS (
         count(DISTINCT m.article_id) AS n_articles,
         count(DISTINCT coalesce(a.outlet, 'article:' || m.article_id)) AS n_outlets,
         min(c.first_published) AS first_published,
-        string_agg(DISTINCT coalesce(a.outlet, '(unknown)'), ', ') AS outlets
+        string_agg(DISTINCT coalesce(a.outlet, '(unknown)'), ', '
+                   ORDER BY coalesce(a.outlet, '(unknown)')) AS outlets
     FROM clusters AS c
     JOIN members AS m USING (cluster_id)
     LEFT JOIN articles AS a ON a.article_id = m.article_id
