@@ -213,6 +213,8 @@ def test_every_output_exists(built) -> None:
         assert n_csv == n_parquet
     html = (out / "report.html").read_text(encoding="utf-8")
     markdown = (out / "report.md").read_text(encoding="utf-8")
+    # the tables show times as stored, in UTC, without a zone: the pages say so
+    assert "Times are UTC." in markdown and "times are UTC" in html
     for path in QUERIES.glob("*.sql"):
         title, _ = parse_header(path.read_text(encoding="utf-8"), path.stem)
         assert f'id="q-{path.stem}"' in html
