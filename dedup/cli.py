@@ -21,6 +21,7 @@ import typer
 import dedup
 from dedup import DedupError, first_line, interrupt, pipeline, store
 from dedup.limits import ArticleLimit
+from dedup.retrieve import RetrievalSettings
 
 if TYPE_CHECKING:
     import polars as pl
@@ -146,6 +147,9 @@ MaxParagraphs = Annotated[
     ),
 ]
 
+WINDOW_HELP = "Days before a dated article to look for its sources (a new value redoes all)."
+WindowDays = Annotated[float, typer.Option("--window-days", min=0, help=WINDOW_HELP)]
+
 
 class Format(StrEnum):
     table = "table"
@@ -201,8 +205,12 @@ def _run(
     command: str,
     limit: ArticleLimit | None = None,
     follow_links: bool = False,
+    window_days: float = RetrievalSettings.window_days,
 ) -> None:
-    settings = pipeline.Settings(article_limit=limit or ArticleLimit())
+    settings = pipeline.Settings(
+        article_limit=limit or ArticleLimit(),
+        retrieval=RetrievalSettings(window_days=window_days),
+    )
     try:
         counts = pipeline.run(
             inputs, db, settings, quiet=quiet, stages=stages, command=command,
@@ -241,10 +249,11 @@ def run(
     max_chars: MaxChars = ArticleLimit.max_chars,
     max_paragraphs: MaxParagraphs = ArticleLimit.max_paragraphs,
     follow_links: FollowLinksOption = False,
+    window_days: WindowDays = RetrievalSettings.window_days,
 ) -> None:
     """Ingest INPUTS and run every stage (incremental: known articles are not redone)."""
     limit = ArticleLimit(max_chars, max_paragraphs)
-    _run(inputs, db, quiet, pipeline.STAGES, "run", limit, follow_links)
+    _run(inputs, db, quiet, pipeline.STAGES, "run", limit, follow_links, window_days)
 
 
 @app.command()
@@ -262,10 +271,14 @@ def ingest(
 
 
 @app.command()
-def detect(db: DbOption = DEFAULT_DB, quiet: QuietOption = False) -> None:
+def detect(
+    db: DbOption = DEFAULT_DB,
+    quiet: QuietOption = False,
+    window_days: WindowDays = RetrievalSettings.window_days,
+) -> None:
     """Find shared passages: fingerprints, candidates, alignments, clusters, derivation."""
     _require(db)
-    _run([], db, quiet, ("detect",), "detect")
+    _run([], db, quiet, ("detect",), "detect", window_days=window_days)
 
 
 @app.command()

@@ -411,3 +411,53 @@ def test_a_command_started_with_stdout_closed_still_succeeds(tmp_path: Path) -> 
         shell=True, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert (done.returncode, done.stderr) == (0, "")
+
+
+def test_the_window_days_option_bounds_the_sources_and_a_new_value_redoes_all(
+    tmp_path: Path,
+) -> None:
+    """A rewrite published three days after its wire has that wire as a likely source within
+    the default 30 days, none within one day; the run records the value, and a run with
+    another value compares every article again."""
+    wire = (
+        "Indonesia's central bank held its benchmark rate at 6.25 percent on Wednesday, "
+        "as Governor Perry Warjiyo said the rupiah needed support against a firm dollar.\n\n"
+        "Analysts polled by Reuters had expected Bank Indonesia to keep the rate steady, "
+        "citing inflation of 2.8 percent in Jakarta and slowing exports of nickel and coal."
+    )
+    rewrite = (
+        "Bank Indonesia kept its key rate at 6.25 percent, Governor Perry Warjiyo said, "
+        "because the rupiah needed support while the dollar stayed firm.\n\n"
+        "Inflation of 2.8 percent in Jakarta and weaker nickel and coal exports had led "
+        "analysts to expect the central bank to hold, a Reuters poll showed."
+    )
+    other = (  # stories of other events: a word both the wire and the rewrite hold is rare
+        "Heavy rain flooded parts of Semarang on Tuesday, cutting power to 4,000 homes.",
+        "The football club sacked its coach after a fifth straight defeat on Sunday.",
+        "A new ferry route between Bali and Lombok opened on Monday with lower fares.",
+    )
+    records = [
+        {"id": "w", "outlet": "Reuters", "kind": "wire", "text": wire, "published": "2024-01-01"},
+        {"id": "r", "outlet": "Kompas", "text": rewrite, "published": "2024-01-04"},
+    ] + [{"id": f"o{i}", "outlet": "Tempo", "text": t} for i, t in enumerate(other)]
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    pairs = "SELECT source_article_id, target_article_id FROM article_pairs"
+    for days, found in (("1", False), ("30", True), ("2.5", False)):
+        result = runner.invoke(
+            app, ["run", str(corpus), "--db", str(db), "-q", "--window-days", days]
+        )
+        assert result.exit_code == 0, result.output
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            assert (("w", "r") in con.execute(pairs).fetchall()) is found
+            settings = con.execute(
+                "SELECT settings FROM runs ORDER BY run_id DESC LIMIT 1"
+            ).fetchone()
+            assert json.loads(settings[0])["retrieval"]["window_days"] == float(days)
+        finally:
+            con.close()
+    result = runner.invoke(app, ["detect", "--db", str(db), "--window-days", "-1"])
+    assert result.exit_code == 2 and result.output.count("\n") == 1
+    assert "'--window-days'" in result.output
