@@ -228,6 +228,10 @@ def _run(
         summary = ", ".join(f"{v} {k}" for k, v in tables.items())
         typer.echo(f"{db}: {summary}", err=True)
         _say_skipped(counts.get("skipped", {}))
+        if changed := counts.get("settings_changed"):
+            typer.echo(
+                f"settings changed, every article compared again: {'; '.join(changed)}", err=True
+            )
 
 
 def _say_skipped(skipped: dict[str, int]) -> None:

@@ -102,18 +102,25 @@ def detect(
     settings: Settings,
     rep: Reporter,
     after_roles: Callable[[], None] | None = None,
-) -> dict[str, int]:
+) -> dict[str, Any]:
     """Everything from roles to derivation, for the articles detect has not seen.
 
     Full (every article, derived tables rebuilt) on a database detect never ran on, with
-    other settings, or when the stop shingles changed; otherwise only what new articles
-    touch is redone, and the result is the same as a full run's.
+    other settings (``settings_changed`` in the counts lists them), or when the stop
+    shingles changed; otherwise only what new articles touch is redone, and the result is
+    the same as a full run's.
     """
     fp = settings.fingerprint
     fingerprint.check_settings(con, fp)
-    counts: dict[str, int] = {}
+    counts: dict[str, Any] = {}
     redo = rep.stage("stoplist", lambda: fingerprint.update_stoplist(con, fp, settings.stop_list()))
     detect_settings = {k: v for k, v in settings.as_dict().items() if k not in _NOT_DETECT}
+    before = state.stage_settings(con, "detect")
+    # a full redo because of other settings says which (a first run has none before it)
+    if changed := before and state.changed_settings(
+        before, json.loads(json.dumps(detect_settings))
+    ):
+        counts["settings_changed"] = changed
     full = state.begin_stage(con, "detect", detect_settings, force=redo)
     if full:
         for table in ("alignments", "clusters", "article_derivation", "outlet_templates"):

@@ -32,6 +32,19 @@ def stage_settings(con: duckdb.DuckDBPyConnection, stage: str) -> dict[str, Any]
     return (stage_state(con, stage) or {}).get("settings", {})
 
 
+def changed_settings(before: dict[str, Any], now: dict[str, Any], prefix: str = "") -> list[str]:
+    """``name: old -> new`` for each setting that differs (nested ones by dotted name), so a
+    run that redoes every article because of them can say which."""
+    out = []
+    for key in sorted(before.keys() | now.keys()):
+        old, new = before.get(key), now.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            out += changed_settings(old, new, f"{prefix}{key}.")
+        elif old != new:
+            out.append(f"{prefix}{key}: {old!r} -> {new!r}")
+    return out
+
+
 def begin_stage(
     con: duckdb.DuckDBPyConnection, stage: str, settings: dict[str, Any], force: bool = False
 ) -> bool:

@@ -444,10 +444,9 @@ def test_the_window_days_option_bounds_the_sources_and_a_new_value_redoes_all(
     corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     db = tmp_path / "x.duckdb"
     pairs = "SELECT source_article_id, target_article_id FROM article_pairs"
+    before = None
     for days, found in (("1", False), ("30", True), ("2.5", False)):
-        result = runner.invoke(
-            app, ["run", str(corpus), "--db", str(db), "-q", "--window-days", days]
-        )
+        result = runner.invoke(app, ["run", str(corpus), "--db", str(db), "--window-days", days])
         assert result.exit_code == 0, result.output
         con = duckdb.connect(str(db), read_only=True)
         try:
@@ -458,6 +457,12 @@ def test_the_window_days_option_bounds_the_sources_and_a_new_value_redoes_all(
             assert json.loads(settings[0])["retrieval"]["window_days"] == float(days)
         finally:
             con.close()
+        # the user is told why every article was compared again (a first run: nothing)
+        said = "settings changed, every article compared again: retrieval.window_days"
+        assert (f"{said}: {before} -> {float(days)}" in result.output) is (before is not None)
+        before = float(days)
+    again = runner.invoke(app, ["run", str(corpus), "--db", str(db), "--window-days", "2.5"])
+    assert again.exit_code == 0 and "settings changed" not in again.output
     result = runner.invoke(app, ["detect", "--db", str(db), "--window-days", "-1"])
     assert result.exit_code == 2 and result.output.count("\n") == 1
     assert "'--window-days'" in result.output
