@@ -470,9 +470,10 @@ def signatures(con: duckdb.DuckDBPyConnection, query: str) -> dict[str, np.ndarr
         name: table.column(name).to_numpy() for name in table.column_names if name != "hashvalues"
     }
     lists = table.column("hashvalues").combine_chunks()
-    values = lists.flatten().to_numpy(zero_copy_only=False).astype(np.uint32, copy=False)
-    out["hashvalues"] = (
-        values.reshape(len(lists), -1) if len(lists) else np.empty((0, 0), np.uint32)
+    bounds = lists.offsets.to_numpy()  # not flatten(): it imports pyarrow.compute (0.07 s)
+    values = lists.values.slice(bounds[0], bounds[-1] - bounds[0]).to_numpy(zero_copy_only=False)
+    out["hashvalues"] = values.astype(np.uint32, copy=False).reshape(
+        len(lists), -1 if len(lists) else 0
     )
     return out
 
