@@ -286,11 +286,13 @@ def page_data(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         index = len(alignments)
         alignments.append(
             {
-                "id": al["alignment_id"],
+                # 64-bit ids as text: a JSON number past 2**53 is rounded in JavaScript
+                "id": str(al["alignment_id"]),
                 "score": round(al["score"], 1),
                 "kind": al["match_kind"],
-                "cluster": al["cluster_id"],
+                "cluster": None if al["cluster_id"] is None else str(al["cluster_id"]),
                 "same_outlet": al["same_outlet"],
+                "undecided": al["direction_basis"] == "undecided",
                 "sides": [
                     [al["source_article_id"], al["source_paragraph_id"], s_runs],
                     [al["target_article_id"], al["target_paragraph_id"], t_runs],

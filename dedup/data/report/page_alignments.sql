@@ -12,6 +12,7 @@ SELECT
     score,
     match_kind,
     cluster_id,
-    same_outlet
+    same_outlet,
+    direction_basis
 FROM alignments
 ORDER BY alignment_id

@@ -113,7 +113,9 @@
     var mine = al.sides[0][0] === article.id ? 0 : 1;
     var here = al.sides[mine], there = al.sides[1 - mine];
     var other = byId[there[0]] || { id: there[0], title: there[0] };
-    var direction = mine === 1 ? "source (earlier)" : "derived copy (later)";
+    // an undecided pair is stored with the smaller id as source: its sides say nothing of order
+    var direction = al.undecided ? "aligned, which came first is undecided" :
+      mine === 1 ? "source (earlier)" : "derived copy (later)";
     return el("div", { "class": "pair", "data-alignment": al.id }, [
       el("div", { "class": "pair-head" }, [
         "alignment " + al.id + " · " + al.kind + " · score " + al.score +
