@@ -2,7 +2,10 @@
 -- description: One row per story whose passages reached at least three outlets: the story is
 -- the earliest article (origin) of its reuse clusters (connected aligned passages), with how
 -- many of its passages were taken up, the articles and outlets that took them, and which.
--- An article without an outlet counts as an outlet of its own, as in the clusters table.
+-- Earliest is by publication time, wire copy first where times do not decide; an undated
+-- outlet article comes after every dated one, so where the story's articles are undated
+-- (their alignments' order undecided) the origin named is only the first in that order. An
+-- article without an outlet counts as an outlet of its own, as in the clusters table.
 WITH members AS (
     SELECT cluster_id, source_article_id AS article_id FROM alignments
     UNION
