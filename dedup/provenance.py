@@ -25,15 +25,15 @@ def trace(con: duckdb.DuckDBPyConnection, article_id: str) -> dict[str, Any]:
     Raises LookupError for an unknown article.
     """
     article = con.execute(
-        "SELECT article_id, outlet, kind, title, published, language FROM articles"
-        " WHERE article_id = ?",
+        "SELECT article_id, outlet, kind, title, published, language, published_precision"
+        " FROM articles WHERE article_id = ?",
         [article_id],
     ).fetchone()
     if article is None:
         raise LookupError(f"no article {article_id!r} in the database")
-    keys = ("article_id", "outlet", "kind", "title", "published", "language")
+    keys = ("article_id", "outlet", "kind", "title", "published", "language", "precision")
     result = dict(zip(keys, article, strict=True))
-    result["published"] = _iso(result["published"])
+    result["published"] = _stated(result["published"], result.pop("precision"))
     sources = _by_paragraph(con, "trace_sources.sql", article_id)
     credits = _by_paragraph(con, "trace_credits.sql", article_id)
     quotes = _by_paragraph(con, "trace_quotes.sql", article_id)
@@ -90,9 +90,19 @@ def _by_paragraph(con: duckdb.DuckDBPyConnection, name: str, article_id: str) ->
     names = [d[0] for d in cursor.description][1:]
     grouped: dict[str, list] = {}
     for pid, *values in cursor.fetchall():
-        row = {k: _iso(v) for k, v in zip(names, values, strict=True)}
-        grouped.setdefault(pid, []).append(row)
+        row = dict(zip(names, values, strict=True))
+        if "published_precision" in row:  # an aligned article's time, stated as the article's
+            row["published"] = _stated(row["published"], row.pop("published_precision"))
+        grouped.setdefault(pid, []).append({k: _iso(v) for k, v in row.items()})
     return grouped
+
+
+def _stated(published: Any, precision: str | None) -> str | None:
+    """A publication time as ISO 8601 in UTC ("Z"), or the day alone where only a day was
+    given (stored as its midnight)."""
+    if published is None:
+        return None
+    return published.date().isoformat() if precision == "day" else f"{published.isoformat()}Z"
 
 
 def _iso(value: Any) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -21,6 +22,29 @@ def test_run_query_and_trace(tmp_path: Path) -> None:
     assert provenance["article_id"] == INEWS and provenance["paragraphs"]
     again = dedup.run([CORPUS], db)  # incremental: nothing new
     assert again["articles_new"] == 0 and again["articles_unchanged"] == 5
+
+
+def test_trace_times_say_utc_and_a_day_stays_a_day(tmp_path: Path) -> None:
+    """A time given with its zone is shown in UTC with "Z"; a date given without a time is
+    the day alone, not its midnight as if it were a time."""
+    body = (
+        "Gunung Lewotobi di Flores Timur kembali meletus pada Selasa pagi dan memaksa lebih dari "
+        "dua ribu warga mengungsi ke tempat yang lebih aman, kata pejabat setempat kepada wartawan."
+    )
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(
+        json.dumps({"id": "a", "outlet": "Kompas", "text": body,
+                    "published": "2024-11-05T07:30:00+07:00"}) + "\n"
+        + json.dumps({"id": "b", "outlet": "Tempo", "text": body, "published": "2024-11-06"})
+        + "\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    db = tmp_path / "t.duckdb"
+    dedup.run([corpus], db)
+    first, second = dedup.trace(db, "a"), dedup.trace(db, "b")
+    assert (first["published"], second["published"]) == ("2024-11-05T00:30:00Z", "2024-11-06")
+    [aligned] = [a for p in second["paragraphs"] for a in p["aligned"]]
+    assert (aligned["article_id"], aligned["published"]) == ("a", "2024-11-05T00:30:00Z")
 
 
 def test_unknown_article_and_missing_database(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ WITH spans AS (
            'target'
     FROM alignments AS a
 )
-SELECT s.paragraph_id, s.other_id AS article_id, o.outlet, o.published,
+SELECT s.paragraph_id, s.other_id AS article_id, o.outlet, o.published, o.published_precision,
        s.other_paragraph_id AS paragraph_id, s.other_side,
        substr(o.text, s.other_start + 1, s.other_end - s.other_start) AS text,
        s.other_start, s.other_end,
