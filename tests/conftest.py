@@ -38,6 +38,19 @@ def seed_con(seed_db: Path):
     con.close()
 
 
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The report (folder, result) of the hostile corpus: formula payloads, HTML and TeX in
+    metadata (``test_export.HOSTILE``)."""
+    from test_export import build_hostile_db
+
+    from dedup.report import report
+
+    folder = tmp_path_factory.mktemp("hostile-report")
+    out = folder / "out"
+    return out, report(build_hostile_db(folder), out, ROOT / "reports" / "queries")
+
+
 @pytest.fixture()
 def corpus_copy(tmp_path: Path) -> Path:
     """A writable copy of the seed corpus."""

@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
+from test_report import build_fixture_db
 
 import dedup
+from dedup import DedupError
+from dedup.report import report
 
 QUERIES = Path(__file__).resolve().parents[1] / "reports" / "queries"
 STORY = [
@@ -47,3 +51,25 @@ def test_a_story_three_outlets_took_is_one_row(tmp_path: Path) -> None:
     assert (story["origin_article_id"], story["origin_title"]) == ("w", "Bank raises rates")
     assert (story["n_passages"], story["n_articles"], story["n_outlets"]) == (4, 3, 3)
     assert story["outlets"].split(", ") == sorted(["Daily A", "Daily B", "Reuters"])
+
+
+@pytest.mark.parametrize(
+    ("sql", "message"),
+    [
+        ("COPY (SELECT 1) TO '{tmp}/written.csv'", "failed: Permission Error"),
+        ("SELECT * FROM read_csv('{tmp}/queries/01_q.sql')", "failed: Permission Error"),
+        ("ATTACH '{tmp}/other.duckdb' AS other", "failed: Permission Error"),
+        ("-- title: nothing here", "is not a query: it returns no rows"),
+        ("SET autoinstall_known_extensions = true", "failed: Invalid Input Error"),
+        ("SELECT 1; SELECT 2", "holds 2 statements, not one query"),
+    ],
+)
+def test_report_queries_reach_no_file(tmp_path: Path, sql: str, message: str) -> None:
+    """A query of the queries folder runs as ``dedup sql`` runs one: it reads the database
+    and writes nothing but the report's own files."""
+    db = build_fixture_db(tmp_path / "f.duckdb")
+    (queries := tmp_path / "queries").mkdir()
+    (queries / "01_q.sql").write_text(sql.format(tmp=tmp_path))
+    with pytest.raises(DedupError, match=message):
+        report(db, tmp_path / "out", queries)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["f.duckdb", "queries"]
