@@ -115,20 +115,16 @@ def detect(
     counts: dict[str, Any] = {}
     redo = rep.stage("stoplist", lambda: fingerprint.update_stoplist(con, fp, settings.stop_list()))
     detect_settings = {k: v for k, v in settings.as_dict().items() if k not in _NOT_DETECT}
-    before = state.stage_settings(con, "detect")
-    # a full redo because of other settings says which (a first run has none before it)
-    if changed := before and state.changed_settings(
-        before, json.loads(json.dumps(detect_settings))
-    ):
+    # the settings of the last run, and now as stored (JSON): a full redo because of other
+    # settings says which (a first run has none before it)
+    before, now = state.stage_settings(con, "detect"), json.loads(json.dumps(detect_settings))
+    if changed := before and state.changed_settings(before, now):
         counts["settings_changed"] = changed
     full = state.begin_stage(con, "detect", detect_settings, force=redo)
     if full:
         for table in ("alignments", "clusters", "article_derivation", "outlet_templates"):
             con.execute(f"DELETE FROM {table}")
-        aligned_with = state.stage_settings(con, "detect").get("align")
-        if aligned_with is not None and aligned_with != json.loads(
-            json.dumps(asdict(settings.align))
-        ):
+        if before.get("align", now["align"]) != now["align"]:
             con.execute("DELETE FROM pair_checks; DELETE FROM sentence_alignments")
     else:
         state.cache_database(con)
