@@ -231,3 +231,25 @@ def test_stages_one_by_one_equal_run(tmp_path: Path) -> None:
     assert all(want[t] for t in CONTRACT), "every table has rows to compare"
     for table in CONTRACT:
         assert got[table] == want[table], table
+
+
+def test_other_align_settings_check_every_pair_again(tmp_path: Path) -> None:
+    """The aligner's verdicts are kept between runs; a run with other align settings drops
+    them, so its alignments are those of a fresh run with those settings."""
+    from dedup.align import AlignSettings
+
+    strict = pipeline.Settings(align=AlignSettings(min_matched=30))
+    again, fresh = tmp_path / "again.duckdb", tmp_path / "fresh.duckdb"
+    pipeline.run([CORPUS], again)
+    counts = pipeline.run([CORPUS], again, strict)
+    pipeline.run([CORPUS], fresh, strict)
+    assert "align.min_matched: 8 -> 30" in counts["settings_changed"]
+    sql = "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL"
+    found = []
+    for db in (again, fresh):
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            found.append(con.execute(sql).fetchall())
+        finally:
+            con.close()
+    assert found[0] == found[1]
