@@ -6,8 +6,8 @@
 -- copied_chars is the same union over the spans found as shared runs of words (match_kind
 -- verbatim, near_verbatim, rewrite; a rewrite span may hold a few changed words), without
 -- the reworded ones (paraphrase, translation, as rewrites.py tells them apart): how much of
--- the article is cut and paste. The two unions are one window pass over spans tagged by
--- layer, the same island rule as per_source above.
+-- the article is cut and paste. The unions per source, over every span and over the
+-- copied ones are one window pass over spans tagged by layer (covered).
 -- Only the articles in derive_articles (new, re-roled, or with changed alignments) are redone.
 -- Parameters: $wholly, $partially (derived_fraction cut-offs, see README "Derivation").
 DELETE FROM article_derivation WHERE article_id IN (SELECT article_id FROM derive_articles);
@@ -20,22 +20,37 @@ SEMI JOIN derive_articles AS d ON d.article_id = a.target_article_id
 JOIN paragraphs AS p ON p.paragraph_id = a.target_paragraph_id
 WHERE p.role = 'body' AND NOT a.same_outlet AND a.direction_basis <> 'undecided';
 
--- union of intervals per (article, source): start a new island when a span begins after
--- everything before it has ended
-CREATE OR REPLACE TEMP TABLE per_source AS
-WITH o AS (
-    SELECT *, max(e) OVER (PARTITION BY article_id, source_article_id ORDER BY s, e
+-- the union of intervals (characters covered) per article, once per source (layer
+-- 'source'), once over every span ('all') and once over the copied ones ('copied'): a new
+-- island starts when a span begins after everything before it has ended
+CREATE OR REPLACE TEMP TABLE covered AS
+WITH layered AS (
+    SELECT article_id, 'source' AS layer, source_article_id, s, e FROM derived_spans
+    UNION ALL
+    SELECT article_id, 'all', NULL, s, e FROM derived_spans
+    UNION ALL
+    SELECT article_id, 'copied', NULL, s, e FROM derived_spans WHERE copied
+), o AS (
+    SELECT *, max(e) OVER (PARTITION BY article_id, layer, source_article_id ORDER BY s, e
                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM derived_spans
+    FROM layered
 ), g AS (
     SELECT *, sum(CASE WHEN prev_end IS NULL OR s >= prev_end THEN 1 ELSE 0 END)
-              OVER (PARTITION BY article_id, source_article_id ORDER BY s, e) AS island
+              OVER (PARTITION BY article_id, layer, source_article_id ORDER BY s, e) AS island
     FROM o
 )
-SELECT article_id, source_article_id, sum(len) AS chars
-FROM (SELECT article_id, source_article_id, island, max(e) - min(s) AS len
+SELECT article_id, layer, source_article_id, sum(len) AS chars
+FROM (SELECT article_id, layer, source_article_id, island, max(e) - min(s) AS len
       FROM g GROUP BY ALL)
 GROUP BY ALL;
+
+CREATE OR REPLACE TEMP TABLE per_source AS
+SELECT article_id, source_article_id, chars FROM covered WHERE layer = 'source';
+
+CREATE OR REPLACE TEMP TABLE per_article AS
+SELECT article_id, sum(chars) FILTER (WHERE layer = 'all') AS chars,
+       coalesce(sum(chars) FILTER (WHERE layer = 'copied'), 0) AS copied
+FROM covered WHERE layer <> 'source' GROUP BY article_id;
 
 -- siblings: when B and S both derive from an earlier T, S is B's sibling, not its source, if
 -- T (a source of S, directed) covers about as much of B as S does (at least 90%: a copy of
@@ -49,27 +64,6 @@ JOIN per_source AS t ON t.article_id = s.article_id
 SEMI JOIN alignments AS a ON a.source_article_id = t.source_article_id
                          AND a.target_article_id = s.source_article_id
                          AND NOT a.same_outlet AND a.direction_basis <> 'undecided';
-
--- the same union per article, once over every span (layer false) and once over the copied
--- ones (layer true)
-CREATE OR REPLACE TEMP TABLE per_article AS
-WITH layered AS (
-    SELECT article_id, false AS layer, s, e FROM derived_spans
-    UNION ALL
-    SELECT article_id, true, s, e FROM derived_spans WHERE copied
-), o AS (
-    SELECT *, max(e) OVER (PARTITION BY article_id, layer ORDER BY s, e
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM layered
-), g AS (
-    SELECT *, sum(CASE WHEN prev_end IS NULL OR s >= prev_end THEN 1 ELSE 0 END)
-              OVER (PARTITION BY article_id, layer ORDER BY s, e) AS island
-    FROM o
-)
-SELECT article_id, sum(len) FILTER (WHERE NOT layer) AS chars,
-       coalesce(sum(len) FILTER (WHERE layer), 0) AS copied
-FROM (SELECT article_id, layer, island, max(e) - min(s) AS len FROM g GROUP BY ALL)
-GROUP BY article_id;
 
 INSERT INTO article_derivation BY NAME
 WITH body AS (
