@@ -44,6 +44,12 @@ class Page:
     url: str | None
 
 
+#: where a page states its site name: meta tags (og:site_name, application-name, twitter:site)
+#: and JSON-LD (its publisher)
+_STATED = '//meta/@content | //script[@type="application/ld+json"]/text()'
+#: a domain name given as a title's part ("... | example.co.id"): no space, a letter TLD
+_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+
 #: a charset declared in the page's head (meta charset or http-equiv Content-Type)
 _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 #: labels browsers read as a wider Windows code page than Python's codec of that name
@@ -55,6 +61,13 @@ _BROWSER_CODECS = {
     "x-gbk": "gb18030", "shift_jis": "cp932", "sjis": "cp932", "x-sjis": "cp932",
     "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
 }  # fmt: skip
+
+
+def _title_guess(sitename: str, stated: str) -> bool:
+    """Whether ``sitename`` is trafilatura's guess from a part of the page's title that holds
+    a dot, and no domain: in "Tempête Léna : encore 120.000 foyers sans électricité" the dot
+    is a thousands separator. A name the page states in its metadata is kept as it is."""
+    return "." in sitename and not _DOMAIN.fullmatch(sitename) and sitename.casefold() not in stated
 
 
 def as_declared(raw: bytes) -> bytes | str:
@@ -94,6 +107,7 @@ def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None =
     tree = trafilatura.load_html(raw)
     if tree is None:
         raise ValueError("unreadable HTML")
+    stated = " ".join(tree.xpath(_STATED)).casefold()  # before extraction prunes the tree
     date_params = {
         "original_date": True,
         "extensive_search": False,
@@ -115,6 +129,8 @@ def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None =
     host = urlsplit(doc.url or url or "").hostname or ""
     if sitename and sitename.lower() in (host, host.removeprefix("www.")):
         sitename = None  # trafilatura's fallback to the host name: the URL gives the outlet
+    if sitename and _title_guess(sitename, stated):
+        sitename = None
     return Page(text, doc.title, doc.author, sitename, doc.date, doc.url or url)
 
 
