@@ -61,6 +61,39 @@ def test_indonesian_credits_after_the_statement_and_sign_offs() -> None:
         assert not find_cues(text)
 
 
+def test_spanish_french_german_italian_portuguese_credits() -> None:
+    """The credits of these languages' outlets (helper-50's audit: none was read before the
+    cue files es, fr, de, it and pt), EFE's '.-' dateline and the agency sign-offs."""
+    for text, source in {
+        "MADRID, 3 dic (EFE).- El Consejo de Ministros aprobó un plan de vivienda.": "EFE",
+        "El plan costará 5.200 millones de euros, según informó la agencia EFE.": "EFE",
+        "La inflación bajó al 4,1 % en noviembre, informó Reuters.": "Reuters",
+        "Quelque 120.000 foyers étaient privés d'électricité, selon l'AFP.": "AFP",
+        "« C'est du jamais vu », a déclaré à l'AFP le maire de Brest.": "AFP",
+        "Die GDL hat einen 48-stündigen Streik angekündigt, wie dpa meldet.": "dpa",
+        "Das berichtete die Deutsche Presse-Agentur am Dienstag.": "dpa",
+        "Laut Angaben der Deutschen Presse-Agentur fallen 2.000 Züge aus.": "dpa",
+        "Una scossa di magnitudo 4.2 è stata avvertita a Napoli, riferisce l'ANSA.": "ANSA",
+        "Secondo l'Ansa non ci sono danni.": "ANSA",
+        "O orçamento prevê um excedente, noticiou a agência Lusa.": "Lusa",
+        "O ministro disse hoje à Lusa que o défice vai descer.": "Lusa",
+    }.items():
+        assert sources(text) == {source}, text
+    for text, found in {
+        "(EFE)": {"EFE"},
+        "Agencia EFE": {"EFE"},
+        "Fuente: EFE": {"EFE"},
+        "Con información de Reuters y AP": {"Reuters", "AP"},
+        "(Avec AFP)": {"AFP"},
+        "dpa/afp": {"dpa", "AFP"},
+        "AFP/dpa/rtr": {"AFP", "dpa", "Reuters"},
+        "Fonte: Lusa": {"Lusa"},
+    }.items():
+        assert {m.source for m in find_cues(text, ("footer",))} == found, text
+    for text in ("Reuters/Pool", "AFP/Getty", "REUTERS/Kim Kyung-Hoon", "Die dpa-Zahlen"):
+        assert not find_cues(text, ("footer",)), text
+
+
 def test_outlets_are_outlets() -> None:
     [guardian] = find_cues("“Kami prihatin,” katanya, sebagaimana dilansir The Guardian.")
     assert (guardian.source, guardian.source_type) == ("The Guardian", "outlet")
