@@ -1,17 +1,19 @@
-"""Dates: publication dates read from datelines and bylines in Indonesian and English.
+"""Dates: publication dates read from datelines and bylines, in the languages whose month
+and weekday names are data (Indonesian, English, Spanish, French, German, Italian,
+Portuguese).
 
 Used by the HTML readers when the page's metadata gives no date. Only the head of the text
 (where datelines and bylines stand) is read, only the first date found there counts (later
 ones are the story's events), a date written out with its month counts only where a byline
 or dateline puts it (near the start of its line, not running on into a sentence), and a value
-that is not sure is left
-empty, never guessed: a stated weekday must agree with the date, a time without a time zone keeps
-only the date, and a date without a year ("Jumat (8/9)", "SEOUL, Oct 13 (Reuters) -") is
-resolved against the page's year, or against the crawl date only when it lies at most
-``WEEKDAY_MAX_AGE`` (with a matching weekday) or ``UNDATED_MAX_AGE`` (without) before it,
-and agrees with the years the page names.
-Weekday, month and time zone names are data (``data/dates/*.csv``); month-name dates are
-read by dateparser (``DATE_ORDER='DMY'`` for Indonesian). Reads and writes no table.
+that is not sure is left empty, never guessed: a stated weekday must agree with the date, a
+time without a time zone keeps only the date, and a date without a year ("Jumat (8/9)",
+"SEOUL, Oct 13 (Reuters) -") is resolved against the page's year, or against the crawl date
+only when it lies at most ``WEEKDAY_MAX_AGE`` (with a matching weekday) or
+``UNDATED_MAX_AGE`` (without) before it, and agrees with the years the page names.
+Weekday, month and time zone names are data (``data/dates/*.csv``): a language is added
+there, its month names read without a parser ("3 de diciembre de 2024", "03. Dezember
+2024"). Reads and writes no table.
 """
 
 from __future__ import annotations
@@ -84,7 +86,11 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
     return [
         (
             "dmy",
-            re.compile(rf"(?:{wd},?\s*)?(?P<d>\d{{1,2}})\s+{mon}\s+(?P<y>\d{{4}}){tail}", re.I),
+            re.compile(
+                rf"(?:{wd},?\s*)?(?P<d>\d{{1,2}})\.?\s+(?:de\s+)?{mon}\s+"
+                rf"(?:de\s+)?(?P<y>\d{{4}}){tail}",
+                re.I,
+            ),
         ),
         (
             "mdy",
@@ -103,12 +109,16 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
             ),
         ),
         ("wire", re.compile(rf"\b{mon}\s+(?P<d>\d{{1,2}})\s*\([^()\n]{{2,40}}\)\s*[-–—]", re.I)),
+        # the day first, as EFE and ANSA write it: "MADRID, 3 dic (EFE).-"
+        (
+            "wire",
+            re.compile(rf"\b(?P<d>\d{{1,2}})\s+{mon}\s*\([^()\n]{{2,40}}\)\s*\.?\s*[-–—]", re.I),
+        ),
     ]
 
 
 def find_published(
     text: str,
-    language: str | None = None,
     crawled: datetime | None = None,
     page_year: int | None = None,
     url: str | None = None,
@@ -129,7 +139,7 @@ def find_published(
     if not found:
         return None
     _, form, m = min(found, key=lambda f: f[0])  # the first decides: later ones are events
-    value = _read(form, m, language, crawled, page_year)
+    value = _read(form, m, crawled, page_year)
     inferred = form in ("paren", "wire") and not m.groupdict().get("y") and page_year is None
     named = _years(text, url)
     if value is not None and inferred and named and value.year not in named:
@@ -161,16 +171,12 @@ def _years(text: str, url: str | None) -> set[int]:
 
 
 def _read(
-    form: str,
-    m: re.Match[str],
-    language: str | None,
-    crawled: datetime | None,
-    page_year: int | None,
+    form: str, m: re.Match[str], crawled: datetime | None, page_year: int | None
 ) -> date | datetime | None:
     n = names()
     weekday = n.weekdays.get(m["wd"].lower()) if m.groupdict().get("wd") else None
     if form in ("dmy", "mdy"):
-        day = _parse_named(m, language)
+        day = _valid(int(m["y"]), n.months[m["mon"].lower()], int(m["d"]))
     elif form == "numeric":
         day = _numeric(int(m["d"]), int(m["m"]), int(m["y"]), weekday)
     else:
@@ -184,14 +190,6 @@ def _read(
     if day is None or (weekday is not None and day.weekday() != weekday):
         return None
     return _with_time(day, m)
-
-
-def _parse_named(m: re.Match[str], language: str | None) -> date | None:
-    """A day written with a month name, read by dateparser in the page's language."""
-    langs = ["en", "id"] if language == "en" else ["id", "en"]
-    settings = {"DATE_ORDER": "DMY", "REQUIRE_PARTS": ["day", "month", "year"]}
-    parsed = dateparser.parse(f"{m['d']} {m['mon']} {m['y']}", languages=langs, settings=settings)
-    return parsed.date() if parsed else None
 
 
 def _numeric(d: int, mth: int, y: int, weekday: int | None) -> date | None:

@@ -170,13 +170,7 @@ def page_article(
         year = metadata.url_year(record.get("url"))
         if page.date:
             record["published"], sources["published"] = as_stated(page.date), "htmldate"
-        elif found := dates.find_published(
-            text,
-            metadata.language_code(str(record.get("language") or "")),
-            crawled,
-            year,
-            record.get("url"),
-        ):
+        elif found := dates.find_published(text, crawled, year, record.get("url")):
             record["published"], sources["published"] = found.isoformat(), "dateline"
     metadata.fill_outlet(record, sources, page.sitename)
     article = make_article(record, source_path, encoding)
