@@ -41,10 +41,12 @@ RATIO_MIN = 90.0
 MAX_BUCKET = 200  # word pairs shared by more quotes are too common to propose candidates
 CONTEXT = 160  # characters around a quote searched for its speaker
 
+#: „…“ and »…« (German), “…”, "…", «…» (French, Spanish, Russian, Arabic)
 _QUOTE_RE = re.compile(
     r"„(?P<q1>[^„“”\n]+)[“”]|“(?P<q2>[^“”\n]+)”|\"(?P<q3>[^\"\n]+)\"|«(?P<q4>[^«»\n]+)»"
+    r"|»(?P<q5>[^«»\n]+)«"
 )
-_QUOTE_OPENERS = '„“"«'  # every match of _QUOTE_RE starts with one
+_QUOTE_OPENERS = '„“"«»'  # every match of _QUOTE_RE starts with one
 _TRIM = " \t\n,;:"
 
 
@@ -84,7 +86,7 @@ def extract_quotes(text: str, speakers: SpeakerCues) -> list[Quote]:
     if not any(mark in text for mark in _QUOTE_OPENERS):
         return quotes
     for m in _QUOTE_RE.finditer(text):
-        group = next(g for g in ("q1", "q2", "q3", "q4") if m.group(g) is not None)
+        group = next(g for g in ("q1", "q2", "q3", "q4", "q5") if m.group(g) is not None)
         start, end = _trimmed(text, m.start(group), m.end(group))
         if count_words(text[start:end]) < MIN_WORDS:
             continue

@@ -86,6 +86,25 @@ def test_english_speakers() -> None:
         assert quote.text.split()[0] in ("We", "Wir")
 
 
+def test_quotes_and_speakers_in_european_languages() -> None:
+    """German »…« marks, and speakers after the quote in the cue files of Spanish, French,
+    German, Italian and Portuguese (helper-50: none was found)."""
+    cases = {
+        "»Die Geduld der Beschäftigten ist am Ende«, sagte Hartmann.": "Hartmann",
+        "„Die Geduld der Beschäftigten ist am Ende“, sagte Jens Hartmann.": "Jens Hartmann",
+        "«Es un paso, pero llega tarde», dijo Marta Gil.": "Marta Gil",
+        "« Nous avons connu des rafales exceptionnelles », a déclaré Paul Le Guen.": "Paul Le Guen",
+        "«Abbiamo avuto molta paura», racconta Anna Esposito.": "Anna Esposito",
+        '"O défice vai descer este ano", disse Tiago Fernandes.': "Tiago Fernandes",
+    }
+    for text, speaker in cases.items():
+        [quote] = extract_quotes(text, SPEAKERS)
+        assert quote.speaker == speaker, text
+        assert quote.text.split()[0] in ("Die", "Es", "Nous", "Abbiamo", "O"), text
+    french = "« Non merci » et « nous verrons bien demain matin »"  # no » et « quote
+    assert [q.text for q in extract_quotes(french, SPEAKERS)] == ["nous verrons bien demain matin"]
+
+
 def test_scare_quotes_are_not_quotations() -> None:
     text = "Korut menyalahkan kebijakan hegemonik dan “keangkuhan” Amerika Serikat."
     assert extract_quotes(text, SPEAKERS) == []
