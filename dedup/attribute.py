@@ -17,12 +17,14 @@ Sources are names of the lexicon (:mod:`dedup.lexicon`); cues are the patterns o
   without an explicit cue: cue confidence * INHERIT_FACTOR, since outlets mix their own
   material into what they take.
 - propagated: the paragraph is aligned (not same_outlet) with a paragraph of another article
-  that has an explicit attribution: that confidence * score / 100, evidence "alignment N
-  with ARTICLE (score S)" and alignment_id. A quote trail shared with such a paragraph
+  that has an explicit attribution: that confidence * score / 100 * the share of the
+  paragraph the aligned span covers (a shared phrase is weak evidence for a whole
+  paragraph), evidence "alignment N with ARTICLE (score S, P% of the paragraph)" and
+  alignment_id. A quote trail shared with such a paragraph
   propagates too, at that confidence * TRAIL_FACTOR (evidence "quote trail N"): a quote may
   come from a press conference that every agency attended.
 - matched: the paragraph is aligned with an article of kind wire: the source is that wire's
-  outlet (canonicalised by the lexicon), confidence score / 100.
+  outlet (canonicalised by the lexicon), confidence score / 100 * the covered share.
 
 Explicit and inherited keep one row per paragraph, source and chain role (the strongest
 cue); propagated one per paragraph, source, chain role and giving article (or trail);

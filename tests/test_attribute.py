@@ -432,8 +432,20 @@ def test_wire_story_and_rewrite(wire_db: duckdb.DuckDBPyConnection) -> None:
         evidence="(Reporting by Hyonhee Shin; Editing by Ed Davies)",
     )
     rewrite = attributions(con, "o/3")
-    assert has(rewrite, "Reuters", "matched", alignment_id=1, confidence=0.88, source_type="wire")
-    assert has(rewrite, "Reuters", "propagated", alignment_id=1, confidence=round(0.9 * 0.88, 4))
+    # the alignment covers the quote alone: that share of the paragraph is the evidence
+    [(quote, paragraph)] = con.execute(
+        "SELECT target_end - target_start, char_end - char_start FROM alignments "
+        "JOIN paragraphs ON paragraph_id = target_paragraph_id"
+    ).fetchall()
+    share = quote / paragraph
+    assert 0.3 < share < 0.7
+    matched = round(0.88 * share, 4)
+    assert has(
+        rewrite, "Reuters", "matched", alignment_id=1, confidence=matched, source_type="wire"
+    )
+    assert has(
+        rewrite, "Reuters", "propagated", alignment_id=1, confidence=round(0.9 * 0.88 * share, 4)
+    )
     assert has(rewrite, "Reuters", "propagated", alignment_id=None)  # quote trail
     assert attributions(con, "o/2") == []  # no cue, no alignment
     assert attributions(con, "o/1") == []  # the caption's credit is no text source
