@@ -122,6 +122,12 @@ def detect(
         counts["settings_changed"] = changed
     full = state.begin_stage(con, "detect", detect_settings, force=redo)
     if full:
+        # attribution redoes the links of the articles whose alignments change: those that
+        # lose every one are known only here
+        con.execute(
+            "INSERT INTO stale_articles SELECT source_article_id, 'alignments' FROM alignments "
+            "UNION SELECT target_article_id, 'alignments' FROM alignments"
+        )
         for table in ("alignments", "clusters", "article_derivation", "outlet_templates"):
             con.execute(f"DELETE FROM {table}")
         if before.get("align", now["align"]) != now["align"]:

@@ -244,12 +244,17 @@ def test_other_align_settings_check_every_pair_again(tmp_path: Path) -> None:
     counts = pipeline.run([CORPUS], again, strict)
     pipeline.run([CORPUS], fresh, strict)
     assert "align.min_matched: 8 -> 30" in counts["settings_changed"]
-    sql = "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL"
+    sql = (
+        "SELECT * EXCLUDE (alignment_id, cluster_id) FROM alignments ORDER BY ALL;"
+        # attributions through alignments the redo removed go with them (helper-51: four
+        # propagated rows stayed, naming alignments that no longer exist)
+        "SELECT * FROM attributions ORDER BY ALL"
+    )
     found = []
     for db in (again, fresh):
         con = duckdb.connect(str(db), read_only=True)
         try:
-            found.append(con.execute(sql).fetchall())
+            found.append([con.execute(q).fetchall() for q in sql.split(";")])
         finally:
             con.close()
     assert found[0] == found[1]
