@@ -116,11 +116,13 @@ def export(db: Path, out: Path, fmt: str) -> list[Path]:
     with store.open_db(db, files=True) as con, staged(out) as stage:
         for table in TABLES:
             path = stage / f"{table}.{fmt}"
+            # rows in one order, so that two databases with equal tables give equal files
+            rows = f"SELECT * FROM {table} ORDER BY ALL"
             try:
                 if fmt == "csv":
-                    spreadsheet.write_csv(con, con.table(table), path)
+                    spreadsheet.write_csv(con, con.sql(rows), path)
                 else:
-                    con.execute(f"COPY {table} TO '{_quote(path)}' (FORMAT parquet)")
+                    con.execute(f"COPY ({rows}) TO '{_quote(path)}' (FORMAT parquet)")
             except (duckdb.IOException, OSError) as err:
                 shown = out / path.name
                 raise DedupError(f"cannot write {shown}: {first_line(err)}") from None

@@ -12,7 +12,8 @@ SELECT
     d.top_source_article_id,
     s.title AS top_source_title,
     (
-        SELECT string_agg(DISTINCT t.source || ' (' || t.method || ')', ', ')
+        SELECT string_agg(DISTINCT t.source || ' (' || t.method || ')', ', '
+                          ORDER BY t.source || ' (' || t.method || ')')
         FROM attributions AS t
         WHERE t.article_id = d.article_id
     ) AS attributed_sources
