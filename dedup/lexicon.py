@@ -38,6 +38,11 @@ _GLUED = SCRIPTIO_CONTINUA + "\uac00-\ud7af"
 #: compiling the cues, which embed the lexicon's pattern, and this class twice, 60 times.
 _WORD = rf"(?-i:[^\W{_GLUED}])"
 _NAME_END = rf"(?:(?!{_WORD}|-\w)|(?=[\u00b9\u00b2\u00b3\u2070-\u209f]))"
+#: words that join a list of sources after a cue ("Reuters dan AFP", "según Reuters y AFP",
+#: "selon l'AFP et Reuters", "laut dpa und AFP", "segundo a Lusa e a Reuters"), and the
+#: articles that may stand before a name in the list
+_JOINERS = "and|dan|serta|y|et|und|e|ed"
+_ARTICLES = "the|la|el|le|les|die|der|a|o"
 
 
 @dataclass(frozen=True)
@@ -65,7 +70,8 @@ class Lexicon:
         self.pattern = rf"(?<!{_WORD})(?:{alternation}){_NAME_END}"
         self.regex = re.compile(self.pattern)
         self.list_regex = re.compile(
-            rf"\s*(?:,|&|/|\band\b|\bdan\b|\bserta\b)\s*(?:the\s+)?(?P<src>{self.pattern})",
+            rf"\s*(?:,|&|/|\b(?:{_JOINERS})\b)\s*(?:(?:{_ARTICLES})\s+|l['’]\s*)?"
+            rf"(?P<src>{self.pattern})",
             re.IGNORECASE,
         )
         self._words = _NameWords.build(self._exact, self._folded)

@@ -90,6 +90,13 @@ def test_spanish_french_german_italian_portuguese_credits() -> None:
         "Fonte: Lusa": {"Lusa"},
     }.items():
         assert {m.source for m in find_cues(text, ("footer",))} == found, text
+    for text, found in {
+        "El banco subió los tipos, según Reuters y AFP.": {"Reuters", "AFP"},
+        "La tempête a fait deux morts, selon l'AFP et Reuters.": {"AFP", "Reuters"},
+        "Laut dpa und AFP fallen 2.000 Züge aus.": {"dpa", "AFP"},
+        "A inflação caiu, segundo a Lusa e a Reuters.": {"Lusa", "Reuters"},
+    }.items():
+        assert sources(text) == found, text
     for text in ("Reuters/Pool", "AFP/Getty", "REUTERS/Kim Kyung-Hoon", "Die dpa-Zahlen"):
         assert not find_cues(text, ("footer",)), text
 
