@@ -107,7 +107,7 @@ def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None =
     tree = trafilatura.load_html(raw)
     if tree is None:
         raise ValueError("unreadable HTML")
-    stated = " ".join(tree.xpath(_STATED)).casefold()  # before extraction prunes the tree
+    stated = " ".join(tree.xpath(_STATED)).casefold()  # read before trafilatura works on the tree
     date_params = {
         "original_date": True,
         "extensive_search": False,
