@@ -16,6 +16,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import trafilatura
@@ -44,9 +45,15 @@ class Page:
     url: str | None
 
 
-#: where a page states its site name: meta tags (og:site_name, application-name, twitter:site)
-#: and JSON-LD (its publisher)
-_STATED = '//meta/@content | //script[@type="application/ld+json"]/text()'
+#: the meta tags where a page states its site name, and its JSON-LD (a publisher's name);
+#: not og:title or a description, which repeat the title a guess comes from
+_STATED = (
+    '//meta[@property="og:site_name" or @name="og:site_name" or @name="application-name"'
+    ' or @name="publisher" or @name="twitter:site" or @property="twitter:site"]/@content'
+    ' | //script[@type="application/ld+json"]/text()'
+)
+#: a name in JSON-LD ("name": "El País"), where a publisher states its own
+_JSON_NAME = re.compile(r'"name"\s*:\s*"([^"\\]+)"')
 #: a domain name given as a title's part ("... | example.co.id"): no space, a letter TLD
 _DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 
@@ -63,7 +70,16 @@ _BROWSER_CODECS = {
 }  # fmt: skip
 
 
-def _title_guess(sitename: str, stated: str) -> bool:
+def _stated_names(tree: Any) -> set[str]:
+    """The site names a page states (casefolded, without a Twitter handle's @)."""
+    names = set()
+    for value in tree.xpath(_STATED):
+        found = _JSON_NAME.findall(value) if value.lstrip().startswith(("{", "[")) else [value]
+        names.update(name.strip().lstrip("@").casefold() for name in found)
+    return names
+
+
+def _title_guess(sitename: str, stated: set[str]) -> bool:
     """Whether ``sitename`` is trafilatura's guess from a part of the page's title that holds
     a dot, and no domain: in "Tempête Léna : encore 120.000 foyers sans électricité" the dot
     is a thousands separator. A name the page states in its metadata is kept as it is."""
@@ -107,7 +123,7 @@ def extract(raw: bytes | str, url: str | None = None, crawled: datetime | None =
     tree = trafilatura.load_html(raw)
     if tree is None:
         raise ValueError("unreadable HTML")
-    stated = " ".join(tree.xpath(_STATED)).casefold()  # read before trafilatura works on the tree
+    stated = _stated_names(tree)  # read before trafilatura works on the tree
     date_params = {
         "original_date": True,
         "extensive_search": False,

@@ -17,6 +17,11 @@ BODY = (
 
 
 def _page(title: str, head: str = "") -> bytes:
+    # og:title and the description repeat the title, as news pages do (helper-52)
+    head = (
+        f'<meta property="og:title" content="{title}">'
+        f'<meta name="description" content="{title}">{head}'
+    )
     return (
         f"<html><head><title>{title}</title>{head}</head>"
         f"<body><article><h1>{title}</h1>{BODY}</article></body></html>"
@@ -48,6 +53,15 @@ def test_a_stated_site_name_is_the_outlet_even_with_dots() -> None:
         '<meta property="og:site_name" content="St. Malo Info">',
     )
     assert _outlet(page) == "St. Malo Info"
+
+
+def test_a_publisher_stated_in_json_ld_is_the_outlet() -> None:
+    page = _page(
+        "Tempête Léna | Ouest.Info Actu",
+        '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": '
+        '{"@type": "Organization", "name": "Ouest.Info Actu"}}</script>',
+    )
+    assert _outlet(page) == "Ouest.Info Actu"
 
 
 def test_a_domain_in_the_title_names_the_outlet_of_a_page_without_url() -> None:
