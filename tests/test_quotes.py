@@ -101,6 +101,8 @@ def test_quotes_and_speakers_in_european_languages() -> None:
         [quote] = extract_quotes(text, SPEAKERS)
         assert quote.speaker == speaker, text
         assert quote.text.split()[0] in ("Die", "Es", "Nous", "Abbiamo", "O"), text
+    english = "Smith said: “We will not back down now.” So Netanyahu ordered the strike."
+    assert [q.speaker for q in extract_quotes(english, SPEAKERS)] == ["Smith"]  # not "So ..."
     french = "« Non merci » et « nous verrons bien demain matin »"  # no » et « quote
     assert [q.text for q in extract_quotes(french, SPEAKERS)] == ["nous verrons bien demain matin"]
 
