@@ -94,7 +94,7 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
         ),
         (
             "mdy",
-            re.compile(rf"(?:{wd},?\s*)?{mon}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){tail}", re.I),
+            re.compile(rf"(?:{wd},?\s*)?\b{mon}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}}){tail}", re.I),
         ),
         (
             "numeric",
@@ -109,10 +109,15 @@ def patterns() -> list[tuple[str, re.Pattern[str]]]:
             ),
         ),
         ("wire", re.compile(rf"\b{mon}\s+(?P<d>\d{{1,2}})\s*\([^()\n]{{2,40}}\)\s*[-–—]", re.I)),
-        # the day first, as EFE and ANSA write it: "MADRID, 3 dic (EFE).-"
+        # the day first, after the place, as EFE writes it: "MADRID, 3 dic (EFE).-" (without
+        # the place, "1 Mei (May Day) - Ribuan buruh ..." would be one)
         (
             "wire",
-            re.compile(rf"\b(?P<d>\d{{1,2}})\s+{mon}\s*\([^()\n]{{2,40}}\)\s*\.?\s*[-–—]", re.I),
+            re.compile(
+                rf"(?m:^)[^\W\d_][^\n,()]{{0,40}},\s*(?P<d>\d{{1,2}})\s+{mon}\s*"
+                rf"\([^()\n]{{2,40}}\)\s*\.?\s*[-–—]",
+                re.I,
+            ),
         ),
     ]
 
@@ -175,12 +180,17 @@ def _read(
 ) -> date | datetime | None:
     n = names()
     weekday = n.weekdays.get(m["wd"].lower()) if m.groupdict().get("wd") else None
+    # a name the pattern matched only by case-folding ("ſep") is none of the table's
+    month = n.months.get(m["mon"].lower()) if m.groupdict().get("mon") else None
+    if form in ("dmy", "mdy", "wire") and month is None:
+        return None
     if form in ("dmy", "mdy"):
-        day = _valid(int(m["y"]), n.months[m["mon"].lower()], int(m["d"]))
+        day = _valid(int(m["y"]), month, int(m["d"]))
     elif form == "numeric":
         day = _numeric(int(m["d"]), int(m["m"]), int(m["y"]), weekday)
     else:
-        month = n.months[m["mon"].lower()] if form == "wire" else int(m["m"])
+        if form == "paren":
+            month = int(m["m"])
         year = m.groupdict().get("y")
         if year:
             year_n = int(year) + (2000 if len(year) == 2 else 0)

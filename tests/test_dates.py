@@ -97,6 +97,11 @@ CASES = [
     ("Baca juga: 10 tips liburan akhir pekan", None),
     ("31 Februari 2023", None),
     ("Lunes, 3 de diciembre de 2024", None),  # 3 December 2024 was a Tuesday
+    # what the new names and forms must not read (helper-52)
+    ("Review Honda Brio Gen 2 (2018) - Kamis, 14 September 2023 10:30 WIB", D(2023, 9, 14, 3, 30)),
+    ("Demo buruh 12 Okt (Kamis) - Ribuan buruh berkumpul", None),  # no dateline place
+    ("Scott 12, 2024 was the last time", None),
+    ("Thursday, ſep 14, 2023", None),  # "ſ" matches "s" only by case-folding
 ]
 
 
