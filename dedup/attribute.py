@@ -18,9 +18,9 @@ Sources are names of the lexicon (:mod:`dedup.lexicon`); cues are the patterns o
   material into what they take.
 - propagated: the paragraph is aligned (not same_outlet) with a paragraph of another article
   that has an explicit attribution: that confidence * score / 100 * the share of the
-  paragraph the aligned span covers (a shared phrase is weak evidence for a whole
-  paragraph), evidence "alignment N with ARTICLE (score S, P% of the paragraph)" and
-  alignment_id. A quote trail shared with such a paragraph
+  paragraph its alignments with that article cover together (a shared phrase is weak
+  evidence for a whole paragraph), evidence "alignment N with ARTICLE (score S, P% of the
+  paragraph)" and alignment_id. A quote trail shared with such a paragraph
   propagates too, at that confidence * TRAIL_FACTOR (evidence "quote trail N"): a quote may
   come from a press conference that every agency attended.
 - matched: the paragraph is aligned with an article of kind wire: the source is that wire's

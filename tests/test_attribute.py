@@ -458,6 +458,27 @@ def test_wire_story_and_rewrite(wire_db: duckdb.DuckDBPyConnection) -> None:
     assert not has(attributions(con, "w/3"), "AP", "inherited")
 
 
+def test_alignments_with_one_article_cover_a_paragraph_together(
+    wire_db: duckdb.DuckDBPyConnection,
+) -> None:
+    """A paragraph copied in passages around an edited stretch is covered by all of them: the
+    share is the union of the spans of its alignments with that article (helper-52)."""
+    start, end, quote_start, quote_end = wire_db.execute(
+        "SELECT char_start, char_end, target_start, target_end FROM paragraphs "
+        "JOIN alignments ON paragraph_id = target_paragraph_id WHERE alignment_id = 1"
+    ).fetchone()
+    for alignment_id, (s, e) in ((2, (start, quote_start + 10)), (3, (quote_end, end))):
+        wire_db.execute(
+            "INSERT INTO alignments SELECT * REPLACE (? AS alignment_id, ? AS target_start, "
+            "? AS target_end, 90.0 AS score) FROM alignments WHERE alignment_id = 1",
+            [alignment_id, s, e],
+        )
+    attribute(wire_db)
+    [matched] = [r for r in attributions(wire_db, "o/3") if r["method"] == "matched"]
+    assert (matched["confidence"], matched["alignment_id"]) == (0.9, 2)
+    assert "100% of the paragraph" in matched["evidence"]
+
+
 @pytest.mark.parametrize(
     ("outlet", "source"),
     [("Reuters Arabic", "Reuters"), ("Thomson Reuters", "Reuters"), ("Wire Desk", "Wire Desk")],

@@ -4,9 +4,9 @@
 -- wire is `matched` to that wire's source (score / 100 * covered) unless the wire is the
 -- alignment's decided target (an outlet's story a wire took up later is not wire copy: the
 -- derivation says the wire derived from the outlet); through a translation alignment the
--- evidence says "translation of <wire article>". covered is the share of the paragraph the
--- aligned span takes: a shared phrase of 23 characters is weak evidence that a paragraph of
--- 300 is wire copy, however exactly it matches.
+-- evidence says "translation of <wire article>". covered is the share of the paragraph its
+-- alignments with that article take: a shared phrase of 23 characters is weak evidence that a
+-- paragraph of 300 is wire copy, however exactly it matches.
 -- Inputs: repropagate, _attribute_wires (article_id, source, source_type). Parameters: none.
 
 -- both sides of every alignment of an article in repropagate
@@ -14,21 +14,38 @@ CREATE OR REPLACE TEMP TABLE attribute_pairs AS
 SELECT alignment_id, score, match_kind, target_paragraph_id AS paragraph_id,
        target_article_id AS article_id, source_paragraph_id AS via_paragraph_id,
        source_article_id AS via_article_id, true AS via_not_later,
-       target_end - target_start AS span
+       target_start AS s, target_end AS e
 FROM alignments SEMI JOIN repropagate AS r ON r.article_id = target_article_id
 WHERE NOT same_outlet
 UNION ALL
 SELECT alignment_id, score, match_kind, source_paragraph_id, source_article_id,
        target_paragraph_id, target_article_id, direction_basis = 'undecided',
-       source_end - source_start
+       source_start, source_end
 FROM alignments SEMI JOIN repropagate AS r ON r.article_id = source_article_id
 WHERE NOT same_outlet;
 
--- with the share of its paragraph each side's span covers
+-- with the share of its paragraph that its alignments with the other article cover together
+-- (the union of their spans: a paragraph copied in two passages around an edited sentence
+-- is covered by both): a new island starts where a span begins after all before it ended
 CREATE OR REPLACE TEMP TABLE attribute_pairs AS
+WITH o AS (
+    SELECT *, max(e) OVER (PARTITION BY paragraph_id, via_article_id ORDER BY s, e
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
+    FROM attribute_pairs
+), g AS (
+    SELECT *, sum(CASE WHEN prev_end IS NULL OR s >= prev_end THEN 1 ELSE 0 END)
+              OVER (PARTITION BY paragraph_id, via_article_id ORDER BY s, e) AS island
+    FROM o
+), covered AS (
+    SELECT paragraph_id, via_article_id, sum(len) AS chars
+    FROM (SELECT paragraph_id, via_article_id, island, max(e) - min(s) AS len
+          FROM g GROUP BY ALL)
+    GROUP BY ALL
+)
 SELECT *, CAST(round(100 * covered) AS INTEGER) AS covered_pct
-FROM (SELECT p.*, least(1.0, p.span / greatest(1, r.char_end - r.char_start)) AS covered
+FROM (SELECT p.*, least(1.0, c.chars / greatest(1, r.char_end - r.char_start)) AS covered
       FROM attribute_pairs AS p
+      JOIN covered AS c USING (paragraph_id, via_article_id)
       JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline'));
 
 INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,
