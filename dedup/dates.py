@@ -181,16 +181,14 @@ def _read(
     n = names()
     weekday = n.weekdays.get(m["wd"].lower()) if m.groupdict().get("wd") else None
     # a name the pattern matched only by case-folding ("ſep") is none of the table's
-    month = n.months.get(m["mon"].lower()) if m.groupdict().get("mon") else None
-    if form in ("dmy", "mdy", "wire") and month is None:
+    month = int(m["m"]) if form in ("numeric", "paren") else n.months.get(m["mon"].lower())
+    if month is None:
         return None
     if form in ("dmy", "mdy"):
         day = _valid(int(m["y"]), month, int(m["d"]))
     elif form == "numeric":
-        day = _numeric(int(m["d"]), int(m["m"]), int(m["y"]), weekday)
+        day = _numeric(int(m["d"]), month, int(m["y"]), weekday)
     else:
-        if form == "paren":
-            month = int(m["m"])
         year = m.groupdict().get("y")
         if year:
             year_n = int(year) + (2000 if len(year) == 2 else 0)
