@@ -54,8 +54,6 @@ _STATED = (
 )
 #: a name in JSON-LD ("name": "El País"), where a publisher states its own
 _JSON_NAME = re.compile(r'"name"\s*:\s*"([^"\\]+)"')
-#: a domain name given as a title's part ("... | example.co.id"): no space, a letter TLD
-_DOMAIN = re.compile(r"[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
 
 #: a charset declared in the page's head (meta charset or http-equiv Content-Type)
 _DECLARED = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
@@ -83,7 +81,8 @@ def _title_guess(sitename: str, stated: set[str]) -> bool:
     """Whether ``sitename`` is trafilatura's guess from a part of the page's title that holds
     a dot, and no domain: in "Tempête Léna : encore 120.000 foyers sans électricité" the dot
     is a thousands separator. A name the page states in its metadata is kept as it is."""
-    return "." in sitename and not _DOMAIN.fullmatch(sitename) and sitename.casefold() not in stated
+    domain = metadata.registered_domain(f"http://{sitename}")  # "... | example.co.id"
+    return "." in sitename and domain is None and sitename.casefold() not in stated
 
 
 def as_declared(raw: bytes) -> bytes | str:
