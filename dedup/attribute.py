@@ -251,6 +251,7 @@ def attribute(con: duckdb.DuckDBPyConnection, early: EarlyScan | None = None) ->
             " AND method IN ('propagated', 'matched') AND alignment_id IS NOT NULL"
         )
         _wire_sources(con, load_lexicon())
+        store.run_sql_file(con, "span_union.sql")
         store.run_sql_file(con, "attribute_links.sql")
     state.finish_stage(con, "attribute", settings)
     return {table: store.scalar(con, f"SELECT count(*) FROM {table}") for table in ATTRIBUTE_TABLES}

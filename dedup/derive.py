@@ -26,4 +26,5 @@ def derive(con: duckdb.DuckDBPyConnection, wholly: float, partially: float) -> N
               WHERE source_article_id IN (SELECT article_id FROM changed_articles)
         """
     )
+    store.run_sql_file(con, "span_union.sql")
     store.run_sql_file(con, "derivation.sql", wholly=wholly, partially=partially)

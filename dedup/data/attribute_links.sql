@@ -25,27 +25,18 @@ FROM alignments SEMI JOIN repropagate AS r ON r.article_id = source_article_id
 WHERE NOT same_outlet;
 
 -- with the share of its paragraph that its alignments with the other article cover together
--- (the union of their spans: a paragraph copied in two passages around an edited sentence
--- is covered by both): a new island starts where a span begins after all before it ended
+-- (span_union: a paragraph copied in two passages around an edited sentence is covered by
+-- both)
+CREATE OR REPLACE TEMP TABLE attribute_spans AS
+SELECT {'paragraph_id': paragraph_id, 'via_article_id': via_article_id} AS grp, s, e
+FROM attribute_pairs;
+
 CREATE OR REPLACE TEMP TABLE attribute_pairs AS
-WITH o AS (
-    SELECT *, max(e) OVER (PARTITION BY paragraph_id, via_article_id ORDER BY s, e
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM attribute_pairs
-), g AS (
-    SELECT *, sum(CASE WHEN prev_end IS NULL OR s >= prev_end THEN 1 ELSE 0 END)
-              OVER (PARTITION BY paragraph_id, via_article_id ORDER BY s, e) AS island
-    FROM o
-), covered AS (
-    SELECT paragraph_id, via_article_id, sum(len) AS chars
-    FROM (SELECT paragraph_id, via_article_id, island, max(e) - min(s) AS len
-          FROM g GROUP BY ALL)
-    GROUP BY ALL
-)
 SELECT *, CAST(round(100 * covered) AS INTEGER) AS covered_pct
 FROM (SELECT p.*, least(1.0, c.chars / greatest(1, r.char_end - r.char_start)) AS covered
       FROM attribute_pairs AS p
-      JOIN covered AS c USING (paragraph_id, via_article_id)
+      JOIN span_union('attribute_spans') AS c
+        ON c.grp.paragraph_id = p.paragraph_id AND c.grp.via_article_id = p.via_article_id
       JOIN paragraphs AS r ON r.paragraph_id = p.paragraph_id AND r.role IN ('body', 'headline'));
 
 INSERT INTO attributions (paragraph_id, article_id, source, source_type, method, evidence,

@@ -7,7 +7,7 @@
 -- verbatim, near_verbatim, rewrite; a rewrite span may hold a few changed words), without
 -- the reworded ones (paraphrase, translation, as rewrites.py tells them apart): how much of
 -- the article is cut and paste. The unions per source, over every span and over the
--- copied ones are one window pass over spans tagged by layer (covered).
+-- copied ones are one pass of span_union (span_union.sql) over spans tagged by layer.
 -- Only the articles in derive_articles (new, re-roled, or with changed alignments) are redone.
 -- Parameters: $wholly, $partially (derived_fraction cut-offs, see README "Derivation").
 DELETE FROM article_derivation WHERE article_id IN (SELECT article_id FROM derive_articles);
@@ -20,29 +20,20 @@ SEMI JOIN derive_articles AS d ON d.article_id = a.target_article_id
 JOIN paragraphs AS p ON p.paragraph_id = a.target_paragraph_id
 WHERE p.role = 'body' AND NOT a.same_outlet AND a.direction_basis <> 'undecided';
 
--- the union of intervals (characters covered) per article, once per source (layer
--- 'source'), once over every span ('all') and once over the copied ones ('copied'): a new
--- island starts when a span begins after everything before it has ended
+-- the characters covered per article (span_union), once per source (layer 'source'), once
+-- over every span ('all') and once over the copied ones ('copied')
+CREATE OR REPLACE TEMP TABLE covered_spans AS
+SELECT {'article_id': article_id, 'layer': 'source', 'source': source_article_id} AS grp, s, e
+FROM derived_spans
+UNION ALL
+SELECT {'article_id': article_id, 'layer': 'all', 'source': NULL}, s, e FROM derived_spans
+UNION ALL
+SELECT {'article_id': article_id, 'layer': 'copied', 'source': NULL}, s, e
+FROM derived_spans WHERE copied;
+
 CREATE OR REPLACE TEMP TABLE covered AS
-WITH layered AS (
-    SELECT article_id, 'source' AS layer, source_article_id, s, e FROM derived_spans
-    UNION ALL
-    SELECT article_id, 'all', NULL, s, e FROM derived_spans
-    UNION ALL
-    SELECT article_id, 'copied', NULL, s, e FROM derived_spans WHERE copied
-), o AS (
-    SELECT *, max(e) OVER (PARTITION BY article_id, layer, source_article_id ORDER BY s, e
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_end
-    FROM layered
-), g AS (
-    SELECT *, sum(CASE WHEN prev_end IS NULL OR s >= prev_end THEN 1 ELSE 0 END)
-              OVER (PARTITION BY article_id, layer, source_article_id ORDER BY s, e) AS island
-    FROM o
-)
-SELECT article_id, layer, source_article_id, sum(len) AS chars
-FROM (SELECT article_id, layer, source_article_id, island, max(e) - min(s) AS len
-      FROM g GROUP BY ALL)
-GROUP BY ALL;
+SELECT grp.article_id, grp.layer, grp.source AS source_article_id, chars
+FROM span_union('covered_spans');
 
 CREATE OR REPLACE TEMP TABLE per_source AS
 SELECT article_id, source_article_id, chars FROM covered WHERE layer = 'source';
